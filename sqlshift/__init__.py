@@ -1,0 +1,44 @@
+"""sqlshift: keep your SQL while you move between MySQL, PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from sqlshift.dialects import ParamStyle
+from sqlshift.errors import (
+    ConfigurationError,
+    DialectError,
+    ExecutionError,
+    InputTypeError,
+    ParameterError,
+    ParseError,
+    SqlshiftError,
+    TranslationError,
+    TranslationWarning,
+    UntranslatableError,
+)
+from sqlshift.translator.analysis import StatementInfo
+from sqlshift.translator.api import Translation, translate, translation
+from sqlshift.translator.params import ParamMap
+from sqlshift.translator.schema import Schema
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigurationError",
+    "DialectError",
+    "ExecutionError",
+    "InputTypeError",
+    "ParamMap",
+    "ParamStyle",
+    "ParameterError",
+    "ParseError",
+    "Schema",
+    "SqlshiftError",
+    "StatementInfo",
+    "Translation",
+    "TranslationError",
+    "TranslationWarning",
+    "UntranslatableError",
+    "__version__",
+    "translate",
+    "translation",
+]

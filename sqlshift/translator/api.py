@@ -1,0 +1,281 @@
+"""translate() and Translation: the translator's entry points, memoised."""
+
+from __future__ import annotations
+
+import functools
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, UnsupportedError
+
+from sqlshift.dialects import ParamStyle, resolve_dialect, resolve_paramstyle
+from sqlshift.errors import (
+    DialectError,
+    InputTypeError,
+    ParseError,
+    SqlshiftError,
+    TranslationError,
+    TranslationWarning,
+    UntranslatableError,
+)
+from sqlshift.translator import rules
+from sqlshift.translator.analysis import StatementInfo, analyse
+from sqlshift.translator.check import check_faithful
+from sqlshift.translator.context import Context, line_col
+from sqlshift.translator.detect import candidates
+from sqlshift.translator.params import (
+    ParamMap,
+    ScannedText,
+    mark_placeholders,
+    render_placeholders,
+    scan_placeholders,
+)
+from sqlshift.translator.schema import Schema, as_schema
+
+__all__ = ["Translation", "clear_cache", "translate", "translation"]
+
+CACHE_SIZE = 4096
+"""Translations memoised per process (LRU, keyed by text, dialects and options)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """The result of translating one statement or script.
+
+    ``sql`` is the target text (statements joined by ``";\\n"``), ``statements`` the same
+    split per statement, ``params`` maps the caller's arguments to the target's placeholders,
+    ``info`` describes what the statement does, and ``warnings`` lists what lenient mode
+    translated on a best-effort basis (empty in strict mode).
+    """
+
+    sql: str
+    source: str
+    target: str
+    statements: tuple[str, ...]
+    params: ParamMap
+    info: StatementInfo
+    warnings: tuple[str, ...] = ()
+
+
+def translate(
+    sql: str,
+    target: str,
+    source: str | None = None,
+    *,
+    schema: Schema | Mapping[str, Any] | None = None,
+    strict: bool = True,
+    paramstyle: ParamStyle | str | None = None,
+) -> str:
+    """Translate ``sql`` from ``source`` (detected when None) to ``target``; return the text.
+
+    Raises :class:`~sqlshift.UntranslatableError` (strict mode) for constructs that cannot be
+    translated faithfully, :class:`~sqlshift.ParseError` for invalid SQL and
+    :class:`~sqlshift.DialectError` for unknown or undecidable dialects. With
+    ``strict=False`` such constructs are translated on a best-effort basis and a
+    :class:`~sqlshift.TranslationWarning` is emitted.
+    """
+    return _translation(sql, target, source, schema, strict, paramstyle).sql
+
+
+def translation(
+    sql: str,
+    target: str,
+    source: str | None = None,
+    *,
+    schema: Schema | Mapping[str, Any] | None = None,
+    strict: bool = True,
+    paramstyle: ParamStyle | str | None = None,
+) -> Translation:
+    """Like :func:`translate`, but return the whole :class:`Translation`."""
+    return _translation(sql, target, source, schema, strict, paramstyle)
+
+
+def _translation(
+    sql: object,
+    target: object,
+    source: object,
+    schema: object,
+    strict: object,
+    paramstyle: object,
+) -> Translation:
+    if not isinstance(sql, str):
+        raise InputTypeError(f"sql must be str, got {type(sql).__name__}")
+    if not isinstance(strict, bool):
+        raise InputTypeError(f"strict must be a bool, got {type(strict).__name__}")
+    target_name = resolve_dialect(target, role="target dialect")
+    source_name = None if source is None else resolve_dialect(source, role="source dialect")
+    style = resolve_paramstyle(paramstyle, target_name)  # type: ignore[arg-type]
+    result = _memoised(sql, target_name, source_name, as_schema(schema), strict, style)
+    for message in result.warnings:
+        warnings.warn(message, TranslationWarning, stacklevel=3)
+    return result
+
+
+def clear_cache() -> None:
+    """Forget every memoised translation (benchmarks use this to measure cold calls)."""
+    _memoised.cache_clear()
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _memoised(
+    sql: str,
+    target: str,
+    source: str | None,
+    schema: Schema | None,
+    strict: bool,
+    style: ParamStyle,
+) -> Translation:
+    try:
+        if source is not None:
+            return _translate_from(sql, source, target, schema, strict, style)
+        return _detect_and_translate(sql, target, schema, strict, style)
+    except SqlshiftError:
+        raise
+    except Exception as error:  # a sqlglot bug must not escape as a foreign exception
+        raise TranslationError(
+            f"internal error while translating ({type(error).__name__}: {error}); "
+            "please report it with the statement"
+        ) from error
+
+
+def _detect_and_translate(
+    sql: str, target: str, schema: Schema | None, strict: bool, style: ParamStyle
+) -> Translation:
+    found, markers = candidates(sql)
+    if not found:
+        raise DialectError(
+            f"the statement mixes markers of different dialects ({', '.join(markers)}); "
+            "pass source= explicitly",
+            candidates=(),
+        )
+    if len(found) == 1:
+        return _translate_from(sql, next(iter(found)), target, schema, strict, style)
+    # Several dialects accept the text: accept it only if it means the same in each of them,
+    # i.e. every candidate source yields the same translation (or the same refusal).
+    order = sorted(found, key=lambda d: (d != target, d))
+    outcomes: list[Translation | TranslationError] = []
+    for dialect in order:
+        try:
+            outcomes.append(_translate_from(sql, dialect, target, schema, strict, style))
+        except TranslationError as error:
+            outcomes.append(error)
+    first = outcomes[0]
+    if isinstance(first, Translation):
+        if all(isinstance(o, Translation) and o.sql == first.sql for o in outcomes):
+            return first
+    elif all(isinstance(o, UntranslatableError | ParseError) for o in outcomes):
+        parsed = [o for o in outcomes if not isinstance(o, ParseError)]
+        if not parsed:
+            raise first
+    names = " and ".join(order)
+    raise DialectError(
+        f"cannot tell the source dialect: the statement is valid in {names} but means "
+        "different things in them (e.g. `/` between integers, string escapes); pass source=",
+        candidates=order,
+    )
+
+
+def _translate_from(
+    sql: str,
+    source: str,
+    target: str,
+    schema: Schema | None,
+    strict: bool,
+    style: ParamStyle,
+) -> Translation:
+    scanned = scan_placeholders(sql, source)
+    trees = _parse(scanned, sql, source)
+    info = analyse(trees)
+    ctx = Context(source, target, strict, scanned, sql, schema)
+    statements: list[str] = []
+    for tree in trees:
+        if source != target:
+            tree = rules.apply_rules(tree, ctx)
+        check_faithful(tree, ctx)
+        mark_placeholders(tree)
+        statements.append(_generate(tree, target, ctx))
+    joined = ";\n".join(statements)
+    text, params = render_placeholders(joined, scanned.refs, scanned.style, style)
+    if len(statements) > 1:
+        parts = tuple(render_placeholders(s, scanned.refs, scanned.style, style)[0] for s in statements)
+    else:
+        parts = (text,)
+    return Translation(text, source, target, parts, params, info, tuple(ctx.warnings))
+
+
+def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:
+    try:
+        parsed = sqlglot.parse(scanned.text, read=source)
+    except sqlglot.errors.ParseError as error:
+        raise _parse_error(error, scanned, original) from None
+    except sqlglot.errors.TokenError as error:
+        raise ParseError(f"cannot tokenize the statement: {error}") from None
+    trees = [tree for tree in parsed if tree is not None]
+    if not trees:
+        raise ParseError("no SQL statement found")
+    return trees
+
+
+def _parse_error(
+    error: sqlglot.errors.ParseError, scanned: ScannedText, original: str
+) -> ParseError:
+    details = error.errors[0] if error.errors else {}
+    message = _TOKEN_REPR.sub(r"'\1'", str(details.get("description") or "invalid SQL"))
+    message = message.rstrip(".")
+    line, col = details.get("line"), details.get("col")
+    if not isinstance(line, int) or not isinstance(col, int):
+        return ParseError(message)
+    col -= max(len(str(details.get("highlight") or "")) - 1, 0)  # sqlglot points at the end
+    offset = _offset_of(scanned.text, line, col)
+    line, col = line_col(original, scanned.original_offset(offset))
+    return ParseError(message, line=line, col=col, snippet=_caret(original, line, col))
+
+
+_TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
+
+
+def _offset_of(text: str, line: int, col: int) -> int:
+    start = 0
+    for _ in range(line - 1):
+        nl = text.find("\n", start)
+        if nl < 0:
+            break
+        start = nl + 1
+    return start + max(col - 1, 0)
+
+
+def _caret(text: str, line: int, col: int) -> str:
+    lines = text.splitlines() or [""]
+    shown = lines[min(line, len(lines)) - 1]
+    return f"  {shown}\n  {' ' * (col - 1)}^"
+
+
+def _generate(tree: exp.Expr, target: str, ctx: Context) -> str:
+    try:
+        return tree.sql(dialect=target, unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as error:
+        reason = str(error).strip() or "not supported by the target dialect"
+        failure = UntranslatableError(
+            "unsupported",
+            construct=_first_line(tree.sql(ctx.source)),
+            reason=reason,
+            hint="rewrite the statement without this construct",
+            source=ctx.source,
+            target=target,
+        )
+        if ctx.strict:
+            raise failure from None
+        ctx.warnings.append(str(failure))
+        return tree.sql(dialect=target)
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else text
+
+
+rules.load_all()

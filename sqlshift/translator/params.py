@@ -1,0 +1,256 @@
+"""Placeholder styles: find them in source text, render them for the target, map arguments.
+
+Placeholders are found by a lexer that knows each dialect's string, identifier and comment
+syntax, so placeholder-like text inside literals and comments is never touched. Each one is
+replaced by ``:__pN`` (which sqlglot parses as a named placeholder in every dialect) before
+parsing, and rendered in the target style after generation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlglot import exp
+
+from sqlshift.dialects import ParamStyle
+from sqlshift.errors import ParseError, ParameterError
+
+__all__ = ["ParamMap", "ScannedText", "render_placeholders", "scan_placeholders"]
+
+#: the name prefix of the placeholders sqlshift substitutes before parsing
+INTERNAL_PREFIX = "__p"
+#: wraps a placeholder index in generated SQL until it is rendered in the target style
+_MARK = "\x00"
+
+_PLACEHOLDER = (
+    r"(?P<qmark>\?)"
+    r"|%\((?P<pyformat>[A-Za-z_]\w*)\)s"
+    r"|(?P<format>%s)"
+    r"|(?P<pct>%%)"
+    r"|\$(?P<numeric>[1-9]\d*)"
+    r"|(?<![:\w\]])[:](?P<named>[A-Za-z_]\w*)"
+)
+_COMMENTS = r"--[^\n]*|/\*.*?\*/"
+_SQ_STD = r"'(?:[^']|'')*'"
+_SQ_BACKSLASH = r"'(?:[^'\\]|\\.|'')*'"
+_DQ_IDENT = r'"(?:[^"]|"")*"'
+_BACKTICK = r"`(?:[^`]|``)*`"
+
+_LEXERS: dict[str, re.Pattern[str]] = {
+    "mysql": re.compile(
+        rf"(?P<skip>{_COMMENTS}|#[^\n]*|{_SQ_BACKSLASH}|\"(?:[^\"\\]|\\.|\"\")*\"|{_BACKTICK})|{_PLACEHOLDER}",
+        re.S,
+    ),
+    "postgres": re.compile(
+        rf"(?P<skip>{_COMMENTS}|[eE]{_SQ_BACKSLASH}|{_SQ_STD}|{_DQ_IDENT}"
+        r"|\$(?P<tag>[A-Za-z_]\w*)?\$.*?\$(?P=tag)\$|::)"
+        rf"|{_PLACEHOLDER}",
+        re.S,
+    ),
+    "sqlite": re.compile(
+        rf"(?P<skip>{_COMMENTS}|{_SQ_STD}|{_DQ_IDENT}|{_BACKTICK}|\[[^\]]*\])|{_PLACEHOLDER}",
+        re.S,
+    ),
+}
+_MAYBE_PLACEHOLDER = re.compile(r"[?%$:]")
+
+Ref = int | str
+"""A caller argument: a 0-based position or a name."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedText:
+    """Source text with its placeholders replaced, and what each one referred to."""
+
+    text: str
+    refs: tuple[Ref, ...]  # refs[i] is the argument behind internal placeholder i
+    style: ParamStyle | None  # the source's style, None without placeholders
+    shifts: tuple[tuple[int, int], ...]  # (offset in text, offset in original) after each edit
+
+    def original_offset(self, offset: int) -> int:
+        """Map an offset in ``text`` back to the caller's text (for error positions)."""
+        result = offset
+        for new_at, old_at in self.shifts:
+            if new_at > offset:
+                break
+            result = old_at + (offset - new_at)
+        return result
+
+
+def scan_placeholders(sql: str, dialect: str) -> ScannedText:
+    """Replace the placeholders of ``sql`` (written for ``dialect``) by internal ones."""
+    if not _MAYBE_PLACEHOLDER.search(sql):
+        return ScannedText(sql, (), None, ())
+    if _MARK in sql:
+        raise ParseError("SQL text contains a NUL character")
+    lexer = _LEXERS[dialect]
+    refs: list[Ref] = []
+    styles: set[ParamStyle] = set()
+    pieces: list[str] = []
+    shifts: list[tuple[int, int]] = []
+    pct_escapes: list[int] = []
+    last = 0
+    out_len = 0
+    for match in lexer.finditer(sql):
+        kind = match.lastgroup
+        if kind in ("skip", "tag"):
+            continue
+        if kind == "pct":
+            pct_escapes.append(match.start())
+            continue
+        style, ref = _classify(match, len(refs))
+        styles.add(style)
+        refs.append(ref)
+        pieces.append(sql[last : match.start()])
+        out_len += match.start() - last
+        replacement = f":{INTERNAL_PREFIX}{len(refs) - 1}"
+        pieces.append(replacement)
+        out_len += len(replacement)
+        last = match.end()
+        shifts.append((out_len, last))
+    if not refs:
+        return ScannedText(sql, (), None, ())
+    if len(styles) > 1:
+        names = ", ".join(sorted(s.value for s in styles))
+        raise ParseError(f"placeholders of different styles in one statement ({names}); use one")
+    pieces.append(sql[last:])
+    text = "".join(pieces)
+    (style,) = styles
+    if style in (ParamStyle.FORMAT, ParamStyle.PYFORMAT) and (pct_escapes or "%%" in text):
+        # With %s placeholders the driver turns %% into %, so the statement means a single %.
+        text = text.replace("%%", "%")
+        shifts = []  # positions after this are approximate; the text is what the driver sends
+    return ScannedText(text, tuple(refs), style, tuple(shifts))
+
+
+def _classify(match: re.Match[str], position: int) -> tuple[ParamStyle, Ref]:
+    kind = match.lastgroup
+    if kind == "qmark":
+        return ParamStyle.QMARK, position
+    if kind == "format":
+        return ParamStyle.FORMAT, position
+    if kind == "numeric":
+        return ParamStyle.NUMERIC, int(match.group("numeric")) - 1
+    if kind == "pyformat":
+        return ParamStyle.PYFORMAT, match.group("pyformat")
+    return ParamStyle.NAMED, match.group("named")
+
+
+def internal_index(node: exp.Placeholder) -> int | None:
+    """The index of an internal placeholder, or None for any other placeholder."""
+    name = node.name
+    if name.startswith(INTERNAL_PREFIX) and name[len(INTERNAL_PREFIX) :].isdigit():
+        return int(name[len(INTERNAL_PREFIX) :])
+    return None
+
+
+def mark_placeholders(tree: exp.Expr) -> None:
+    """Swap internal placeholders for markers the generator prints verbatim."""
+    for node in list(tree.find_all(exp.Placeholder)):
+        index = internal_index(node)
+        if index is not None:
+            node.replace(exp.var(f"{_MARK}{index}{_MARK}"))
+
+
+_MARKER = re.compile(f"{_MARK}(\\d+){_MARK}")
+
+
+@dataclass(frozen=True, slots=True)
+class ParamMap:
+    """How to turn the caller's arguments into the arguments of the translated statement.
+
+    ``refs`` lists, for each argument the target statement takes (in order), the caller's
+    argument: a 0-based position or a name. ``names`` gives the target's parameter names when
+    its style is named. ``apply(args)`` does the mapping.
+    """
+
+    source_style: ParamStyle | None
+    target_style: ParamStyle
+    refs: tuple[Ref, ...]
+    names: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.refs)
+
+    @property
+    def is_identity(self) -> bool:
+        """True when the caller's arguments can be passed through unchanged."""
+        if self.target_style.is_named:
+            return self.source_style is not None and self.source_style.is_named and tuple(
+                self.names
+            ) == tuple(str(r) for r in self.refs)
+        return all(ref == i for i, ref in enumerate(self.refs)) and (
+            self.source_style is None or not self.source_style.is_named
+        )
+
+    def apply(self, args: Sequence[Any] | Mapping[str, Any] | None) -> Any:
+        """Map ``args`` (a sequence for positional sources, a mapping for named ones)."""
+        if not self.refs:
+            if args:
+                raise ParameterError(f"the statement takes no parameters, got {len(args)}")
+            return () if not self.target_style.is_named else {}
+        if args is None:
+            raise ParameterError(f"the statement takes {self._wanted()}, got none")
+        values = [self._lookup(args, ref) for ref in self.refs]
+        if self.target_style.is_named:
+            return dict(zip(self.names, values, strict=True))
+        return tuple(values)
+
+    def _wanted(self) -> str:
+        if self.source_style is not None and self.source_style.is_named:
+            return "parameters " + ", ".join(sorted({str(r) for r in self.refs}))
+        return f"{max(int(r) for r in self.refs) + 1} parameter(s)"
+
+    def _lookup(self, args: Sequence[Any] | Mapping[str, Any], ref: Ref) -> Any:
+        if isinstance(ref, str):
+            if not isinstance(args, Mapping):
+                raise ParameterError(f"named parameters need a mapping, got {type(args).__name__}")
+            try:
+                return args[ref]
+            except KeyError:
+                raise ParameterError(f"missing parameter {ref!r}") from None
+        if isinstance(args, Mapping) or isinstance(args, str | bytes):
+            raise ParameterError(f"positional parameters need a sequence, got {type(args).__name__}")
+        wanted = max(int(r) for r in self.refs) + 1
+        if len(args) != wanted:
+            raise ParameterError(f"the statement takes {wanted} parameter(s), got {len(args)}")
+        return args[ref]
+
+
+def render_placeholders(
+    sql: str, refs: Sequence[Ref], source_style: ParamStyle | None, style: ParamStyle
+) -> tuple[str, ParamMap]:
+    """Render the markers in generated ``sql`` in ``style``; return the SQL and its ParamMap."""
+    if not refs:
+        return sql, ParamMap(source_style, style, ())
+    if style in (ParamStyle.FORMAT, ParamStyle.PYFORMAT):
+        sql = sql.replace("%", "%%")  # the driver interpolates: a literal % must be doubled
+    order: list[Ref] = []
+    numbers: dict[Ref, int] = {}
+    names: list[str] = []
+
+    def name_of(ref: Ref) -> str:
+        return ref if isinstance(ref, str) else f"p{ref + 1}"
+
+    def render(match: re.Match[str]) -> str:
+        ref = refs[int(match.group(1))]
+        if style is ParamStyle.NUMERIC:
+            if ref not in numbers:
+                numbers[ref] = len(numbers) + 1
+                order.append(ref)
+            return f"${numbers[ref]}"
+        if style.is_named:
+            if ref not in numbers:
+                numbers[ref] = len(numbers)
+                order.append(ref)
+                names.append(name_of(ref))
+            return f":{name_of(ref)}" if style is ParamStyle.NAMED else f"%({name_of(ref)})s"
+        order.append(ref)
+        return "?" if style is ParamStyle.QMARK else "%s"
+
+    rendered = _MARKER.sub(render, sql)
+    return rendered, ParamMap(source_style, style, tuple(order), tuple(names))

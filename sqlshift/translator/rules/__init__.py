@@ -1,0 +1,103 @@
+"""The semantic rewrite passes: a registry of small rules, applied in one walk of the tree.
+
+A rule is a function ``(node, ctx) -> replacement | None`` registered with :func:`rule` for
+node types and a set of (source, target) directions. Rules run children-first, each node once;
+a replacement's own subtree is not revisited, so a rule never sees its own output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+
+__all__ = ["ALL", "Rule", "apply_rules", "rule"]
+
+RuleFn = Callable[[exp.Expr, Context], exp.Expr | None]
+ALL = frozenset({"mysql", "postgres", "sqlite"})
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    types: tuple[type[exp.Expr], ...]
+    sources: frozenset[str]
+    targets: frozenset[str]
+    fn: RuleFn
+
+
+_RULES: list[Rule] = []
+_BY_DIRECTION: dict[tuple[str, str], dict[type[exp.Expr], tuple[Rule, ...]]] = {}
+
+
+def rule(
+    *types: type[exp.Expr],
+    source: Iterable[str] = ALL,
+    target: Iterable[str] = ALL,
+) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule for ``types`` when translating from ``source`` to ``target``.
+
+    Same-dialect translation never runs rules.
+    """
+
+    def register(fn: RuleFn) -> RuleFn:
+        _RULES.append(Rule(fn.__name__, types, frozenset(source), frozenset(target), fn))
+        _BY_DIRECTION.clear()
+        return fn
+
+    return register
+
+
+def _table(source: str, target: str) -> dict[type[exp.Expr], tuple[Rule, ...]]:
+    table = _BY_DIRECTION.get((source, target))
+    if table is None:
+        grouped: dict[type[exp.Expr], list[Rule]] = {}
+        for r in _RULES:
+            if source in r.sources and target in r.targets and source != target:
+                for t in r.types:
+                    grouped.setdefault(t, []).append(r)
+        table = {t: tuple(rs) for t, rs in grouped.items()}
+        _BY_DIRECTION[(source, target)] = table
+    return table
+
+
+def rules_for(source: str, target: str) -> list[str]:
+    """Names of the rules that run in one direction (for docs and tests)."""
+    return sorted({r.name for rs in _table(source, target).values() for r in rs})
+
+
+def apply_rules(tree: exp.Expr, ctx: Context) -> exp.Expr:
+    """Run every matching rule over ``tree``, children first; return the (new) root."""
+    table = _table(ctx.source, ctx.target)
+    if not table:
+        return tree
+    matched = [node for node in tree.walk(bfs=False) if type(node) in table]
+    root = tree
+    for node in reversed(matched):  # reversed pre-order visits children before parents
+        current: exp.Expr = node
+        for r in table[type(node)]:
+            replacement = r.fn(current, ctx)
+            if replacement is not None and replacement is not current:
+                if current is root:
+                    root = replacement
+                else:
+                    current.replace(replacement)
+                current = replacement
+                if type(current) not in {t for t in r.types}:
+                    break  # the node changed kind: the remaining rules were for the old kind
+    return root
+
+
+def load_all() -> None:
+    """Import the rule modules so that they register themselves."""
+    from sqlshift.translator.rules import (  # noqa: F401
+        numeric,
+        ordering,
+        strings,
+        conditional,
+        paging,
+        boolean,
+    )

@@ -1,0 +1,3 @@
+"""Rules: boolean."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Rules: conditional."""
+
+from __future__ import annotations

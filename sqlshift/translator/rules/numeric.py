@@ -1,0 +1,3 @@
+"""Rules: numeric."""
+
+from __future__ import annotations

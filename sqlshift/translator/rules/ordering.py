@@ -1,0 +1,3 @@
+"""Rules: ordering."""
+
+from __future__ import annotations

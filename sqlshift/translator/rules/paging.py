@@ -1,0 +1,3 @@
+"""Rules: paging."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Rules: strings."""
+
+from __future__ import annotations

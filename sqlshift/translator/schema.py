@@ -1,0 +1,91 @@
+"""An optional schema (tables, column types, keys) that type-aware rules consult."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from sqlshift.errors import ConfigurationError, InputTypeError
+
+__all__ = ["Schema", "as_schema"]
+
+_INTEGER = {
+    exp.DataType.Type.TINYINT,
+    exp.DataType.Type.SMALLINT,
+    exp.DataType.Type.MEDIUMINT,
+    exp.DataType.Type.INT,
+    exp.DataType.Type.BIGINT,
+    exp.DataType.Type.UTINYINT,
+    exp.DataType.Type.USMALLINT,
+    exp.DataType.Type.UMEDIUMINT,
+    exp.DataType.Type.UINT,
+    exp.DataType.Type.UBIGINT,
+    exp.DataType.Type.BIT,
+    exp.DataType.Type.BOOLEAN,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """Column types per table, and each table's unique keys (for upserts).
+
+    Names are matched case-insensitively. Build one with :func:`as_schema` from a plain
+    mapping ``{"table": {"column": "type", ...}, ...}``; types are parsed as MySQL types,
+    which covers the spellings of all three engines.
+    """
+
+    tables: tuple[tuple[str, tuple[tuple[str, exp.DataType], ...]], ...]
+    keys: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+
+    def column_type(self, table: str | None, column: str) -> exp.DataType | None:
+        """The declared type of ``column``; with ``table=None`` the column must be unambiguous."""
+        column = column.lower()
+        found: exp.DataType | None = None
+        for name, columns in self.tables:
+            if table is not None and name != table.lower():
+                continue
+            for col_name, dtype in columns:
+                if col_name == column:
+                    if found is not None and table is None:
+                        return None  # ambiguous without a qualifier
+                    found = dtype
+        return found
+
+    def unique_keys(self, table: str) -> tuple[tuple[str, ...], ...]:
+        for name, keys in self.keys:
+            if name == table.lower():
+                return keys
+        return ()
+
+    @staticmethod
+    def is_integer(dtype: exp.DataType) -> bool:
+        return dtype.this in _INTEGER
+
+
+def as_schema(value: object) -> Schema | None:
+    """Accept None, a Schema, or ``{table: {column: type}}`` (optionally with ``"__keys__"``)."""
+    if value is None or isinstance(value, Schema):
+        return value
+    if not isinstance(value, Mapping):
+        raise InputTypeError(f"schema must be a mapping or Schema, got {type(value).__name__}")
+    tables: list[tuple[str, tuple[tuple[str, exp.DataType], ...]]] = []
+    keys: list[tuple[str, tuple[tuple[str, ...], ...]]] = []
+    for table, columns in value.items():
+        if not isinstance(table, str) or not isinstance(columns, Mapping):
+            raise ConfigurationError(f"schema: table {table!r} must map column names to types")
+        parsed: list[tuple[str, exp.DataType]] = []
+        for column, type_text in columns.items():
+            if column == "__keys__":
+                keys.append((table.lower(), tuple(tuple(c.lower() for c in k) for k in type_text)))
+                continue
+            try:
+                dtype = exp.DataType.build(str(type_text), dialect="mysql")
+            except Exception as error:
+                raise ConfigurationError(
+                    f"schema: {table}.{column} has an unknown type {type_text!r}"
+                ) from error
+            parsed.append((str(column).lower(), dtype))
+        tables.append((table.lower(), tuple(parsed)))
+    return Schema(tuple(tables), tuple(keys))
