@@ -1,0 +1,431 @@
+"""The ``sqlshift`` command line: translate files, check them for untranslatable SQL, run the demo."""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import os
+import sys
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+import sqlglot
+from sqlglot.errors import TokenError
+from sqlglot.tokenizer_core import TokenType
+
+from sqlshift import (
+    DialectError,
+    ParseError,
+    SqlshiftError,
+    TranslationWarning,
+    UntranslatableError,
+    translation,
+)
+from sqlshift.dialects import resolve_dialect
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_TRANSLATION = 1
+EXIT_USAGE = 2
+
+STDIN_NAME = "<stdin>"
+_PROG = "sqlshift"
+# Set to see the traceback of an unexpected error instead of a one-line message.
+_DEBUG_ENV = "SQLSHIFT_DEBUG"
+
+
+class _UsageError(Exception):
+    """Bad command line or unreadable input: reported on one line, exit status 2."""
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    # argparse prints the whole usage block and calls sys.exit; we want one line and a return code.
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# --- splitting a script into statements -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement of a script and where it starts (1-based line and column)."""
+
+    text: str
+    line: int
+    col: int
+
+
+class _Positions:
+    """Offset -> (line, col) for one text, 1-based like the translator's errors."""
+
+    def __init__(self, text: str) -> None:
+        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_left(self._newlines, offset)
+        line_start = self._newlines[index - 1] + 1 if index else 0
+        return index + 1, offset - line_start + 1
+
+
+# Statements whose bodies hold their own `;`-terminated statements between BEGIN and END.
+_BLOCK_OWNERS = {TokenType.TRIGGER, TokenType.FUNCTION, TokenType.PROCEDURE}
+
+
+def _split_offsets(text: str, dialect: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each statement, split at top-level semicolons.
+
+    Uses sqlglot's tokenizer for ``dialect`` so that `;` inside strings, quoted identifiers,
+    comments and dollar-quoted bodies never splits. Raises ``TokenError`` on untokenizable text.
+    """
+    tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(text)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    first: int | None = None  # offset of the statement's first token
+    parens = 0
+    blocks = 0  # BEGIN/CASE ... END nesting inside a trigger or routine body
+    owns_block = False
+    for token in tokens:
+        kind = token.token_type
+        if kind is TokenType.SEMICOLON and parens == 0 and blocks == 0:
+            if first is not None:
+                spans.append((first, token.start))
+            start, first, owns_block = token.end + 1, None, False
+            continue
+        if first is None:
+            first = _statement_start(text, start, token.start)
+        if kind is TokenType.L_PAREN:
+            parens += 1
+        elif kind is TokenType.R_PAREN:
+            parens = max(0, parens - 1)
+        elif kind in _BLOCK_OWNERS:
+            owns_block = True
+        elif owns_block and kind in (TokenType.BEGIN, TokenType.CASE):
+            blocks += 1
+        elif owns_block and kind is TokenType.END:
+            blocks = max(0, blocks - 1)
+    if first is not None:
+        spans.append((first, len(text)))
+    return spans
+
+
+def _statement_start(text: str, after: int, first_token: int) -> int:
+    """Keep comments that precede a statement (sqlglot attaches them) but not blank space."""
+    offset = after
+    while offset < first_token and text[offset].isspace():
+        offset += 1
+    return offset
+
+
+def split_statements(text: str, dialect: str | None) -> list[Statement]:
+    """Split a script into statements, each with its 1-based starting line and column.
+
+    With ``dialect=None`` the first tokenizer (MySQL, PostgreSQL, SQLite) that accepts the text
+    is used. Text that no tokenizer accepts is returned whole, so that translating it reports
+    the parse error with its position.
+    """
+    candidates = [dialect] if dialect else ["mysql", "postgres", "sqlite"]
+    for name in candidates:
+        try:
+            spans = _split_offsets(text, name)
+        except TokenError:
+            continue
+        break
+    else:
+        stripped = len(text) - len(text.lstrip())
+        spans = [(stripped, len(text))] if text.strip() else []
+    positions = _Positions(text)
+    statements = []
+    for begin, end in spans:
+        body = text[begin:end].rstrip()
+        if body:
+            line, col = positions.at(begin)
+            statements.append(Statement(body, line, col))
+    return statements
+
+
+# --- reading inputs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input script: its display name and its text."""
+
+    name: str
+    text: str
+
+
+def _read_text(path: Path) -> str:
+    try:
+        # utf-8-sig: a byte-order mark must not shift the columns of line 1.
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _UsageError(
+            f"cannot read {path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
+    except OSError as exc:
+        raise _UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _iter_sources(inputs: Sequence[str], stdin: TextIO) -> Iterator[Source]:
+    for given in inputs:
+        if given == "-":
+            try:
+                yield Source(STDIN_NAME, stdin.read())
+            except (OSError, UnicodeDecodeError) as exc:
+                raise _UsageError(f"cannot read standard input: {exc}") from None
+            continue
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.sql") if p.is_file())
+            if not files:
+                raise _UsageError(f"no *.sql files under {given}")
+            for file in files:
+                yield Source(str(file), _read_text(file))
+        elif path.exists():
+            yield Source(given, _read_text(path))
+        else:
+            raise _UsageError(f"cannot read {given}: no such file or directory")
+
+
+# --- translating ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A statement that could not be translated, located in its script."""
+
+    name: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.line}:{self.col}: [{self.code}] {self.message}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = _one_line(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _locate(stmt: Statement, line: int | None, col: int | None) -> tuple[int, int]:
+    """Turn a position inside ``stmt`` into a position in the whole script."""
+    if line is None or line < 1:
+        return stmt.line, stmt.col
+    col = col if col is not None and col >= 1 else 1
+    if line == 1:
+        return stmt.line, stmt.col + col - 1
+    return stmt.line + line - 1, col
+
+
+def _problem(name: str, stmt: Statement, exc: SqlshiftError) -> Problem:
+    if isinstance(exc, UntranslatableError):
+        construct = _shorten(exc.construct)
+        reason = _one_line(exc.reason)
+        message = reason if not construct or construct in reason else f"`{construct}`: {reason}"
+        if exc.hint:
+            message += f" (hint: {_one_line(exc.hint)})"
+        line, col = _locate(stmt, exc.line, exc.col)
+        return Problem(name, line, col, exc.code, message)
+    if isinstance(exc, ParseError):
+        # str(ParseError) carries a multi-line caret snippet; the reason alone fits one line.
+        reason = getattr(exc, "reason", "") or str(exc).splitlines()[0]
+        line, col = _locate(stmt, exc.line, exc.col)
+        return Problem(name, line, col, "parse-error", _one_line(reason))
+    code = "dialect-error" if isinstance(exc, DialectError) else "error"
+    return Problem(name, stmt.line, stmt.col, code, _one_line(str(exc)))
+
+
+@dataclass(slots=True)
+class _Outcome:
+    sql: list[str]
+    warnings: list[str]
+    problems: list[Problem]
+
+
+def _translate_source(
+    source: Source, *, target: str, dialect: str | None, strict: bool
+) -> _Outcome:
+    outcome = _Outcome([], [], [])
+    for stmt in split_statements(source.text, dialect):
+        try:
+            with warnings.catch_warnings():
+                # Translation.warnings already carries them; do not print them twice.
+                warnings.simplefilter("ignore", TranslationWarning)
+                result = translation(stmt.text, target, dialect, strict=strict)
+        except SqlshiftError as exc:
+            outcome.problems.append(_problem(source.name, stmt, exc))
+            continue
+        except Exception as exc:
+            if os.environ.get(_DEBUG_ENV):
+                raise
+            # A bug in sqlshift or sqlglot: report it like any other problem, keep going.
+            outcome.problems.append(
+                Problem(
+                    source.name,
+                    stmt.line,
+                    stmt.col,
+                    "internal-error",
+                    _one_line(f"{type(exc).__name__}: {exc} (set {_DEBUG_ENV}=1 for a traceback)"),
+                )
+            )
+            continue
+        outcome.sql.append(result.sql)
+        outcome.warnings.extend(
+            f"{source.name}:{stmt.line}:{stmt.col}: warning: {_one_line(w)}"
+            for w in result.warnings
+        )
+    return outcome
+
+
+def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    target = resolve_dialect(args.to, role="target dialect")
+    source = resolve_dialect(args.source, role="source dialect") if args.source else None
+    if args.check and args.lenient:
+        raise _UsageError(
+            "--check reports what strict mode refuses; it cannot be combined with --lenient"
+        )
+    inputs = args.inputs or ["-"]
+    if inputs.count("-") > 1:
+        raise _UsageError("standard input ('-') can be given only once")
+
+    if args.check:
+        failed = False
+        for src in _iter_sources(inputs, stdin):
+            outcome = _translate_source(src, target=target, dialect=source, strict=True)
+            for problem in outcome.problems:
+                print(problem, file=stdout)
+                failed = True
+        return EXIT_TRANSLATION if failed else EXIT_OK
+
+    # Translate everything before printing, so a failed run never leaves half a script behind.
+    outcomes = [
+        (src, _translate_source(src, target=target, dialect=source, strict=not args.lenient))
+        for src in _iter_sources(inputs, stdin)
+    ]
+    problems = [p for _, outcome in outcomes for p in outcome.problems]
+    if problems:
+        for problem in problems:
+            print(problem, file=stderr)
+        return EXIT_TRANSLATION
+    show_names = len(outcomes) > 1
+    for src, outcome in outcomes:
+        for line in outcome.warnings:
+            print(line, file=stderr)
+        if show_names:
+            print(f"-- {src.name}", file=stdout)
+        for sql in outcome.sql:
+            print(f"{sql};", file=stdout)
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from sqlshift.demo import run_demo
+
+    report = run_demo(out=stdout)
+    return EXIT_OK if report.ok else EXIT_TRANSLATION
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def of(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "unknown"
+
+    return f"{_PROG} {of('sqlshift')} (sqlglot {of('sqlglot')})"
+
+
+def _parser() -> _ArgumentParser:
+    parser = _ArgumentParser(
+        prog=_PROG,
+        description="Translate SQL between MySQL, PostgreSQL and SQLite without changing its meaning.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_ArgumentParser
+    )
+    commands.required = True
+
+    tr = commands.add_parser(
+        "translate",
+        help="translate SQL files or standard input",
+        description=(
+            "Translate each statement of the input and print the result. Exit status: 0 on "
+            "success, 1 if a statement cannot be translated, 2 on usage or input errors."
+        ),
+    )
+    tr.add_argument(
+        "--from",
+        dest="source",
+        metavar="DIALECT",
+        help="source dialect: mysql, postgres or sqlite (default: detect)",
+    )
+    tr.add_argument("--to", required=True, metavar="DIALECT", help="target dialect")
+    tr.add_argument(
+        "--lenient",
+        action="store_true",
+        help="translate best-effort instead of refusing; warnings go to standard error",
+    )
+    tr.add_argument(
+        "--check",
+        action="store_true",
+        help="print only 'path:line:col: [code] message' for every untranslatable statement",
+    )
+    tr.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="FILE|DIR|-",
+        help="SQL file, directory (every *.sql below it) or '-' for standard input (default)",
+    )
+    tr.set_defaults(handler=_cmd_translate)
+
+    demo = commands.add_parser(
+        "demo",
+        help="translate a MySQL workload to SQLite and run it in memory",
+        description="Translate an embedded MySQL workload to SQLite and run it on an in-memory database.",
+    )
+    demo.set_defaults(handler=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status instead of exiting."""
+    stdin, stdout, stderr = sys.stdin, sys.stdout, sys.stderr
+    try:
+        try:
+            args = _parser().parse_args(argv)
+        except SystemExit as exc:  # --help and --version
+            return exc.code if isinstance(exc.code, int) else EXIT_OK
+        status: int = args.handler(args, stdin, stdout, stderr)
+        stdout.flush()
+        return status
+    except _UsageError as exc:
+        print(f"{_PROG}: error: {exc}", file=stderr)
+        return EXIT_USAGE
+    except DialectError as exc:
+        print(f"{_PROG}: error: {_one_line(str(exc))}", file=stderr)
+        return EXIT_USAGE
+    except SqlshiftError as exc:
+        print(f"{_PROG}: error: {_one_line(str(exc))}", file=stderr)
+        return EXIT_TRANSLATION
+    except BrokenPipeError:
+        # `sqlshift translate ... | head`: the reader left; not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(f"{_PROG}: interrupted", file=stderr)
+        return 130
