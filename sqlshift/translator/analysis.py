@@ -173,9 +173,12 @@ def _written_tables(stmt: exp.Expr) -> set[str] | None:
         target = node.this
         if isinstance(node, exp.Delete) and node.args.get("tables"):
             named: Iterable[exp.Expr] = node.args["tables"]
-        elif isinstance(node, exp.Update) and isinstance(target, exp.Table) and node.args.get(
-            "from_"
-        ) is None and node.find(exp.Join) is not None:
+        elif (
+            isinstance(node, exp.Update)
+            and isinstance(target, exp.Table)
+            and node.args.get("from_") is None
+            and node.find(exp.Join) is not None
+        ):
             # MySQL multi-table UPDATE: every joined table may be assigned to
             named = [target, *(j.this for j in node.args.get("joins") or [])]
         else:
@@ -206,9 +209,11 @@ def _is_deterministic(stmt: exp.Expr) -> bool:
             return False
         if isinstance(node, exp.Hint) and "no_cache" in node.sql().lower():
             return False
-        if isinstance(node, exp.Create) and node.args.get("kind") and "temporary" in str(
-            node.args.get("properties") or ""
-        ).lower():
+        if (
+            isinstance(node, exp.Create)
+            and node.args.get("kind")
+            and "temporary" in str(node.args.get("properties") or "").lower()
+        ):
             return False
         if isinstance(node, exp.SessionParameter | exp.Parameter):
             return False  # @@session variables and @user variables

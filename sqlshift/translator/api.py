@@ -202,7 +202,9 @@ def _translate_from(
     joined = ";\n".join(statements)
     text, params = render_placeholders(joined, scanned.refs, scanned.style, style)
     if len(statements) > 1:
-        parts = tuple(render_placeholders(s, scanned.refs, scanned.style, style)[0] for s in statements)
+        parts = tuple(
+            render_placeholders(s, scanned.refs, scanned.style, style)[0] for s in statements
+        )
     else:
         parts = (text,)
     return Translation(text, source, target, parts, params, info, tuple(ctx.warnings))

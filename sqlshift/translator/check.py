@@ -6,6 +6,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.params import internal_index
+from sqlshift.translator.rules import GENERATED
 
 __all__ = ["check_faithful"]
 
@@ -35,7 +36,11 @@ def check_faithful(tree: exp.Expr, ctx: Context) -> None:
                 "so its meaning on the target cannot be checked",
                 "run it natively on each engine instead",
             )
-        elif isinstance(node, exp.Anonymous) and node.name.lower() not in _PORTABLE_FUNCTIONS:
+        elif (
+            isinstance(node, exp.Anonymous)
+            and node.name.lower() not in _PORTABLE_FUNCTIONS
+            and not node.meta.get(GENERATED)
+        ):
             ctx.refuse(
                 node,
                 "unknown-function",

@@ -16,7 +16,7 @@ from typing import Any
 from sqlglot import exp
 
 from sqlshift.dialects import ParamStyle
-from sqlshift.errors import ParseError, ParameterError
+from sqlshift.errors import ParameterError, ParseError
 
 __all__ = ["ParamMap", "ScannedText", "render_placeholders", "scan_placeholders"]
 
@@ -180,9 +180,11 @@ class ParamMap:
     def is_identity(self) -> bool:
         """True when the caller's arguments can be passed through unchanged."""
         if self.target_style.is_named:
-            return self.source_style is not None and self.source_style.is_named and tuple(
-                self.names
-            ) == tuple(str(r) for r in self.refs)
+            return (
+                self.source_style is not None
+                and self.source_style.is_named
+                and tuple(self.names) == tuple(str(r) for r in self.refs)
+            )
         return all(ref == i for i, ref in enumerate(self.refs)) and (
             self.source_style is None or not self.source_style.is_named
         )
@@ -213,8 +215,10 @@ class ParamMap:
                 return args[ref]
             except KeyError:
                 raise ParameterError(f"missing parameter {ref!r}") from None
-        if isinstance(args, Mapping) or isinstance(args, str | bytes):
-            raise ParameterError(f"positional parameters need a sequence, got {type(args).__name__}")
+        if isinstance(args, Mapping | str | bytes):
+            raise ParameterError(
+                f"positional parameters need a sequence, got {type(args).__name__}"
+            )
         wanted = max(int(r) for r in self.refs) + 1
         if len(args) != wanted:
             raise ParameterError(f"the statement takes {wanted} parameter(s), got {len(args)}")

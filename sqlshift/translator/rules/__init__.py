@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 
-__all__ = ["ALL", "Rule", "apply_rules", "rule"]
+__all__ = ["ALL", "Rule", "apply_rules", "func", "rule"]
 
 RuleFn = Callable[[exp.Expr, Context], exp.Expr | None]
 ALL = frozenset({"mysql", "postgres", "sqlite"})
@@ -79,25 +79,39 @@ def apply_rules(tree: exp.Expr, ctx: Context) -> exp.Expr:
     for node in reversed(matched):  # reversed pre-order visits children before parents
         current: exp.Expr = node
         for r in table[type(node)]:
+            parent, key, index = current.parent, current.arg_key, current.index
             replacement = r.fn(current, ctx)
-            if replacement is not None and replacement is not current:
-                if current is root:
-                    root = replacement
-                else:
-                    current.replace(replacement)
-                current = replacement
-                if type(current) not in {t for t in r.types}:
-                    break  # the node changed kind: the remaining rules were for the old kind
+            if replacement is None or replacement is current:
+                continue
+            # The replacement may wrap ``current``, so re-attach it where ``current`` was.
+            if parent is None or key is None:
+                root = replacement
+            else:
+                parent.set(key, replacement, index)
+            current = replacement
+            if not isinstance(current, r.types):
+                break  # the node changed kind: the remaining rules were for the old kind
     return root
+
+
+GENERATED = "sqlshift_generated"
+"""Meta flag on function calls a rule wrote on purpose (the faithfulness check trusts them)."""
+
+
+def func(name: str, *args: exp.Expr) -> exp.Anonymous:
+    """A call of the target's function ``name`` that sqlglot does not model."""
+    call = exp.Anonymous(this=name, expressions=list(args))
+    call.meta[GENERATED] = True
+    return call
 
 
 def load_all() -> None:
     """Import the rule modules so that they register themselves."""
     from sqlshift.translator.rules import (  # noqa: F401
+        boolean,
+        conditional,
         numeric,
         ordering,
-        strings,
-        conditional,
         paging,
-        boolean,
+        strings,
     )

@@ -1,3 +1,3 @@
-"""Rules: ordering."""
+"""Rules: NULL ordering (sqlglot's dialect settings do the rewriting; see the corpus)."""
 
 from __future__ import annotations

@@ -1,3 +1,58 @@
-"""Rules: paging."""
+"""Rules: LIMIT / OFFSET / FETCH forms each engine accepts."""
 
 from __future__ import annotations
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+from sqlshift.translator.rules import rule
+
+#: MySQL has no OFFSET without LIMIT; its manual's idiom is the largest BIGINT UNSIGNED
+MYSQL_NO_LIMIT = "18446744073709551615"
+
+
+@rule(
+    exp.Select,
+    exp.Union,
+    exp.Intersect,
+    exp.Except,
+    source={"postgres", "sqlite"},
+    target={"mysql"},
+)
+def offset_without_limit(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL and SQLite accept OFFSET alone (SQLite also LIMIT -1); MySQL needs a LIMIT,
+    so the manual's 'all rows' idiom is added. Corpus: paging.toml `pg-offset-only`."""
+    limit = node.args.get("limit")
+    if node.args.get("offset") is not None and limit is None:
+        node.set("limit", exp.Limit(expression=exp.Literal.number(MYSQL_NO_LIMIT)))
+    elif isinstance(limit, exp.Limit) and _negative(limit.expression):
+        limit.set("expression", exp.Literal.number(MYSQL_NO_LIMIT))
+    return None
+
+
+@rule(exp.Select, exp.Union, exp.Intersect, exp.Except, source={"sqlite"}, target={"postgres"})
+def sqlite_negative_limit(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite's LIMIT -1 means no limit; PostgreSQL rejects a negative LIMIT.
+    Corpus: paging.toml `lite-limit-minus-one`."""
+    limit = node.args.get("limit")
+    if isinstance(limit, exp.Limit) and _negative(limit.expression):
+        node.set("limit", None)
+    return None
+
+
+def _negative(value: exp.Expr | None) -> bool:
+    return isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal)
+
+
+@rule(exp.Fetch, source={"postgres"}, target={"mysql", "sqlite"})
+def fetch_with_ties(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """FETCH FIRST n ROWS WITH TIES returns the rows tied with the last one; MySQL and
+    SQLite have no equivalent clause. Refused. Corpus: paging.toml `pg-fetch-with-ties`."""
+    if node.args.get("with_ties"):
+        ctx.refuse(
+            node,
+            "fetch-with-ties",
+            f"{ctx.target} has no FETCH ... WITH TIES",
+            "use RANK() OVER (ORDER BY ...) <= n in a subquery",
+        )
+    return None

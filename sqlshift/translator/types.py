@@ -1,0 +1,172 @@
+"""A light, local type inference for the operands that rules must know (int, exact, float).
+
+sqlglot's ``annotate_types`` needs a qualified tree and costs a full pass; rules only ever ask
+about the operands of one node, so this answers that question from literals, casts, the
+optional schema and simple arithmetic, and says UNKNOWN otherwise.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+
+__all__ = ["Kind", "Typed", "infer", "is_simple"]
+
+
+class Kind(enum.Enum):
+    INT = "int"
+    EXACT = "exact"  # DECIMAL / NUMERIC with a known scale
+    FLOAT = "float"
+    TEXT = "text"
+    BOOL = "bool"
+    UNKNOWN = "unknown"
+
+    @property
+    def numeric(self) -> bool:
+        return self in (Kind.INT, Kind.EXACT, Kind.FLOAT)
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    kind: Kind
+    scale: int = 0  # digits after the point, for EXACT
+
+
+UNKNOWN = Typed(Kind.UNKNOWN)
+_INT_TYPES = {
+    exp.DataType.Type.TINYINT,
+    exp.DataType.Type.SMALLINT,
+    exp.DataType.Type.MEDIUMINT,
+    exp.DataType.Type.INT,
+    exp.DataType.Type.BIGINT,
+    exp.DataType.Type.UTINYINT,
+    exp.DataType.Type.USMALLINT,
+    exp.DataType.Type.UMEDIUMINT,
+    exp.DataType.Type.UINT,
+    exp.DataType.Type.UBIGINT,
+}
+_FLOAT_TYPES = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
+_EXACT_TYPES = {exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL}
+_TEXT_TYPES = {
+    exp.DataType.Type.VARCHAR,
+    exp.DataType.Type.CHAR,
+    exp.DataType.Type.TEXT,
+    exp.DataType.Type.NVARCHAR,
+    exp.DataType.Type.NCHAR,
+    exp.DataType.Type.MEDIUMTEXT,
+    exp.DataType.Type.LONGTEXT,
+    exp.DataType.Type.TINYTEXT,
+}
+_PREDICATES = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists, exp.In)
+
+
+def of_datatype(dtype: exp.DataType, dialect: str) -> Typed:
+    """The kind of a declared type (a column's, or a CAST's target)."""
+    this = dtype.this
+    if this in _INT_TYPES:
+        return Typed(Kind.INT)
+    if this == exp.DataType.Type.BOOLEAN:
+        return Typed(Kind.INT) if dialect != "postgres" else Typed(Kind.BOOL)
+    if this in _FLOAT_TYPES:
+        return Typed(Kind.FLOAT)
+    if this in _EXACT_TYPES:
+        params = dtype.expressions
+        if len(params) >= 2:
+            return Typed(Kind.EXACT, int(params[1].name))
+        if dialect == "mysql":
+            return Typed(Kind.EXACT, 0)  # MySQL DECIMAL means DECIMAL(10, 0)
+        return UNKNOWN if dialect == "postgres" else Typed(Kind.FLOAT)
+    if this in _TEXT_TYPES:
+        return Typed(Kind.TEXT)
+    return UNKNOWN
+
+
+def infer(node: exp.Expr, ctx: Context) -> Typed:
+    """Best-known type of ``node`` as the SOURCE engine evaluates it."""
+    if isinstance(node, exp.Paren | exp.Neg):
+        return infer(node.this, ctx)
+    if isinstance(node, exp.Literal):
+        return _literal(node, ctx.source)
+    if isinstance(node, exp.Null):
+        return UNKNOWN
+    if isinstance(node, exp.Cast):
+        return of_datatype(node.to, ctx.source)
+    if isinstance(node, exp.Column):
+        return _column(node, ctx)
+    if isinstance(node, _PREDICATES):
+        return Typed(Kind.BOOL) if ctx.source == "postgres" else Typed(Kind.INT)
+    if isinstance(node, exp.Count | exp.Length | exp.IntDiv):
+        return Typed(Kind.INT)
+    if isinstance(node, exp.Round):
+        inner = infer(node.this, ctx)
+        decimals = node.args.get("decimals")
+        if inner.kind is Kind.EXACT and decimals is None:
+            return Typed(Kind.EXACT, 0)
+        if inner.kind is Kind.EXACT and isinstance(decimals, exp.Literal):
+            return Typed(Kind.EXACT, int(decimals.name))
+        return inner if inner.kind in (Kind.INT, Kind.FLOAT) else UNKNOWN
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul):
+        return _arith(node, infer(node.this, ctx), infer(node.expression, ctx))
+    return UNKNOWN
+
+
+def _literal(node: exp.Literal, dialect: str) -> Typed:
+    if node.is_string:
+        return Typed(Kind.TEXT)
+    text = node.name.lower()
+    if "e" in text:
+        return Typed(Kind.EXACT, 0) if dialect == "postgres" else Typed(Kind.FLOAT)
+    if "." in text:
+        if dialect == "sqlite":
+            return Typed(Kind.FLOAT)
+        return Typed(Kind.EXACT, len(text.split(".", 1)[1]))
+    return Typed(Kind.INT)
+
+
+def _arith(node: exp.Expr, left: Typed, right: Typed) -> Typed:
+    kinds = {left.kind, right.kind}
+    if not kinds <= {Kind.INT, Kind.EXACT, Kind.FLOAT}:
+        return UNKNOWN
+    if Kind.FLOAT in kinds:
+        return Typed(Kind.FLOAT)
+    if kinds == {Kind.INT}:
+        return Typed(Kind.INT)
+    if isinstance(node, exp.Mul):
+        return Typed(Kind.EXACT, left.scale + right.scale)
+    return Typed(Kind.EXACT, max(left.scale, right.scale))
+
+
+def _column(node: exp.Column, ctx: Context) -> Typed:
+    schema = ctx.schema
+    if schema is None:
+        return UNKNOWN
+    table = _resolve_table(node)
+    dtype = schema.column_type(table, node.name)
+    if dtype is None and table is not None:
+        dtype = schema.column_type(None, node.name)
+    return of_datatype(dtype, "mysql") if dtype is not None else UNKNOWN
+
+
+def _resolve_table(node: exp.Column) -> str | None:
+    """The table a column belongs to: its qualifier, through aliases of the enclosing query."""
+    qualifier = node.table
+    if not qualifier:
+        return None
+    scope = node.find_ancestor(exp.Select, exp.Update, exp.Delete)
+    while scope is not None:
+        for table in scope.find_all(exp.Table):
+            if table.alias_or_name.lower() == qualifier.lower():
+                return table.name
+        scope = scope.parent.find_ancestor(exp.Select) if scope.parent else None
+    return qualifier
+
+
+def is_simple(node: exp.Expr) -> bool:
+    """True when evaluating ``node`` twice is cheap and gives the same value (safe to repeat)."""
+    if isinstance(node, exp.Paren | exp.Neg):
+        return is_simple(node.this)
+    return isinstance(node, exp.Literal | exp.Column | exp.Placeholder | exp.Null | exp.Boolean)
