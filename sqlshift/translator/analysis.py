@@ -111,7 +111,7 @@ def analyse(statements: Sequence[exp.Expr]) -> StatementInfo:
         kinds.append(kind)
         ctes = {cte.alias_or_name.lower() for cte in stmt.find_all(exp.CTE)}
         targets = _written_tables(stmt)
-        if kind in ("select", "set-operation"):
+        if kind in ("select", "set-operation") and targets == set():
             pass
         elif kind in ("other", "command"):
             read_only = False
@@ -173,14 +173,9 @@ def _written_tables(stmt: exp.Expr) -> set[str] | None:
         target = node.this
         if isinstance(node, exp.Delete) and node.args.get("tables"):
             named: Iterable[exp.Expr] = node.args["tables"]
-        elif (
-            isinstance(node, exp.Update)
-            and isinstance(target, exp.Table)
-            and node.args.get("from_") is None
-            and node.find(exp.Join) is not None
-        ):
-            # MySQL multi-table UPDATE: every joined table may be assigned to
-            named = [target, *(j.this for j in node.args.get("joins") or [])]
+        elif isinstance(node, exp.Update) and isinstance(target, exp.Table):
+            # MySQL multi-table UPDATE: any joined table may be assigned to
+            named = [target, *(j.this for j in target.args.get("joins") or [])]
         else:
             named = [target]
         for item in named:

@@ -53,7 +53,7 @@ _MARKERS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
 
 _STRIP = re.compile(
     r"--[^\n]*|/\*.*?\*/|#[^\n]*|'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`(?:[^`]|``)*`"
-    r"|\$(?P<tag>[A-Za-z_]\w*)?\$.*?\$(?P=tag)\$",
+    r"|\$(?P<tag>[A-Za-z_]\w*|)\$.*?\$(?P=tag)\$",
     re.S,
 )
 

@@ -46,7 +46,7 @@ _LEXERS: dict[str, re.Pattern[str]] = {
     ),
     "postgres": re.compile(
         rf"(?P<skip>{_COMMENTS}|[eE]{_SQ_BACKSLASH}|{_SQ_STD}|{_DQ_IDENT}"
-        r"|\$(?P<tag>[A-Za-z_]\w*)?\$.*?\$(?P=tag)\$|::)"
+        r"|\$(?P<tag>[A-Za-z_]\w*|)\$.*?\$(?P=tag)\$|::)"
         rf"|{_PLACEHOLDER}",
         re.S,
     ),

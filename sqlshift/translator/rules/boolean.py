@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import rule
-from sqlshift.translator.types import Kind, infer
+from sqlshift.translator.types import infer
 
 _PREDICATES: tuple[type[exp.Expr], ...] = (
     exp.EQ,

@@ -83,3 +83,11 @@ def concat_ws_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return exp.If(
         this=exp.Is(this=separator.copy(), expression=exp.Null()), true=exp.Null(), false=joined
     )
+
+
+@rule(exp.ByteString, source={"postgres"})
+def escape_string(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL E'a\\nb' is a text literal with backslash escapes, already decoded by the
+    tokenizer (sqlglot calls it a byte string); elsewhere it is written as a plain literal,
+    which the target generator escapes for itself. Corpus: strings.toml `pg-escape-string`."""
+    return exp.Literal.string(node.name)

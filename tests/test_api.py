@@ -1,0 +1,190 @@
+"""The translate() API: dialects, errors, strictness, memoisation, scripts."""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import pytest
+
+import sqlshift
+from sqlshift import (
+    DialectError,
+    InputTypeError,
+    ParseError,
+    SqlshiftError,
+    TranslationWarning,
+    UntranslatableError,
+    translate,
+    translation,
+)
+from sqlshift.translator.api import clear_cache
+
+
+def test_exported_members_are_exactly_the_public_api() -> None:
+    public = {name for name in dir(sqlshift) if not name.startswith("_")}
+    modules = {"dialects", "errors", "translator", "executor", "cli", "demo", "annotations"}
+    assert set(sqlshift.__all__) - {"__version__"} == public - modules
+
+
+@pytest.mark.parametrize(
+    ("alias", "canonical"),
+    [
+        ("mariadb", "mysql"),
+        ("postgresql", "postgres"),
+        ("pg", "postgres"),
+        ("sqlite3", "sqlite"),
+        ("MySQL", "mysql"),
+    ],
+)
+def test_dialect_aliases(alias: str, canonical: str) -> None:
+    assert translation("SELECT 1", alias, source=alias).target == canonical
+
+
+def test_unknown_dialect_suggests_a_name() -> None:
+    with pytest.raises(DialectError, match="Did you mean 'postgres'") as info:
+        translate("SELECT 1", "postgre", source="mysql")
+    assert "postgres" in info.value.candidates
+
+
+def test_non_text_input_is_a_type_error_of_ours() -> None:
+    with pytest.raises(InputTypeError):
+        translate(b"SELECT 1", "postgres", source="mysql")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        translate(None, "postgres", source="mysql")  # type: ignore[arg-type]
+    with pytest.raises(InputTypeError):
+        translate("SELECT 1", 5, source="mysql")  # type: ignore[arg-type]
+
+
+def test_parse_error_has_position_and_caret() -> None:
+    with pytest.raises(ParseError) as info:
+        translate("SELECT a\nFROM WHERE x", "postgres", source="mysql")
+    error = info.value
+    assert (error.line, error.col) == (2, 6)
+    assert error.snippet.splitlines() == ["  FROM WHERE x", "       ^"]
+    assert "<Token" not in str(error)
+
+
+def test_parse_error_position_is_in_callers_text_despite_placeholders() -> None:
+    with pytest.raises(ParseError) as info:
+        translate("SELECT ?, ? FROM WHERE", "postgres", source="mysql")
+    assert (info.value.line, info.value.col) == (1, 18)
+
+
+def test_empty_input_is_a_parse_error() -> None:
+    with pytest.raises(ParseError):
+        translate("  ;  ", "postgres", source="mysql")
+
+
+def test_untranslatable_error_is_positioned_with_code_and_hint() -> None:
+    sql = "SELECT id,\n  FIND_IN_SET('a', name) FROM people"
+    with pytest.raises(UntranslatableError) as info:
+        translate(sql, "postgres", source="mysql")
+    error = info.value
+    assert error.code == "unknown-function"
+    assert (error.line, error.col) == (2, 3)
+    assert error.hint
+    assert "FIND_IN_SET" in str(error) and "line 2, col 3" in str(error)
+
+
+def test_lenient_mode_warns_and_returns_best_effort() -> None:
+    with pytest.warns(TranslationWarning, match="division-needs-types"):
+        out = translate("SELECT age / 2 FROM people", "postgres", source="mysql", strict=False)
+    assert "age" in out
+
+
+def test_strict_mode_emits_no_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        translate("SELECT a FROM t", "postgres", source="mysql")
+
+
+def test_script_translates_every_statement() -> None:
+    result = translation(
+        "CREATE TABLE t (a INT); INSERT INTO t VALUES (1); SELECT a FROM t",
+        "postgres",
+        source="mysql",
+    )
+    assert len(result.statements) == 3
+    assert result.sql == ";\n".join(result.statements)
+    assert result.info.kinds == ("create", "insert", "select")
+    assert not result.info.read_only
+    assert result.info.tables_written == frozenset({"t"})
+
+
+def test_info_of_a_read() -> None:
+    info = translation(
+        "SELECT p.id FROM people p JOIN orders o ON o.person_id = p.id", "sqlite", source="mysql"
+    ).info
+    assert info.read_only and info.deterministic and info.cacheable
+    assert info.tables_read == frozenset({"people", "orders"})
+    assert info.tables_written == frozenset()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT NOW()",
+        "SELECT RAND()",
+        "SELECT UUID()",
+        "SELECT * FROM t FOR UPDATE",
+        "SELECT LAST_INSERT_ID()",
+        "SELECT @@version",
+    ],
+)
+def test_volatile_statements_are_not_deterministic(sql: str) -> None:
+    assert not translation(sql, "mysql", source="mysql").info.deterministic
+
+
+def test_cte_names_are_not_tables() -> None:
+    info = translation(
+        "WITH x AS (SELECT id FROM people) SELECT id FROM x", "postgres", source="mysql"
+    ).info
+    assert info.tables_read == frozenset({"people"})
+
+
+def test_write_in_cte_is_a_write() -> None:
+    info = translation(
+        "WITH d AS (DELETE FROM orders WHERE id = 1 RETURNING id) SELECT id FROM d",
+        "postgres",
+        source="postgres",
+    ).info
+    assert not info.read_only
+    assert info.tables_written == frozenset({"orders"})
+
+
+def test_multi_table_update_writes_all_joined_tables() -> None:
+    info = translation(
+        "UPDATE people p JOIN orders o ON o.person_id = p.id SET p.age = 1, o.quantity = 2",
+        "mysql",
+        source="mysql",
+    ).info
+    assert info.tables_written == frozenset({"people", "orders"})
+
+
+def test_memoised_warm_call_is_fast() -> None:
+    clear_cache()
+    sql = "SELECT id, name FROM people WHERE age > 30 ORDER BY id LIMIT 10"
+    first = translation(sql, "postgres", source="mysql")
+    assert translation(sql, "postgres", source="mysql") is first
+    start = time.perf_counter()
+    for _ in range(1000):
+        translation(sql, "postgres", source="mysql")
+    per_call = (time.perf_counter() - start) / 1000
+    assert per_call < 100e-6  # generous: the benchmark measures the real figure
+
+
+def test_only_library_errors_escape() -> None:
+    for garbage in [
+        "SELECT (((",
+        "'unterminated",
+        "SELECT * FROM",
+        "\x01\x02",
+        "$$",
+        "SELECT `a FROM t",
+        "SELECT 1 +* 2",
+    ]:
+        try:
+            translate(garbage, "postgres", source="mysql")
+        except SqlshiftError:
+            pass

@@ -1,0 +1,106 @@
+"""Placeholders: styles in and out, argument mapping, literals and comments untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from sqlshift import ParameterError, ParamStyle, ParseError, translation
+
+
+def test_qmark_to_asyncpg_numeric() -> None:
+    t = translation("SELECT a FROM t WHERE x = ? AND y = ?", "postgres", source="mysql")
+    assert t.sql == "SELECT a FROM t WHERE x = $1 AND y = $2"
+    assert t.params.apply([10, 20]) == (10, 20)
+
+
+def test_limit_comma_reorders_arguments() -> None:
+    t = translation("SELECT a FROM t LIMIT ?, ?", "postgres", source="mysql")
+    assert t.sql == "SELECT a FROM t LIMIT $1 OFFSET $2"
+    assert t.params.apply([5, 10]) == (10, 5)  # offset was first in the source
+
+
+def test_repeated_numeric_to_positional_repeats_the_argument() -> None:
+    t = translation("SELECT $2, $1, $2", "mysql", source="postgres")
+    assert t.sql == "SELECT %s, %s, %s"
+    assert t.params.apply(["a", "b"]) == ("b", "a", "b")
+
+
+def test_named_to_numeric_numbers_each_name_once() -> None:
+    t = translation("SELECT :a, :b, :a", "postgres", source="sqlite")
+    assert t.sql == "SELECT $1, $2, $1"
+    assert t.params.apply({"a": 1, "b": 2}) == (1, 2)
+
+
+def test_pyformat_to_named() -> None:
+    t = translation("SELECT %(x)s, %(y)s", "sqlite", source="mysql", paramstyle="named")
+    assert t.sql == "SELECT :x, :y"
+    assert t.params.apply({"x": 1, "y": 2}) == {"x": 1, "y": 2}
+
+
+def test_positional_to_named_invents_names() -> None:
+    t = translation("SELECT ?, ?", "mysql", source="sqlite", paramstyle=ParamStyle.PYFORMAT)
+    assert t.sql == "SELECT %(p1)s, %(p2)s"
+    assert t.params.apply([7, 8]) == {"p1": 7, "p2": 8}
+
+
+def test_placeholder_text_in_literals_and_comments_is_untouched() -> None:
+    sql = "SELECT '?', 'a:b', '$1' /* ? :x */, x -- ?\nFROM t WHERE y = ?"
+    t = translation(sql, "postgres", source="mysql")
+    assert t.params.count == 1
+    assert "'?'" in t.sql and "'a:b'" in t.sql and "'$1'" in t.sql
+    assert t.sql.endswith("y = $1")
+
+
+def test_postgres_cast_is_not_a_named_placeholder() -> None:
+    t = translation("SELECT x::text, :y FROM t", "sqlite", source="postgres")
+    assert t.params.refs == ("y",)
+
+
+def test_dollar_quoted_text_is_untouched() -> None:
+    t = translation("SELECT $$a ? $1$$, $1", "sqlite", source="postgres")
+    assert t.params.count == 1
+    assert "'a ? $1'" in t.sql
+
+
+def test_percent_is_doubled_for_format_targets_with_parameters() -> None:
+    t = translation("SELECT a FROM t WHERE s LIKE '%x' AND b = ?", "mysql", source="sqlite")
+    assert t.sql == "SELECT a FROM t WHERE s LIKE '%%x' AND b = %s"
+
+
+def test_escaped_percent_in_format_source_means_one_percent() -> None:
+    t = translation("SELECT a FROM t WHERE s LIKE 'x%%' AND b = %s", "sqlite", source="mysql")
+    assert t.sql == "SELECT a FROM t WHERE s LIKE 'x%' AND b = ?"
+
+
+def test_mixed_styles_are_refused() -> None:
+    with pytest.raises(ParseError, match="different styles"):
+        translation("SELECT ?, :a", "postgres", source="sqlite")
+
+
+def test_wrong_argument_count() -> None:
+    t = translation("SELECT ?, ?", "postgres", source="sqlite")
+    with pytest.raises(ParameterError, match="takes 2"):
+        t.params.apply([1])
+    with pytest.raises(ParameterError, match="sequence"):
+        t.params.apply({"a": 1})
+
+
+def test_missing_named_argument() -> None:
+    t = translation("SELECT :a", "postgres", source="sqlite")
+    with pytest.raises(ParameterError, match="missing parameter 'a'"):
+        t.params.apply({"b": 1})
+
+
+def test_parameters_are_never_interpolated() -> None:
+    t = translation("SELECT ? FROM t", "mysql", source="sqlite")
+    assert "Robert" not in t.sql
+    assert t.params.apply(["Robert'); DROP TABLE students;--"]) == (
+        "Robert'); DROP TABLE students;--",
+    )
+
+
+def test_identity_map() -> None:
+    assert translation("SELECT ?, ?", "sqlite", source="mysql").params.is_identity
+    assert not translation(
+        "SELECT a FROM t LIMIT ?, ?", "sqlite", source="mysql"
+    ).params.is_identity
