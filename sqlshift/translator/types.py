@@ -74,12 +74,14 @@ def of_datatype(dtype: exp.DataType, dialect: str) -> Typed:
     if this in _FLOAT_TYPES:
         return Typed(Kind.FLOAT)
     if this in _EXACT_TYPES:
+        if dialect == "sqlite":
+            return UNKNOWN  # NUMERIC affinity keeps 5200.00 as the integer 5200
         params = dtype.expressions
         if len(params) >= 2:
             return Typed(Kind.EXACT, int(params[1].name))
         if dialect == "mysql":
             return Typed(Kind.EXACT, 0)  # MySQL DECIMAL means DECIMAL(10, 0)
-        return UNKNOWN if dialect == "postgres" else Typed(Kind.FLOAT)
+        return UNKNOWN
     if this in _TEXT_TYPES:
         return Typed(Kind.TEXT)
     return UNKNOWN
@@ -148,7 +150,7 @@ def _column(node: exp.Column, ctx: Context) -> Typed:
     dtype = schema.column_type(table, node.name)
     if dtype is None and table is not None:
         dtype = schema.column_type(None, node.name)
-    return of_datatype(dtype, "mysql") if dtype is not None else UNKNOWN
+    return of_datatype(dtype, ctx.source) if dtype is not None else UNKNOWN
 
 
 def _resolve_table(node: exp.Column) -> str | None:

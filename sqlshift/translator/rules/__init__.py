@@ -108,6 +108,7 @@ def func(name: str, *args: exp.Expr) -> exp.Anonymous:
 def load_all() -> None:
     """Import the rule modules so that they register themselves."""
     from sqlshift.translator.rules import (  # noqa: F401
+        aggregates,
         boolean,
         conditional,
         numeric,

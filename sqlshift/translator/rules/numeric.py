@@ -72,6 +72,27 @@ def truncating_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
+@rule(exp.Div, source={"postgres"}, target={"sqlite"})
+def exact_division_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite stores a NUMERIC/DECIMAL value with no fraction as an integer (5200.00 is
+    5200), so `salary / 3` truncates there while PostgreSQL divides exactly. A division with
+    a non-integer operand gets its dividend cast to REAL; int/int truncates on both.
+    Corpus: numeric.toml `pg-div-numeric-column`."""
+    left, right = infer(node.this, ctx), infer(node.expression, ctx)
+    if left.kind is Kind.INT and right.kind is Kind.INT:
+        return None
+    if left.kind.numeric and right.kind.numeric:
+        return exp.Div(this=_cast(node.this, "REAL"), expression=node.expression)
+    ctx.refuse(
+        node,
+        "division-needs-types",
+        "PostgreSQL `/` truncates only when both operands are integers, and SQLite may hold "
+        "a whole NUMERIC value as an integer, so the operand types must be known",
+        _NEEDS_TYPES,
+    )
+    return None
+
+
 @rule(exp.IntDiv, source={"mysql"}, target={"postgres"})
 def mysql_intdiv(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL `a DIV b` truncates to a BIGINT and gives NULL for b = 0; PostgreSQL's DIV()
@@ -108,6 +129,17 @@ def float_modulo(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if Kind.FLOAT not in (left.kind, right.kind):
         return None
     return exp.Mod(this=_cast(node.this, "NUMERIC"), expression=_cast(node.expression, "NUMERIC"))
+
+
+@rule(exp.Mod, source={"mysql", "sqlite"}, target={"postgres"})
+def modulo_by_zero(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL and SQLite give NULL for x % 0; PostgreSQL raises division by zero.
+    Corpus: numeric.toml `my-mod-negative`, `lite-mod-fraction`."""
+    divisor = node.expression
+    if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.name) != 0:
+        return None
+    node.set("expression", _nullif_zero(divisor))
+    return None
 
 
 def _truncate(node: exp.Expr, ctx: Context) -> exp.Expr:

@@ -48,7 +48,8 @@ def _negative(value: exp.Expr | None) -> bool:
 def fetch_with_ties(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """FETCH FIRST n ROWS WITH TIES returns the rows tied with the last one; MySQL and
     SQLite have no equivalent clause. Refused. Corpus: paging.toml `pg-fetch-with-ties`."""
-    if node.args.get("with_ties"):
+    options = node.args.get("limit_options")
+    if isinstance(options, exp.Expr) and options.args.get("with_ties"):
         ctx.refuse(
             node,
             "fetch-with-ties",
