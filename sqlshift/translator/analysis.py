@@ -18,6 +18,7 @@ _VOLATILE_FUNCS = (
     exp.CurrentUser,
     exp.Uuid,
 )
+_VOLATILE_NODES = (*_VOLATILE_FUNCS, exp.Lock, exp.SessionParameter, exp.Parameter)
 _VOLATILE_NAMES = frozenset(
     {
         "now",
@@ -99,18 +100,32 @@ class StatementInfo:
         return self.read_only and self.deterministic
 
 
-def analyse(statements: Sequence[exp.Expr]) -> StatementInfo:
-    """Summarise ``statements`` (the source trees, before any rewrite)."""
+def analyse(statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]]) -> StatementInfo:
+    """Summarise ``statements``: (source tree, all of its nodes) pairs, before any rewrite.
+
+    The node lists come from the one walk the translator makes of each tree.
+    """
     kinds: list[str] = []
     read: set[str] = set()
     written: set[str] | None = set()
     read_only = True
     deterministic = True
-    for stmt in statements:
+    for stmt, nodes in statements:
         kind = _kind(stmt)
         kinds.append(kind)
-        ctes = {cte.alias_or_name.lower() for cte in stmt.find_all(exp.CTE)}
-        targets = _written_tables(stmt)
+        ctes: set[str] = set()
+        tables: list[exp.Table] = []
+        writes: list[exp.Expr] = []
+        for node in nodes:
+            if isinstance(node, exp.Table):
+                tables.append(node)
+            elif isinstance(node, exp.CTE):
+                ctes.add(node.alias_or_name.lower())
+            elif isinstance(node, _WRITE_KINDS):
+                writes.append(node)
+            if deterministic and _is_volatile(node):
+                deterministic = False
+        targets = _written_tables(writes)
         if kind in ("select", "set-operation") and targets == set():
             pass
         elif kind in ("other", "command"):
@@ -123,12 +138,7 @@ def analyse(statements: Sequence[exp.Expr]) -> StatementInfo:
                 written = None
             elif written is not None:
                 written |= targets
-        for table in stmt.find_all(exp.Table):
-            name = _table_name(table)
-            if name and name not in ctes:
-                read.add(name)
-        if not _is_deterministic(stmt):
-            deterministic = False
+        read.update(n for n in map(_table_name, tables) if n and n not in ctes)
     return StatementInfo(
         kinds=tuple(kinds),
         tables_read=frozenset(read),
@@ -166,10 +176,10 @@ def _table_name(table: exp.Table) -> str:
     return table.name.lower()
 
 
-def _written_tables(stmt: exp.Expr) -> set[str] | None:
-    """Tables changed by ``stmt`` (including writes inside CTEs); None if unknown."""
+def _written_tables(writes: Sequence[exp.Expr]) -> set[str] | None:
+    """Tables changed by the write nodes of a statement (CTEs included); None if unknown."""
     tables: set[str] = set()
-    for node in _writes(stmt):
+    for node in writes:
         target = node.this
         if isinstance(node, exp.Delete) and node.args.get("tables"):
             named: Iterable[exp.Expr] = node.args["tables"]
@@ -186,30 +196,16 @@ def _written_tables(stmt: exp.Expr) -> set[str] | None:
     return tables
 
 
-def _writes(stmt: exp.Expr) -> list[exp.Expr]:
-    return [n for n in stmt.walk() if isinstance(n, _WRITE_KINDS)]
-
-
-def _is_deterministic(stmt: exp.Expr) -> bool:
-    if isinstance(stmt, exp.Select) and stmt.args.get("locks"):
-        return False
-    for node in stmt.walk():
-        if isinstance(node, _VOLATILE_FUNCS):
-            return False
-        if isinstance(node, exp.Func):
-            name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
-            if name.lower() in _VOLATILE_NAMES:
-                return False
-        if isinstance(node, exp.Lock):
-            return False
-        if isinstance(node, exp.Hint) and "no_cache" in node.sql().lower():
-            return False
-        if (
-            isinstance(node, exp.Create)
-            and node.args.get("kind")
-            and "temporary" in str(node.args.get("properties") or "").lower()
-        ):
-            return False
-        if isinstance(node, exp.SessionParameter | exp.Parameter):
-            return False  # @@session variables and @user variables
-    return True
+def _is_volatile(node: exp.Expr) -> bool:
+    """True for a node that makes a statement's result vary between identical calls."""
+    if isinstance(node, _VOLATILE_NODES):
+        return True  # also @@session and @user variables, FOR UPDATE / FOR SHARE
+    if isinstance(node, exp.Anonymous):
+        return node.name.lower() in _VOLATILE_NAMES
+    if isinstance(node, exp.Func):
+        return node.sql_name().lower() in _VOLATILE_NAMES
+    if isinstance(node, exp.Hint):
+        return "no_cache" in node.sql().lower()
+    if isinstance(node, exp.Create):
+        return "temporary" in str(node.args.get("properties") or "").lower()
+    return isinstance(node, exp.Select) and bool(node.args.get("locks"))

@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from sqlshift.dialects import ParamStyle, resolve_dialect, resolve_paramstyle
@@ -25,7 +26,7 @@ from sqlshift.errors import (
 )
 from sqlshift.translator import rules
 from sqlshift.translator.analysis import StatementInfo, analyse
-from sqlshift.translator.check import check_faithful
+from sqlshift.translator.check import SUSPECTS, check_faithful
 from sqlshift.translator.context import Context, line_col
 from sqlshift.translator.detect import candidates
 from sqlshift.translator.params import (
@@ -190,14 +191,17 @@ def _translate_from(
 ) -> Translation:
     scanned = scan_placeholders(sql, source)
     trees = _parse(scanned, sql, source)
-    info = analyse(trees)
+    walked = [(tree, list(tree.walk(bfs=False))) for tree in trees]  # the one walk per tree
+    info = analyse(walked)
     ctx = Context(source, target, strict, scanned, sql, schema)
     statements: list[str] = []
-    for tree in trees:
+    for tree, nodes in walked:
+        suspects = [n for n in nodes if isinstance(n, SUSPECTS)]
         if source != target:
-            tree = rules.apply_rules(tree, ctx)
-        check_faithful(tree, ctx)
-        mark_placeholders(tree)
+            tree = rules.apply_rules(tree, nodes, ctx)
+        check_faithful(tree, suspects, ctx)
+        if scanned.refs:
+            mark_placeholders(tree)
         statements.append(_generate(tree, target, ctx))
     joined = ";\n".join(statements)
     text, params = render_placeholders(joined, scanned.refs, scanned.style, style)
@@ -212,7 +216,7 @@ def _translate_from(
 
 def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:
     try:
-        parsed = sqlglot.parse(scanned.text, read=source)
+        parsed = _DIALECTS[source].parse(scanned.text)
     except sqlglot.errors.ParseError as error:
         raise _parse_error(error, scanned, original) from None
     except sqlglot.errors.TokenError as error:
@@ -259,7 +263,8 @@ def _caret(text: str, line: int, col: int) -> str:
 
 def _generate(tree: exp.Expr, target: str, ctx: Context) -> str:
     try:
-        return tree.sql(dialect=target, unsupported_level=ErrorLevel.RAISE)
+        # copy=False: the tree is ours, and copying it costs as much as the rules do
+        return _DIALECTS[target].generate(tree, copy=False, unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as error:
         reason = str(error).strip() or "not supported by the target dialect"
         failure = UntranslatableError(
@@ -273,7 +278,10 @@ def _generate(tree: exp.Expr, target: str, ctx: Context) -> str:
         if ctx.strict:
             raise failure from None
         ctx.warnings.append(str(failure))
-        return tree.sql(dialect=target)
+        return _DIALECTS[target].generate(tree, copy=False)
+
+
+_DIALECTS = {name: Dialect.get_or_raise(name) for name in ("mysql", "postgres", "sqlite")}
 
 
 def _first_line(text: str) -> str:

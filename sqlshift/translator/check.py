@@ -14,9 +14,19 @@ __all__ = ["check_faithful"]
 _PORTABLE_FUNCTIONS = frozenset({"nullif", "coalesce", "abs", "lower", "upper"})
 
 
-def check_faithful(tree: exp.Expr, ctx: Context) -> None:
-    """Refuse constructs sqlglot only passed through: unknown statements, functions, variables."""
-    for node in tree.walk():
+SUSPECTS = (exp.Placeholder, exp.Command, exp.Anonymous, exp.SessionParameter, exp.Parameter)
+"""Node types the check looks at; the translator collects them in its single walk."""
+
+
+def check_faithful(tree: exp.Expr, suspects: list[exp.Expr], ctx: Context) -> None:
+    """Refuse constructs sqlglot only passed through: unknown statements, functions, variables.
+
+    ``suspects`` are the nodes of types :data:`SUSPECTS` found before the rules ran; those a
+    rule removed are skipped (rules never introduce such nodes except their own marked calls).
+    """
+    for node in suspects:
+        if not _attached(node, tree):
+            continue
         if isinstance(node, exp.Placeholder):
             if internal_index(node) is None:
                 ctx.refuse(
@@ -62,3 +72,12 @@ def check_faithful(tree: exp.Expr, ctx: Context) -> None:
                 f"{ctx.source} user variables (@name) do not exist in {ctx.target}",
                 "pass the value as a parameter instead",
             )
+
+
+def _attached(node: exp.Expr, root: exp.Expr) -> bool:
+    current: exp.Expr | None = node
+    while current is not None:
+        if current is root:
+            return True
+        current = current.parent
+    return False

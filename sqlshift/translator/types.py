@@ -100,7 +100,7 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
     if isinstance(node, exp.Column):
         return _column(node, ctx)
     if isinstance(node, _PREDICATES):
-        return Typed(Kind.BOOL) if ctx.source == "postgres" else Typed(Kind.INT)
+        return Typed(Kind.BOOL)  # MySQL and SQLite evaluate it to 1/0, but it is a truth value
     if isinstance(node, exp.Count | exp.Length | exp.IntDiv):
         return Typed(Kind.INT)
     if isinstance(node, exp.Round):

@@ -69,12 +69,13 @@ def rules_for(source: str, target: str) -> list[str]:
     return sorted({r.name for rs in _table(source, target).values() for r in rs})
 
 
-def apply_rules(tree: exp.Expr, ctx: Context) -> exp.Expr:
-    """Run every matching rule over ``tree``, children first; return the (new) root."""
+def apply_rules(tree: exp.Expr, nodes: Iterable[exp.Expr], ctx: Context) -> exp.Expr:
+    """Run every matching rule over ``tree`` (whose nodes in pre-order are ``nodes``),
+    children first; return the (new) root."""
     table = _table(ctx.source, ctx.target)
     if not table:
         return tree
-    matched = [node for node in tree.walk(bfs=False) if type(node) in table]
+    matched = [node for node in nodes if type(node) in table]
     root = tree
     for node in reversed(matched):  # reversed pre-order visits children before parents
         current: exp.Expr = node
@@ -88,6 +89,8 @@ def apply_rules(tree: exp.Expr, ctx: Context) -> exp.Expr:
                 root = replacement
             else:
                 parent.set(key, replacement, index)
+                if current.parent is parent:
+                    current.parent = None  # detached: the faithfulness check must skip it
             current = replacement
             if not isinstance(current, r.types):
                 break  # the node changed kind: the remaining rules were for the old kind
