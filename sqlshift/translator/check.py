@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
@@ -18,7 +20,7 @@ SUSPECTS = (exp.Placeholder, exp.Command, exp.Anonymous, exp.SessionParameter, e
 """Node types the check looks at; the translator collects them in its single walk."""
 
 
-def check_faithful(tree: exp.Expr, suspects: list[exp.Expr], ctx: Context) -> None:
+def check_faithful(tree: exp.Expr, suspects: Sequence[exp.Expr], ctx: Context) -> None:
     """Refuse constructs sqlglot only passed through: unknown statements, functions, variables.
 
     ``suspects`` are the nodes of types :data:`SUSPECTS` found before the rules ran; those a

@@ -114,8 +114,10 @@ def load_all() -> None:
         aggregates,
         boolean,
         conditional,
+        datetime,
         numeric,
         ordering,
         paging,
+        queries,
         strings,
     )

@@ -73,3 +73,45 @@ def truth_value_as_integer(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if not _value_context(node):
         return None
     return exp.Cast(this=node, to=exp.DataType.build("INT"))
+
+
+@rule(exp.EQ, exp.NEQ, source={"mysql", "sqlite"}, target={"postgres"})
+def boolean_column_literal(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL BOOLEAN is TINYINT(1) and SQLite stores 0/1, so `active = 1` is normal there;
+    a PostgreSQL boolean column cannot be compared with an integer. With a schema saying the
+    column is BOOLEAN, the literal 0/1 becomes FALSE/TRUE.
+    Corpus: select_basics.toml `sel-my-bool-column-equals-one`."""
+    column, literal = node.this, node.expression
+    if isinstance(literal, exp.Column) and isinstance(column, exp.Literal):
+        column, literal = literal, column
+    if not (isinstance(column, exp.Column) and isinstance(literal, exp.Literal)):
+        return None
+    if literal.is_string or literal.name not in ("0", "1") or ctx.schema is None:
+        return None
+    dtype = ctx.schema.column_type(None, column.name)
+    if dtype is None or dtype.this != exp.DataType.Type.BOOLEAN:
+        return None
+    literal.replace(exp.Boolean(this=literal.name == "1"))
+    return None
+
+
+@rule(exp.Insert, source={"mysql", "sqlite"}, target={"postgres"})
+def boolean_insert_literal(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """Inserting 0/1 into a BOOLEAN column is normal in MySQL and SQLite; PostgreSQL refuses
+    an integer for a boolean column. With a schema, such literals in VALUES become FALSE/TRUE.
+    Corpus: dml.toml `dml-lite-insert-bool-int`."""
+    target, values = node.this, node.expression
+    if ctx.schema is None or not isinstance(target, exp.Schema):
+        return None
+    if not isinstance(values, exp.Values) or not isinstance(target.this, exp.Table):
+        return None
+    table = target.this.name
+    flags = []
+    for column in target.expressions:
+        dtype = ctx.schema.column_type(table, column.name)
+        flags.append(dtype is not None and dtype.this == exp.DataType.Type.BOOLEAN)
+    for row in values.expressions:
+        for flag, item in zip(flags, row.expressions, strict=False):
+            if flag and isinstance(item, exp.Literal) and item.name in ("0", "1"):
+                item.replace(exp.Boolean(this=item.name == "1"))
+    return None

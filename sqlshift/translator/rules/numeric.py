@@ -18,7 +18,7 @@ def _nullif_zero(node: exp.Expr) -> exp.Expr:
     return exp.Nullif(this=node, expression=exp.Literal.number(0))
 
 
-def _cast(node: exp.Expr, to: str) -> exp.Cast:
+def cast(node: exp.Expr, to: str) -> exp.Cast:
     return exp.Cast(this=node, to=exp.DataType.build(to))
 
 
@@ -32,14 +32,14 @@ def mysql_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     num, den = node.this, node.expression
     if Kind.FLOAT in (left.kind, right.kind) and left.kind.numeric and right.kind.numeric:
         if ctx.target == "postgres":
-            return exp.Div(this=_cast(num, "DOUBLE PRECISION"), expression=_nullif_zero(den))
-        return exp.Div(this=_cast(num, "REAL"), expression=den)
+            return exp.Div(this=cast(num, "DOUBLE PRECISION"), expression=_nullif_zero(den))
+        return exp.Div(this=cast(num, "REAL"), expression=den)
     if left.kind in (Kind.INT, Kind.EXACT) and right.kind in (Kind.INT, Kind.EXACT):
         scale = left.scale + MYSQL_DIV_PRECISION
         if ctx.target == "postgres":
-            quotient = exp.Div(this=_cast(num, "NUMERIC"), expression=_nullif_zero(den))
+            quotient = exp.Div(this=cast(num, "NUMERIC"), expression=_nullif_zero(den))
         else:
-            quotient = exp.Div(this=_cast(num, "REAL"), expression=den)
+            quotient = exp.Div(this=cast(num, "REAL"), expression=den)
         return exp.Round(this=quotient, decimals=exp.Literal.number(scale))
     ctx.refuse(
         node,
@@ -61,7 +61,7 @@ def truncating_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if left.kind is Kind.INT and right.kind is Kind.INT:
         return exp.IntDiv(this=node.this, expression=node.expression)
     if left.kind.numeric and right.kind.numeric:
-        return exp.Div(this=_cast(node.this, "DOUBLE"), expression=node.expression)
+        return exp.Div(this=cast(node.this, "DOUBLE"), expression=node.expression)
     ctx.refuse(
         node,
         "division-needs-types",
@@ -82,7 +82,7 @@ def exact_division_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if left.kind is Kind.INT and right.kind is Kind.INT:
         return None
     if left.kind.numeric and right.kind.numeric:
-        return exp.Div(this=_cast(node.this, "REAL"), expression=node.expression)
+        return exp.Div(this=cast(node.this, "REAL"), expression=node.expression)
     ctx.refuse(
         node,
         "division-needs-types",
@@ -98,7 +98,7 @@ def mysql_intdiv(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL `a DIV b` truncates to a BIGINT and gives NULL for b = 0; PostgreSQL's DIV()
     returns NUMERIC and fails on zero. Corpus: numeric.toml `my-intdiv-*`."""
     quotient = exp.IntDiv(this=node.this, expression=_nullif_zero(node.expression))
-    return _cast(quotient, "BIGINT")
+    return cast(quotient, "BIGINT")
 
 
 @rule(exp.Mod, source={"mysql", "postgres"}, target={"sqlite"})
@@ -128,7 +128,7 @@ def float_modulo(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     left, right = infer(node.this, ctx), infer(node.expression, ctx)
     if Kind.FLOAT not in (left.kind, right.kind):
         return None
-    return exp.Mod(this=_cast(node.this, "NUMERIC"), expression=_cast(node.expression, "NUMERIC"))
+    return exp.Mod(this=cast(node.this, "NUMERIC"), expression=cast(node.expression, "NUMERIC"))
 
 
 @rule(exp.Mod, source={"mysql", "sqlite"}, target={"postgres"})
@@ -145,10 +145,10 @@ def modulo_by_zero(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 def _truncate(node: exp.Expr, ctx: Context) -> exp.Expr:
     if ctx.target == "mysql":
         return func("TRUNCATE", node, exp.Literal.number(0))
-    return func("TRUNC", _cast(node, "NUMERIC"))  # trunc(integer) would resolve to double
+    return func("TRUNC", cast(node, "NUMERIC"))  # trunc(integer) would resolve to double
 
 
-def _is_integer_cast(node: exp.Cast) -> bool:
+def _is_integercast(node: exp.Cast) -> bool:
     return node.to.this in {
         exp.DataType.Type.INT,
         exp.DataType.Type.BIGINT,
@@ -158,13 +158,13 @@ def _is_integer_cast(node: exp.Cast) -> bool:
 
 
 @rule(exp.Cast, source={"mysql", "postgres"}, target={"sqlite"})
-def rounding_integer_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+def rounding_integercast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL and PostgreSQL round an exact number cast to integer half away from zero
     (CAST(2.5 AS SIGNED) = 3, -2.5 -> -3) and a DOUBLE half to even (2.5e0 -> 2); SQLite
     truncates (2). Exact operands get ROUND() first; DOUBLE and unknown operands are refused.
     Corpus: numeric.toml `*-cast-int-*`."""
     assert isinstance(node, exp.Cast)
-    if not _is_integer_cast(node):
+    if not _is_integercast(node):
         return None
     operand = infer(node.this, ctx)
     if operand.kind in (Kind.INT, Kind.TEXT, Kind.BOOL):
@@ -182,12 +182,12 @@ def rounding_integer_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 
 @rule(exp.Cast, source={"sqlite"}, target={"mysql", "postgres"})
-def truncating_integer_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+def truncating_integercast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite truncates a number cast to INTEGER (CAST(2.5 AS INTEGER) = 2, -2.5 -> -2);
     MySQL and PostgreSQL round. Non-integer operands are truncated first.
     Corpus: numeric.toml `lite-cast-int-*`."""
     assert isinstance(node, exp.Cast)
-    if not _is_integer_cast(node):
+    if not _is_integercast(node):
         return None
     operand = infer(node.this, ctx)
     if operand.kind in (Kind.INT, Kind.BOOL):
