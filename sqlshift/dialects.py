@@ -79,3 +79,42 @@ def resolve_paramstyle(style: ParamStyle | str | None, target: str) -> ParamStyl
     except ValueError:
         names = ", ".join(s.value for s in ParamStyle)
         raise DialectError(f"unknown paramstyle {style!r}; use one of {names}") from None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: words an unquoted identifier may not be on the target (sqlglot knows MySQL's own list).
+#: PostgreSQL's `user`, `current_user`, `current_date`... are worse than syntax errors: they
+#: parse as functions, so `SELECT user FROM t` would silently return the login name.
+RESERVED_WORDS: dict[str, frozenset[str]] = {
+    "postgres": _words(
+        """all analyse analyze and any array as asc asymmetric authorization binary both case
+        cast check collate collation column concurrently constraint create cross
+        current_catalog current_date current_role current_schema current_time
+        current_timestamp current_user default deferrable desc distinct do else end except
+        false fetch for foreign freeze from full grant group having ilike in initially inner
+        intersect into is isnull join lateral leading left like limit localtime
+        localtimestamp natural not notnull null offset on only or order outer overlaps
+        placing primary references returning right select session_user similar some
+        symmetric system_user table tablesample then to trailing true union unique user
+        using variadic verbose when where window with"""
+    ),
+    "sqlite": _words(
+        """abort action add after all alter always analyze and as asc attach autoincrement
+        before begin between by cascade case cast check collate column commit conflict
+        constraint create cross current current_date current_time current_timestamp
+        database default deferrable deferred delete desc detach distinct do drop each else
+        end escape except exclude exclusive exists explain fail filter first following for
+        foreign from full generated glob group groups having if ignore immediate in index
+        indexed initially inner insert instead intersect into is isnull join key last left
+        like limit match materialized natural no not nothing notnull null nulls of offset on
+        or order others outer over partition plan pragma preceding primary query raise range
+        recursive references regexp reindex release rename replace restrict returning right
+        rollback row rows savepoint select set table temp temporary then ties to transaction
+        trigger unbounded union unique update using vacuum values view virtual when where
+        window with without"""
+    ),
+    "mysql": frozenset(),
+}

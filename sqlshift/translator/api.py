@@ -14,7 +14,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
-from sqlshift.dialects import ParamStyle, resolve_dialect, resolve_paramstyle
+from sqlshift.dialects import RESERVED_WORDS, ParamStyle, resolve_dialect, resolve_paramstyle
 from sqlshift.errors import (
     DialectError,
     InputTypeError,
@@ -198,6 +198,7 @@ def _translate_from(
     for tree, nodes in walked:
         suspects = [n for n in nodes if isinstance(n, SUSPECTS)]
         if source != target:
+            _quote_reserved(nodes, target)
             tree = rules.apply_rules(tree, nodes, ctx)
         check_faithful(tree, suspects, ctx)
         if scanned.refs:
@@ -212,6 +213,22 @@ def _translate_from(
     else:
         parts = (text,)
     return Translation(text, source, target, parts, params, info, tuple(ctx.warnings))
+
+
+def _quote_reserved(nodes: list[exp.Expr], target: str) -> None:
+    """Quote identifiers that are reserved words on the target (e.g. a MySQL column `user`).
+
+    PostgreSQL folds unquoted names to lower case, so the quoted name is lower-cased to
+    keep naming the same column.
+    """
+    reserved = RESERVED_WORDS[target]
+    for node in nodes:
+        if isinstance(node, exp.Identifier) and not node.quoted:
+            lower = node.name.lower()
+            if lower in reserved:
+                node.set("quoted", True)
+                if target == "postgres":
+                    node.set("this", lower)
 
 
 def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:
