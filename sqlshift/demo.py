@@ -238,14 +238,13 @@ def run_sqlite_step(
     result.translated = tr.sql
     result.warnings = tr.warnings
     try:
-        # MySQL's %s placeholders become qmarks in the same order, so arguments pass unchanged.
-        cursor = conn.execute(tr.sql, step.params)
+        cursor = conn.execute(tr.sql, tr.params.apply(step.params))
         if cursor.description is not None:
             result.columns = tuple(d[0] for d in cursor.description)
             result.rows = [tuple(row) for row in cursor.fetchall()]
         result.rowcount = cursor.rowcount
         conn.commit()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, SqlshiftError) as exc:
         result.error = f"{type(exc).__name__}: {exc}"
     return result
 
