@@ -1,0 +1,22 @@
+"""The executor: async I/O over asyncpg, aiomysql and aiosqlite, with translation and a cache.
+
+Driver packages are imported only when a database of their engine is created.
+"""
+
+from __future__ import annotations
+
+from sqlshift.executor.cache import Cache, CacheStats
+from sqlshift.executor.database import Database, Transaction, connect
+from sqlshift.executor.rows import Row
+from sqlshift.executor.url import DatabaseURL, parse_url
+
+__all__ = [
+    "Cache",
+    "CacheStats",
+    "Database",
+    "DatabaseURL",
+    "Row",
+    "Transaction",
+    "connect",
+    "parse_url",
+]

@@ -1,0 +1,98 @@
+"""The backend protocol: what the executor needs from a driver, and shared helpers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
+
+__all__ = ["ISOLATION_LEVELS", "Backend", "Connection", "Fetched"]
+
+Fetched = tuple[tuple[str, ...], list[tuple[Any, ...]]]
+"""Column names and rows (plain tuples of values already converted to sqlshift's types)."""
+
+#: isolation levels the SQL standard names; the executor passes one of these to ``begin``
+ISOLATION_LEVELS: dict[str, str] = {
+    "read_uncommitted": "READ UNCOMMITTED",
+    "read_committed": "READ COMMITTED",
+    "repeatable_read": "REPEATABLE READ",
+    "serializable": "SERIALIZABLE",
+}
+
+
+class Connection(Protocol):
+    """One driver connection. Arguments are already in the driver's style and order."""
+
+    async def fetch(self, sql: str, args: Any, *, limit: int | None = None) -> Fetched:
+        """Run a statement and return its rows (at most ``limit`` when given)."""
+        ...
+
+    async def execute(self, sql: str, args: Any) -> int:
+        """Run a statement; return the number of rows it affected (-1 when unknown)."""
+        ...
+
+    async def execute_many(self, sql: str, args_seq: Sequence[Any]) -> int:
+        """Run a statement once per argument set; return the rows affected (-1 if unknown)."""
+        ...
+
+    def iterate(self, sql: str, args: Any, *, batch_size: int) -> AsyncGenerator[Fetched, None]:
+        """Stream the result in batches, without loading it all where the driver can."""
+        ...
+
+    async def begin(self, isolation: str | None) -> None:
+        """Start a transaction; ``isolation`` is a key of ISOLATION_LEVELS or backend-specific."""
+        ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+    async def savepoint(self, name: str) -> None: ...
+
+    async def release_savepoint(self, name: str) -> None: ...
+
+    async def rollback_to_savepoint(self, name: str) -> None: ...
+
+
+class Backend(Protocol):
+    """A pool (or a single connection, for SQLite) of one engine."""
+
+    @property
+    def dialect(self) -> str:
+        """Canonical dialect: postgres, mysql or sqlite."""
+        ...
+
+    @property
+    def identity(self) -> str:
+        """Names the database (no password): results of two backends with the same identity
+        are interchangeable, so it is part of every cache key."""
+        ...
+
+    @property
+    def isolation_levels(self) -> frozenset[str]:
+        """The isolation names ``begin`` accepts."""
+        ...
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def acquire(self) -> AbstractAsyncContextManager[Connection]:
+        """Borrow a connection for a statement or a transaction."""
+        ...
+
+
+class SavepointMixin:
+    """Savepoint statements are the same in all three engines."""
+
+    async def _control(self, sql: str) -> None:
+        raise NotImplementedError
+
+    async def savepoint(self, name: str) -> None:
+        await self._control(f"SAVEPOINT {name}")
+
+    async def release_savepoint(self, name: str) -> None:
+        await self._control(f"RELEASE SAVEPOINT {name}")
+
+    async def rollback_to_savepoint(self, name: str) -> None:
+        await self._control(f"ROLLBACK TO SAVEPOINT {name}")

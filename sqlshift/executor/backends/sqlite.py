@@ -1,0 +1,236 @@
+"""SQLite through aiosqlite: one connection, shared in turn, with sqlshift's value types.
+
+One connection because a ``:memory:`` database exists only inside its connection and because
+SQLite runs one writer at a time anyway. A transaction holds the connection until it ends, so
+no other task ever sees its uncommitted rows; the connection lock is re-entrant per task, so a
+task may run statements while it iterates over a result.
+
+Values: SQLite keeps no DECIMAL, BOOLEAN, DATE or DATETIME values, only the declared type of a
+column. Columns declared with those types are converted on the way out (see ``rows``); this
+needs converters in the ``sqlite3`` module's process-wide registry, registered under those type
+names when the first SQLite backend opens (replacing the standard library's deprecated ``date``
+and ``timestamp`` converters, which only apply to connections asking for declared types).
+On the way in, Decimal becomes text and dates/times ISO-8601 text (what the converters read).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import aiosqlite
+
+from sqlshift.executor.backends.base import SavepointMixin
+from sqlshift.executor.url import DatabaseURL
+
+__all__ = ["SQLiteBackend"]
+
+_ISOLATION = {
+    "deferred": "BEGIN DEFERRED",
+    "immediate": "BEGIN IMMEDIATE",
+    "exclusive": "BEGIN EXCLUSIVE",
+    # SQLite transactions are always serializable; accepted so portable code can ask for it.
+    "serializable": "BEGIN",
+}
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def _to_decimal(raw: bytes) -> Any:
+    try:
+        return Decimal(_text(raw))
+    except InvalidOperation:
+        return _text(raw)  # not a number after all (SQLite stores what it is given)
+
+
+def _to_bool(raw: bytes) -> Any:
+    text = _text(raw).strip().lower()
+    if text in ("1", "true", "t"):
+        return True
+    if text in ("0", "false", "f"):
+        return False
+    try:
+        return float(text) != 0
+    except ValueError:
+        return _text(raw)
+
+
+def _to_date(raw: bytes) -> Any:
+    try:
+        return dt.date.fromisoformat(_text(raw)[:10])
+    except ValueError:
+        return _text(raw)
+
+
+def _to_datetime(raw: bytes) -> Any:
+    try:
+        return dt.datetime.fromisoformat(_text(raw))
+    except ValueError:
+        return _text(raw)
+
+
+_CONVERTERS = {
+    "DECIMAL": _to_decimal,
+    "NUMERIC": _to_decimal,
+    "BOOLEAN": _to_bool,
+    "BOOL": _to_bool,
+    "DATE": _to_date,
+    "DATETIME": _to_datetime,
+    "TIMESTAMP": _to_datetime,
+}
+_registered = False
+
+
+def _register_converters() -> None:
+    global _registered
+    if not _registered:
+        for name, converter in _CONVERTERS.items():
+            sqlite3.register_converter(name, converter)
+        _registered = True
+
+
+def _adapt_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def _adapt(args: Any) -> Any:
+    if isinstance(args, Mapping):
+        return {k: _adapt_value(v) for k, v in args.items()}
+    return tuple(_adapt_value(v) for v in args)
+
+
+class _TaskLock:
+    """An asyncio lock that the task holding it may take again (one connection, one user)."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self._depth = 0
+
+    @asynccontextmanager
+    async def hold(self, timeout: float | None) -> AsyncIterator[None]:
+        task = asyncio.current_task()
+        if self._owner is not None and self._owner is task:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        async with asyncio.timeout(timeout):
+            await self._lock.acquire()
+        self._owner, self._depth = task, 1
+        try:
+            yield
+        finally:
+            self._owner, self._depth = None, 0
+            self._lock.release()
+
+
+class SQLiteBackend:
+    def __init__(self, url: DatabaseURL) -> None:
+        self._url = url
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = _TaskLock()
+        if url.is_memory:
+            self._identity = f"sqlite:///:memory:#{id(self):x}"  # each one is its own database
+        else:
+            self._identity = f"sqlite:///{os.path.abspath(url.database)}"
+
+    @property
+    def dialect(self) -> str:
+        return "sqlite"
+
+    @property
+    def identity(self) -> str:
+        return self._identity
+
+    @property
+    def isolation_levels(self) -> frozenset[str]:
+        return frozenset(_ISOLATION)
+
+    async def open(self) -> None:
+        _register_converters()
+        timeout = self._url.options.connect_timeout
+        conn = aiosqlite.connect(
+            self._url.database or ":memory:",
+            isolation_level=None,  # autocommit; transactions are explicit BEGIN/COMMIT
+            detect_types=sqlite3.PARSE_DECLTYPES,
+            timeout=timeout if timeout is not None else 5.0,
+        )
+        self._conn = await conn
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await conn.close()
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[_SQLiteConnection]:
+        conn = self._conn
+        if conn is None:
+            raise RuntimeError("the SQLite backend is closed")
+        async with self._lock.hold(self._url.options.acquire_timeout):
+            yield _SQLiteConnection(conn)
+
+
+def _names(cursor: aiosqlite.Cursor) -> tuple[str, ...]:
+    return tuple(d[0] for d in cursor.description or ())
+
+
+class _SQLiteConnection(SavepointMixin):
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def fetch(
+        self, sql: str, args: Any, *, limit: int | None = None
+    ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        async with self._conn.execute(sql, _adapt(args)) as cursor:
+            rows = await (cursor.fetchmany(limit) if limit is not None else cursor.fetchall())
+            return _names(cursor), [tuple(r) for r in rows]
+
+    async def execute(self, sql: str, args: Any) -> int:
+        async with self._conn.execute(sql, _adapt(args)) as cursor:
+            return cursor.rowcount
+
+    async def execute_many(self, sql: str, args_seq: Sequence[Any]) -> int:
+        async with self._conn.executemany(sql, [_adapt(a) for a in args_seq]) as cursor:
+            return cursor.rowcount
+
+    async def iterate(
+        self, sql: str, args: Any, *, batch_size: int
+    ) -> AsyncGenerator[tuple[tuple[str, ...], list[tuple[Any, ...]]], None]:
+        async with self._conn.execute(sql, _adapt(args)) as cursor:
+            names = _names(cursor)
+            while True:
+                batch = await cursor.fetchmany(batch_size)
+                if not batch:
+                    return
+                yield names, [tuple(r) for r in batch]
+
+    async def _control(self, sql: str) -> None:
+        async with self._conn.execute(sql):
+            pass
+
+    async def begin(self, isolation: str | None) -> None:
+        await self._control(_ISOLATION[isolation] if isolation else "BEGIN")
+
+    async def commit(self) -> None:
+        await self._control("COMMIT")
+
+    async def rollback(self) -> None:
+        await self._control("ROLLBACK")

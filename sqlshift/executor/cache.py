@@ -1,0 +1,413 @@
+"""The result cache: policies, byte bound, table-tag invalidation, single-flight, stats.
+
+What is cached is decided by the executor from the parsed statement (``StatementInfo``):
+read-only, deterministic statements outside transactions. This module owns how:
+
+* **Policies** (cachetools): ``"lru"``, ``"lfu"`` and ``"ttl"`` (entries expire ``ttl``
+  seconds after they are stored, expired ones are evicted first). Any policy also accepts a
+  default ``ttl`` and a per-query TTL; LRU/LFU drop an expired entry when it is looked up.
+* **Bounds**: ``maxsize`` entries and ``max_bytes`` bytes (an estimate of the rows' memory, see
+  ``rows.estimate_size``); whichever is reached first evicts by the policy. A result larger than
+  ``max_bytes`` is not stored.
+* **Invalidation** by table tags: every entry is tagged with the tables its statement reads; a
+  write through the executor drops the entries tagged with a table it writes (or everything when
+  its tables are unknown). Names are compared lower-cased without schema, so two tables of the
+  same name in different schemas invalidate each other (safe, merely eager).
+* **No stale store**: each table has a generation counter, bumped by every invalidation of it
+  (``clear()`` bumps a global epoch). A miss captures the generations of its tables *before* it
+  runs and stores its result only if they are unchanged when it finishes; a read that was in
+  flight while one of its tables was written is returned to its caller but never stored.
+* **Single-flight**: concurrent identical misses run one query; the others wait for it. A write
+  detaches the in-flight reads of its tables, so a read that starts after a write never joins a
+  read that started before it.
+* **Immutability**: results are tuples of immutable :class:`~sqlshift.executor.rows.Row`.
+
+Limits (documented, not bugs): writes made outside this process, or by another ``Database``
+that does not share this ``Cache`` object, are seen only when entries expire, so use a ``ttl``
+when other writers exist. Table tags cannot see through views, triggers, foreign-key cascades
+or functions that read tables: a write to a table behind a view does not invalidate reads of
+the view (use ``ttl``, or ``invalidate(table=...)`` yourself).
+
+One ``Cache`` belongs to one event loop; it may be shared by several ``Database`` objects of
+that loop (keys include the backend identity).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import cachetools
+
+from sqlshift.errors import ConfigurationError
+from sqlshift.executor.rows import Row, estimate_size
+
+__all__ = ["Cache", "CacheStats", "Policy"]
+
+Policy = Literal["lru", "lfu", "ttl"]
+Key = tuple[Hashable, ...]
+Rows = tuple[Row, ...]
+
+DEFAULT_MAXSIZE = 1024
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStats:
+    """Counters since the cache was created.
+
+    ``evictions`` counts entries removed to respect the bounds or because they expired;
+    ``invalidations`` counts entries removed by writes, ``invalidate()`` and ``clear()``;
+    ``coalesced`` counts misses that waited for an identical in-flight read instead of running;
+    ``discarded`` counts results not stored because a table they read was written meanwhile.
+    """
+
+    hits: int
+    misses: int
+    evictions: int
+    invalidations: int
+    entries: int
+    bytes: int
+    coalesced: int
+    discarded: int
+
+    @property
+    def hit_rate(self) -> float:
+        total = self.hits + self.misses
+        return self.hits / total if total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    rows: Rows
+    tables: frozenset[str]
+    nbytes: int
+    expires_at: float  # math.inf: never
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    epoch: int
+    generations: tuple[tuple[str, int], ...]
+
+
+@dataclass(slots=True)
+class _Flight:
+    future: asyncio.Future[Rows]
+    tables: frozenset[str]
+
+
+class _Abandoned(Exception):
+    """The leading read of a single flight was cancelled: its waiters run the query again."""
+
+
+def _entry_size(entry: _Entry) -> int:
+    return entry.nbytes
+
+
+class _LRU(cachetools.LRUCache[Key, _Entry]):
+    def __init__(self, owner: Cache, max_bytes: int) -> None:
+        super().__init__(max_bytes, getsizeof=_entry_size)
+        self._owner = owner
+
+    def popitem(self) -> tuple[Key, _Entry]:
+        key, entry = super().popitem()
+        self._owner._evicted(key, entry)
+        return key, entry
+
+
+class _LFU(cachetools.LFUCache[Key, _Entry]):
+    def __init__(self, owner: Cache, max_bytes: int) -> None:
+        super().__init__(max_bytes, getsizeof=_entry_size)
+        self._owner = owner
+
+    def popitem(self) -> tuple[Key, _Entry]:
+        key, entry = super().popitem()
+        self._owner._evicted(key, entry)
+        return key, entry
+
+
+def _until(key: Key, entry: _Entry, now: float) -> float:
+    return entry.expires_at
+
+
+class _TTL(cachetools.TLRUCache[Key, _Entry, float]):
+    def __init__(self, owner: Cache, max_bytes: int, timer: Callable[[], float]) -> None:
+        super().__init__(max_bytes, ttu=_until, timer=timer, getsizeof=_entry_size)
+        self._owner = owner
+
+    def popitem(self) -> tuple[Key, _Entry]:
+        key, entry = super().popitem()
+        self._owner._evicted(key, entry)
+        return key, entry
+
+    def expire(self, time: float | None = None) -> list[tuple[Key, _Entry]]:
+        expired = super().expire(time)
+        for key, entry in expired:
+            self._owner._evicted(key, entry)
+        return expired
+
+
+class Cache:
+    """A result cache for ``connect(..., cache=Cache(...))``; ``cache=True`` uses the defaults.
+
+    ``policy`` is ``"lru"`` (default), ``"lfu"`` or ``"ttl"`` (needs ``ttl``); ``maxsize`` bounds
+    the entries and ``max_bytes`` their estimated memory; ``ttl`` (seconds) is the default
+    lifetime of an entry (None: until evicted or invalidated); ``timer`` is the clock TTLs are
+    measured with (inject a fake one in tests).
+    """
+
+    def __init__(
+        self,
+        policy: Policy = "lru",
+        *,
+        maxsize: int = DEFAULT_MAXSIZE,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        ttl: float | None = None,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if policy not in ("lru", "lfu", "ttl"):
+            raise ConfigurationError(f"cache policy must be 'lru', 'lfu' or 'ttl', got {policy!r}")
+        for name, value in (("maxsize", maxsize), ("max_bytes", max_bytes)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigurationError(f"cache {name} must be an int >= 1, got {value!r}")
+        if ttl is not None:
+            _check_ttl(ttl, "cache ttl")
+        elif policy == "ttl":
+            raise ConfigurationError("cache policy 'ttl' needs ttl= (seconds)")
+        if not callable(timer):
+            raise ConfigurationError("cache timer must be a callable returning seconds")
+        self.policy: Policy = policy
+        self.maxsize = maxsize
+        self.max_bytes = max_bytes
+        self.ttl = ttl
+        self._timer = timer
+        self._store: cachetools.Cache[Key, _Entry]
+        if policy == "lru":
+            self._store = _LRU(self, max_bytes)
+        elif policy == "lfu":
+            self._store = _LFU(self, max_bytes)
+        else:
+            self._store = _TTL(self, max_bytes, timer)
+        self._tags: dict[str, set[Key]] = {}
+        self._generations: dict[str, int] = {}
+        self._epoch = 0
+        self._inflight: dict[Key, _Flight] = {}
+        self._hits = self._misses = self._evictions = self._invalidations = 0
+        self._coalesced = self._discarded = 0
+
+    def __repr__(self) -> str:
+        return (
+            f"Cache(policy={self.policy!r}, maxsize={self.maxsize}, "
+            f"max_bytes={self.max_bytes}, ttl={self.ttl})"
+        )
+
+    # ----------------------------------------------------------------------- public operations
+
+    def stats(self) -> CacheStats:
+        return CacheStats(
+            hits=self._hits,
+            misses=self._misses,
+            evictions=self._evictions,
+            invalidations=self._invalidations,
+            entries=len(self._store),
+            bytes=int(self._store.currsize),
+            coalesced=self._coalesced,
+            discarded=self._discarded,
+        )
+
+    def invalidate(self, table: str | Iterable[str] | None = None) -> None:
+        """Drop the entries that read ``table`` (a name or several); None drops everything."""
+        if table is None:
+            self.clear()
+            return
+        names = {table} if isinstance(table, str) else set(table)
+        self._invalidate_tables(frozenset(_normalise(n) for n in names))
+
+    def clear(self) -> None:
+        """Drop every entry; reads in flight now will not be stored."""
+        self._epoch += 1
+        self._invalidations += len(self._store)
+        self._store.clear()
+        self._tags.clear()
+        self._inflight.clear()
+
+    # --------------------------------------------------------------------- used by the executor
+
+    async def get_or_load(
+        self,
+        key: Key,
+        tables: frozenset[str],
+        load: Callable[[], Awaitable[Rows]],
+        *,
+        ttl: float | None = None,
+    ) -> Rows:
+        """The cached rows for ``key``, or ``load()``'s (run once for concurrent callers)."""
+        while True:
+            rows = self._lookup(key)
+            if rows is not None:
+                return rows
+            flight = self._inflight.get(key)
+            if flight is None:
+                return await self._lead(key, tables, load, ttl)
+            self._coalesced += 1
+            try:
+                # shield: a waiter being cancelled must not cancel the shared read.
+                return await asyncio.shield(flight.future)
+            except _Abandoned:
+                continue
+
+    def invalidate_written(self, tables: frozenset[str] | None) -> None:
+        """Called by the executor for every write; None means "unknown": drop everything."""
+        if tables is None:
+            self.clear()
+        elif tables:
+            self._invalidate_tables(frozenset(_normalise(t) for t in tables))
+
+    # ------------------------------------------------------------------------------- internals
+
+    async def _lead(
+        self,
+        key: Key,
+        tables: frozenset[str],
+        load: Callable[[], Awaitable[Rows]],
+        ttl: float | None,
+    ) -> Rows:
+        tables = frozenset(_normalise(t) for t in tables)
+        snapshot = self._snapshot(tables)
+        future: asyncio.Future[Rows] = asyncio.get_running_loop().create_future()
+        flight = _Flight(future, tables)
+        self._inflight[key] = flight
+        self._misses += 1
+        try:
+            rows = await load()
+        except asyncio.CancelledError:
+            future.set_exception(_Abandoned())
+            future.exception()  # retrieved: nobody may be waiting, and that is fine
+            raise
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()
+            raise
+        else:
+            self._store_rows(key, rows, tables, snapshot, ttl)
+            future.set_result(rows)
+            return rows
+        finally:
+            if self._inflight.get(key) is flight:
+                del self._inflight[key]
+
+    def _lookup(self, key: Key) -> Rows | None:
+        entry = self._store.get(key)
+        if entry is None:
+            return None
+        if entry.expires_at != math.inf and not self._timer() < entry.expires_at:
+            # LRU/LFU keep expired entries until looked up; TTL has usually dropped them already.
+            self._store.pop(key, None)
+            self._evicted(key, entry)
+            return None
+        self._hits += 1
+        return entry.rows
+
+    def _snapshot(self, tables: frozenset[str]) -> _Snapshot:
+        generations = self._generations
+        return _Snapshot(self._epoch, tuple((t, generations.get(t, 0)) for t in sorted(tables)))
+
+    def _is_current(self, snapshot: _Snapshot) -> bool:
+        if snapshot.epoch != self._epoch:
+            return False
+        generations = self._generations
+        return all(generations.get(t, 0) == g for t, g in snapshot.generations)
+
+    def _store_rows(
+        self,
+        key: Key,
+        rows: Rows,
+        tables: frozenset[str],
+        snapshot: _Snapshot,
+        ttl: float | None,
+    ) -> None:
+        if not self._is_current(snapshot):
+            self._discarded += 1
+            return
+        lifetime = ttl if ttl is not None else self.ttl
+        expires_at = self._timer() + lifetime if lifetime is not None else math.inf
+        entry = _Entry(rows, tables, estimate_size(rows), expires_at)
+        if entry.nbytes > self.max_bytes:
+            return
+        old = self._store.get(key)
+        if old is not None:
+            self._untag(key, old)
+        self._store[key] = entry
+        if key not in self._store:  # e.g. already expired with a zero TTL
+            return
+        for table in tables:
+            self._tags.setdefault(table, set()).add(key)
+        while len(self._store) > self.maxsize:
+            self._store.popitem()
+
+    def _invalidate_tables(self, tables: frozenset[str]) -> None:
+        generations = self._generations
+        for table in tables:
+            generations[table] = generations.get(table, 0) + 1
+            for key in self._tags.pop(table, ()):
+                entry = self._store.pop(key, None)
+                if entry is not None:
+                    self._invalidations += 1
+                    self._untag(key, entry)
+        for key, flight in list(self._inflight.items()):
+            if flight.tables & tables:
+                del self._inflight[key]
+
+    def _untag(self, key: Key, entry: _Entry) -> None:
+        for table in entry.tables:
+            keys = self._tags.get(table)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._tags[table]
+
+    def _evicted(self, key: Key, entry: _Entry) -> None:
+        self._evictions += 1
+        self._untag(key, entry)
+
+
+def _normalise(table: str) -> str:
+    return table.rsplit(".", 1)[-1].strip('"`[]').lower()
+
+
+def _check_ttl(ttl: object, name: str) -> float:
+    if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not ttl > 0:
+        raise ConfigurationError(f"{name} must be a number of seconds > 0, got {ttl!r}")
+    return float(ttl)
+
+
+def freeze_args(args: Any) -> Hashable:
+    """A hashable cache-key part for driver arguments, or raise TypeError if there is none.
+
+    Values are keyed with their type so that ``1``, ``1.0``, ``True`` and ``Decimal("1.0")``
+    (equal in Python, different results in SQL) never share an entry; ``Decimal`` and other
+    types whose equal values print differently are keyed by ``repr``.
+    """
+    if args is None:
+        return ()
+    if isinstance(args, dict):
+        return tuple(sorted((str(k), _freeze_value(v)) for k, v in args.items()))
+    return tuple(_freeze_value(v) for v in args)
+
+
+_PLAIN = frozenset({int, str, bytes, type(None)})
+
+
+def _freeze_value(value: Any) -> Hashable:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value  # type: ignore[no-any-return]
+    if kind is tuple or kind is list:
+        return (kind.__name__, tuple(_freeze_value(v) for v in value))
+    hash(value)  # unhashable (dict, set...) -> TypeError: the caller does not cache
+    return (kind.__module__, kind.__qualname__, repr(value))

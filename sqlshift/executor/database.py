@@ -1,0 +1,626 @@
+"""Database and connect(): one async API over the backends, with translation and caching.
+
+Usage::
+
+    db = connect("postgresql://app@db/shop", source="mysql", cache=True)
+    async with db:                      # or: await db.open() ... await db.close()
+        rows = await db.fetch_all("SELECT name FROM people WHERE id = %s", (7,))
+        async with db.transaction():    # nested: savepoints
+            await db.execute("UPDATE people SET name = %s WHERE id = %s", ("Ann", 7))
+
+``connect()`` itself does no I/O; ``open()`` (or entering ``async with``) creates the pool.
+
+Arguments are one sequence (positional placeholders) or one mapping (named placeholders), as in
+DB-API, never spread (``fetch_all(sql, (1, 2))``, not ``fetch_all(sql, 1, 2)``).
+
+``source=`` names the dialect the application writes (and its placeholder style); each
+statement is translated for the backend once (memoised) and the arguments re-mapped. Without it
+the SQL is sent unchanged in the driver's own placeholder style (asyncpg ``$1``, aiomysql ``%s``
+/ ``%(name)s``, aiosqlite ``?`` / ``:name``) and is only parsed to decide caching; a statement
+sqlglot cannot parse still runs, uncached, and (with a cache) counts as a write to unknown
+tables.
+
+Transactions belong to the task that opened them (a context variable); tasks it spawns inside
+the block share the transaction's connection, and their statements are serialised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import itertools
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Literal
+
+from sqlshift.dialects import resolve_dialect
+from sqlshift.errors import (
+    ConfigurationError,
+    ExecutionError,
+    ParameterError,
+    SqlshiftError,
+    TranslationError,
+)
+from sqlshift.executor.backends import create_backend
+from sqlshift.executor.backends.base import Backend, Connection
+from sqlshift.executor.cache import Cache, freeze_args
+from sqlshift.executor.rows import Columns, Row
+from sqlshift.executor.url import DatabaseURL, parse_url
+from sqlshift.translator.analysis import StatementInfo
+from sqlshift.translator.api import translation
+from sqlshift.translator.params import ParamMap
+
+__all__ = ["Database", "Transaction", "connect"]
+
+Args = Sequence[Any] | Mapping[str, Any] | None
+
+
+def connect(
+    url: str | DatabaseURL | None = None,
+    *,
+    source: str | None = None,
+    cache: Cache | bool | None = None,
+    profiler: None = None,
+    **pool_options: Any,
+) -> Database:
+    """A :class:`Database` for ``url`` (default: ``$SQLSHIFT_URL``); open it with ``async with``.
+
+    ``pool_options`` (``min_size``, ``max_size``, ``connect_timeout``, ``command_timeout``,
+    ``acquire_timeout``, ``ssl``) override the URL's query options. ``cache=True`` enables a
+    result cache with default settings; pass a :class:`Cache` to configure it.
+    """
+    if profiler is not None:
+        raise ConfigurationError("profiler= is not supported yet")
+    parsed = parse_url(url).with_options(pool_options)
+    return Database(create_backend(parsed), source=source, cache=cache, url=parsed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    sql: str  # what is sent (the original text when passing through)
+    statements: tuple[str, ...]
+    info: StatementInfo | None  # None: not understood (treated as a write to unknown tables)
+    params: ParamMap | None  # None: the caller's arguments go to the driver unchanged
+
+
+class _TxState:
+    """What the outermost transaction and its savepoints share."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.lock = asyncio.Lock()
+        self.written: set[str] | None = set()  # None: a write to unknown tables
+        self.savepoints = itertools.count(1)
+
+    def wrote(self, tables: frozenset[str] | None) -> None:
+        if tables is None:
+            self.written = None
+        elif self.written is not None:
+            self.written |= tables
+
+
+class Database:
+    """An async connection pool with translation and an optional result cache.
+
+    Build it with :func:`connect` (or from a backend directly, e.g. the fake backend in tests).
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        source: str | None = None,
+        cache: Cache | bool | None = None,
+        url: DatabaseURL | None = None,
+    ) -> None:
+        self._backend = backend
+        self._source = resolve_dialect(source, role="source dialect") if source else None
+        if cache is True:
+            cache = Cache()
+        elif cache is False:
+            cache = None
+        if cache is not None and not isinstance(cache, Cache):
+            raise ConfigurationError(
+                f"cache must be True, False, None or a Cache, got {type(cache).__name__}"
+            )
+        self._cache: Cache | None = cache
+        self._url = url
+        self._open = False
+        self._tx: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
+            f"sqlshift_tx_{id(self):x}", default=None
+        )
+
+    def __repr__(self) -> str:
+        where = str(self._url) if self._url is not None else self._backend.identity
+        return f"<Database {where} source={self._source} cache={self._cache!r}>"
+
+    @property
+    def dialect(self) -> str:
+        return self._backend.dialect
+
+    @property
+    def source(self) -> str | None:
+        return self._source
+
+    @property
+    def cache(self) -> Cache | None:
+        return self._cache
+
+    @property
+    def backend(self) -> Backend:
+        return self._backend
+
+    @property
+    def is_open(self) -> bool:
+        return self._open
+
+    # -------------------------------------------------------------------------------- lifecycle
+
+    async def open(self) -> None:
+        if self._open:
+            return
+        try:
+            await self._backend.open()
+        except SqlshiftError:
+            raise
+        except Exception as error:
+            raise ExecutionError(
+                f"cannot connect to {self._describe()}: {type(error).__name__}: {error}",
+                backend=self.dialect,
+            ) from error
+        self._open = True
+
+    async def close(self) -> None:
+        if not self._open:
+            return
+        self._open = False
+        await self._backend.close()
+
+    async def __aenter__(self) -> Database:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -------------------------------------------------------------------------------- reading
+
+    async def fetch_all(
+        self, sql: str, args: Args = None, *, ttl: float | None = None
+    ) -> tuple[Row, ...]:
+        """All rows of ``sql`` (an immutable tuple; cached results are shared, never copied).
+
+        ``ttl`` overrides the cache's default lifetime for this statement's entry.
+        """
+        return await self._read(sql, args, None, ttl)
+
+    async def fetch_one(
+        self, sql: str, args: Args = None, *, ttl: float | None = None
+    ) -> Row | None:
+        """The first row of ``sql``, or None."""
+        rows = await self._read(sql, args, 1, ttl)
+        return rows[0] if rows else None
+
+    async def fetch_val(
+        self, sql: str, args: Args = None, *, column: int | str = 0, ttl: float | None = None
+    ) -> Any:
+        """One value of the first row (``column`` by position or name), or None without rows."""
+        row = await self.fetch_one(sql, args, ttl=ttl)
+        return None if row is None else row[column]
+
+    async def iterate(
+        self, sql: str, args: Args = None, *, batch_size: int = 500
+    ) -> AsyncIterator[Row]:
+        """Stream the rows of ``sql`` without loading them all (never cached).
+
+        Close the iterator if you stop early (``contextlib.aclosing``), so the connection is
+        returned at once rather than when the generator is garbage-collected.
+        """
+        if batch_size < 1:
+            raise ConfigurationError(f"batch_size must be >= 1, got {batch_size}")
+        prepared = self._prepare(sql)
+        driver_args = self._map_args(prepared, args)
+        self._check_single(prepared)
+        tx = self._tx.get()
+        written = _written(prepared.info)
+        try:
+            async with AsyncExitStack() as stack:
+                if tx is not None:
+                    connection = tx.state.connection
+                    if not _read_only(prepared.info):
+                        self._tx_wrote(tx.state, written)
+                else:
+                    connection = await stack.enter_async_context(self._acquire())
+                columns: Columns | None = None
+                batches = connection.iterate(prepared.sql, driver_args, batch_size=batch_size)
+                try:
+                    while True:
+                        try:
+                            names, batch = await anext(batches)
+                        except StopAsyncIteration:
+                            break
+                        except SqlshiftError:
+                            raise
+                        except Exception as error:
+                            raise self._error(error, prepared.sql, driver_args) from error
+                        if columns is None or columns.names != names:
+                            columns = Columns(names)
+                        for values in batch:
+                            yield Row(columns, values)
+                finally:
+                    await batches.aclose()
+        finally:
+            if tx is None and not _read_only(prepared.info):
+                self._invalidate(written)
+
+    # -------------------------------------------------------------------------------- writing
+
+    async def execute(self, sql: str, args: Args = None) -> int:
+        """Run a statement; return the rows it affected (-1 when the driver cannot tell)."""
+        prepared = self._prepare(sql)
+        driver_args = self._map_args(prepared, args)
+        result = await self._run(prepared, driver_args, "execute", None)
+        assert isinstance(result, int)
+        return result
+
+    async def execute_many(self, sql: str, args_seq: Sequence[Args]) -> int:
+        """Run a statement once per argument set (a sequence of sequences or mappings)."""
+        if isinstance(args_seq, str | bytes | Mapping):
+            raise ParameterError("execute_many needs a sequence of argument sets")
+        prepared = self._prepare(sql)
+        mapped = [self._map_args(prepared, args) for args in args_seq]
+        result = await self._run(prepared, mapped, "execute_many", None)
+        assert isinstance(result, int)
+        return result
+
+    def transaction(self, *, isolation: str | None = None) -> Transaction:
+        """A transaction (``async with``), or a savepoint when one is already open in this task.
+
+        ``isolation``: ``read_uncommitted``, ``read_committed``, ``repeatable_read`` or
+        ``serializable`` (SQLite: ``deferred``, ``immediate``, ``exclusive`` or
+        ``serializable``); only on the outermost transaction.
+        """
+        if isolation is not None:
+            levels = self._backend.isolation_levels
+            key = isolation.strip().lower().replace(" ", "_").replace("-", "_")
+            if key not in levels:
+                raise ConfigurationError(
+                    f"isolation {isolation!r} is not supported by {self.dialect}; "
+                    f"use one of {', '.join(sorted(levels))}"
+                )
+            isolation = key
+        return Transaction(self, isolation)
+
+    # ------------------------------------------------------------------------------- internals
+
+    def _describe(self) -> str:
+        return str(self._url) if self._url is not None else self._backend.identity
+
+    @contextlib.asynccontextmanager
+    async def _acquire(self) -> AsyncIterator[Connection]:
+        if not self._open:
+            raise ExecutionError(
+                "the database is not open: use `async with db:` or `await db.open()`",
+                backend=self.dialect,
+            )
+        async with AsyncExitStack() as stack:
+            try:
+                connection = await stack.enter_async_context(self._backend.acquire())
+            except SqlshiftError:
+                raise
+            except Exception as error:
+                reason = "timed out" if isinstance(error, TimeoutError) else "failed"
+                raise ExecutionError(
+                    f"getting a connection to {self._describe()} {reason}: "
+                    f"{type(error).__name__}: {error}",
+                    backend=self.dialect,
+                ) from error
+            yield connection
+
+    def _prepare(self, sql: str) -> _Prepared:
+        if not isinstance(sql, str):
+            raise ParameterError(f"sql must be a str, got {type(sql).__name__}")
+        dialect = self._backend.dialect
+        if self._source is None:
+            try:
+                info = translation(sql, dialect, source=dialect).info
+            except TranslationError:
+                info = None  # still runs; the driver is the judge of its own dialect
+            return _Prepared(sql, (sql,), info, None)
+        # The caller's own mistakes (parse errors, refusals) surface as translator errors.
+        result = translation(sql, dialect, source=self._source)
+        return _Prepared(result.sql, result.statements, result.info, result.params)
+
+    @staticmethod
+    def _map_args(prepared: _Prepared, args: Args) -> Any:
+        if prepared.params is not None:
+            return prepared.params.apply(args)
+        if args is None:
+            return ()
+        if isinstance(args, Mapping):
+            return dict(args)
+        if isinstance(args, str | bytes):
+            raise ParameterError("arguments must be a sequence or a mapping, not a string")
+        return tuple(args)
+
+    @staticmethod
+    def _check_single(prepared: _Prepared) -> None:
+        if len(prepared.statements) > 1 and prepared.params is not None and prepared.params.count:
+            raise ParameterError(
+                "the translation has several statements; parameters cannot be mapped to "
+                "each of them (run them one by one)"
+            )
+
+    async def _read(
+        self, sql: str, args: Args, limit: int | None, ttl: float | None
+    ) -> tuple[Row, ...]:
+        prepared = self._prepare(sql)
+        driver_args = self._map_args(prepared, args)
+        info = prepared.info
+        cache = self._cache
+        if cache is None or info is None or not info.cacheable or self._tx.get() is not None:
+            result = await self._run(prepared, driver_args, "fetch", limit)
+            assert isinstance(result, tuple)
+            return result
+        try:
+            key = (self._backend.identity, limit, prepared.sql, freeze_args(driver_args))
+        except TypeError:  # an unhashable argument (a list for an array, a dict for JSON)
+            result = await self._run(prepared, driver_args, "fetch", limit)
+            assert isinstance(result, tuple)
+            return result
+
+        async def load() -> tuple[Row, ...]:
+            rows = await self._run(prepared, driver_args, "fetch", limit)
+            assert isinstance(rows, tuple)
+            return rows
+
+        return await cache.get_or_load(key, info.tables_read, load, ttl=ttl)
+
+    async def _run(
+        self,
+        prepared: _Prepared,
+        driver_args: Any,
+        mode: Literal["fetch", "execute", "execute_many"],
+        limit: int | None,
+    ) -> tuple[Row, ...] | int:
+        """Run on the transaction's connection or a pooled one; invalidate what it wrote."""
+        self._check_single(prepared)
+        read_only = _read_only(prepared.info)
+        written = _written(prepared.info)
+        tx = self._tx.get()
+        if tx is not None:
+            state = tx.state
+            try:
+                async with state.lock:
+                    return await self._on(state.connection, prepared, driver_args, mode, limit)
+            finally:
+                if not read_only:
+                    self._tx_wrote(state, written)
+        try:
+            async with self._acquire() as connection:
+                return await self._on(connection, prepared, driver_args, mode, limit)
+        finally:
+            # Even a failed write may have changed data (or committed before the error).
+            if not read_only:
+                self._invalidate(written)
+
+    async def _on(
+        self,
+        connection: Connection,
+        prepared: _Prepared,
+        driver_args: Any,
+        mode: str,
+        limit: int | None,
+    ) -> tuple[Row, ...] | int:
+        statement = prepared.statements[-1]
+        try:
+            for earlier in prepared.statements[:-1]:
+                statement = earlier
+                await connection.execute(earlier, ())
+            statement = prepared.statements[-1]
+            if mode == "fetch":
+                names, rows = await connection.fetch(statement, driver_args, limit=limit)
+                return _rows(names, rows)
+            if mode == "execute":
+                return await connection.execute(statement, driver_args)
+            return await connection.execute_many(statement, driver_args)
+        except SqlshiftError:
+            raise
+        except Exception as error:
+            raise self._error(error, statement, driver_args) from error
+
+    def _error(self, error: BaseException, statement: str, driver_args: Any) -> ExecutionError:
+        message = _redact(f"{type(error).__name__}: {error}", driver_args)
+        return ExecutionError(
+            f"{self.dialect} error: {message}\n  statement: {_shorten(statement)}",
+            backend=self.dialect,
+            statement=statement,
+        )
+
+    def _invalidate(self, tables: frozenset[str] | None) -> None:
+        if self._cache is not None:
+            self._cache.invalidate_written(tables)
+
+    def _tx_wrote(self, state: _TxState, tables: frozenset[str] | None) -> None:
+        state.wrote(tables)
+        self._invalidate(tables)  # at the write; again at COMMIT
+
+
+class Transaction:
+    """``async with db.transaction():``, or ``tx = await db.transaction().start()`` then
+    ``await tx.commit()`` / ``await tx.rollback()``. Nested ones are savepoints."""
+
+    def __init__(self, db: Database, isolation: str | None) -> None:
+        self._db = db
+        self._isolation = isolation
+        self._stack: AsyncExitStack | None = None
+        self._token: contextvars.Token[Transaction | None] | None = None
+        self._savepoint: str | None = None
+        self._state: _TxState | None = None
+        self._done = False
+
+    @property
+    def state(self) -> _TxState:
+        assert self._state is not None
+        return self._state
+
+    @property
+    def is_savepoint(self) -> bool:
+        return self._savepoint is not None
+
+    async def start(self) -> Transaction:
+        if self._state is not None:
+            raise ExecutionError("this transaction was already started", backend=self._db.dialect)
+        db = self._db
+        parent = db._tx.get()
+        if parent is not None:
+            if self._isolation is not None:
+                raise ConfigurationError(
+                    "isolation can only be set on the outermost transaction, not a savepoint"
+                )
+            state = parent.state
+            name = f"sqlshift_sp_{next(state.savepoints)}"
+            async with state.lock:
+                await self._control(lambda: state.connection.savepoint(name), f"SAVEPOINT {name}")
+            self._state, self._savepoint = state, name
+        else:
+            stack = AsyncExitStack()
+            connection: Connection = await stack.enter_async_context(db._acquire())
+            try:
+                await self._control(lambda: connection.begin(self._isolation), "BEGIN")
+            except BaseException:
+                await stack.aclose()
+                raise
+            self._stack, self._state = stack, _TxState(connection)
+        self._token = db._tx.set(self)
+        return self
+
+    async def commit(self) -> None:
+        await self._finish(commit=True)
+
+    async def rollback(self) -> None:
+        await self._finish(commit=False)
+
+    async def __aenter__(self) -> Transaction:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._done:
+            await self._finish(commit=exc_type is None)
+
+    async def _finish(self, *, commit: bool) -> None:
+        if self._state is None:
+            raise ExecutionError("this transaction was not started", backend=self._db.dialect)
+        if self._done:
+            raise ExecutionError("this transaction is already finished", backend=self._db.dialect)
+        self._done = True
+        db, state, name = self._db, self._state, self._savepoint
+        try:
+            if name is not None:
+                async with state.lock:
+                    if commit:
+                        await self._control(
+                            lambda: state.connection.release_savepoint(name),
+                            f"RELEASE SAVEPOINT {name}",
+                        )
+                    else:
+                        await self._control(
+                            lambda: state.connection.rollback_to_savepoint(name),
+                            f"ROLLBACK TO SAVEPOINT {name}",
+                        )
+                        await self._control(
+                            lambda: state.connection.release_savepoint(name),
+                            f"RELEASE SAVEPOINT {name}",
+                        )
+                return
+            try:
+                if commit:
+                    await self._control(state.connection.commit, "COMMIT")
+                else:
+                    await self._control(state.connection.rollback, "ROLLBACK")
+            finally:
+                # A failed COMMIT may still have committed: invalidate as if it had.
+                if commit:
+                    written = state.written
+                    db._invalidate(frozenset(written) if written is not None else None)
+                assert self._stack is not None
+                await self._stack.aclose()
+        finally:
+            if self._token is not None:
+                # Finished from another context: leave that context's variable alone.
+                with contextlib.suppress(ValueError):
+                    db._tx.reset(self._token)
+
+    async def _control(self, action: Any, statement: str) -> None:
+        try:
+            await action()
+        except SqlshiftError:
+            raise
+        except Exception as error:
+            raise self._db._error(error, statement, ()) from error
+
+
+def _rows(names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> tuple[Row, ...]:
+    columns = Columns(names)
+    return tuple(Row(columns, values) for values in rows)
+
+
+def _read_only(info: StatementInfo | None) -> bool:
+    return info is not None and info.read_only
+
+
+def _written(info: StatementInfo | None) -> frozenset[str] | None:
+    return None if info is None else info.tables_written
+
+
+_REDACTED = "<redacted>"
+
+
+def _redact(message: str, driver_args: Any) -> str:
+    """Drivers and servers quote values in errors ("Duplicate entry 'x'"); arguments are
+    secrets by default, so every argument's text is blanked out of the message."""
+    if isinstance(driver_args, Mapping):
+        values: list[Any] = list(driver_args.values())
+    elif isinstance(driver_args, list):  # execute_many: a list of argument sets
+        values = [
+            v
+            for args in driver_args
+            for v in (args.values() if isinstance(args, Mapping) else args)
+        ]
+    elif isinstance(driver_args, tuple):
+        values = list(driver_args)
+    else:
+        values = []
+    texts: set[str] = set()
+    for value in values:
+        if value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, bytes | bytearray):
+            text = bytes(value).decode("utf-8", "replace")
+        else:
+            text = str(value)
+        # Short non-text values (1, 2.5) are too common in messages to blank out usefully.
+        if text and (isinstance(value, str | bytes | bytearray) or len(text) >= 4):
+            texts.add(text)
+            texts.add(repr(value))
+    for text in sorted(texts, key=len, reverse=True):
+        message = message.replace(text, _REDACTED)
+    return message
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
