@@ -1,0 +1,156 @@
+"""PostgreSQL through an asyncpg pool, with sqlshift's value types.
+
+asyncpg already returns Decimal, datetime/date/time, bool, bytes, int, float and str; UUIDs
+become ``str`` and arrays ``tuple`` here so that every engine gives the same immutable types.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from sqlshift.errors import ParameterError
+from sqlshift.executor.backends.base import ISOLATION_LEVELS, SavepointMixin
+from sqlshift.executor.url import DatabaseURL
+
+__all__ = ["PostgresBackend"]
+
+Fetched = tuple[tuple[str, ...], list[tuple[Any, ...]]]
+
+DEFAULT_MIN_SIZE = 1  # asyncpg's own default (10) opens ten connections before the first query
+DEFAULT_MAX_SIZE = 10
+
+_PLAIN = frozenset({int, str, float, bool, bytes, type(None)})
+
+
+def _convert(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list):
+        return tuple(_convert(v) for v in value)
+    return value
+
+
+def _row(record: Any) -> tuple[Any, ...]:
+    return tuple(v if type(v) in _PLAIN else _convert(v) for v in record)
+
+
+def _positional(args: Any) -> Sequence[Any]:
+    if isinstance(args, dict):
+        raise ParameterError(
+            "asyncpg takes positional arguments ($1, $2, ...); pass a sequence, or use "
+            "source= to write named placeholders"
+        )
+    return args or ()
+
+
+class PostgresBackend:
+    def __init__(self, url: DatabaseURL) -> None:
+        self._url = url
+        self._pool: Any = None
+        self._identity = f"postgres://{url.user or ''}@{url.host}:{url.port}/{url.database}"
+
+    @property
+    def dialect(self) -> str:
+        return "postgres"
+
+    @property
+    def identity(self) -> str:
+        return self._identity
+
+    @property
+    def isolation_levels(self) -> frozenset[str]:
+        return frozenset(ISOLATION_LEVELS)
+
+    async def open(self) -> None:
+        url, options = self._url, self._url.options
+        kwargs: dict[str, Any] = {
+            "host": url.host,
+            "port": url.port,
+            "user": url.user,
+            "password": url.password,
+            "database": url.database or None,
+            "min_size": options.min_size if options.min_size is not None else DEFAULT_MIN_SIZE,
+            "max_size": options.max_size if options.max_size is not None else DEFAULT_MAX_SIZE,
+        }
+        kwargs["min_size"] = min(kwargs["min_size"], kwargs["max_size"])
+        if options.connect_timeout is not None:
+            kwargs["timeout"] = options.connect_timeout
+        if options.command_timeout is not None:
+            kwargs["command_timeout"] = options.command_timeout
+        if options.ssl is not None:
+            kwargs["ssl"] = options.ssl
+        self._pool = await asyncpg.create_pool(**kwargs)
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[_PgConnection]:
+        if self._pool is None:
+            raise RuntimeError("the PostgreSQL backend is closed")
+        async with self._pool.acquire(timeout=self._url.options.acquire_timeout) as conn:
+            yield _PgConnection(conn)
+
+
+class _PgConnection(SavepointMixin):
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def fetch(self, sql: str, args: Any, *, limit: int | None = None) -> Fetched:
+        args = _positional(args)
+        if limit == 1:
+            record = await self._conn.fetchrow(sql, *args)
+            if record is None:
+                return (), []
+            return tuple(record.keys()), [_row(record)]
+        records = await self._conn.fetch(sql, *args)
+        if limit is not None:
+            records = records[:limit]
+        names = tuple(records[0].keys()) if records else ()
+        return names, [_row(r) for r in records]
+
+    async def execute(self, sql: str, args: Any) -> int:
+        status: str = await self._conn.execute(sql, *_positional(args))
+        last = status.rsplit(" ", 1)[-1]
+        return int(last) if last.isdigit() else -1
+
+    async def execute_many(self, sql: str, args_seq: Sequence[Any]) -> int:
+        await self._conn.executemany(sql, [_positional(a) for a in args_seq])
+        return -1  # asyncpg does not report it
+
+    async def iterate(
+        self, sql: str, args: Any, *, batch_size: int
+    ) -> AsyncGenerator[Fetched, None]:
+        args = _positional(args)
+        async with AsyncExitStack() as stack:
+            if not self._conn.is_in_transaction():
+                # Server-side cursors live inside a transaction.
+                await stack.enter_async_context(self._conn.transaction(readonly=False))
+            cursor = await self._conn.cursor(sql, *args)
+            while True:
+                records = await cursor.fetch(batch_size)
+                if not records:
+                    return
+                yield tuple(records[0].keys()), [_row(r) for r in records]
+
+    async def _control(self, sql: str) -> None:
+        await self._conn.execute(sql)
+
+    async def begin(self, isolation: str | None) -> None:
+        if isolation is None:
+            await self._control("BEGIN")
+        else:
+            await self._control(f"BEGIN ISOLATION LEVEL {ISOLATION_LEVELS[isolation]}")
+
+    async def commit(self) -> None:
+        await self._control("COMMIT")
+
+    async def rollback(self) -> None:
+        await self._control("ROLLBACK")
