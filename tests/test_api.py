@@ -187,3 +187,12 @@ def test_only_library_errors_escape() -> None:
     ]:
         with contextlib.suppress(SqlshiftError):
             translate(garbage, "postgres", source="mysql")
+
+
+def test_schema_mapping_is_converted_once_and_refreshed_when_changed() -> None:
+    mapping = {"t": {"a": "int", "b": "int"}}
+    first = translation("SELECT a / b FROM t", "postgres", source="mysql", schema=mapping)
+    assert translation("SELECT a / b FROM t", "postgres", source="mysql", schema=mapping) is first
+    mapping["t"]["b"] = "double"
+    changed = translation("SELECT a / b FROM t", "postgres", source="mysql", schema=mapping)
+    assert changed.sql != first.sql

@@ -11,7 +11,6 @@ from typing import Any
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from sqlshift.dialects import RESERVED_WORDS, ParamStyle, resolve_dialect, resolve_paramstyle
@@ -37,6 +36,7 @@ from sqlshift.translator.params import (
     scan_placeholders,
 )
 from sqlshift.translator.schema import Schema, as_schema
+from sqlshift.translator.targets import DIALECTS as _DIALECTS
 
 __all__ = ["Translation", "clear_cache", "translate", "translation"]
 
@@ -296,9 +296,6 @@ def _generate(tree: exp.Expr, target: str, ctx: Context) -> str:
             raise failure from None
         ctx.warnings.append(str(failure))
         return _DIALECTS[target].generate(tree, copy=False)
-
-
-_DIALECTS = {name: Dialect.get_or_raise(name) for name in ("mysql", "postgres", "sqlite")}
 
 
 def _first_line(text: str) -> str:

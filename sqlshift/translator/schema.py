@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlglot import exp
 
@@ -27,13 +30,14 @@ _INTEGER = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Schema:
     """Column types per table, and each table's unique keys (for upserts).
 
-    Names are matched case-insensitively. Build one with :func:`as_schema` from a plain
-    mapping ``{"table": {"column": "type", ...}, ...}``; types are parsed as MySQL types,
-    which covers the spellings of all three engines.
+    Names are matched case-insensitively. Build one with :meth:`Schema.from_mapping` from a
+    plain mapping ``{"table": {"column": "type", ...}, ...}``; types are parsed as MySQL
+    types, which covers the spellings of all three engines. Compared and hashed by identity,
+    so that memoised translations look it up in constant time.
     """
 
     tables: tuple[tuple[str, tuple[tuple[str, exp.DataType], ...]], ...]
@@ -63,6 +67,20 @@ class Schema:
     def is_integer(dtype: exp.DataType) -> bool:
         return dtype.this in _INTEGER
 
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> Schema:
+        """Build a Schema from ``{table: {column: type}}``; the same mapping (by value) is
+        converted once and then served from a small cache."""
+        schema = as_schema(mapping)
+        assert schema is not None
+        return schema
+
+
+_CONVERTED: OrderedDict[int, tuple[dict[str, Any], Schema]] = OrderedDict()
+_CONVERTED_SIZE = 32
+"""Mappings already converted, by id; an entry is reused only while the mapping is equal to
+the snapshot taken (so a caller mutating its dict gets a fresh Schema)."""
+
 
 def as_schema(value: object) -> Schema | None:
     """Accept None, a Schema, or ``{table: {column: type}}`` (optionally with ``"__keys__"``)."""
@@ -70,6 +88,18 @@ def as_schema(value: object) -> Schema | None:
         return value
     if not isinstance(value, Mapping):
         raise InputTypeError(f"schema must be a mapping or Schema, got {type(value).__name__}")
+    cached = _CONVERTED.get(id(value))
+    if cached is not None and cached[0] == value:
+        _CONVERTED.move_to_end(id(value))
+        return cached[1]
+    schema = _convert(value)
+    _CONVERTED[id(value)] = (copy.deepcopy(dict(value)), schema)
+    if len(_CONVERTED) > _CONVERTED_SIZE:
+        _CONVERTED.popitem(last=False)
+    return schema
+
+
+def _convert(value: Mapping[str, Any]) -> Schema:
     tables: list[tuple[str, tuple[tuple[str, exp.DataType], ...]]] = []
     keys: list[tuple[str, tuple[tuple[str, ...], ...]]] = []
     for table, columns in value.items():

@@ -111,6 +111,13 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
         if inner.kind is Kind.EXACT and isinstance(decimals, exp.Literal):
             return Typed(Kind.EXACT, int(decimals.name))
         return inner if inner.kind in (Kind.INT, Kind.FLOAT) else UNKNOWN
+    if isinstance(node, exp.Sum):
+        inner = infer(node.this, ctx)
+        if inner.kind is Kind.INT and ctx.source == "mysql":
+            return Typed(Kind.EXACT, 0)  # MySQL SUM of integers is a DECIMAL
+        return inner if inner.kind.numeric else UNKNOWN
+    if isinstance(node, exp.Max | exp.Min | exp.Abs):
+        return infer(node.this, ctx)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul):
         return _arith(node, infer(node.this, ctx), infer(node.expression, ctx))
     return UNKNOWN

@@ -91,3 +91,32 @@ def escape_string(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     tokenizer (sqlglot calls it a byte string); elsewhere it is written as a plain literal,
     which the target generator escapes for itself. Corpus: strings.toml `pg-escape-string`."""
     return exp.Literal.string(node.name)
+
+
+@rule(exp.RegexpLike, exp.RegexpILike, source={"mysql", "postgres"}, target={"sqlite"})
+def regexp_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite parses `x REGEXP y` but has no regexp() function unless the application
+    registers one (Python's sqlite3 does not), and its flavour would be Python's, not
+    MySQL's or PostgreSQL's. Refused. Corpus: strings.toml `*-regexp`."""
+    ctx.refuse(
+        node,
+        "regexp",
+        "SQLite has no built-in REGEXP function",
+        "register a regexp() function on the connection and pass strict=False, or use LIKE / GLOB",
+    )
+    return None
+
+
+@rule(exp.RegexpLike, source={"mysql"}, target={"postgres"})
+def case_insensitive_regexp(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL's default (_ci) collations make REGEXP case-insensitive; PostgreSQL `~` is
+    case-sensitive, so it becomes `~*`. Corpus: strings.toml `my-regexp`."""
+    return exp.RegexpILike(this=node.this, expression=node.expression)
+
+
+@rule(exp.RegexpLike, source={"postgres"}, target={"mysql"})
+def case_sensitive_regexp(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `~` is case-sensitive; MySQL REGEXP follows the (case-insensitive) column
+    collation, so the operand is compared under utf8mb4_bin. Corpus: strings.toml `pg-regexp`."""
+    binary = exp.Collate(this=node.this, expression=exp.var("utf8mb4_bin"))
+    return exp.RegexpLike(this=exp.Paren(this=binary), expression=node.expression)
