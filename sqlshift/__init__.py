@@ -15,6 +15,7 @@ from sqlshift.errors import (
     TranslationWarning,
     UntranslatableError,
 )
+from sqlshift.executor import Cache, Database, Row, connect
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import Translation, translate, translation
 from sqlshift.translator.params import ParamMap
@@ -23,7 +24,9 @@ from sqlshift.translator.schema import Schema
 __version__ = "0.1.0"
 
 __all__ = [
+    "Cache",
     "ConfigurationError",
+    "Database",
     "DialectError",
     "ExecutionError",
     "InputTypeError",
@@ -31,6 +34,7 @@ __all__ = [
     "ParamStyle",
     "ParameterError",
     "ParseError",
+    "Row",
     "Schema",
     "SqlshiftError",
     "StatementInfo",
@@ -39,6 +43,7 @@ __all__ = [
     "TranslationWarning",
     "UntranslatableError",
     "__version__",
+    "connect",
     "translate",
     "translation",
 ]
