@@ -7,6 +7,8 @@ a replacement's own subtree is not revisited, so a rule never sees its own outpu
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -109,15 +111,6 @@ def func(name: str, *args: exp.Expr) -> exp.Anonymous:
 
 
 def load_all() -> None:
-    """Import the rule modules so that they register themselves."""
-    from sqlshift.translator.rules import (  # noqa: F401
-        aggregates,
-        boolean,
-        conditional,
-        datetime,
-        numeric,
-        ordering,
-        paging,
-        queries,
-        strings,
-    )
+    """Import every rule module in this package so that its rules register themselves."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
