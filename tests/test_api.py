@@ -196,3 +196,25 @@ def test_schema_mapping_is_converted_once_and_refreshed_when_changed() -> None:
     mapping["t"]["b"] = "double"
     changed = translation("SELECT a / b FROM t", "postgres", source="mysql", schema=mapping)
     assert changed.sql != first.sql
+
+
+@pytest.mark.parametrize(
+    ("sql", "written"),
+    [
+        ("DROP TABLE IF EXISTS a, b", {"a", "b"}),
+        ("TRUNCATE TABLE t", {"t"}),
+        ("DROP VIEW v", {"v"}),
+        ("CREATE INDEX i ON t (a)", {"t"}),
+        ("ALTER TABLE t ADD COLUMN x INT", {"t"}),
+        ("INSERT INTO t (a) SELECT a FROM s", {"t"}),
+    ],
+)
+def test_ddl_and_writes_name_their_tables(sql: str, written: set[str]) -> None:
+    info = translation(sql, "mysql", source="mysql").info
+    assert not info.read_only
+    assert info.tables_written == frozenset(written)
+
+
+def test_unknown_function_is_not_cacheable() -> None:
+    # it may be a user function that reads tables, or a volatile one
+    assert not translation("SELECT my_func(a) FROM t", "mysql", source="mysql").info.cacheable

@@ -104,3 +104,13 @@ def test_identity_map() -> None:
     assert not translation(
         "SELECT a FROM t LIMIT ?, ?", "sqlite", source="mysql"
     ).params.is_identity
+
+
+def test_each_statement_of_a_script_maps_from_the_callers_arguments() -> None:
+    t = translation(
+        "INSERT INTO t VALUES (?, ?); SELECT a FROM t WHERE b = ?", "postgres", source="sqlite"
+    )
+    first, second = t.statement_params
+    assert t.statements[1] == "SELECT a FROM t WHERE b = $1"
+    assert first.apply([1, 2, 3]) == (1, 2)
+    assert second.apply([1, 2, 3]) == (3,)

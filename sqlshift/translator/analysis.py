@@ -67,6 +67,11 @@ _VOLATILE_NAMES = frozenset(
     }
 )
 
+#: functions sqlglot leaves unmodelled that are known to depend only on their arguments
+_PURE_UNKNOWN_FUNCTIONS = frozenset(
+    {"find_in_set", "field", "elt", "octet_length", "soundex", "inet_aton", "inet_ntoa"}
+)
+
 _WRITE_KINDS = (
     exp.Insert,
     exp.Update,
@@ -181,15 +186,17 @@ def _written_tables(writes: Sequence[exp.Expr]) -> set[str] | None:
     tables: set[str] = set()
     for node in writes:
         target = node.this
-        if isinstance(node, exp.Delete) and node.args.get("tables"):
-            named: Iterable[exp.Expr] = node.args["tables"]
+        if isinstance(node, exp.Delete | exp.Drop) and node.args.get("tables"):
+            named: Iterable[exp.Expr | None] = node.args["tables"]
+        elif isinstance(node, exp.TruncateTable):
+            named = node.expressions
         elif isinstance(node, exp.Update) and isinstance(target, exp.Table):
             # MySQL multi-table UPDATE: any joined table may be assigned to
             named = [target, *(j.this for j in target.args.get("joins") or [])]
         else:
             named = [target]
         for item in named:
-            table = item if isinstance(item, exp.Table) else item.find(exp.Table)
+            table = item if isinstance(item, exp.Table) or item is None else item.find(exp.Table)
             if table is None or not table.name:
                 return None
             tables.add(_table_name(table))
@@ -201,7 +208,9 @@ def _is_volatile(node: exp.Expr) -> bool:
     if isinstance(node, _VOLATILE_NODES):
         return True  # also @@session and @user variables, FOR UPDATE / FOR SHARE
     if isinstance(node, exp.Anonymous):
-        return node.name.lower() in _VOLATILE_NAMES
+        # A function sqlglot does not know may read tables (a user function) or be volatile:
+        # a cache must not keep its result.
+        return node.name.lower() not in _PURE_UNKNOWN_FUNCTIONS
     if isinstance(node, exp.Func):
         return node.sql_name().lower() in _VOLATILE_NAMES
     if isinstance(node, exp.Hint):

@@ -49,7 +49,8 @@ class Translation:
     """The result of translating one statement or script.
 
     ``sql`` is the target text (statements joined by ``";\\n"``), ``statements`` the same
-    split per statement, ``params`` maps the caller's arguments to the target's placeholders,
+    split per statement, ``params`` maps the caller's arguments to the target's placeholders
+    (``statement_params[i]`` does it for ``statements[i]`` alone, from the same arguments),
     ``info`` describes what the statement does, and ``warnings`` lists what lenient mode
     translated on a best-effort basis (empty in strict mode).
     """
@@ -61,6 +62,7 @@ class Translation:
     params: ParamMap
     info: StatementInfo
     warnings: tuple[str, ...] = ()
+    statement_params: tuple[ParamMap, ...] = ()
 
 
 def translate(
@@ -207,12 +209,14 @@ def _translate_from(
     joined = ";\n".join(statements)
     text, params = render_placeholders(joined, scanned.refs, scanned.style, style)
     if len(statements) > 1:
-        parts = tuple(
-            render_placeholders(s, scanned.refs, scanned.style, style)[0] for s in statements
-        )
+        rendered = [render_placeholders(s, scanned.refs, scanned.style, style) for s in statements]
+        parts = tuple(r[0] for r in rendered)
+        per_statement = tuple(r[1] for r in rendered)
     else:
-        parts = (text,)
-    return Translation(text, source, target, parts, params, info, tuple(ctx.warnings))
+        parts, per_statement = (text,), (params,)
+    return Translation(
+        text, source, target, parts, params, info, tuple(ctx.warnings), per_statement
+    )
 
 
 def _quote_reserved(nodes: list[exp.Expr], target: str) -> None:

@@ -171,6 +171,7 @@ class ParamMap:
     target_style: ParamStyle
     refs: tuple[Ref, ...]
     names: tuple[str, ...] = ()
+    arity: int = 0  # positional arguments the caller passes (for the whole script)
 
     @property
     def count(self) -> int:
@@ -192,7 +193,7 @@ class ParamMap:
     def apply(self, args: Sequence[Any] | Mapping[str, Any] | None) -> Any:
         """Map ``args`` (a sequence for positional sources, a mapping for named ones)."""
         if not self.refs:
-            if args:
+            if args and self.arity == 0:
                 raise ParameterError(f"the statement takes no parameters, got {len(args)}")
             return () if not self.target_style.is_named else {}
         if args is None:
@@ -205,7 +206,7 @@ class ParamMap:
     def _wanted(self) -> str:
         if self.source_style is not None and self.source_style.is_named:
             return "parameters " + ", ".join(sorted({str(r) for r in self.refs}))
-        return f"{max(int(r) for r in self.refs) + 1} parameter(s)"
+        return f"{self.arity} parameter(s)"
 
     def _lookup(self, args: Sequence[Any] | Mapping[str, Any], ref: Ref) -> Any:
         if isinstance(ref, str):
@@ -219,7 +220,7 @@ class ParamMap:
             raise ParameterError(
                 f"positional parameters need a sequence, got {type(args).__name__}"
             )
-        wanted = max(int(r) for r in self.refs) + 1
+        wanted = self.arity
         if len(args) != wanted:
             raise ParameterError(f"the statement takes {wanted} parameter(s), got {len(args)}")
         return args[ref]
@@ -229,8 +230,9 @@ def render_placeholders(
     sql: str, refs: Sequence[Ref], source_style: ParamStyle | None, style: ParamStyle
 ) -> tuple[str, ParamMap]:
     """Render the markers in generated ``sql`` in ``style``; return the SQL and its ParamMap."""
-    if not refs:
-        return sql, ParamMap(source_style, style, ())
+    arity = max((r + 1 for r in refs if isinstance(r, int)), default=0)
+    if not refs or _MARK not in sql:
+        return sql, ParamMap(source_style, style, (), (), arity)
     if style in (ParamStyle.FORMAT, ParamStyle.PYFORMAT):
         sql = sql.replace("%", "%%")  # the driver interpolates: a literal % must be doubled
     order: list[Ref] = []
@@ -257,4 +259,4 @@ def render_placeholders(
         return "?" if style is ParamStyle.QMARK else "%s"
 
     rendered = _MARKER.sub(render, sql)
-    return rendered, ParamMap(source_style, style, tuple(order), tuple(names))
+    return rendered, ParamMap(source_style, style, tuple(order), tuple(names), arity)
