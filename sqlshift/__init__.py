@@ -18,6 +18,7 @@ from sqlshift.errors import (
 from sqlshift.executor import Cache, Database, Row, connect
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import Translation, translate, translation
+from sqlshift.translator.options import Options
 from sqlshift.translator.params import ParamMap
 from sqlshift.translator.schema import Schema
 
@@ -30,6 +31,7 @@ __all__ = [
     "DialectError",
     "ExecutionError",
     "InputTypeError",
+    "Options",
     "ParamMap",
     "ParamStyle",
     "ParameterError",

@@ -13,7 +13,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
-from sqlshift.dialects import RESERVED_WORDS, ParamStyle, resolve_dialect, resolve_paramstyle
+from sqlshift.dialects import ParamStyle, resolve_dialect, resolve_paramstyle
 from sqlshift.errors import (
     DialectError,
     InputTypeError,
@@ -28,6 +28,8 @@ from sqlshift.translator.analysis import StatementInfo, analyse
 from sqlshift.translator.check import SUSPECTS, check_faithful
 from sqlshift.translator.context import Context, line_col
 from sqlshift.translator.detect import candidates
+from sqlshift.translator.identifiers import normalise_identifiers
+from sqlshift.translator.options import DEFAULT_OPTIONS, Options
 from sqlshift.translator.params import (
     ParamMap,
     ScannedText,
@@ -73,6 +75,7 @@ def translate(
     schema: Schema | Mapping[str, Any] | None = None,
     strict: bool = True,
     paramstyle: ParamStyle | str | None = None,
+    options: Options | None = None,
 ) -> str:
     """Translate ``sql`` from ``source`` (detected when None) to ``target``; return the text.
 
@@ -82,7 +85,7 @@ def translate(
     ``strict=False`` such constructs are translated on a best-effort basis and a
     :class:`~sqlshift.TranslationWarning` is emitted.
     """
-    return _translation(sql, target, source, schema, strict, paramstyle).sql
+    return _translation(sql, target, source, schema, strict, paramstyle, options).sql
 
 
 def translation(
@@ -93,9 +96,10 @@ def translation(
     schema: Schema | Mapping[str, Any] | None = None,
     strict: bool = True,
     paramstyle: ParamStyle | str | None = None,
+    options: Options | None = None,
 ) -> Translation:
     """Like :func:`translate`, but return the whole :class:`Translation`."""
-    return _translation(sql, target, source, schema, strict, paramstyle)
+    return _translation(sql, target, source, schema, strict, paramstyle, options)
 
 
 def _translation(
@@ -105,6 +109,7 @@ def _translation(
     schema: object,
     strict: object,
     paramstyle: object,
+    options: object,
 ) -> Translation:
     if not isinstance(sql, str):
         raise InputTypeError(f"sql must be str, got {type(sql).__name__}")
@@ -113,7 +118,11 @@ def _translation(
     target_name = resolve_dialect(target, role="target dialect")
     source_name = None if source is None else resolve_dialect(source, role="source dialect")
     style = resolve_paramstyle(paramstyle, target_name)  # type: ignore[arg-type]
-    result = _memoised(sql, target_name, source_name, as_schema(schema), strict, style)
+    if options is None:
+        options = DEFAULT_OPTIONS
+    elif not isinstance(options, Options):
+        raise InputTypeError(f"options must be an Options, got {type(options).__name__}")
+    result = _memoised(sql, target_name, source_name, as_schema(schema), strict, style, options)
     for message in result.warnings:
         warnings.warn(message, TranslationWarning, stacklevel=3)
     return result
@@ -132,11 +141,12 @@ def _memoised(
     schema: Schema | None,
     strict: bool,
     style: ParamStyle,
+    options: Options,
 ) -> Translation:
     try:
         if source is not None:
-            return _translate_from(sql, source, target, schema, strict, style)
-        return _detect_and_translate(sql, target, schema, strict, style)
+            return _translate_from(sql, source, target, schema, strict, style, options)
+        return _detect_and_translate(sql, target, schema, strict, style, options)
     except SqlshiftError:
         raise
     except Exception as error:  # a sqlglot bug must not escape as a foreign exception
@@ -147,7 +157,7 @@ def _memoised(
 
 
 def _detect_and_translate(
-    sql: str, target: str, schema: Schema | None, strict: bool, style: ParamStyle
+    sql: str, target: str, schema: Schema | None, strict: bool, style: ParamStyle, options: Options
 ) -> Translation:
     found, markers = candidates(sql)
     if not found:
@@ -157,14 +167,14 @@ def _detect_and_translate(
             candidates=(),
         )
     if len(found) == 1:
-        return _translate_from(sql, next(iter(found)), target, schema, strict, style)
+        return _translate_from(sql, next(iter(found)), target, schema, strict, style, options)
     # Several dialects accept the text: accept it only if it means the same in each of them,
     # i.e. every candidate source yields the same translation (or the same refusal).
     order = sorted(found, key=lambda d: (d != target, d))
     outcomes: list[Translation | TranslationError] = []
     for dialect in order:
         try:
-            outcomes.append(_translate_from(sql, dialect, target, schema, strict, style))
+            outcomes.append(_translate_from(sql, dialect, target, schema, strict, style, options))
         except TranslationError as error:
             outcomes.append(error)
     first = outcomes[0]
@@ -190,17 +200,18 @@ def _translate_from(
     schema: Schema | None,
     strict: bool,
     style: ParamStyle,
+    options: Options,
 ) -> Translation:
     scanned = scan_placeholders(sql, source)
     trees = _parse(scanned, sql, source)
     walked = [(tree, list(tree.walk(bfs=False))) for tree in trees]  # the one walk per tree
     info = analyse(walked)
-    ctx = Context(source, target, strict, scanned, sql, schema)
+    ctx = Context(source, target, strict, scanned, sql, schema, options)
     statements: list[str] = []
     for tree, nodes in walked:
         suspects = [n for n in nodes if isinstance(n, SUSPECTS)]
         if source != target:
-            _quote_reserved(nodes, target)
+            normalise_identifiers(nodes, ctx)
             tree = rules.apply_rules(tree, nodes, ctx)
         check_faithful(tree, suspects, ctx)
         if scanned.refs:
@@ -217,22 +228,6 @@ def _translate_from(
     return Translation(
         text, source, target, parts, params, info, tuple(ctx.warnings), per_statement
     )
-
-
-def _quote_reserved(nodes: list[exp.Expr], target: str) -> None:
-    """Quote identifiers that are reserved words on the target (e.g. a MySQL column `user`).
-
-    PostgreSQL folds unquoted names to lower case, so the quoted name is lower-cased to
-    keep naming the same column.
-    """
-    reserved = RESERVED_WORDS[target]
-    for node in nodes:
-        if isinstance(node, exp.Identifier) and not node.quoted:
-            lower = node.name.lower()
-            if lower in reserved:
-                node.set("quoted", True)
-                if target == "postgres":
-                    node.set("this", lower)
 
 
 def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:

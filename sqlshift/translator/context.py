@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from sqlshift.errors import UntranslatableError
+from sqlshift.translator.options import DEFAULT_OPTIONS, Options
 from sqlshift.translator.params import ScannedText
 from sqlshift.translator.schema import Schema
 
@@ -21,6 +22,7 @@ class Context:
     scanned: ScannedText
     original: str
     schema: Schema | None = None
+    options: Options = DEFAULT_OPTIONS
     warnings: list[str] = field(default_factory=list)
 
     def refuse(self, node: exp.Expr, code: str, reason: str, hint: str = "") -> None:
