@@ -14,21 +14,6 @@ from sqlshift.errors import ConfigurationError, InputTypeError
 
 __all__ = ["Schema", "as_schema"]
 
-_INTEGER = {
-    exp.DataType.Type.TINYINT,
-    exp.DataType.Type.SMALLINT,
-    exp.DataType.Type.MEDIUMINT,
-    exp.DataType.Type.INT,
-    exp.DataType.Type.BIGINT,
-    exp.DataType.Type.UTINYINT,
-    exp.DataType.Type.USMALLINT,
-    exp.DataType.Type.UMEDIUMINT,
-    exp.DataType.Type.UINT,
-    exp.DataType.Type.UBIGINT,
-    exp.DataType.Type.BIT,
-    exp.DataType.Type.BOOLEAN,
-}
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Schema:
@@ -62,10 +47,6 @@ class Schema:
             if name == table.lower():
                 return keys
         return ()
-
-    @staticmethod
-    def is_integer(dtype: exp.DataType) -> bool:
-        return dtype.this in _INTEGER
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> Schema:
