@@ -1,0 +1,114 @@
+"""Query plans: the EXPLAIN statement per engine, and findings read from a captured plan.
+
+Plans are captured without ANALYZE (which would run the statement) unless the caller asks
+for it, and never for a write unless ``analyze_writes`` is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlglot import exp
+
+from sqlshift.executor.profiler import Finding
+from sqlshift.translator.targets import DIALECTS
+
+__all__ = ["explain_statement", "plan_findings", "scanned_tables"]
+
+
+def explain_statement(dialect: str, sql: str, *, analyze: bool = False) -> str:
+    """The statement that asks ``dialect`` for the plan of ``sql``."""
+    if dialect == "postgres":
+        return f"EXPLAIN (FORMAT JSON{', ANALYZE' if analyze else ''}) {sql}"
+    if dialect == "mysql":
+        return f"{'ANALYZE' if analyze else 'EXPLAIN'} FORMAT=JSON {sql}"
+    return f"EXPLAIN QUERY PLAN {sql}"
+
+
+def scanned_tables(dialect: str, plan: Any) -> list[tuple[str, float | None, bool]]:
+    """Tables the plan reads in full: (table, estimated rows or None, has a filter)."""
+    if dialect == "postgres":
+        return [
+            (node.get("Relation Name", "?"), node.get("Plan Rows"), "Filter" in node)
+            for node in _pg_nodes(plan)
+            if node.get("Node Type") == "Seq Scan"
+        ]
+    if dialect == "mysql":
+        return [
+            (table.get("table_name", "?"), table.get("rows"), "attached_condition" in table)
+            for table in _mysql_tables(plan)
+            if table.get("access_type") == "ALL"
+        ]
+    found: list[tuple[str, float | None, bool]] = []
+    for row in plan or ():
+        detail = str(row[-1])
+        words = detail.split()
+        if len(words) >= 2 and words[0] == "SCAN" and "INDEX" not in detail.upper():
+            found.append((words[1], None, True))
+    return found
+
+
+def plan_findings(
+    dialect: str, plan: Any, sql: str, source_dialect: str, *, large_table_rows: int = 1000
+) -> list[Finding]:
+    """Full scans in ``plan`` and an index suggestion from the statement's WHERE/JOIN columns."""
+    findings: list[Finding] = []
+    filtered = _filter_columns(sql, source_dialect)
+    for table, rows, has_filter in scanned_tables(dialect, plan):
+        size = f" (~{rows:.0f} rows)" if isinstance(rows, int | float) else ""
+        if rows is not None and rows < large_table_rows and not has_filter:
+            continue
+        findings.append(Finding("full-scan", f"full scan of {table}{size}"))
+        columns = filtered.get(table.lower())
+        if has_filter and columns:
+            cols = ", ".join(columns)
+            findings.append(Finding("missing-index", f"consider CREATE INDEX ON {table} ({cols})"))
+    return findings
+
+
+def _pg_nodes(plan: Any) -> Iterator[dict[str, Any]]:
+    stack = [item.get("Plan", {}) for item in plan] if isinstance(plan, list) else [plan]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(node.get("Plans", []))
+
+
+def _mysql_tables(plan: Any) -> Iterator[dict[str, Any]]:
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            table = node.get("table")
+            if isinstance(table, dict):
+                yield table
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _filter_columns(sql: str, dialect: str) -> dict[str, list[str]]:
+    """Columns compared in WHERE and JOIN ... ON, per table (aliases resolved)."""
+    try:
+        tree = DIALECTS[dialect].parse(sql)[0]
+    except Exception:
+        return {}
+    if tree is None:
+        return {}
+    aliases = {t.alias_or_name.lower(): t.name.lower() for t in tree.find_all(exp.Table)}
+    tables = list(dict.fromkeys(aliases.values()))
+    result: dict[str, list[str]] = {}
+    conditions = [w.this for w in tree.find_all(exp.Where)]
+    conditions += [j.args["on"] for j in tree.find_all(exp.Join) if j.args.get("on")]
+    for condition in conditions:
+        for column in condition.find_all(exp.Column):
+            table = aliases.get(column.table.lower()) if column.table else None
+            if table is None and len(tables) == 1:
+                table = tables[0]
+            if table is not None:
+                names = result.setdefault(table, [])
+                if column.name.lower() not in names:
+                    names.append(column.name.lower())
+    return result
