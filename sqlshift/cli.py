@@ -336,6 +336,33 @@ def _cmd_demo(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
     return EXIT_OK if report.ok else EXIT_TRANSLATION
 
 
+def _cmd_report(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from sqlshift.errors import ConfigurationError
+    from sqlshift.executor.profiler import Profiler
+
+    try:
+        report = Profiler.load(args.snapshot).report(limit=args.limit)
+    except ConfigurationError as exc:
+        raise _UsageError(str(exc)) from None
+    print(report.to_json() if args.json else str(report), file=stdout)
+    return EXIT_OK
+
+
+def _cmd_digest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from sqlshift.executor.digest import digest
+
+    try:
+        report = digest(args.log, kind=args.kind)
+    except OSError as exc:
+        raise _UsageError(f"cannot read {args.log}: {exc.strerror or exc}") from None
+    if args.limit:
+        report = type(report)(
+            report.rows[: args.limit], report.total_ms, report.calls, report.malformed
+        )
+    print(report.to_json() if args.json else str(report), file=stdout)
+    return EXIT_OK
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -398,6 +425,30 @@ def _parser() -> _ArgumentParser:
         description="Translate an embedded MySQL workload to SQLite and run it on an in-memory database.",
     )
     demo.set_defaults(handler=_cmd_demo)
+
+    report = commands.add_parser(
+        "report",
+        help="render a saved profiler snapshot as a ranked report",
+        description="Render a snapshot written by Profiler.save() (db.profiler.save(path)).",
+    )
+    report.add_argument("snapshot", metavar="SNAPSHOT.json")
+    report.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    report.add_argument("--limit", type=int, default=None, help="show the top N fingerprints")
+    report.set_defaults(handler=_cmd_report)
+
+    dig = commands.add_parser(
+        "digest",
+        help="rank the statements of a PostgreSQL log or a MySQL/MariaDB slow query log",
+        description=(
+            "Read a PostgreSQL log written with log_min_duration_statement, or a MySQL/MariaDB "
+            "slow query log, and print the same ranked report as the profiler."
+        ),
+    )
+    dig.add_argument("log", metavar="FILE")
+    dig.add_argument("--kind", choices=("postgres", "mysql"), help="log format (default: guess)")
+    dig.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    dig.add_argument("--limit", type=int, default=None, help="show the top N fingerprints")
+    dig.set_defaults(handler=_cmd_digest)
     return parser
 
 

@@ -149,3 +149,28 @@ def test_digest_of_a_real_mariadb_slow_log(tmp_path: Path) -> None:
     sleeper = next(r for r in report.rows if "SLEEP" in r.text.upper())
     assert sleeper.total_ms >= 50.0
     assert report.malformed == 0
+
+
+def test_cli_digest_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlshift.cli import main
+    from sqlshift.executor.profiler import Profiler
+
+    log = tmp_path / "slow.log"
+    log.write_text(MYSQL_SAMPLE)
+    assert main(["digest", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "SELECT name FROM people WHERE city_id = ?" in out and "2 malformed" in out
+    assert main(["digest", str(log), "--json", "--limit", "1"]) == 0
+    assert '"calls": 2' in capsys.readouterr().out
+
+    profiler = Profiler(slow_ms=1e9)
+    profiler.record("SELECT a FROM t WHERE id = 3", "mysql", 4.0, rows=1)
+    snapshot = tmp_path / "snap.json"
+    profiler.save(snapshot)
+    assert main(["report", str(snapshot)]) == 0
+    assert "SELECT a FROM t WHERE id = ?" in capsys.readouterr().out
+
+    assert main(["report", str(tmp_path / "missing.json")]) == 2
+    assert main(["digest", str(tmp_path / "missing.log")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and "Traceback" not in err
