@@ -41,12 +41,13 @@ class Sketch:
             self._collapse()
 
     def quantile(self, q: float) -> float:
-        """The value at quantile ``q`` (0..1), within the relative accuracy; 0.0 when empty."""
+        """The nearest-rank value at quantile ``q`` (0..1), within the relative accuracy;
+        0.0 when empty."""
         if not 0 <= q <= 1:
             raise ValueError("q must be between 0 and 1")
         if self.count == 0:
             return 0.0
-        rank = q * (self.count - 1)
+        rank = max(math.ceil(q * self.count) - 1, 0)  # nearest-rank, 0-based
         seen = self.zeros
         if rank < seen:
             return 0.0
