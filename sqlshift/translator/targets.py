@@ -5,10 +5,14 @@ Subclassing keeps sqlglot's own dialects untouched for anyone else in the proces
 
 from __future__ import annotations
 
-from sqlglot import exp
+from sqlglot import TokenType, exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.mysql import MySQL
+from sqlglot.dialects.sqlite import SQLite
 from sqlglot.generators.mysql import MySQLGenerator
+from sqlglot.parser import Parser
+from sqlglot.parsers.mysql import MySQLParser
+from sqlglot.parsers.sqlite import SQLiteParser
 
 __all__ = ["DIALECTS"]
 
@@ -20,15 +24,64 @@ class _MySQLGenerator(MySQLGenerator):
         exp.RegexpLike: lambda self, e: self.binary(e, "REGEXP"),
     }
 
+    def insert_sql(self, expression: exp.Insert) -> str:
+        # `REPLACE INTO` (delete + insert) is a statement of its own in MySQL, not `INSERT OR`.
+        if expression.args.get("alternative") != "REPLACE":
+            return super().insert_sql(expression)
+        with_ = expression.args.get("with_")
+        expression.set("alternative", None)
+        expression.set("with_", None)
+        try:
+            body = "REPLACE" + super().insert_sql(expression).removeprefix("INSERT")
+        finally:
+            expression.set("alternative", "REPLACE")
+            expression.set("with_", with_)
+        return self.prepend_ctes(expression, body)
+
+
+def _parse_replace_into(self: Parser) -> exp.Expr:
+    """MySQL and SQLite `REPLACE INTO ...`: an INSERT whose alternative is REPLACE (sqlglot
+    keeps the statement as an opaque Command, which the upsert rules could not translate)."""
+    insert = self._parse_insert()
+    insert.set("alternative", "REPLACE")
+    return insert
+
+
+class _MySQLParser(MySQLParser):
+    STATEMENT_PARSERS = {  # noqa: RUF012 - sqlglot's own class attribute
+        **MySQLParser.STATEMENT_PARSERS,
+        TokenType.REPLACE: _parse_replace_into,
+    }
+
+
+class _SQLiteParser(SQLiteParser):
+    STATEMENT_PARSERS = {  # noqa: RUF012 - sqlglot's own class attribute
+        **SQLiteParser.STATEMENT_PARSERS,
+        TokenType.REPLACE: _parse_replace_into,
+    }
+
 
 class SqlshiftMySQL(MySQL):
     """MySQL as both MySQL 8 and MariaDB 10.11 accept it."""
 
+    class Tokenizer(MySQL.Tokenizer):
+        COMMANDS = MySQL.Tokenizer.COMMANDS - {TokenType.REPLACE}
+
+    Parser = _MySQLParser
     Generator = _MySQLGenerator
+
+
+class SqlshiftSQLite(SQLite):
+    """SQLite, parsing `REPLACE INTO` as an INSERT."""
+
+    class Tokenizer(SQLite.Tokenizer):
+        COMMANDS = SQLite.Tokenizer.COMMANDS - {TokenType.REPLACE}
+
+    Parser = _SQLiteParser
 
 
 DIALECTS: dict[str, Dialect] = {
     "mysql": SqlshiftMySQL(),
     "postgres": Dialect.get_or_raise("postgres"),
-    "sqlite": Dialect.get_or_raise("sqlite"),
+    "sqlite": SqlshiftSQLite(),
 }

@@ -134,10 +134,18 @@ def load_raw_cases(cases_dir: Path = CASES_DIR) -> list[RawCase]:
     return raws
 
 
-def load_schema(path: Path = SCHEMA_FILE) -> dict[str, dict[str, str]]:
+def load_schema(path: Path = SCHEMA_FILE) -> dict[str, dict[str, Any]]:
+    """Table -> column -> type, plus each table's `__keys__` (a list of unique keys, each a
+    list of column names) as `sqlshift.translate(schema=...)` takes them."""
     with path.open("rb") as handle:
         document = tomllib.load(handle)
-    return {table: {c: str(t) for c, t in columns.items()} for table, columns in document.items()}
+    return {
+        table: {c: t if c == KEYS else str(t) for c, t in columns.items()}
+        for table, columns in document.items()
+    }
+
+
+KEYS = "__keys__"
 
 
 # ----------------------------------------------------------------------------- classification
@@ -155,7 +163,13 @@ _KIND_RANK: dict[Kind, int] = {"read": 0, "dml": 1, "ddl": 2, "other": 3}
 
 
 def parse_statements(sql: str, dialect: DialectName) -> list[exp.Expr]:
-    return [e for e in sqlglot.parse(sql, read=dialect) if e is not None]
+    """Parse as sqlshift does (its dialects parse e.g. `REPLACE INTO`, which sqlglot keeps as
+    an opaque command); plain sqlglot when sqlshift is not importable."""
+    try:
+        from sqlshift.translator.targets import DIALECTS as SQLSHIFT_DIALECTS
+    except ImportError:
+        return [e for e in sqlglot.parse(sql, read=dialect) if e is not None]
+    return [e for e in SQLSHIFT_DIALECTS[dialect].parse(sql) if e is not None]
 
 
 def statement_kind(expression: exp.Expr) -> Kind:
