@@ -57,3 +57,29 @@ def fetch_with_ties(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             "use RANK() OVER (ORDER BY ...) <= n in a subquery",
         )
     return None
+
+
+@rule(exp.Union, exp.Intersect, exp.Except, source={"mysql", "postgres"}, target={"sqlite"})
+def parenthesised_set_operand(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """`(SELECT ... ORDER BY ... LIMIT n) UNION (SELECT ...)` is valid in MySQL and PostgreSQL;
+    SQLite allows neither parentheses nor ORDER BY/LIMIT on a compound's operands. A bare
+    parenthesised operand loses its parentheses; one with ORDER BY/LIMIT/OFFSET becomes
+    `SELECT * FROM (...)`, which keeps its own limit. Corpus: paging.toml `qs-*-union-paren-*`."""
+    for key in ("this", "expression"):
+        operand = node.args.get(key)
+        if not isinstance(operand, exp.Subquery) or operand.args.get("alias") is not None:
+            continue
+        query = operand.this
+        paged = any(query.args.get(a) is not None for a in ("order", "limit", "offset"))
+        if paged or not isinstance(query, exp.Select):
+            replacement: exp.Expr = exp.Select(expressions=[exp.Star()]).from_(
+                exp.Subquery(
+                    this=query.copy(),
+                    alias=exp.TableAlias(this=exp.to_identifier(f"_sqlshift_{key}")),
+                ),
+                copy=False,
+            )
+        else:
+            replacement = query.copy()
+        node.set(key, replacement)
+    return None

@@ -1,0 +1,278 @@
+"""Rules: extracting values from JSON documents (MySQL/MariaDB, PostgreSQL jsonb, SQLite JSON1).
+
+What each engine returns for one path:
+
+| form | a string | a number | true | JSON null | missing |
+|---|---|---|---|---|---|
+| MySQL `JSON_EXTRACT`, SQLite `->`, PostgreSQL `->`/`#>` | `"x"` (JSON text) | `1.50` | `true` | `null` | NULL |
+| MySQL `JSON_UNQUOTE(JSON_EXTRACT())` | `x` | `1.50` | `true` | `null` (text) | NULL |
+| PostgreSQL `->>`/`#>>` | `x` | `1.50` | `true` | NULL | NULL |
+| SQLite `json_extract`, `->>` | `x` (TEXT) | 1.5 (REAL) | 1 (INTEGER) | NULL | NULL |
+
+JSON text of objects and arrays is formatted by each engine (PostgreSQL jsonb adds spaces and
+orders keys, SQLite minifies, MariaDB keeps the document's text): equal as JSON, not as text.
+MariaDB has no `->`/`->>` operators, so MySQL output always uses the functions.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+from sqlshift.translator.rules import func, rule
+
+Step = str | int  # an object key or an array index
+
+
+def _refuse_path(node: exp.Expr, ctx: Context, why: str) -> None:
+    ctx.refuse(
+        node,
+        "json-path",
+        f"this JSON path cannot be expressed on {ctx.target}: {why}",
+        "use a path of plain keys and non-negative array indexes",
+    )
+
+
+def _steps(path: exp.Expr | None, pg_text_array: bool = False) -> list[Step] | None:
+    """The keys and indexes of a simple JSON path, or None if it has anything else."""
+    if pg_text_array:  # PostgreSQL '{a,b}' (#> / #>>)
+        if not isinstance(path, exp.Literal) or not path.is_string:
+            return None
+        text = path.name.strip()
+        if not (text.startswith("{") and text.endswith("}")):
+            return None
+        items = [i.strip() for i in text[1:-1].split(",")] if text[1:-1].strip() else []
+        # An element that looks like a number is an index on arrays and a key on objects.
+        if any(not i or i.lstrip("-").isdigit() or '"' in i or "\\" in i for i in items):
+            return None
+        return list(items)
+    if not isinstance(path, exp.JSONPath):
+        return None
+    steps: list[Step] = []
+    for part in path.expressions:
+        if isinstance(part, exp.JSONPathRoot):
+            continue
+        if isinstance(part, exp.JSONPathKey) and isinstance(part.this, str):
+            steps.append(part.this)
+        elif isinstance(part, exp.JSONPathSubscript) and isinstance(part.this, int):
+            if part.this < 0:
+                return None
+            steps.append(part.this)
+        else:
+            return None
+    return steps
+
+
+def _path_text(steps: list[Step]) -> str:
+    out = "$"
+    for step in steps:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif step.isidentifier():
+            out += f".{step}"
+        else:
+            out += '."' + step.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return out
+
+
+def _document(doc: exp.Expr, ctx: Context) -> exp.Expr:
+    """The JSON document as the target takes it: PostgreSQL needs jsonb, the others text."""
+    if ctx.target == "postgres":
+        return exp.Cast(this=doc, to=exp.DataType.build("JSONB"))
+    if isinstance(doc, exp.Cast) and doc.to.this in (
+        exp.DataType.Type.JSON,
+        exp.DataType.Type.JSONB,
+    ):
+        inner: exp.Expr = doc.this  # MariaDB has no JSON cast; the text is the document
+        return inner
+    return doc
+
+
+def _json(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
+    """The JSON value at ``steps`` (JSON text / jsonb; NULL when missing)."""
+    if ctx.target == "mysql":
+        return func("JSON_EXTRACT", doc, exp.Literal.string(_path_text(steps)))
+    if ctx.target == "sqlite":
+        return exp.JSONExtract(
+            this=doc, expression=exp.Literal.string(_path_text(steps)), only_json_types=False
+        )
+    return _pg_arrows(doc, steps, text=False)
+
+
+def _pg_arrows(doc: exp.Expr, steps: list[Step], text: bool) -> exp.Expr:
+    """`doc -> 'a' -> 0` (`->>` last when ``text``): a key or an index, never ambiguous."""
+    current = doc
+    for i, step in enumerate(steps):
+        part = (
+            exp.JSONPathSubscript(this=step)
+            if isinstance(step, int)
+            else exp.JSONPathKey(this=step)
+        )
+        path = exp.JSONPath(expressions=[exp.JSONPathRoot(), part])
+        kind = exp.JSONExtractScalar if text and i == len(steps) - 1 else exp.JSONExtract
+        current = kind(this=current, expression=path, only_json_types=True)
+    return current
+
+
+def _unquoted_mysql_style(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
+    """MySQL's JSON_UNQUOTE(JSON_EXTRACT()): strings unquoted, anything else as JSON text."""
+    if ctx.target == "postgres":
+        return exp.Coalesce(
+            this=_pg_arrows(doc.copy(), steps, text=True),
+            expressions=[
+                exp.Cast(
+                    this=_pg_arrows(doc.copy(), steps, text=False), to=exp.DataType.build("TEXT")
+                )
+            ],
+        )
+    path = exp.Literal.string(_path_text(steps))
+    return exp.Case(
+        ifs=[
+            exp.If(
+                this=exp.EQ(
+                    this=func("json_type", doc.copy(), path.copy()),
+                    expression=exp.Literal.string("text"),
+                ),
+                true=exp.JSONExtractScalar(this=doc.copy(), expression=path.copy()),
+            )
+        ],
+        default=exp.JSONExtract(this=doc.copy(), expression=path.copy(), only_json_types=False),
+    )
+
+
+def _unquoted_pg_style(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
+    """PostgreSQL's `->>`: strings unquoted, JSON null as NULL, anything else as JSON text."""
+    path = exp.Literal.string(_path_text(steps))
+    if ctx.target == "mysql":
+        extracted = func("JSON_EXTRACT", doc.copy(), path.copy())
+        return exp.Case(
+            ifs=[
+                exp.If(
+                    this=exp.EQ(
+                        this=func("JSON_TYPE", extracted.copy()),
+                        expression=exp.Literal.string("NULL"),
+                    ),
+                    true=exp.Null(),
+                )
+            ],
+            default=func("JSON_UNQUOTE", extracted),
+        )
+    kind = func("json_type", doc.copy(), path.copy())
+    return exp.Case(
+        ifs=[
+            exp.If(
+                this=exp.EQ(this=kind.copy(), expression=exp.Literal.string("text")),
+                true=exp.JSONExtractScalar(this=doc.copy(), expression=path.copy()),
+            ),
+            exp.If(this=exp.EQ(this=kind, expression=exp.Literal.string("null")), true=exp.Null()),
+        ],
+        default=exp.JSONExtract(this=doc.copy(), expression=path.copy(), only_json_types=False),
+    )
+
+
+@rule(exp.Anonymous, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_json_unquote(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `JSON_UNQUOTE(JSON_EXTRACT(doc, path))` unquotes strings and leaves every other
+    value as JSON text (JSON null is the text 'null'). PostgreSQL: `COALESCE(doc ->> k,
+    CAST(doc -> k AS TEXT))`; SQLite: `->>` for strings and `->` otherwise (by `json_type`).
+    JSON_UNQUOTE of anything else stays unknown (refused).
+    Corpus: json.toml `json-my-unquote-*`."""
+    if node.name.upper() != "JSON_UNQUOTE" or len(node.expressions) != 1:
+        return None
+    inner = node.expressions[0]
+    if not isinstance(inner, exp.JSONExtract) or inner.expressions:
+        return None
+    steps = _steps(inner.expression)
+    if steps is None:
+        _refuse_path(inner, ctx, "only keys and non-negative indexes are portable")
+        return None
+    return _unquoted_mysql_style(_document(inner.this, ctx), steps, ctx)
+
+
+@rule(exp.JSONExtract, source={"mysql", "postgres", "sqlite"})
+def json_extract(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """The JSON value at a path, as JSON text: MySQL `JSON_EXTRACT(doc, '$.a[0]')`, SQLite
+    `doc -> '$.a[0]'`, PostgreSQL `doc -> 'a' -> 0`. One path of plain keys and non-negative
+    indexes; several paths, wildcards and negative indexes are refused (`json-path`). Inside
+    MySQL's JSON_UNQUOTE it is left to `mysql_json_unquote`.
+    Corpus: json.toml `json-*-extract-*`, `json-*-arrow-*`."""
+    parent = node.parent
+    if (
+        ctx.source == "mysql"
+        and isinstance(parent, exp.Anonymous)
+        and parent.name.upper() == "JSON_UNQUOTE"
+    ):
+        return None
+    if node.expressions:
+        _refuse_path(node, ctx, "MySQL returns an array for several paths")
+        return None
+    steps = _steps(node.expression)
+    if steps is None:
+        _refuse_path(node, ctx, "only keys and non-negative indexes are portable")
+        return None
+    return _json(_document(node.this, ctx), steps, ctx)
+
+
+@rule(exp.JSONBExtract, exp.JSONBExtractScalar, source={"postgres"}, target={"mysql", "sqlite"})
+def jsonb_path_operator(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `doc #> '{a,b}'` (JSON) and `doc #>> '{a,b}'` (text, JSON null as NULL).
+    A path element that looks like a number is an array index or an object key depending on
+    the value, which a static path cannot say: refused (`json-path`).
+    Corpus: json.toml `json-pg-path-*`."""
+    steps = _steps(node.expression, pg_text_array=True)
+    if steps is None:
+        _refuse_path(node, ctx, "numeric or quoted path elements are ambiguous")
+        return None
+    doc = _document(node.this, ctx)
+    if isinstance(node, exp.JSONBExtractScalar):
+        return _unquoted_pg_style(doc, steps, ctx)
+    return _json(doc, steps, ctx)
+
+
+@rule(exp.JSONExtractScalar, source={"mysql", "postgres", "sqlite"})
+def json_extract_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """`->>` and SQLite `json_extract()`. MySQL `->>` is JSON_UNQUOTE(JSON_EXTRACT()) (JSON
+    null is 'null'); PostgreSQL `->>` gives NULL for JSON null; SQLite's `->>` and
+    `json_extract()` return SQL values whose type changes per row (INTEGER, REAL, TEXT, 1/0 for
+    booleans), which no typed target column can reproduce: refused (`json-sql-value`).
+    Corpus: json.toml `json-pg-arrow-text-*`, `json-lite-extract-*`."""
+    if ctx.source == "sqlite":
+        ctx.refuse(
+            node,
+            "json-sql-value",
+            "SQLite's json_extract() and ->> return SQL values whose type depends on the "
+            "document (INTEGER, REAL, TEXT, 1/0 for booleans)",
+            "use `->` (JSON text) and compare with JSON text, or convert on the application side",
+        )
+        return None
+    steps = _steps(node.expression)
+    if steps is None:
+        _refuse_path(node, ctx, "only keys and non-negative indexes are portable")
+        return None
+    doc = _document(node.this, ctx)
+    if ctx.source == "mysql":
+        return _unquoted_mysql_style(doc, steps, ctx)
+    return _unquoted_pg_style(doc, steps, ctx)
+
+
+@rule(
+    exp.ArrayContainsAll,
+    exp.JSONBContainsTopKey,
+    exp.JSONBContainsAnyTopKeys,
+    exp.JSONBContainsAllTopKeys,
+    source={"postgres"},
+    target={"mysql", "sqlite"},
+)
+def jsonb_containment(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `@>` (jsonb or array containment) and the key-existence operators `?`, `?|`,
+    `?&` (which also match string elements of arrays) have no faithful MySQL or SQLite form:
+    refused (`json-operator`). Note that `?` is read as a placeholder by sqlshift's parameter
+    scanner, so `doc ? 'k'` does not even parse; PostgreSQL's `jsonb_exists()` is the spelling
+    that avoids it. Corpus: json.toml `json-pg-contains`."""
+    ctx.refuse(
+        node,
+        "json-operator",
+        f"{ctx.target} has no operator with the meaning of PostgreSQL's containment / key tests",
+        "test the extracted values instead (e.g. doc ->> 'k' = 'v', doc -> 'k' IS NOT NULL)",
+    )
+    return None
