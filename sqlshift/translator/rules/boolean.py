@@ -115,3 +115,14 @@ def boolean_insert_literal(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             if flag and isinstance(item, exp.Literal) and item.name in ("0", "1"):
                 item.replace(exp.Boolean(this=item.name == "1"))
     return None
+
+
+@rule(exp.Where, exp.Having, source={"mysql", "sqlite"}, target={"postgres"})
+def number_as_where(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """`WHERE qty` (non-zero is true) is valid in MySQL and SQLite; PostgreSQL needs a boolean.
+    A numeric condition becomes `qty <> 0` (its type must be known: schema= or a literal).
+    Corpus: boolean.toml `my-where-number`, `lite-where-number`."""
+    condition = node.this
+    if not isinstance(condition, _PREDICATES) and infer(condition, ctx).kind.numeric:
+        node.set("this", exp.NEQ(this=condition, expression=exp.Literal.number(0)))
+    return None
