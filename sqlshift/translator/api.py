@@ -37,6 +37,8 @@ from sqlshift.translator.params import (
     render_placeholders,
     scan_placeholders,
 )
+from sqlshift.translator.rules.scripts import prepare as prepare_script
+from sqlshift.translator.rules.scripts import unwrap_conditional_comments
 from sqlshift.translator.schema import Schema, as_schema
 from sqlshift.translator.targets import DIALECTS as _DIALECTS
 
@@ -202,11 +204,14 @@ def _translate_from(
     style: ParamStyle,
     options: Options,
 ) -> Translation:
-    scanned = scan_placeholders(sql, source)
+    text = unwrap_conditional_comments(sql) if source == "mysql" else sql
+    scanned = scan_placeholders(text, source)
     trees = _parse(scanned, sql, source)
+    ctx = Context(source, target, strict, scanned, sql, schema, options)
+    if source != target:
+        trees = prepare_script(trees, ctx)  # load-only statements, inline indexes, ...
     walked = [(tree, list(tree.walk(bfs=False))) for tree in trees]  # the one walk per tree
     info = analyse(walked)
-    ctx = Context(source, target, strict, scanned, sql, schema, options)
     statements: list[str] = []
     for tree, nodes in walked:
         suspects = [n for n in nodes if isinstance(n, SUSPECTS)]

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Options"]
+from sqlshift.errors import ConfigurationError
+
+__all__ = ["COLLATIONS", "IDENTIFIER_CASES", "Options"]
+
+IDENTIFIER_CASES = ("lower", "preserve")
+COLLATIONS = ("emulate", "target")
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,7 +18,35 @@ class Options:
 
     Every field's default is the faithful choice; a field exists only where a caller may
     reasonably want something else (and says what it gives up).
+
+    ``identifier_case``: ``"lower"`` (default) folds every name to lower case on PostgreSQL
+    and MySQL targets, so that a schema created from translated DDL is reachable whatever
+    spelling and quoting each query uses (PostgreSQL folds unquoted names, MySQL table names
+    are case-sensitive); ``"preserve"`` keeps each name's spelling and quoting, so that names
+    created with upper-case letters must then be spelt exactly alike everywhere.
+    See :mod:`sqlshift.translator.identifiers`.
+
+    ``collation``: ``"emulate"`` (default) reproduces the source's text comparison on the
+    target where the operands are known to be text (from ``schema=`` or a string literal):
+    MySQL's case-insensitive ``=``, ``LIKE``, ``LOCATE`` elsewhere, byte-wise comparison on
+    MySQL, and refuses text ordering and grouping it cannot reproduce; ``"target"`` leaves
+    every comparison to the target's own collation (sqlglot's behaviour: results may differ
+    in case and order). See :mod:`sqlshift.translator.rules.collation`.
     """
+
+    identifier_case: str = "lower"
+    collation: str = "emulate"
+
+    def __post_init__(self) -> None:
+        if self.identifier_case not in IDENTIFIER_CASES:
+            raise ConfigurationError(
+                f"identifier_case must be one of {', '.join(IDENTIFIER_CASES)}, "
+                f"got {self.identifier_case!r}"
+            )
+        if self.collation not in COLLATIONS:
+            raise ConfigurationError(
+                f"collation must be one of {', '.join(COLLATIONS)}, got {self.collation!r}"
+            )
 
 
 DEFAULT_OPTIONS = Options()
