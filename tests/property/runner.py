@@ -1,0 +1,201 @@
+"""Differential execution of generated queries, with per-direction counters.
+
+One outcome per (query, target): `passed`, `refused` (an `UntranslatableError`, which is fine),
+`discarded` (the query fails natively on its source engine: the generator's fault, kept rare),
+or a failure (`Mismatch`): the translation fails to parse, fails on the target, or returns other
+rows. Engines come from the shared `EnginePool` (one connection per engine per session).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+
+from corpus_harness import compare, format_rows, load_schema
+from engines import DIALECTS, DialectName, Engine, Row
+
+import sqlshift
+
+SCHEMA = load_schema()
+DIRECTIONS = [(s, t) for s in DIALECTS for t in DIALECTS if s != t]
+
+#: Generated queries per source dialect (each is checked in its two directions and identity).
+EXAMPLES = int(os.environ.get("SQLSHIFT_PROPERTY_EXAMPLES", "2000"))
+
+
+@dataclass
+class Stats:
+    """Counters per direction ("mysql->postgres"), plus refusal codes and discard reasons."""
+
+    outcomes: dict[str, Counter[str]] = field(default_factory=dict)
+    codes: Counter[str] = field(default_factory=Counter)
+    discards: Counter[str] = field(default_factory=Counter)
+
+    def add(self, label: str, outcome: str) -> None:
+        self.outcomes.setdefault(label, Counter())[outcome] += 1
+
+    def table(self) -> list[str]:
+        lines = [
+            f"{'check / direction':<34}{'generated':>10}{'passed':>8}{'refused':>8}{'discarded':>10}"
+        ]
+        for label in sorted(self.outcomes):
+            c = self.outcomes[label]
+            total = sum(c.values())
+            known = sum(v for k, v in c.items() if k.startswith("known bug"))
+            # bad-input checks count their own outcomes (translated / rejected / internal error)
+            extra = {
+                k: v for k, v in c.items() if k in ("translated", "rejected", "internal error")
+            }
+            lines.append(
+                f"{label:<34}{total:>10}{c['passed']:>8}{c['refused']:>8}{c['discarded']:>10}"
+                + (f"  known bug (not compared) {known}" if known else "")
+                + "".join(f"  {k}={v}" for k, v in extra.items())
+                + (f"  FAILED {c['failed']}" if c["failed"] else "")
+            )
+        if self.codes:
+            lines.append(
+                "refusal codes: " + ", ".join(f"{k}={v}" for k, v in self.codes.most_common())
+            )
+        if self.discards:
+            lines.append("discard reasons (source engine errors):")
+            lines.extend(f"  {v:>5}  {k}" for k, v in self.discards.most_common(8))
+        return lines
+
+
+STATS = Stats()
+
+
+class Mismatch(AssertionError):
+    """A translation that is silently wrong, or fails where the source query ran."""
+
+
+class Discard(Exception):
+    """The generated query does not run on its source engine."""
+
+
+def translate(sql: str, source: str, target: str) -> str:
+    return sqlshift.translate(sql, target, source=source, schema=SCHEMA, strict=True)
+
+
+def run_source(engine: Engine, sql: str, check: str, targets: list[DialectName]) -> list[Row]:
+    """The native rows, or `Discard` (counted against every direction of this check)."""
+    try:
+        return engine.query(sql)
+    except Exception as error:
+        for target in targets:
+            STATS.add(f"{check} {engine.name}->{target}", "discarded")
+        STATS.discards[_reason(error)] += 1
+        raise Discard(str(error)) from error
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text[:90]}"
+
+
+def check_translation(
+    check: str,
+    sql: str,
+    source: DialectName,
+    target: DialectName,
+    target_engine: Engine,
+    expected: list[Row],
+    ordered: bool,
+) -> str | None:
+    """Translate and run on the target; count the outcome; raise `Mismatch` for a bug.
+
+    Returns the translated SQL, or None when it was refused."""
+    label = f"{check} {source}->{target}"
+    try:
+        translated = translate(sql, source, target)
+    except sqlshift.UntranslatableError as error:
+        STATS.add(label, "refused")
+        STATS.codes[error.code] += 1
+        return None
+    except sqlshift.SqlshiftError as error:
+        STATS.add(label, "failed")
+        raise Mismatch(
+            f"{label}: the source query runs, but translate raised {type(error).__name__}: "
+            f"{error}\nsource SQL:\n  {sql}"
+        ) from error
+    compare_rows(label, sql, translated, target_engine, expected, ordered)
+    return translated
+
+
+def compare_rows(
+    label: str,
+    sql: str,
+    translated: str,
+    engine: Engine,
+    expected: list[Row],
+    ordered: bool,
+    note: str = "",
+) -> None:
+    """Run `translated` on `engine` and compare with `expected`; `note` is added to a failure."""
+    try:
+        actual = engine.query(translated)
+    except Exception as error:
+        STATS.add(label, "failed")
+        raise Mismatch(
+            f"{label}: the translation fails on {engine.name}: {type(error).__name__}: {error}\n"
+            f"source SQL:\n  {sql}\ntranslated SQL:\n  {translated}{note}"
+        ) from error
+    difference = compare(expected, actual, ordered)
+    if difference is not None:
+        STATS.add(label, "failed")
+        raise Mismatch(
+            f"{label}: results differ ({'ordered' if ordered else 'as multisets'}): {difference}\n"
+            f"source SQL:\n  {sql}\ntranslated SQL:\n  {translated}{note}\n"
+            f"expected ({len(expected)} rows):\n{format_rows(expected, 12)}\n"
+            f"actual ({len(actual)} rows):\n{format_rows(actual, 12)}"
+        )
+    STATS.add(label, "passed")
+
+
+def tlp_partitions(base: str, pred: str) -> list[str]:
+    """Ternary-logic partitioning of `base` (a query without WHERE) by `pred`."""
+    return [
+        f"{base} WHERE {pred}",
+        f"{base} WHERE NOT ({pred})",
+        f"{base} WHERE ({pred}) IS NULL",
+    ]
+
+
+def check_tlp(
+    source_engine: Engine,
+    target_engine: Engine,
+    source: DialectName,
+    target: DialectName,
+    base: str,
+    pred: str,
+) -> None:
+    """On the target, T(base) must equal the multiset union of the translated partitions."""
+    label = f"tlp {source}->{target}"
+    parts = tlp_partitions(base, pred)
+    run_source(source_engine, parts[0], "tlp", [target])
+    try:
+        whole = translate(base, source, target)
+        translated = [translate(part, source, target) for part in parts]
+    except sqlshift.UntranslatableError as error:
+        STATS.add(label, "refused")
+        STATS.codes[error.code] += 1
+        return
+    try:
+        expected = target_engine.query(whole)
+        union = [row for part in translated for row in target_engine.query(part)]
+    except Exception as error:
+        STATS.add(label, "failed")
+        raise Mismatch(
+            f"{label}: a translated partition fails on {target}: {type(error).__name__}: {error}\n"
+            f"base:\n  {base}\npredicate:\n  {pred}\ntranslated:\n  " + "\n  ".join(translated)
+        ) from error
+    difference = compare(expected, union, ordered=False)
+    if difference is not None:
+        STATS.add(label, "failed")
+        raise Mismatch(
+            f"{label}: T(Q) differs from the union of T(Q WHERE p), T(Q WHERE NOT p), "
+            f"T(Q WHERE p IS NULL): {difference}\nbase:\n  {base}\npredicate:\n  {pred}\n"
+            f"translated:\n  {whole}\n  " + "\n  ".join(translated)
+        )
+    STATS.add(label, "passed")
