@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sqlshift import translate
+from sqlshift import Options, translate
+from sqlshift.errors import ConfigurationError
 
 
 def test_mysql_column_named_user_is_quoted_for_postgres() -> None:
@@ -37,3 +38,38 @@ def test_sqlite_brackets_are_identifiers() -> None:
 
 def test_mysql_double_quoted_text_is_a_string() -> None:
     assert translate('SELECT "x" FROM t', "postgres", source="mysql") == "SELECT 'x' FROM t"
+
+
+def test_default_policy_folds_names_for_postgres_and_mysql() -> None:
+    sql = "SELECT A.`Name`, ARTISTID FROM `Artist` AS A"
+    assert translate(sql, "postgres", source="mysql") == (
+        'SELECT a."name", artistid FROM "artist" AS a'
+    )
+    assert translate('SELECT "Name" FROM "Artist"', "mysql", source="postgres") == (
+        "SELECT `name` FROM `artist`"
+    )
+    # SQLite ignores case: names (and result labels) keep their spelling
+    assert (
+        translate(sql, "sqlite", source="mysql") == 'SELECT A."Name", ARTISTID FROM "Artist" AS A'
+    )
+
+
+def test_folding_quotes_what_must_be_quoted() -> None:
+    out = translate("SELECT `User`, `Émile`, `a b` FROM T", "postgres", source="mysql")
+    assert out == 'SELECT "user", "Émile", "a b" FROM t'
+
+
+def test_collation_names_are_not_folded() -> None:
+    out = translate('SELECT a FROM t ORDER BY a COLLATE "C"', "mysql", source="postgres")
+    assert '"C"' in out or "`C`" in out
+
+
+def test_preserve_policy_keeps_spelling() -> None:
+    options = Options(identifier_case="preserve")
+    out = translate("SELECT `Name` FROM `Artist`", "postgres", source="mysql", options=options)
+    assert out == 'SELECT "Name" FROM "Artist"'
+
+
+def test_unknown_policy_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="identifier_case"):
+        Options(identifier_case="upper")

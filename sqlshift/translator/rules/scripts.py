@@ -19,7 +19,7 @@ turned off for speed: rows that violate a foreign key fail on PostgreSQL, an err
 than a different table), ``SET SQL_MODE='NO_AUTO_VALUE_ON_ZERO'`` (the targets already store
 an explicit 0 in a generated column), mysqldump's ``SET @OLD_x=@@x`` and ``SET x=@OLD_x``
 save/restore pairs. ``SET TIME_ZONE='+00:00'`` (mysqldump's ``--tz-utc``) becomes
-``SET timezone = 'UTC'`` on PostgreSQL (restored with ``SET timezone = DEFAULT``) and is
+``SET TIME ZONE 'UTC'`` on PostgreSQL (restored with ``SET TIME ZONE DEFAULT``) and is
 dropped on SQLite, which stores timestamp text as written. Any other ``SET`` is refused
 (``session-setting``).
 
@@ -203,9 +203,9 @@ def _set_item(item: exp.Expr, ctx: Context) -> exp.Expr | None:
         if ctx.target == "sqlite":
             return None
         if restoring:
-            return _pg_setting("timezone", exp.var("DEFAULT"))
+            return exp.SetItem(this=exp.var("DEFAULT"), kind="TIME ZONE")
         if value.is_string and value.name in ("+00:00", "UTC", "utc"):
-            return _pg_setting("timezone", exp.Literal.string("UTC"))
+            return exp.SetItem(this=exp.Literal.string("UTC"), kind="TIME ZONE")
     ctx.refuse(
         item,
         "session-setting",
@@ -214,10 +214,6 @@ def _set_item(item: exp.Expr, ctx: Context) -> exp.Expr | None:
         "remove the SET statement, or configure the target session yourself",
     )
     return item
-
-
-def _pg_setting(name: str, value: exp.Expr) -> exp.Expr:
-    return exp.SetItem(this=exp.EQ(this=exp.column(name), expression=value))
 
 
 def _plain_index_columns(create: exp.Create) -> None:
