@@ -218,3 +218,12 @@ def test_ddl_and_writes_name_their_tables(sql: str, written: set[str]) -> None:
 def test_unknown_function_is_not_cacheable() -> None:
     # it may be a user function that reads tables, or a volatile one
     assert not translation("SELECT my_func(a) FROM t", "mysql", source="mysql").info.cacheable
+
+
+def test_same_dialect_keeps_the_callers_text() -> None:
+    # sqlglot would write INTERVAL 1.5 DAY as INTERVAL '1.5' DAY, which MySQL reads as 1 day
+    sql = "SELECT DATE_ADD(d, INTERVAL 1.5 DAY), `x` FROM t WHERE a = ? -- note\n;"
+    t = translation(sql, "mysql", source="mysql")
+    assert t.sql == "SELECT DATE_ADD(d, INTERVAL 1.5 DAY), `x` FROM t WHERE a = %s -- note"
+    assert t.params.apply([1]) == (1,)
+    assert translate("SELECT 'a%' FROM t", "mysql", source="mysql") == "SELECT 'a%' FROM t"

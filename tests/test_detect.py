@@ -45,3 +45,7 @@ def test_backslash_escape_is_ambiguous_between_mysql_and_sqlite() -> None:
 def test_conflicting_markers_are_refused() -> None:
     with pytest.raises(DialectError, match="mixes markers"):
         translation("SELECT `a`::int FROM t", "sqlite")
+
+
+def test_ambiguous_text_in_the_target_dialect_keeps_its_spelling() -> None:
+    assert translation("select id from people", "sqlite").sql == "select id from people"

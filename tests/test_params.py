@@ -63,8 +63,8 @@ def test_dollar_quoted_text_is_untouched() -> None:
 
 
 def test_percent_is_doubled_for_format_targets_with_parameters() -> None:
-    t = translation("SELECT a FROM t WHERE s LIKE '%x' AND b = ?", "mysql", source="sqlite")
-    assert t.sql == "SELECT a FROM t WHERE s LIKE '%%x' AND b = %s"
+    t = translation("SELECT a FROM t WHERE s LIKE '%1' AND b = ?", "mysql", source="sqlite")
+    assert t.sql == "SELECT a FROM t WHERE s LIKE '%%1' AND b = %s"
 
 
 def test_escaped_percent_in_format_source_means_one_percent() -> None:
@@ -114,3 +114,14 @@ def test_each_statement_of_a_script_maps_from_the_callers_arguments() -> None:
     assert t.statements[1] == "SELECT a FROM t WHERE b = $1"
     assert first.apply([1, 2, 3]) == (1, 2)
     assert second.apply([1, 2, 3]) == (3,)
+
+
+def test_sqlite_numbered_qmark() -> None:
+    t = translation("SELECT ?2, ?1, ?2", "postgres", source="sqlite")
+    assert t.sql == "SELECT $1, $2, $1"
+    assert t.params.apply(["a", "b"]) == ("b", "a")
+
+
+def test_placeholder_followed_by_a_word_does_not_swallow_it() -> None:
+    out = translation("SELECT 1 FROM t WHERE a = ?AND b = 2", "postgres", source="sqlite")
+    assert out.sql == "SELECT 1 FROM t WHERE a = $1 AND b = 2"

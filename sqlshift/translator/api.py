@@ -176,13 +176,16 @@ def _detect_and_translate(
     outcomes: list[Translation | TranslationError] = []
     for dialect in order:
         try:
-            outcomes.append(_translate_from(sql, dialect, target, schema, strict, style, options))
+            outcomes.append(
+                _translate_from(sql, dialect, target, schema, strict, style, options, False)
+            )
         except TranslationError as error:
             outcomes.append(error)
     first = outcomes[0]
     if isinstance(first, Translation):
         if all(isinstance(o, Translation) and o.sql == first.sql for o in outcomes):
-            return first
+            # every reading agrees; from the target itself, the caller's own text is best
+            return _translate_from(sql, first.source, target, schema, strict, style, options)
     elif all(isinstance(o, UntranslatableError | ParseError) for o in outcomes):
         parsed = [o for o in outcomes if not isinstance(o, ParseError)]
         if not parsed:
@@ -203,6 +206,7 @@ def _translate_from(
     strict: bool,
     style: ParamStyle,
     options: Options,
+    keep_text: bool = True,
 ) -> Translation:
     text = unwrap_conditional_comments(sql) if source == "mysql" else sql
     scanned = scan_placeholders(text, source)
@@ -222,6 +226,14 @@ def _translate_from(
         if scanned.refs:
             mark_placeholders(tree)
         statements.append(_generate(tree, target, ctx))
+    if source == target and len(statements) == 1 and keep_text:
+        # Same dialect: send the caller's own text (only placeholders restyled). Regenerating
+        # it could change its meaning (sqlglot writes MySQL `INTERVAL 1.5 DAY` as '1.5').
+        own = scan_placeholders(sql, source)
+        text, params = render_placeholders(
+            _strip_terminator(own.marked), own.refs, own.style, style
+        )
+        return Translation(text, source, target, (text,), params, info, (), (params,))
     joined = ";\n".join(statements)
     text, params = render_placeholders(joined, scanned.refs, scanned.style, style)
     if len(statements) > 1:
@@ -233,6 +245,13 @@ def _translate_from(
     return Translation(
         text, source, target, parts, params, info, tuple(ctx.warnings), per_statement
     )
+
+
+def _strip_terminator(sql: str) -> str:
+    text = sql.strip()
+    while text.endswith(";"):
+        text = text[:-1].rstrip()
+    return text
 
 
 def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:

@@ -26,7 +26,8 @@ INTERNAL_PREFIX = "__p"
 _MARK = "\x00"
 
 _PLACEHOLDER = (
-    r"(?P<qmark>\?)"
+    r"\?(?P<qnum>[1-9]\d*)"
+    r"|(?P<qmark>\?)"
     r"|%\((?P<pyformat>[A-Za-z_]\w*)\)s"
     r"|(?P<format>%s)"
     r"|(?P<pct>%%)"
@@ -69,6 +70,7 @@ class ScannedText:
     refs: tuple[Ref, ...]  # refs[i] is the argument behind internal placeholder i
     style: ParamStyle | None  # the source's style, None without placeholders
     shifts: tuple[tuple[int, int], ...]  # (offset in text, offset in original) after each edit
+    marked: str = ""  # the caller's text with render markers for placeholders (identity path)
 
     def original_offset(self, offset: int) -> int:
         """Map an offset in ``text`` back to the caller's text (for error positions)."""
@@ -83,7 +85,7 @@ class ScannedText:
 def scan_placeholders(sql: str, dialect: str) -> ScannedText:
     """Replace the placeholders of ``sql`` (written for ``dialect``) by internal ones."""
     if not _MAYBE_PLACEHOLDER.search(sql):
-        return ScannedText(sql, (), None, ())
+        return ScannedText(sql, (), None, (), sql)
     if _MARK in sql:
         raise ParseError("SQL text contains a NUL character")
     lexer = _LEXERS[dialect]
@@ -92,6 +94,7 @@ def scan_placeholders(sql: str, dialect: str) -> ScannedText:
     pieces: list[str] = []
     shifts: list[tuple[int, int]] = []
     pct_escapes: list[int] = []
+    marked: list[str] = []
     last = 0
     out_len = 0
     for match in lexer.finditer(sql):
@@ -105,25 +108,29 @@ def scan_placeholders(sql: str, dialect: str) -> ScannedText:
         styles.add(style)
         refs.append(ref)
         pieces.append(sql[last : match.start()])
+        marked.extend((sql[last : match.start()], f"{_MARK}{len(refs) - 1}{_MARK}"))
         out_len += match.start() - last
         replacement = f":{INTERNAL_PREFIX}{len(refs) - 1}"
+        if sql[match.end() : match.end() + 1].isalnum() or sql[match.end() : match.end() + 1] == "_":
+            replacement += " "  # keep the next word out of the placeholder's name
         pieces.append(replacement)
         out_len += len(replacement)
         last = match.end()
         shifts.append((out_len, last))
     if not refs:
-        return ScannedText(sql, (), None, ())
+        return ScannedText(sql, (), None, (), sql)
     if len(styles) > 1:
         names = ", ".join(sorted(s.value for s in styles))
         raise ParseError(f"placeholders of different styles in one statement ({names}); use one")
     pieces.append(sql[last:])
-    text = "".join(pieces)
+    marked.append(sql[last:])
+    text, marked_text = "".join(pieces), "".join(marked)
     (style,) = styles
     if style in (ParamStyle.FORMAT, ParamStyle.PYFORMAT) and (pct_escapes or "%%" in text):
         # With %s placeholders the driver turns %% into %, so the statement means a single %.
-        text = text.replace("%%", "%")
+        text, marked_text = text.replace("%%", "%"), marked_text.replace("%%", "%")
         shifts = []  # positions after this are approximate; the text is what the driver sends
-    return ScannedText(text, tuple(refs), style, tuple(shifts))
+    return ScannedText(text, tuple(refs), style, tuple(shifts), marked_text)
 
 
 def _classify(match: re.Match[str], position: int) -> tuple[ParamStyle, Ref]:
@@ -134,6 +141,8 @@ def _classify(match: re.Match[str], position: int) -> tuple[ParamStyle, Ref]:
         return ParamStyle.FORMAT, position
     if kind == "numeric":
         return ParamStyle.NUMERIC, int(match.group("numeric")) - 1
+    if kind == "qnum":  # SQLite's ?NNN: numbered like $N
+        return ParamStyle.NUMERIC, int(match.group("qnum")) - 1
     if kind == "pyformat":
         return ParamStyle.PYFORMAT, match.group("pyformat")
     return ParamStyle.NAMED, match.group("named")

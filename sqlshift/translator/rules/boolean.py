@@ -32,6 +32,14 @@ _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
 _NUMERIC_AGGREGATES = (exp.Sum, exp.Avg)
 
 
+def _boolean_column(node: exp.Expr, ctx: Context) -> bool:
+    """A column the schema declares BOOLEAN: a real boolean in PostgreSQL, usable as is."""
+    if not isinstance(node, exp.Column) or ctx.schema is None:
+        return False
+    dtype = ctx.schema.column_type(None, node.name)
+    return dtype is not None and dtype.this == exp.DataType.Type.BOOLEAN
+
+
 def _value_context(node: exp.Expr) -> bool:
     """True when ``node``'s value is used as a value, not as a condition."""
     child, parent = node, node.parent
@@ -58,6 +66,7 @@ def number_as_condition(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         if (
             isinstance(operand, exp.Expr)
             and not isinstance(operand, _PREDICATES)
+            and not _boolean_column(operand, ctx)
             and infer(operand, ctx).kind.numeric
         ):
             node.set(key, exp.Paren(this=exp.NEQ(this=operand, expression=exp.Literal.number(0))))
@@ -123,6 +132,10 @@ def number_as_where(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     A numeric condition becomes `qty <> 0` (its type must be known: schema= or a literal).
     Corpus: boolean.toml `my-where-number`, `lite-where-number`."""
     condition = node.this
-    if not isinstance(condition, _PREDICATES) and infer(condition, ctx).kind.numeric:
+    if (
+        not isinstance(condition, _PREDICATES)
+        and not _boolean_column(condition, ctx)
+        and infer(condition, ctx).kind.numeric
+    ):
         node.set("this", exp.NEQ(this=condition, expression=exp.Literal.number(0)))
     return None

@@ -1,0 +1,150 @@
+"""Rules: CAST to text, decimal and binary types, whose defaults differ per engine.
+
+(Casts to integer are in numeric.py.)
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+from sqlshift.translator.rules import func, rule
+from sqlshift.translator.types import Kind, infer
+
+T = exp.DataType.Type
+#: MySQL's DECIMAL without arguments is DECIMAL(10, 0); DECIMAL(p) is DECIMAL(p, 0)
+MYSQL_DECIMAL_DEFAULT = (10, 0)
+#: the widest MySQL DECIMAL: stands in for PostgreSQL's unconstrained NUMERIC
+MYSQL_DECIMAL_WIDEST = (65, 30)
+
+
+def _decimal(precision: int, scale: int) -> exp.DataType:
+    return exp.DataType.build(f"DECIMAL({precision}, {scale})")
+
+
+def _params(dtype: exp.DataType) -> list[int]:
+    return [int(p.name) for p in dtype.expressions if p.name.isdigit()]
+
+
+@rule(exp.Cast, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_char_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `CAST(x AS CHAR)` is text of any length, `CAST(x AS CHAR(n))` cuts to n
+    characters; PostgreSQL `CHAR` is char(1) (CAST(34 AS CHAR) = '3') and pads, SQLite ignores
+    lengths. Becomes TEXT, or VARCHAR(n) / SUBSTR(CAST(x AS TEXT), 1, n).
+    Corpus: generated.toml `gen-my-cast-char-postgres`, casts.toml `cast-my-char-*`."""
+    assert isinstance(node, exp.Cast)
+    if node.to.this not in (T.CHAR, T.NCHAR):
+        return None
+    length = _params(node.to)
+    if ctx.target == "sqlite":
+        operand = infer(node.this, ctx)
+        if operand.kind is Kind.EXACT:
+            # SQLite keeps 5200.00 as the integer 5200: print the declared scale back (and
+            # keep NULL, which printf would print as 0.00)
+            printed = func("PRINTF", exp.Literal.string(f"%.{operand.scale}f"), node.this)
+            text: exp.Expr = exp.If(
+                this=exp.Is(this=node.this.copy(), expression=exp.Null()),
+                true=exp.Null(),
+                false=printed,
+            )
+            return (
+                text
+                if not length
+                else exp.Substring(
+                    this=text, start=exp.Literal.number(1), length=exp.Literal.number(length[0])
+                )
+            )
+        if operand.kind is Kind.FLOAT:
+            ctx.refuse(
+                node,
+                "cast-text-float",
+                "MySQL prints a DOUBLE in its shortest form (91) and SQLite with a fraction (91.0)",
+                "use ROUND() or printf()",
+            )
+            return None
+        if operand.kind is Kind.UNKNOWN and not _temporal(node.this, ctx):
+            ctx.refuse(
+                node,
+                "cast-text-needs-types",
+                "MySQL prints a DECIMAL with its scale "
+                "(5200.00) but SQLite may hold the value as an integer (5200), and the "
+                "operand's type is unknown here",
+                "pass schema= with the column types",
+            )
+            return None
+    if not length:
+        return exp.Cast(this=node.this, to=exp.DataType.build("TEXT"))
+    if ctx.target == "postgres":
+        return exp.Cast(this=node.this, to=exp.DataType.build(f"VARCHAR({length[0]})"))
+    text = exp.Cast(this=node.this, to=exp.DataType.build("TEXT"))
+    return exp.Substring(
+        this=text, start=exp.Literal.number(1), length=exp.Literal.number(length[0])
+    )
+
+
+def _temporal(node: exp.Expr, ctx: Context) -> bool:
+    """A column the schema declares as a date or time (printed the same way everywhere)."""
+    if not isinstance(node, exp.Column) or ctx.schema is None:
+        return False
+    dtype = ctx.schema.column_type(None, node.name)
+    return dtype is not None and dtype.this in exp.DataType.TEMPORAL_TYPES
+
+
+@rule(exp.Cast, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_decimal_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `CAST(x AS DECIMAL)` means DECIMAL(10, 0) (2.5 -> 3); PostgreSQL's bare NUMERIC
+    keeps every digit and SQLite's NUMERIC affinity rounds nothing. The precision is made
+    explicit for PostgreSQL and emulated with ROUND(x, s) in SQLite.
+    Corpus: casts.toml `cast-my-decimal-*`."""
+    assert isinstance(node, exp.Cast)
+    if node.to.this != T.DECIMAL:
+        return None
+    params = _params(node.to)
+    precision, scale = (params + list(MYSQL_DECIMAL_DEFAULT)[len(params) :])[:2]
+    if ctx.target == "postgres":
+        return exp.Cast(this=node.this, to=_decimal(precision, scale))
+    real = exp.Cast(this=node.this, to=exp.DataType.build("REAL"))
+    return exp.Round(this=real, decimals=exp.Literal.number(scale))
+
+
+@rule(exp.Cast, source={"postgres"}, target={"mysql", "sqlite"})
+def postgres_numeric_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `CAST(x AS NUMERIC)` keeps every digit; MySQL's bare DECIMAL is
+    DECIMAL(10, 0) (2.5 -> 3). MySQL gets its widest DECIMAL(65, 30); a NUMERIC(p, s) keeps
+    its arguments (MySQL) or becomes ROUND(x, s) (SQLite, whose NUMERIC rounds nothing).
+    Corpus: generated.toml `gen-pg-cast-decimal-mysql`, casts.toml `cast-pg-numeric-*`."""
+    assert isinstance(node, exp.Cast)
+    if node.to.this != T.DECIMAL:
+        return None
+    params = _params(node.to)
+    if ctx.target == "mysql":
+        if not params:
+            return exp.Cast(this=node.this, to=_decimal(*MYSQL_DECIMAL_WIDEST))
+        return None
+    if len(params) < 2:
+        return exp.Cast(this=node.this, to=exp.DataType.build("NUMERIC"))
+    real = exp.Cast(this=node.this, to=exp.DataType.build("REAL"))
+    return exp.Round(this=real, decimals=exp.Literal.number(params[1]))
+
+
+@rule(exp.Cast, source={"sqlite"}, target={"mysql", "postgres"})
+def sqlite_numeric_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite `CAST(x AS DECIMAL(10, 2))` applies NUMERIC affinity and rounds nothing
+    (2.555 stays 2.555); MySQL and PostgreSQL would round to the scale. Becomes DOUBLE.
+    Corpus: casts.toml `cast-lite-decimal`."""
+    assert isinstance(node, exp.Cast)
+    if node.to.this != T.DECIMAL:
+        return None
+    to = "DOUBLE" if ctx.target == "mysql" else "DOUBLE PRECISION"
+    return exp.Cast(this=node.this, to=exp.DataType.build(to))
+
+
+@rule(exp.Cast, source={"postgres", "sqlite"}, target={"mysql"})
+def binary_cast_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """`CAST(x AS BLOB)` (SQLite) / `CAST(x AS BYTEA)` (PostgreSQL) is written
+    `CAST(x AS VARBINARY)` by sqlglot, which MySQL rejects; MySQL's spelling is BINARY.
+    Corpus: generated.toml `gen-lite-cast-blob-mysql`."""
+    assert isinstance(node, exp.Cast)
+    if node.to.this not in (T.BLOB, T.VARBINARY) or _params(node.to):
+        return None
+    return exp.Cast(this=node.this, to=exp.DataType.build("BINARY"))
