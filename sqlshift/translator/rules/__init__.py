@@ -93,10 +93,22 @@ def apply_rules(tree: exp.Expr, nodes: Iterable[exp.Expr], ctx: Context) -> exp.
                 parent.set(key, replacement, index)
                 if current.parent is parent:
                     current.parent = None  # detached: the faithfulness check must skip it
-            current = replacement
-            if not isinstance(current, r.types):
+            if not isinstance(replacement, r.types):
+                if _wraps(replacement, current):
+                    continue  # a wrapper (CAST(x = y AS INT)): the other rules still see x = y
                 break  # the node changed kind: the remaining rules were for the old kind
+            current = replacement
     return root
+
+
+def _wraps(outer: exp.Expr, inner: exp.Expr) -> bool:
+    """True when ``inner`` is a proper descendant of ``outer`` (by identity)."""
+    node = inner.parent
+    while node is not None:
+        if node is outer:
+            return True
+        node = node.parent
+    return False
 
 
 GENERATED = "sqlshift_generated"

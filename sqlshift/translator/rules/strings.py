@@ -1,4 +1,4 @@
-"""Rules: string length in bytes vs characters, CONCAT and CONCAT_WS NULL handling."""
+"""Rules: string functions (length, concatenation, padding, trimming, slicing) across engines."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.types import is_simple
+from sqlshift.translator.types import Kind, infer, is_simple
 
 
 def _octets(node: exp.Expr, target: str) -> exp.Expr:
@@ -27,11 +27,11 @@ def byte_length(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return _octets(node.this, ctx.target)
 
 
-@rule(exp.Anonymous, source={"postgres"}, target={"sqlite", "mysql"})
+@rule(exp.Anonymous, source={"postgres", "mysql"})
 def octet_length(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """PostgreSQL OCTET_LENGTH() counts bytes; SQLite before 3.43 has no OCTET_LENGTH, so it
-    becomes LENGTH(CAST(x AS BLOB)) (MySQL has the same function).
-    Corpus: strings.toml `pg-octet-length`."""
+    """OCTET_LENGTH() counts bytes in MySQL and PostgreSQL; SQLite before 3.43 has no
+    OCTET_LENGTH, so it becomes LENGTH(CAST(x AS BLOB)).
+    Corpus: strings.toml `pg-octet-length`, `str-my-octet-length`."""
     if node.name.lower() != "octet_length" or len(node.expressions) != 1:
         return None
     return _octets(node.expressions[0], ctx.target)
@@ -42,6 +42,7 @@ def concat_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite before 3.44 has no CONCAT(): PostgreSQL's CONCAT skips NULLs (becomes `||` over
     COALESCE(x, '')); MySQL's is NULL if any argument is (becomes plain `||`).
     Corpus: strings.toml `*-concat-null`."""
+    concat_number_format(node, ctx)  # runs first: this rule changes the node's kind
     parts: list[exp.Expr] = list(node.expressions)
     if node.args.get("coalesce"):
         parts = [exp.Coalesce(this=p, expressions=[exp.Literal.string("")]) for p in parts]
@@ -120,3 +121,416 @@ def case_sensitive_regexp(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     collation, so the operand is compared under utf8mb4_bin. Corpus: strings.toml `pg-regexp`."""
     binary = exp.Collate(this=node.this, expression=exp.var("utf8mb4_bin"))
     return exp.RegexpLike(this=exp.Paren(this=binary), expression=node.expression)
+
+
+# ------------------------------------------------------------------ helpers for the rules below
+
+
+def _int_literal(node: exp.Expr | None) -> int | None:
+    """The value of an integer literal (``-1`` included), else None."""
+    if isinstance(node, exp.Paren):
+        return _int_literal(node.this)
+    if isinstance(node, exp.Neg):
+        inner = _int_literal(node.this)
+        return None if inner is None else -inner
+    if isinstance(node, exp.Literal) and not node.is_string:
+        try:
+            return int(node.name)
+        except ValueError:
+            return None
+    return None
+
+
+def _str_literal(node: exp.Expr | None) -> str | None:
+    if isinstance(node, exp.Literal) and node.is_string:
+        return node.name
+    return None
+
+
+def _num(value: int) -> exp.Expr:
+    literal = exp.Literal.number(abs(value))
+    return exp.Neg(this=literal) if value < 0 else literal
+
+
+def _case(*whens: tuple[exp.Expr, exp.Expr], default: exp.Expr | None = None) -> exp.Case:
+    case = exp.Case()
+    for condition, value in whens:
+        case = case.when(condition, value, copy=False)
+    if default is not None:
+        case = case.else_(default, copy=False)
+    return case
+
+
+def _simple_or_refuse(ctx: Context, node: exp.Expr, code: str, *parts: exp.Expr | None) -> bool:
+    """True when every part may be repeated in an emulation; refuses (and False) otherwise."""
+    if all(p is None or is_simple(p) for p in parts):
+        return True
+    ctx.refuse(
+        node,
+        code,
+        f"the emulation on {ctx.target} repeats an argument that is not a column or a literal",
+        "compute the argument in a subquery or CTE and pass its column",
+    )
+    return False
+
+
+def _substr(s: exp.Expr, start: exp.Expr, length: exp.Expr | None = None) -> exp.Expr:
+    return exp.Substring(this=s.copy(), start=start, length=length)
+
+
+def _zero(s: exp.Expr) -> exp.Expr:
+    """'' for a non-NULL ``s``, NULL for NULL (SUBSTR(s, 1, 0))."""
+    return _substr(s, exp.Literal.number(1), exp.Literal.number(0))
+
+
+def _sqlite_repeat(s: exp.Expr, times: exp.Expr) -> exp.Expr:
+    """SQLite has no REPEAT: REPLACE(HEX(ZEROBLOB(n)), '00', s) (n < 1 gives '')."""
+    zeros = exp.Hex(this=func("ZEROBLOB", times))
+    return exp.Replace(this=zeros, expression=exp.Literal.string("00"), replacement=s)
+
+
+# ------------------------------------------------------------------------------ LPAD / RPAD
+
+
+@rule(exp.Pad, source={"mysql"}, target={"postgres", "sqlite"})
+def pad_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL LPAD/RPAD return NULL for a negative length (PostgreSQL: ''); with an empty pad
+    string MariaDB returns NULL where padding is needed and MySQL 8 does not, so an empty or
+    computed pad is refused. A negative length becomes NULL explicitly; PostgreSQL needs a
+    text first argument (LPAD(id, 4, '0')); SQLite has no LPAD/RPAD and gets an emulation.
+    Corpus: strings.toml `str-my-pad*`."""
+    length, fill = node.expression, node.args.get("fill_pattern")
+    pad = _str_literal(fill)
+    if pad is None or pad == "":
+        ctx.refuse(
+            node,
+            "pad-empty",
+            "MySQL and MariaDB disagree on LPAD/RPAD with an empty pad string, and the pad "
+            "here may be empty",
+            "use a non-empty literal pad string",
+        )
+        return None
+    value = _int_literal(length)
+    if ctx.target == "postgres" and infer(node.this, ctx).kind is not Kind.TEXT:
+        node.set("this", exp.Cast(this=node.this, to=exp.DataType.build("TEXT")))
+    padded = _sqlite_pad(node, ctx) if ctx.target == "sqlite" else node
+    if padded is None:
+        return None
+    if value is not None:
+        return exp.Null() if value < 0 else padded
+    if not _simple_or_refuse(ctx, node, "pad-length", length):
+        return None
+    negative = exp.LT(this=length.copy(), expression=exp.Literal.number(0))
+    return _case((negative, exp.Null()), default=padded)
+
+
+@rule(exp.Pad, source={"postgres"}, target={"mysql", "sqlite"})
+def pad_from_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL LPAD/RPAD give '' for a negative length (MySQL: NULL) and, with an empty
+    pad, return the string cut to the length (MySQL 8 and MariaDB differ there). For MySQL
+    the length is clamped at 0 and an empty pad becomes LEFT(s, n); SQLite gets an
+    emulation. Corpus: strings.toml `str-pg-pad*`."""
+    if ctx.target == "sqlite":
+        return _sqlite_pad(node, ctx)
+    s, length = node.this, node.expression
+    fill = node.args.get("fill_pattern") or exp.Literal.string(" ")
+    node.set("fill_pattern", fill)
+    value = _int_literal(length)
+    if value is not None:
+        if value < 0:
+            node.set("expression", exp.Literal.number(0))
+            length = node.expression
+    elif _simple_or_refuse(ctx, node, "pad-length", length):
+        negative = exp.LT(this=length.copy(), expression=exp.Literal.number(0))
+        clamped = _case((negative, exp.Literal.number(0)), default=length.copy())
+        node.set("expression", clamped)
+        length = clamped
+    else:
+        return None
+    pad = _str_literal(fill)
+    if pad == "":
+        return exp.Left(this=s, expression=length)
+    if pad is not None:
+        return None
+    if not _simple_or_refuse(ctx, node, "pad-empty", fill):
+        return None
+    empty = exp.EQ(this=exp.Length(this=fill.copy()), expression=exp.Literal.number(0))
+    return _case((empty, exp.Left(this=s.copy(), expression=length.copy())), default=node)
+
+
+def _sqlite_pad(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL's LPAD/RPAD in SQLite: the string cut to n characters when it is at least
+    that long, else padded with SUBSTR(REPLACE(HEX(ZEROBLOB(n)), '00', pad), 1, n - len)."""
+    s, n = node.this, node.expression
+    fill = node.args.get("fill_pattern") or exp.Literal.string(" ")
+    if not _simple_or_refuse(ctx, node, "pad-arguments", s, n, fill):
+        return None
+    length = exp.Length(this=s.copy())
+    missing = exp.Sub(this=n.copy(), expression=length.copy())
+    filler = _substr(_sqlite_repeat(fill.copy(), n.copy()), exp.Literal.number(1), missing)
+    if node.args.get("is_left"):
+        padded: exp.Expr = exp.DPipe(this=filler, expression=s.copy(), safe=True)
+    else:
+        padded = exp.DPipe(this=s.copy(), expression=filler, safe=True)
+    whens: list[tuple[exp.Expr, exp.Expr]] = []
+    if _str_literal(fill) is None:
+        whens.append((exp.Is(this=fill.copy(), expression=exp.Null()), exp.Null()))
+    long_enough = exp.GTE(this=length, expression=n.copy())
+    whens.append((long_enough, _substr(s, exp.Literal.number(1), n.copy())))
+    return _case(*whens, default=padded)
+
+
+# ------------------------------------------------------------------------- REPEAT, REVERSE
+
+
+@rule(exp.Repeat, target={"sqlite"})
+def repeat_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite has no REPEAT(): REPLACE(HEX(ZEROBLOB(n)), '00', s). A count that is not an
+    integer is rounded first (as MySQL and PostgreSQL do); a NULL count stays NULL.
+    Corpus: strings.toml `str-*-repeat*`."""
+    s, times = node.this, node.args["times"]
+    value = _int_literal(times)
+    if value is not None:
+        return _sqlite_repeat(s, exp.Literal.number(max(value, 0)))
+    kind = infer(times, ctx).kind
+    if kind is Kind.FLOAT:
+        ctx.refuse(
+            node,
+            "repeat-count",
+            "a DOUBLE repeat count is rounded differently by each engine",
+            "CAST the count to an integer",
+        )
+        return None
+    if not _simple_or_refuse(ctx, node, "repeat-count", times):
+        return None
+    count = times.copy() if kind is Kind.INT else exp.Round(this=times.copy())
+    repeated = _sqlite_repeat(s, count)
+    return _case((exp.Is(this=times.copy(), expression=exp.Null()), exp.Null()), default=repeated)
+
+
+@rule(exp.Reverse, target={"sqlite"})
+def reverse_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite has no REVERSE() and no way to write one in a single expression. Refused.
+    Corpus: strings.toml `str-*-reverse`."""
+    ctx.refuse(
+        node,
+        "reverse",
+        "SQLite has no REVERSE function",
+        "reverse the string in the application, or register a reverse() function",
+    )
+    return None
+
+
+# ------------------------------------------------------------------------------ LEFT / RIGHT
+
+
+@rule(exp.Left, exp.Right, source={"mysql", "postgres"}, target={"sqlite"})
+def left_right_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite has no LEFT()/RIGHT(): SUBSTR(s, 1, n) / SUBSTR(s, -n). A length <= 0 gives ''
+    in MySQL; in PostgreSQL a negative length counts from the other end (LEFT('abc', -1) =
+    'ab'), and both are spelt out. Corpus: strings.toml `str-*-left-right*`."""
+    s, n = node.this, node.expression
+    left = isinstance(node, exp.Left)
+    pg = ctx.source == "postgres"
+    one = exp.Literal.number(1)
+    value = _int_literal(n)
+    if value is not None:
+        if left and (value >= 0 or not pg):
+            return _substr(s, one, _num(value))
+        if left:  # PostgreSQL, negative
+            return _substr(s, one, exp.Add(this=exp.Length(this=s.copy()), expression=_num(value)))
+        if value > 0:
+            return _substr(s, _num(-value))
+        if value == 0 or not pg:
+            return _zero(s)
+        return _substr(s, _num(1 - value))
+    if not _simple_or_refuse(ctx, node, "left-right", s, n):
+        return None
+    zero = exp.Literal.number(0)
+    if left:
+        if not pg:
+            return _substr(s, one, n.copy())
+        negative = exp.LT(this=n.copy(), expression=zero)
+        shortened = _substr(s, one, exp.Add(this=exp.Length(this=s.copy()), expression=n.copy()))
+        return _case((negative, shortened), default=_substr(s, one, n.copy()))
+    positive = (exp.GT(this=n.copy(), expression=zero), _substr(s, exp.Neg(this=n.copy())))
+    if not pg:
+        return _case(positive, (exp.LTE(this=n.copy(), expression=zero), _zero(s)))
+    return _case(
+        positive,
+        (exp.EQ(this=n.copy(), expression=zero), _zero(s)),
+        (
+            exp.LT(this=n.copy(), expression=zero),
+            _substr(s, exp.Sub(this=one, expression=n.copy())),
+        ),
+    )
+
+
+@rule(exp.Left, exp.Right, source={"mysql"}, target={"postgres"})
+def left_right_negative_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL LEFT/RIGHT with a negative length give ''; PostgreSQL counts from the other end.
+    The length is clamped at 0. Corpus: strings.toml `str-my-left-right*`."""
+    n = node.expression
+    value = _int_literal(n)
+    if value is not None:
+        if value < 0:
+            node.set("expression", exp.Literal.number(0))
+        return None
+    if not _simple_or_refuse(ctx, node, "left-right", n):
+        return None
+    negative = exp.LT(this=n.copy(), expression=exp.Literal.number(0))
+    node.set("expression", _case((negative, exp.Literal.number(0)), default=n.copy()))
+    return None
+
+
+@rule(exp.Left, exp.Right, source={"postgres"}, target={"mysql"})
+def left_right_negative_from_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL LEFT/RIGHT with a negative length -n keep all but n characters; MySQL gives
+    ''. The length becomes CHAR_LENGTH(s) - n. Corpus: strings.toml `str-pg-left-right-*`."""
+    s, n = node.this, node.expression
+    value = _int_literal(n)
+    if value is not None and value >= 0:
+        return None
+    if not _simple_or_refuse(ctx, node, "left-right", s, n):
+        return None
+    shortened = exp.Add(this=exp.Length(this=s.copy()), expression=n.copy())
+    if value is not None:
+        node.set("expression", shortened)
+        return None
+    negative = exp.LT(this=n.copy(), expression=exp.Literal.number(0))
+    node.set("expression", _case((negative, shortened), default=n.copy()))
+    return None
+
+
+# ------------------------------------------------------------------------------------- TRIM
+
+
+@rule(exp.Trim, source={"mysql"}, target={"postgres", "sqlite"})
+@rule(exp.Trim, source={"postgres", "sqlite"}, target={"mysql"})
+def trim_characters(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL TRIM(BOTH 'xy' FROM s) removes the string 'xy' repeatedly; PostgreSQL and SQLite
+    remove any of the characters x and y. The same only for a pad of at most one character;
+    anything else is refused. Corpus: strings.toml `str-*-trim*`."""
+    chars = node.args.get("expression")
+    if chars is None:
+        return None
+    text = _str_literal(chars)
+    if text is not None and len(text) <= 1:
+        return None
+    ctx.refuse(
+        node,
+        "trim-chars",
+        "MySQL TRIM removes a whole string, PostgreSQL and SQLite a set of characters; they "
+        "agree only for a single character",
+        "trim one literal character at a time",
+    )
+    return None
+
+
+# -------------------------------------------------------------------------- SUBSTRING_INDEX
+
+
+@rule(exp.SubstringIndex, source={"mysql"}, target={"postgres", "sqlite"})
+def substring_index(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL SUBSTRING_INDEX(s, d, n): everything before the n-th d (n < 0: after the n-th
+    from the end; n = 0: ''). PostgreSQL gets SPLIT_PART(s, d, 1 / -1); SQLite gets SUBSTR
+    with INSTR for n = 1, and for n = -1 with a one-character d the RTRIM idiom. Other counts
+    and computed delimiters are refused. Corpus: strings.toml `str-my-substring-index*`."""
+    s, delim, count = node.this, node.args["delimiter"], node.args["count"]
+    d = _str_literal(delim)
+    n = _int_literal(count)
+    if d is None or d == "" or n is None or n not in (1, -1, 0):
+        ctx.refuse(
+            node,
+            "substring-index",
+            f"SUBSTRING_INDEX is emulated on {ctx.target} only with a non-empty literal "
+            "delimiter and a count of 1, -1 or 0",
+            "nest SUBSTRING_INDEX calls with counts of 1 and -1",
+        )
+        return None
+    if n == 0:
+        return _substr(s, exp.Literal.number(1), exp.Literal.number(0))
+    if ctx.target == "postgres":
+        return exp.SplitPart(this=s, delimiter=delim, part_index=_num(n))
+    if not _simple_or_refuse(ctx, node, "substring-index", s):
+        return None
+    one = exp.Literal.number(1)
+    if n == 1:
+        found = exp.StrPosition(this=s.copy(), substr=delim.copy())
+        before = _substr(s, one, exp.Sub(this=found.copy(), expression=exp.Literal.number(1)))
+        return _case(
+            (exp.GT(this=found, expression=exp.Literal.number(0)), before), default=s.copy()
+        )
+    if len(d) != 1:
+        ctx.refuse(
+            node,
+            "substring-index",
+            "SQLite finds the last delimiter only for a one-character delimiter",
+            "use a one-character delimiter",
+        )
+        return None
+    others = exp.Replace(this=s.copy(), expression=delim.copy(), replacement=exp.Literal.string(""))
+    head = exp.Trim(this=s.copy(), expression=others, position="TRAILING")
+    return _substr(s, exp.Add(this=exp.Length(this=head), expression=one))
+
+
+# ---------------------------------------------------------------- concatenation of numbers
+
+
+@rule(exp.DPipe, exp.Concat, source={"sqlite"})
+@rule(exp.DPipe, exp.Concat, target={"sqlite"})
+def concat_number_format(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite turns a REAL into text as '5200.0' / '100.0'; MySQL and PostgreSQL write a
+    DECIMAL(10,2) as '5200.00' and a DOUBLE 100 as '100'. Concatenating a column known
+    (from the schema) to be DECIMAL or DOUBLE is refused in and out of SQLite.
+    Corpus: strings.toml `str-my-concat-decimal`, `str-lite-pipes-real`."""
+    parts = [node.this, node.expression] if isinstance(node, exp.DPipe) else node.expressions
+    for part in parts:
+        if isinstance(part, exp.Column) and infer(part, ctx).kind in (Kind.EXACT, Kind.FLOAT):
+            ctx.refuse(
+                node,
+                "concat-number-format",
+                "SQLite and the other engines write non-integer numbers as text differently",
+                "format the number explicitly (ROUND/printf/FORMAT) or CAST it to an integer",
+            )
+            return None
+    return None
+
+
+@rule(exp.DPipe, source={"sqlite"}, target={"postgres"})
+def pipes_of_numbers(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite `id || age` concatenates the numbers' text; PostgreSQL's `||` needs one text
+    operand. The left operand becomes CAST(x AS TEXT) unless a side is known text.
+    Corpus: strings.toml `str-lite-pipes-numbers`."""
+    sides = (node.this, node.expression)
+    if any(infer(side, ctx).kind is Kind.TEXT for side in sides):
+        return None
+    node.set("this", exp.Cast(this=node.this, to=exp.DataType.build("TEXT")))
+    return None
+
+
+@rule(exp.Concat, source={"mysql"}, target={"postgres"})
+def concat_of_numbers(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL CONCAT(city_id, manager_id) concatenates the numbers' text; PostgreSQL's `||`
+    (what CONCAT without NULL-skipping becomes) needs one text operand, so the first operand
+    is cast to TEXT unless one is known text. Corpus: strings.toml `str-my-concat-numbers`."""
+    parts = node.expressions
+    if parts and not any(infer(part, ctx).kind is Kind.TEXT for part in parts):
+        parts[0].replace(exp.Cast(this=parts[0].copy(), to=exp.DataType.build("TEXT")))
+    return None
+
+
+@rule(exp.Upper, exp.Lower, source={"mysql", "postgres"}, target={"sqlite"})
+def ascii_case_mapping(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite's UPPER()/LOWER() map ASCII letters only (UPPER('zoë') = 'ZOë'). A literal
+    with non-ASCII letters is refused; columns are mapped ASCII-only (a documented limit).
+    Corpus: literals.toml `lit-pg-multibyte`."""
+    text = _str_literal(node.this)
+    if text is not None and any(not c.isascii() and c.upper() != c.lower() for c in text):
+        ctx.refuse(
+            node,
+            "case-mapping",
+            "SQLite's UPPER() and LOWER() change ASCII letters only",
+            "write the literal in the case you need",
+        )
+    return None

@@ -1,0 +1,567 @@
+"""Rules: text comparison (case, trailing spaces, ordering) and LIKE / GLOB patterns.
+
+MySQL's default collations (utf8mb4_general_ci in MariaDB, utf8mb4_0900_ai_ci in MySQL 8)
+compare case- and accent-insensitively: `'bob' = 'Bob'`, `'Bob' LIKE 'b%'`,
+`LOCATE('B', 'abc') = 2`, and they sort `Bob` next to `bob`. PostgreSQL (with the "C"
+collation the corpus uses) and SQLite (BINARY) compare code points; SQLite's LIKE alone
+folds ASCII letters (and only those: `'É' LIKE 'é'` is false).
+
+Policy (``Options.collation``):
+
+* ``"emulate"`` (default). Where the comparison is known to be between text -- one side is a
+  string literal containing letters, or ``schema=`` says a column is text -- the source's
+  comparison is reproduced on the target:
+
+  - from MySQL: `a = b`, `<>`, `<=>`, `IN (...)` become `LOWER(a) = LOWER(b)`; `LIKE` becomes
+    `ILIKE` in PostgreSQL (SQLite's LIKE already ignores ASCII case); `LOCATE`/`INSTR` search
+    `LOWER()` of both strings. Text ordering cannot be reproduced (MySQL sorts `É` with `E`),
+    so `<`, `BETWEEN`, `ORDER BY`, `GROUP BY`, `DISTINCT`, `MIN`/`MAX` of known text are
+    refused (`collation-order`, `collation-group`); `COLLATE utf8mb4_bin` in the source is
+    honoured (byte comparison is what the targets do anyway).
+  - into MySQL: the comparison is made byte-wise with `CAST(x AS BINARY)` (`=`, `<`, `IN`,
+    `ORDER BY`; no trailing-space padding either) or `COLLATE utf8mb4_bin` (`LIKE`, `LOCATE`,
+    character-wise); `ILIKE` is `LOWER(x) LIKE LOWER(p)` under the binary collation.
+    `GROUP BY`/`DISTINCT`/`MIN`/`MAX` of known text are refused (`collation-group`,
+    `collation-order`).
+
+  Where the types are unknown (`WHERE name = ?` or `a.name = b.name` without ``schema=``),
+  the comparison is left as it is, i.e. it follows the target's collation. Refusing every
+  such comparison would refuse `WHERE id = ?` too; pass ``schema=`` to get the emulation.
+
+* ``"target"``: no collation rule runs; every comparison follows the target's collation
+  (what sqlglot does).
+
+Known limits of the emulation, each refused where a literal shows it and documented where
+only the data can: MySQL's accent-insensitivity (`'é' = 'e'`, `'ß' = 's'`) is not
+reproduced (a literal with accented letters compared from MySQL is refused,
+`collation-accent`; a column holding `É` compared with the literal `'e'` is not caught); MariaDB ignores trailing spaces in `=` (PAD SPACE) while MySQL 8's default
+collation does not, so a literal with trailing spaces compared from MySQL is refused
+(`collation-pad-space`); SQLite's LOWER() and LIKE fold ASCII letters only, so a literal with
+non-ASCII letters whose case matters is refused there (`collation-unicode`), and a column
+holding `É` still does not equal `é` on SQLite.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+from sqlshift.translator.rules import rule
+from sqlshift.translator.types import Kind, infer
+
+_BINARY = "sqlshift_binary"
+"""Meta flag: the source asked for a byte-wise comparison of this operand (COLLATE x_bin)."""
+
+_EQUALITY = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)
+_ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE)
+_OTHERS = frozenset({"postgres", "sqlite"})
+
+
+def _emulate(ctx: Context) -> bool:
+    return ctx.options.collation == "emulate"
+
+
+def _literal(node: exp.Expr | None) -> str | None:
+    if isinstance(node, exp.Paren):
+        return _literal(node.this)
+    if isinstance(node, exp.Literal) and node.is_string:
+        return node.name
+    return None
+
+
+def _has_case(text: str) -> bool:
+    return any(c.lower() != c or c.upper() != c for c in text)
+
+
+def _non_ascii_case(text: str) -> bool:
+    return any(ord(c) > 127 and (c.lower() != c or c.upper() != c) for c in text)
+
+
+def _ascii_letters(text: str) -> bool:
+    return any(c.isascii() and c.isalpha() for c in text)
+
+
+def _no_letters(node: exp.Expr) -> bool:
+    """A literal pattern without letters: every collation matches it the same way."""
+    text = _literal(node)
+    return text is not None and not any(c.isalpha() for c in text)
+
+
+def _assignment(node: exp.Expr) -> bool:
+    """`SET col = value` in UPDATE / ON DUPLICATE KEY UPDATE / ON CONFLICT is an EQ node."""
+    return node.arg_key == "expressions" and isinstance(
+        node.parent, exp.Update | exp.OnConflict | exp.Insert
+    )
+
+
+def _binary(node: exp.Expr | None) -> bool:
+    return isinstance(node, exp.Expr) and bool(node.meta.get(_BINARY))
+
+
+def _text_column(node: exp.Expr | None, ctx: Context) -> bool:
+    """True when ``node`` is not a literal and is known (schema, CAST) to be text."""
+    if node is None or _literal(node) is not None or _binary(node):
+        return False
+    return infer(node, ctx).kind is Kind.TEXT
+
+
+def _matters(operands: list[exp.Expr], ctx: Context, *, into_mysql: bool) -> bool:
+    """Does the collation decide this comparison? A literal with letters (or, into MySQL,
+    non-ASCII characters or trailing spaces) or a column known to be text says so."""
+    if any(_binary(o) for o in operands):
+        return False
+    for operand in operands:
+        text = _literal(operand)
+        if text is None:
+            continue
+        if _has_case(text) or (into_mysql and (not text.isascii() or text != text.rstrip(" "))):
+            return True
+    return any(_text_column(o, ctx) for o in operands)
+
+
+def _refuse_pad_space(node: exp.Expr, operands: list[exp.Expr], ctx: Context) -> bool:
+    for operand in operands:
+        text = _literal(operand)
+        if text is not None and text != text.rstrip(" "):
+            ctx.refuse(
+                node,
+                "collation-pad-space",
+                "MariaDB's default collation ignores trailing spaces in `=` and MySQL 8's "
+                "does not, so what this comparison means depends on the source server",
+                "remove the trailing spaces, or compare with LIKE (which never pads)",
+            )
+            return True
+    return False
+
+
+def _refuse_unicode(node: exp.Expr, operands: list[exp.Expr], ctx: Context) -> bool:
+    """SQLite folds ASCII letters only: a literal whose non-ASCII letters have another case."""
+    for operand in operands:
+        text = _literal(operand)
+        if text is not None and _non_ascii_case(text):
+            ctx.refuse(
+                node,
+                "collation-unicode",
+                f"{ctx.source} compares {text!r} case-insensitively, but SQLite folds only "
+                "ASCII letters",
+                "spell the literal in the case stored in the data and pass "
+                "options=Options(collation='target')",
+            )
+            return True
+    return False
+
+
+def _like(
+    kind: type[exp.Like | exp.ILike], this: exp.Expr, pattern: exp.Expr, like: exp.Expr
+) -> exp.Expr:
+    """A LIKE / ILIKE keeping ``like``'s NOT."""
+    return kind(this=this, expression=pattern, negate=like.args.get("negate"))
+
+
+def _refuse_accent(node: exp.Expr, operands: list[exp.Expr], ctx: Context) -> bool:
+    """MySQL's collations ignore accents (`'é%'` LIKE-matches 'Eve'): a literal with accented
+    letters compared from MySQL cannot be reproduced."""
+    for operand in operands:
+        text = _literal(operand)
+        if text is not None and any(
+            not c.isascii() and c.isalpha() and unicodedata.decomposition(c) for c in text
+        ):
+            ctx.refuse(
+                node,
+                "collation-accent",
+                f"MySQL compares {text!r} accent-insensitively (é = e); {ctx.target} does not",
+                "compare under a _bin collation in the source, or pass "
+                "options=Options(collation='target')",
+            )
+            return True
+    return False
+
+
+def _lower(node: exp.Expr) -> exp.Expr:
+    return exp.Lower(this=node)
+
+
+def _as_binary(node: exp.Expr) -> exp.Expr:
+    return exp.Cast(this=node, to=exp.DataType.build("BINARY", dialect="mysql"))
+
+
+def _bin_collate(node: exp.Expr) -> exp.Expr:
+    return exp.Collate(this=node, expression=exp.var("utf8mb4_bin"))
+
+
+# --------------------------------------------------------------------------- from MySQL
+
+
+@rule(exp.Collate, source={"mysql"}, target=_OTHERS)
+def mysql_collate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """`x COLLATE utf8mb4_bin` asks for a byte-wise comparison, which PostgreSQL's and
+    SQLite's default already is: the clause is dropped (and the operand is not lowered by the
+    rules below). A case-insensitive collation cannot be named on the targets: refused.
+    Corpus: collation.toml `coll-my-collate-bin`."""
+    name = node.expression.name.lower()
+    if name.endswith("_bin"):
+        inner: exp.Expr = node.this
+        inner.meta[_BINARY] = True
+        return inner
+    ctx.refuse(
+        node,
+        "collation-name",
+        f"the MySQL collation {node.expression.name} has no equivalent on {ctx.target}",
+        "drop the COLLATE clause, or use a _bin collation",
+    )
+    return None
+
+
+@rule(*_EQUALITY, source={"mysql"}, target=_OTHERS)
+def case_insensitive_equality(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `'Bob' = 'bob'` is true; PostgreSQL and SQLite compare code points. Where one
+    side is text, both become LOWER(). Corpus: collation.toml `coll-my-eq-*`."""
+    operands = [node.this, node.expression]
+    if _assignment(node) or not _emulate(ctx) or not _matters(operands, ctx, into_mysql=False):
+        return None
+    if _refuse_pad_space(node, operands, ctx) or _refuse_accent(node, operands, ctx):
+        return None
+    if ctx.target == "sqlite" and _refuse_unicode(node, operands, ctx):
+        return None
+    node.set("this", _lower(node.this))
+    node.set("expression", _lower(node.expression))
+    return None
+
+
+@rule(exp.In, source={"mysql"}, target=_OTHERS)
+def case_insensitive_in(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `name IN ('BOB', 'eve')` matches case-insensitively: LOWER() on both sides;
+    against a subquery of text it is refused. Corpus: collation.toml `coll-my-in*`."""
+    items: list[exp.Expr] = list(node.expressions)
+    operands = [node.this, *items]
+    if not _emulate(ctx) or not _matters(operands, ctx, into_mysql=False):
+        return None
+    if node.args.get("query") is not None:
+        ctx.refuse(
+            node,
+            "collation-order",
+            "MySQL compares text IN (subquery) case-insensitively",
+            "compare LOWER() of both sides in the source",
+        )
+        return None
+    if _refuse_pad_space(node, operands, ctx) or _refuse_accent(node, operands, ctx):
+        return None
+    if ctx.target == "sqlite" and _refuse_unicode(node, operands, ctx):
+        return None
+    node.set("this", _lower(node.this))
+    node.set("expressions", [_lower(item) for item in items])
+    return None
+
+
+@rule(*_ORDERING, exp.Between, source={"mysql"}, target=_OTHERS)
+def text_range_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL orders text by its collation's weights (case- and accent-insensitive: `É` sorts
+    with `E`), which neither LOWER() nor the targets' code-point order reproduce. A range
+    comparison of text is refused. Corpus: collation.toml `coll-my-range`."""
+    operands = [node.this, node.expression] if not isinstance(node, exp.Between) else []
+    if isinstance(node, exp.Between):
+        operands = [node.this, node.args["low"], node.args["high"]]
+    if not _emulate(ctx) or not _matters(operands, ctx, into_mysql=False):
+        return None
+    ctx.refuse(
+        node,
+        "collation-order",
+        "MySQL orders text case- and accent-insensitively; the target orders code points",
+        "compare with a _bin collation in the source, or pass "
+        "options=Options(collation='target') to accept the target's order",
+    )
+    return None
+
+
+@rule(exp.Like, source={"mysql"}, target=_OTHERS)
+def case_insensitive_like(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL LIKE is case-insensitive: ILIKE in PostgreSQL; SQLite's LIKE already folds
+    ASCII letters, so a pattern with non-ASCII letters is refused there.
+    Corpus: collation.toml `coll-my-like*`."""
+    if not _emulate(ctx) or _binary(node.this):
+        return None
+    if _refuse_accent(node, [node.expression], ctx):
+        return None
+    if ctx.target == "sqlite":
+        _refuse_unicode(node, [node.expression], ctx)
+        return None
+    return _like(exp.ILike, node.this, node.expression, node)
+
+
+@rule(exp.StrPosition, source={"mysql"}, target=_OTHERS)
+def case_insensitive_locate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL LOCATE/INSTR/POSITION search case-insensitively (`LOCATE('B', 'abc')` = 2):
+    LOWER() of both strings. Corpus: collation.toml `coll-my-locate*`."""
+    haystack, needle = node.this, node.args["substr"]
+    if not _emulate(ctx) or _binary(haystack) or _binary(needle):
+        return None
+    if _refuse_accent(node, [haystack, needle], ctx):
+        return None
+    if ctx.target == "sqlite" and _refuse_unicode(node, [haystack, needle], ctx):
+        return None
+    node.set("this", _lower(haystack))
+    node.set("substr", _lower(needle))
+    return None
+
+
+@rule(exp.Ordered, source={"mysql"}, target=_OTHERS)
+def text_order_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL sorts text by collation weights (`alice, Bob, bob, ÉMILE, Eve`), the targets by
+    code point (`Bob, Eve, alice, bob, ÉMILE`). Known text as a sort key is refused.
+    Corpus: collation.toml `coll-my-order-by`."""
+    if _emulate(ctx) and _text_column(node.this, ctx):
+        _refuse_grouping(node, ctx, "collation-order", "sorts")
+    return None
+
+
+@rule(exp.Group, source={"mysql"}, target=_OTHERS)
+@rule(exp.Group, source={"postgres", "sqlite"}, target={"mysql"})
+def text_group(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL groups `Bob` and `bob` together; the other engines keep them apart. GROUP BY
+    known text is refused in both directions. Corpus: collation.toml `coll-*-group-by`."""
+    if _emulate(ctx) and any(_text_column(e, ctx) for e in node.expressions):
+        _refuse_grouping(node, ctx, "collation-group", "groups")
+    return None
+
+
+@rule(exp.Select, source={"mysql"}, target=_OTHERS)
+@rule(exp.Select, source={"postgres", "sqlite"}, target={"mysql"})
+def text_distinct(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SELECT DISTINCT of known text: MySQL folds case, the others do not. Refused.
+    Corpus: collation.toml `coll-*-distinct`."""
+    if not _emulate(ctx) or not node.args.get("distinct"):
+        return None
+    columns = [e.this if isinstance(e, exp.Alias) else e for e in node.expressions]
+    if any(_text_column(c, ctx) for c in columns):
+        _refuse_grouping(node, ctx, "collation-group", "removes duplicates among")
+    return None
+
+
+@rule(exp.Min, exp.Max, source={"mysql"}, target=_OTHERS)
+@rule(exp.Min, exp.Max, source={"postgres", "sqlite"}, target={"mysql"})
+def text_min_max(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MIN/MAX of known text follow the collation's order. Refused.
+    Corpus: collation.toml `coll-*-min-max`."""
+    if _emulate(ctx) and _text_column(node.this, ctx):
+        _refuse_grouping(node, ctx, "collation-order", "orders")
+    return None
+
+
+def _refuse_grouping(node: exp.Expr, ctx: Context, code: str, verb: str) -> None:
+    ctx.refuse(
+        node,
+        code,
+        f"{ctx.source} {verb} text by its collation (MySQL: case- and accent-insensitive), "
+        f"{ctx.target} differently",
+        "use a _bin collation / LOWER() explicitly in the source, or pass "
+        "options=Options(collation='target') to accept the target's behaviour",
+    )
+
+
+# ---------------------------------------------------------------------------- into MySQL
+
+
+@rule(*_EQUALITY, *_ORDERING, source={"postgres", "sqlite"}, target={"mysql"})
+def binary_comparison(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL and SQLite compare text by code point (`'Bob' <> 'bob'`, `'a ' <> 'a'`,
+    `'B' < 'a'`); MySQL's collation folds case and pads. The non-literal side becomes
+    CAST(x AS BINARY), which MySQL compares byte by byte (UTF-8 byte order is code point
+    order). Corpus: collation.toml `coll-pg-eq-*`, `coll-lite-eq-*`, `coll-pg-range`."""
+    operands = [node.this, node.expression]
+    if _assignment(node) or not _emulate(ctx) or not _matters(operands, ctx, into_mysql=True):
+        return None
+    literal_left = _literal(node.this) is not None and _literal(node.expression) is None
+    key = "expression" if literal_left else "this"
+    node.set(key, _as_binary(node.args[key]))
+    return None
+
+
+@rule(exp.Between, source={"postgres", "sqlite"}, target={"mysql"})
+def binary_between(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """BETWEEN of text into MySQL: byte-wise, like `binary_comparison`.
+    Corpus: collation.toml `coll-pg-between`."""
+    operands = [node.this, node.args["low"], node.args["high"]]
+    if _emulate(ctx) and _matters(operands, ctx, into_mysql=True):
+        node.set("this", _as_binary(node.this))
+    return None
+
+
+@rule(exp.In, source={"postgres", "sqlite"}, target={"mysql"})
+def binary_in(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """`name IN ('bob')` into MySQL would also match 'Bob': CAST(name AS BINARY) IN (...).
+    Corpus: collation.toml `coll-pg-in`."""
+    operands = [node.this, *node.expressions]
+    if _emulate(ctx) and _matters(operands, ctx, into_mysql=True):
+        node.set("this", _as_binary(node.this))
+    return None
+
+
+@rule(exp.StrPosition, source={"postgres", "sqlite"}, target={"mysql"})
+def binary_locate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """STRPOS / INSTR are case-sensitive; MySQL LOCATE follows the collation: the string is
+    searched under utf8mb4_bin (positions stay in characters). Corpus: collation.toml
+    `coll-pg-strpos`, `coll-lite-instr`."""
+    if _emulate(ctx):
+        node.set("this", _bin_collate(node.this))
+    return None
+
+
+@rule(exp.Ordered, source={"postgres", "sqlite"}, target={"mysql"})
+def binary_order(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """ORDER BY known text into MySQL: CAST(x AS BINARY) sorts by code point like
+    PostgreSQL's C collation and SQLite's BINARY. Corpus: collation.toml `coll-pg-order-by`."""
+    if _emulate(ctx) and _text_column(node.this, ctx):
+        node.set("this", _as_binary(node.this))
+    return None
+
+
+# ------------------------------------------------------------------------ LIKE and GLOB
+
+
+@rule(exp.Like, source={"postgres"}, target={"mysql"})
+def case_sensitive_like_into_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL LIKE is case-sensitive: into MySQL the string is matched under
+    utf8mb4_bin. Corpus: collation.toml `coll-pg-like`."""
+    if _emulate(ctx) and not _no_letters(node.expression):
+        node.set("this", _bin_collate(node.this))
+    return None
+
+
+@rule(exp.ILike, source={"postgres"}, target={"mysql"})
+def ilike_into_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL ILIKE folds case (not accents): LOWER(x) LIKE LOWER(p) under utf8mb4_bin
+    in MySQL (whose own LIKE would also ignore accents). Corpus: collation.toml `coll-pg-ilike`."""
+    return _like(exp.Like, _bin_collate(_lower(node.this)), _lower(node.expression), node)
+
+
+@rule(exp.ILike, source={"postgres"}, target={"sqlite"})
+def ilike_into_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite LIKE folds ASCII letters like ILIKE does; a pattern with non-ASCII letters
+    whose case matters is refused. Corpus: collation.toml `coll-pg-ilike`."""
+    if _refuse_unicode(node, [node.expression], ctx):
+        return None
+    return _like(exp.Like, node.this, node.expression, node)
+
+
+@rule(exp.Like, source={"sqlite"}, target={"mysql", "postgres"})
+def no_escape_from_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite LIKE has no escape character unless ESCAPE names one; MySQL and PostgreSQL
+    treat `\\` as one. Backslashes in the pattern are doubled. Corpus: strings.toml
+    `str-lite-like-backslash`."""
+    if isinstance(node.parent, exp.Escape):
+        return None
+    pattern = node.expression
+    text = _literal(pattern)
+    if text is not None:
+        if "\\" in text:
+            node.set("expression", exp.Literal.string(text.replace("\\", "\\\\")))
+        return None
+    backslash = exp.Literal.string("\\")
+    node.set(
+        "expression",
+        exp.Replace(this=pattern, expression=backslash, replacement=exp.Literal.string("\\\\")),
+    )
+    return None
+
+
+@rule(exp.Like, source={"sqlite"}, target={"mysql", "postgres"})
+def ascii_case_like(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite LIKE folds ASCII letters only. PostgreSQL gets ILIKE, MySQL LOWER() of both
+    sides under utf8mb4_bin; exact for patterns without non-ASCII letters (refused).
+    Corpus: collation.toml `coll-lite-like*`."""
+    if _no_letters(node.expression) or _refuse_unicode(node, [node.expression], ctx):
+        return None
+    if ctx.target == "postgres":
+        return _like(exp.ILike, node.this, node.expression, node)
+    return _like(exp.Like, _bin_collate(_lower(node.this)), _lower(node.expression), node)
+
+
+@rule(exp.Like, source={"postgres"}, target={"sqlite"})
+def case_sensitive_like_into_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL LIKE is case-sensitive, SQLite's folds ASCII letters. A literal pattern
+    with ASCII letters becomes the equivalent GLOB pattern; another pattern is refused.
+    Corpus: collation.toml `coll-pg-like`."""
+    pattern = _literal(node.expression)
+    if pattern is not None and not _ascii_letters(pattern):
+        return None
+    escape = "\\"
+    parent = node.parent
+    if isinstance(parent, exp.Escape):
+        escape = _literal(parent.expression) or ""
+    glob = _like_to_glob(pattern, escape) if pattern is not None and len(escape) == 1 else None
+    if glob is None:
+        ctx.refuse(
+            node,
+            "like-case",
+            "PostgreSQL LIKE is case-sensitive and SQLite's is not; only a literal pattern "
+            "can be rewritten as GLOB",
+            "use a literal pattern, or GLOB in SQLite",
+        )
+        return None
+    result: exp.Expr = exp.Glob(this=node.this, expression=exp.Literal.string(glob))
+    if node.args.get("negate"):
+        result = exp.Not(this=result)
+    if isinstance(parent, exp.Escape):
+        parent.replace(result)
+        return None
+    return result
+
+
+def _like_to_glob(pattern: str, escape: str) -> str | None:
+    out: list[str] = []
+    chars = iter(pattern)
+    for ch in chars:
+        if ch == escape:
+            ch = next(chars, "")
+            if not ch:
+                return None
+            out.append(f"[{ch}]" if ch in "*?[" else ch)
+        elif ch == "%":
+            out.append("*")
+        elif ch == "_":
+            out.append("?")
+        else:
+            out.append(f"[{ch}]" if ch in "*?[" else ch)
+    return "".join(out)
+
+
+@rule(exp.Like, source={"mysql", "postgres"}, target={"sqlite"})
+def default_escape_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL and PostgreSQL LIKE treat `\\` as the escape character by default; SQLite has
+    no default escape. `ESCAPE '\\'` is added. Corpus: strings.toml `str-*-like-escape*`."""
+    if isinstance(node.parent, exp.Escape):
+        return None
+    pattern = _literal(node.expression)
+    if pattern is not None and "\\" not in pattern:
+        return None
+    return exp.Escape(this=node, expression=exp.Literal.string("\\"))
+
+
+@rule(exp.Glob, source={"sqlite"}, target={"mysql", "postgres"})
+def glob(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite GLOB is a case-sensitive match with `*` and `?`: a literal pattern becomes
+    LIKE (escaping `%`, `_` and `\\`), under utf8mb4_bin in MySQL; character classes and
+    computed patterns are refused. Corpus: strings.toml `str-lite-glob*`."""
+    pattern = _literal(node.expression)
+    if pattern is None or "[" in pattern:
+        ctx.refuse(
+            node,
+            "glob",
+            "only a literal GLOB pattern without [...] classes can be rewritten as LIKE",
+            "use LIKE, or a literal pattern",
+        )
+        return None
+    out = []
+    for ch in pattern:
+        if ch in "%_\\":
+            out.append("\\" + ch)
+        elif ch == "*":
+            out.append("%")
+        elif ch == "?":
+            out.append("_")
+        else:
+            out.append(ch)
+    subject = node.this if ctx.target == "postgres" else _bin_collate(node.this)
+    return exp.Like(this=subject, expression=exp.Literal.string("".join(out)))

@@ -1,0 +1,179 @@
+"""Rules: literals that could lose data on the way (national, introduced, hex, bit, NUL).
+
+A literal must arrive byte-for-byte: the same characters for text, the same bytes for binary
+strings. sqlglot keeps most literal forms as they were written, and some of them mean another
+type on the target (PostgreSQL reads `X'41'` as a bit string and `N'a  '` as a blank-padded
+`bpchar`, MySQL reads `N'...'` as utf8mb3, which cannot hold emoji), so each is rewritten to
+a plain text literal or a byte string the target reads as such.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+from sqlshift.translator.rules import func, rule
+
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
+_TEXT_CHARSETS = frozenset({"_utf8mb4", "_utf8", "_utf8mb3"})
+
+
+def byte_literal(data: bytes, target: str) -> exp.Expr:
+    """A literal of the binary string ``data`` as ``target`` spells one."""
+    if target == "postgres":
+        return func("DECODE", exp.Literal.string(data.hex()), exp.Literal.string("hex"))
+    return exp.HexString(this=data.hex())
+
+
+@rule(exp.National)
+def national_string(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """`N'ab  '` is a PostgreSQL `bpchar` (trailing spaces dropped when used as text) and a
+    utf8mb3 string in MySQL (emoji become '?'); a plain literal keeps every character.
+    In PostgreSQL source the literal itself is a `bpchar`, whose trailing spaces vanish in
+    comparisons and concatenation but not in output: with trailing spaces it is refused.
+    Corpus: literals.toml `lit-*-national*`."""
+    if ctx.source == "postgres" and node.name != node.name.rstrip(" "):
+        ctx.refuse(
+            node,
+            "national-string",
+            "a PostgreSQL N'' literal is a bpchar: its trailing spaces count in some uses only",
+            "write a plain '...' literal (or rtrim it) to say which you mean",
+        )
+        return None
+    return exp.Literal.string(node.name)
+
+
+@rule(exp.Introducer, source={"mysql"})
+def charset_introducer(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `_utf8mb4'abc'` names the literal's character set; the other engines have no
+    introducers. Unicode introducers become the plain literal, `_binary` a byte string; any
+    other character set (`_latin1`, ...) is refused, as its bytes would be reinterpreted.
+    Corpus: literals.toml `lit-my-introducer*`."""
+    charset = node.name.lower()
+    value = node.expression
+    if charset == "_binary":
+        if isinstance(value, exp.Literal) and value.is_string:
+            return byte_literal(value.name.encode(), ctx.target)
+        if isinstance(value, exp.HexString):
+            return byte_literal(bytes.fromhex(_even(value.name)), ctx.target)
+    if charset in _TEXT_CHARSETS:
+        if isinstance(value, exp.Literal) and value.is_string:
+            return exp.Literal.string(value.name)
+        if isinstance(value, exp.HexString):
+            try:
+                return exp.Literal.string(bytes.fromhex(_even(value.name)).decode("utf-8"))
+            except UnicodeDecodeError:
+                pass
+    ctx.refuse(
+        node,
+        "charset-introducer",
+        f"the character set introducer {node.name} has no equivalent on {ctx.target}",
+        "write the literal as plain UTF-8 text (or X'..' for bytes)",
+    )
+    return None
+
+
+def _even(digits: str) -> str:
+    return digits if len(digits) % 2 == 0 else "0" + digits
+
+
+@rule(exp.HexString, source={"mysql", "sqlite"})
+def hex_string(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `X'4142'` / `0x4142` and SQLite `X'4142'` are byte strings; PostgreSQL reads
+    `X'..'` as a bit string, so it becomes DECODE('4142', 'hex') (a bytea). MySQL uses a hex
+    literal as a number in arithmetic (`0x41 + 0` = 65): that use is refused.
+    Corpus: literals.toml `lit-*-hex*`."""
+    if isinstance(node.parent, _ARITHMETIC) or node.args.get("is_integer"):
+        ctx.refuse(
+            node,
+            "hex-number",
+            "MySQL uses a hex literal in arithmetic as a number; elsewhere it is a byte string",
+            "write the number in decimal",
+        )
+        return None
+    if isinstance(node.parent, exp.Introducer):
+        return None  # the introducer rule decides
+    if ctx.target != "postgres":
+        return None
+    return byte_literal(bytes.fromhex(_even(node.name)), ctx.target)
+
+
+@rule(exp.BitString)
+def bit_string(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `b'1000001'` is the byte string 'A' (bits padded on the left to whole bytes);
+    sqlglot makes it the integer 65 for SQLite and a bit string for PostgreSQL. It becomes a
+    byte string. PostgreSQL's `B'101'` is a BIT VARYING value, which neither MySQL nor SQLite
+    has: refused. Corpus: literals.toml `lit-my-bit-string`, `lit-pg-bit-string`."""
+    if ctx.source != "mysql":
+        ctx.refuse(
+            node,
+            "bit-string",
+            "PostgreSQL bit strings (BIT VARYING) have no equivalent type on " + ctx.target,
+            "use an integer or a bytea value instead",
+        )
+        return None
+    if isinstance(node.parent, _ARITHMETIC):
+        ctx.refuse(
+            node,
+            "hex-number",
+            "MySQL uses a bit literal in arithmetic as a number; elsewhere it is a byte string",
+            "write the number in decimal",
+        )
+        return None
+    bits = node.name
+    width = (len(bits) + 7) // 8
+    data = int(bits, 2).to_bytes(width, "big") if bits else b""
+    return byte_literal(data, ctx.target)
+
+
+@rule(exp.HexString, source={"postgres"})
+def pg_bit_hex(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `X'41'` is a bit string (BIT VARYING), not bytes: refused.
+    Corpus: literals.toml `lit-pg-bit-string`."""
+    return bit_string(node, ctx)
+
+
+_UNICODE_ESCAPE = r"(?:\+([0-9A-Fa-f]{6})|([0-9A-Fa-f]{4}))"
+
+
+@rule(exp.UnicodeString, source={"postgres"})
+def unicode_string(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `U&'\\00e9'` spells characters by code point; sqlglot passes the escapes
+    through, which MySQL reads as other characters. Decoded into a plain literal.
+    Corpus: literals.toml `lit-pg-unicode-escape`."""
+    escape = node.args.get("escape")
+    mark = escape.name if isinstance(escape, exp.Literal) else "\\"
+    if len(mark) != 1:
+        return None
+    pattern = re.compile(re.escape(mark) + "(?:" + re.escape(mark) + "|" + _UNICODE_ESCAPE + ")")
+
+    def decode(match: re.Match[str]) -> str:
+        code = match.group(1) or match.group(2)
+        return chr(int(code, 16)) if code else mark
+
+    text = pattern.sub(decode, node.name)
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+        ctx.refuse(
+            node,
+            "unicode-escape",
+            "UTF-16 surrogate pairs in U&'' strings are not decoded",
+            "write the character itself or its \\+XXXXXX escape",
+        )
+        return None
+    return exp.Literal.string(text)
+
+
+@rule(exp.Literal, source={"mysql"}, target={"postgres", "sqlite"})
+def nul_character(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `'a\\0b'` holds a NUL character; PostgreSQL text cannot store one and SQLite
+    (through its C API) cuts the text there. Refused. Corpus: literals.toml `lit-my-nul`."""
+    if isinstance(node, exp.Literal) and node.is_string and "\x00" in node.name:
+        ctx.refuse(
+            node,
+            "string-nul",
+            f"the literal holds a NUL character, which {ctx.target} text cannot hold",
+            "store it as bytes (X'..') instead",
+        )
+    return None

@@ -1,0 +1,50 @@
+"""The collation policy (Options.collation): emulation by default, the target's own on request."""
+
+from __future__ import annotations
+
+import pytest
+
+from sqlshift import UntranslatableError, translate
+from sqlshift.errors import ConfigurationError
+from sqlshift.translator.options import Options
+
+TARGET = Options(collation="target")
+
+
+def test_default_emulates_mysql_case_insensitivity() -> None:
+    sql = "SELECT id FROM people WHERE name = 'bob'"
+    assert "LOWER(name) = LOWER('bob')" in translate(sql, "postgres", "mysql")
+
+
+def test_unknown_types_are_left_to_the_target() -> None:
+    # Without schema= nothing says `name` is text: `id = ?` must not be refused or lowered.
+    assert translate("SELECT 1 FROM t WHERE name = ?", "postgres", "mysql").endswith("= $1")
+
+
+def test_schema_enables_emulation_for_placeholders() -> None:
+    out = translate(
+        "SELECT 1 FROM t WHERE name = ?", "postgres", "mysql", schema={"t": {"name": "TEXT"}}
+    )
+    assert "LOWER(name) = LOWER($1)" in out
+
+
+def test_target_policy_keeps_the_targets_collation() -> None:
+    sql = "SELECT id FROM people WHERE name = 'bob' ORDER BY name"
+    schema = {"people": {"id": "INT", "name": "VARCHAR(50)"}}
+    with pytest.raises(UntranslatableError) as refused:
+        translate(sql, "postgres", "mysql", schema=schema)
+    assert refused.value.code == "collation-order"
+    out = translate(sql, "postgres", "mysql", schema=schema, options=TARGET)
+    assert "LOWER" not in out
+
+
+def test_into_mysql_comparisons_are_binary() -> None:
+    out = translate("SELECT 1 FROM t WHERE name = 'bob'", "mysql", "postgres")
+    assert "CAST(name AS BINARY) = 'bob'" in out
+    out = translate("SELECT 1 FROM t WHERE name = 'bob'", "mysql", "postgres", options=TARGET)
+    assert "BINARY" not in out
+
+
+def test_bad_policy_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError):
+        Options(collation="nocase")
