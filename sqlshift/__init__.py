@@ -15,7 +15,7 @@ from sqlshift.errors import (
     TranslationWarning,
     UntranslatableError,
 )
-from sqlshift.executor import Cache, Database, Row, connect
+from sqlshift.executor import Cache, Database, Row, connect, wrap
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import Translation, translate, translation
 from sqlshift.translator.options import Options
@@ -48,4 +48,5 @@ __all__ = [
     "connect",
     "translate",
     "translation",
+    "wrap",
 ]

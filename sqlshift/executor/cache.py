@@ -20,7 +20,9 @@ read-only, deterministic statements outside transactions. This module owns how:
 * **Single-flight**: concurrent identical misses run one query; the others wait for it. A write
   detaches the in-flight reads of its tables, so a read that starts after a write never joins a
   read that started before it.
-* **Immutability**: results are tuples of immutable :class:`~sqlshift.executor.rows.Row`.
+* **Immutability**: results are tuples of immutable :class:`~sqlshift.executor.rows.Row`
+  (the drop-in wrappers store their driver's own rows, and only when those are immutable: a
+  ``sizeof`` that returns None keeps a result out of the cache and out of the single flight).
 
 Limits (documented, not bugs): writes made outside this process, or by another ``Database``
 that does not share this ``Cache`` object, are seen only when entries expire, so use a ``ttl``
@@ -39,7 +41,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import cachetools
 
@@ -51,6 +53,9 @@ __all__ = ["Cache", "CacheStats", "Policy"]
 Policy = Literal["lru", "lfu", "ttl"]
 Key = tuple[Hashable, ...]
 Rows = tuple[Row, ...]
+T = TypeVar("T")
+Sizer = Callable[[Any], "int | None"]
+"""The bytes a result holds, or None when it must not be shared (it holds mutable values)."""
 
 DEFAULT_MAXSIZE = 1024
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -83,7 +88,7 @@ class CacheStats:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    rows: Rows
+    rows: Any  # Rows for a Database; a wrapper's own immutable result otherwise
     tables: frozenset[str]
     nbytes: int
     expires_at: float  # math.inf: never
@@ -97,12 +102,16 @@ class _Snapshot:
 
 @dataclass(slots=True)
 class _Flight:
-    future: asyncio.Future[Rows]
+    future: asyncio.Future[Any]
     tables: frozenset[str]
 
 
 class _Abandoned(Exception):
     """The leading read of a single flight was cancelled: its waiters run the query again."""
+
+
+class _Unshareable(Exception):
+    """The leading read's result holds mutable values: each waiter runs its own query."""
 
 
 def _entry_size(entry: _Entry) -> int:
@@ -238,28 +247,43 @@ class Cache:
 
     # --------------------------------------------------------------------- used by the executor
 
+    def lookup(self, key: Key) -> Any | None:
+        """The cached result for ``key`` (counted as a hit), or None (not counted as a miss).
+
+        A synchronous fast path for callers that want to avoid a coroutine on a hit; a miss
+        should then go through :meth:`get_or_load`, which counts it.
+        """
+        return self._lookup(key)
+
     async def get_or_load(
         self,
         key: Key,
         tables: frozenset[str],
-        load: Callable[[], Awaitable[Rows]],
+        load: Callable[[], Awaitable[T]],
         *,
         ttl: float | None = None,
-    ) -> Rows:
-        """The cached rows for ``key``, or ``load()``'s (run once for concurrent callers)."""
+        sizeof: Sizer = estimate_size,
+    ) -> T:
+        """The cached result for ``key``, or ``load()``'s (run once for concurrent callers).
+
+        ``sizeof(result)`` estimates the bytes a result holds; when it returns None the
+        result is neither stored nor handed to concurrent callers (they run ``load`` too).
+        """
         while True:
             rows = self._lookup(key)
             if rows is not None:
-                return rows
+                return rows  # type: ignore[no-any-return]
             flight = self._inflight.get(key)
             if flight is None:
-                return await self._lead(key, tables, load, ttl)
+                return await self._lead(key, tables, load, ttl, sizeof)
             self._coalesced += 1
             try:
                 # shield: a waiter being cancelled must not cancel the shared read.
                 return await asyncio.shield(flight.future)
             except _Abandoned:
                 continue
+            except _Unshareable:
+                return await load()
 
     def invalidate_written(self, tables: frozenset[str] | None) -> None:
         """Called by the executor for every write; None means "unknown": drop everything."""
@@ -274,12 +298,13 @@ class Cache:
         self,
         key: Key,
         tables: frozenset[str],
-        load: Callable[[], Awaitable[Rows]],
+        load: Callable[[], Awaitable[T]],
         ttl: float | None,
-    ) -> Rows:
+        sizeof: Sizer,
+    ) -> T:
         tables = frozenset(_normalise(t) for t in tables)
         snapshot = self._snapshot(tables)
-        future: asyncio.Future[Rows] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         flight = _Flight(future, tables)
         self._inflight[key] = flight
         self._misses += 1
@@ -294,14 +319,19 @@ class Cache:
             future.exception()
             raise
         else:
-            self._store_rows(key, rows, tables, snapshot, ttl)
-            future.set_result(rows)
+            nbytes = sizeof(rows)
+            if nbytes is None:
+                future.set_exception(_Unshareable())
+                future.exception()
+            else:
+                self._store_rows(key, rows, tables, snapshot, ttl, nbytes)
+                future.set_result(rows)
             return rows
         finally:
             if self._inflight.get(key) is flight:
                 del self._inflight[key]
 
-    def _lookup(self, key: Key) -> Rows | None:
+    def _lookup(self, key: Key) -> Any | None:
         entry = self._store.get(key)
         if entry is None:
             return None
@@ -326,17 +356,18 @@ class Cache:
     def _store_rows(
         self,
         key: Key,
-        rows: Rows,
+        rows: Any,
         tables: frozenset[str],
         snapshot: _Snapshot,
         ttl: float | None,
+        nbytes: int,
     ) -> None:
         if not self._is_current(snapshot):
             self._discarded += 1
             return
         lifetime = ttl if ttl is not None else self.ttl
         expires_at = self._timer() + lifetime if lifetime is not None else math.inf
-        entry = _Entry(rows, tables, estimate_size(rows), expires_at)
+        entry = _Entry(rows, tables, nbytes, expires_at)
         if entry.nbytes > self.max_bytes:
             return
         old = self._store.get(key)

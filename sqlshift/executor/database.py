@@ -20,8 +20,20 @@ the SQL is sent unchanged in the driver's own placeholder style (asyncpg ``$1``,
 sqlglot cannot parse still runs, uncached, and (with a cache) counts as a write to unknown
 tables.
 
+A script (several statements in one string) runs statement by statement on one connection,
+each with its own placeholders' arguments taken from the one argument list or mapping the
+caller passes for the whole script.
+
 Transactions belong to the task that opened them (a context variable); tasks it spawns inside
 the block share the transaction's connection, and their statements are serialised.
+
+Lost connections: when the server drops a connection (restart, ``pg_terminate_backend``,
+``KILL``, a network cut), the connection is discarded, and a *pure read* outside a transaction
+(read-only and deterministic, the statements the cache may store) is retried once on another
+connection, transparently. Nothing else is retried: a write, a read with side effects
+(``nextval``, ``GET_LOCK``, unknown functions) or anything inside a transaction may have run
+before the connection was lost, so the error is raised (an :class:`ExecutionError` whose
+``__cause__`` is the driver's) and the caller decides. ``pool_metrics()`` counts the retries.
 """
 
 from __future__ import annotations
@@ -29,7 +41,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import dataclasses
 import itertools
+import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -42,18 +56,16 @@ from sqlshift.errors import (
     ExecutionError,
     ParameterError,
     SqlshiftError,
-    TranslationError,
 )
 from sqlshift.executor.backends import create_backend
-from sqlshift.executor.backends.base import Backend, Connection
-from sqlshift.executor.cache import Cache, freeze_args
+from sqlshift.executor.backends.base import Backend, Connection, PoolMetrics
+from sqlshift.executor.cache import Cache
 from sqlshift.executor.rows import Columns, Row
+from sqlshift.executor.statements import Prepared, Statements, key_args, map_args
 from sqlshift.executor.url import DatabaseURL, parse_url
-from sqlshift.translator.analysis import StatementInfo
-from sqlshift.translator.api import translation
-from sqlshift.translator.params import ParamMap
+from sqlshift.translator.schema import Schema
 
-__all__ = ["Database", "Transaction", "connect"]
+__all__ = ["Database", "Health", "PoolMetrics", "Transaction", "connect"]
 
 Args = Sequence[Any] | Mapping[str, Any] | None
 
@@ -64,26 +76,31 @@ def connect(
     source: str | None = None,
     cache: Cache | bool | None = None,
     profiler: None = None,
+    schema: Schema | Mapping[str, Any] | None = None,
     **pool_options: Any,
 ) -> Database:
     """A :class:`Database` for ``url`` (default: ``$SQLSHIFT_URL``); open it with ``async with``.
 
     ``pool_options`` (``min_size``, ``max_size``, ``connect_timeout``, ``command_timeout``,
     ``acquire_timeout``, ``ssl``) override the URL's query options. ``cache=True`` enables a
-    result cache with default settings; pass a :class:`Cache` to configure it.
+    result cache with default settings; pass a :class:`Cache` to configure it. ``schema``
+    (column types, keys) is given to the translator when ``source=`` is set.
     """
     if profiler is not None:
         raise ConfigurationError("profiler= is not supported yet")
     parsed = parse_url(url).with_options(pool_options)
-    return Database(create_backend(parsed), source=source, cache=cache, url=parsed)
+    return Database(create_backend(parsed), source=source, cache=cache, url=parsed, schema=schema)
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
-    sql: str  # what is sent (the original text when passing through)
-    statements: tuple[str, ...]
-    info: StatementInfo | None  # None: not understood (treated as a write to unknown tables)
-    params: ParamMap | None  # None: the caller's arguments go to the driver unchanged
+class Health:
+    """The answer of :meth:`Database.health_check`: ``ok`` when ``SELECT 1`` answered within
+    the timeout; ``latency`` in seconds (of the failed attempt too); ``error`` says why not."""
+
+    ok: bool
+    latency: float
+    error: str | None
+    metrics: PoolMetrics
 
 
 class _TxState:
@@ -115,6 +132,7 @@ class Database:
         source: str | None = None,
         cache: Cache | bool | None = None,
         url: DatabaseURL | None = None,
+        schema: Schema | Mapping[str, Any] | None = None,
     ) -> None:
         self._backend = backend
         self._source = resolve_dialect(source, role="source dialect") if source else None
@@ -129,6 +147,11 @@ class Database:
         self._cache: Cache | None = cache
         self._url = url
         self._open = False
+        self._identity = backend.identity
+        self._statements = Statements(backend.dialect, self._source, schema)
+        self._memo = self._statements.memo
+        self._waiting = 0
+        self._retries = 0
         self._tx: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
             f"sqlshift_tx_{id(self):x}", default=None
         )
@@ -191,6 +214,28 @@ class Database:
     ) -> None:
         await self.close()
 
+    # ---------------------------------------------------------------------------- pool, health
+
+    def pool_metrics(self) -> PoolMetrics:
+        """Connections open, in use and idle; tasks waiting for one; reads retried."""
+        metrics = self._backend.metrics()
+        return dataclasses.replace(metrics, waiting=self._waiting, retries=self._retries)
+
+    async def health_check(self, *, timeout: float = 5.0) -> Health:
+        """Run ``SELECT 1`` on a pooled connection (never from the cache) within ``timeout``
+        seconds; never raises for an unreachable server, the answer says so."""
+        started = time.perf_counter()
+        error: str | None = None
+        try:
+            prepared = self._prepare("SELECT 1")
+            async with asyncio.timeout(timeout):
+                await self._run(prepared, (), "fetch", 1)
+        except TimeoutError:
+            error = f"no answer from {self._describe()} within {timeout} s"
+        except SqlshiftError as failure:
+            error = str(failure)
+        return Health(error is None, time.perf_counter() - started, error, self.pool_metrics())
+
     # -------------------------------------------------------------------------------- reading
 
     async def fetch_all(
@@ -213,8 +258,8 @@ class Database:
         self, sql: str, args: Args = None, *, column: int | str = 0, ttl: float | None = None
     ) -> Any:
         """One value of the first row (``column`` by position or name), or None without rows."""
-        row = await self.fetch_one(sql, args, ttl=ttl)
-        return None if row is None else row[column]
+        rows = await self._read(sql, args, 1, ttl)
+        return rows[0][column] if rows else None
 
     async def iterate(
         self, sql: str, args: Args = None, *, batch_size: int = 500
@@ -228,19 +273,20 @@ class Database:
             raise ConfigurationError(f"batch_size must be >= 1, got {batch_size}")
         prepared = self._prepare(sql)
         driver_args = self._map_args(prepared, args)
-        self._check_single(prepared)
         tx = self._tx.get()
-        written = _written(prepared.info)
         try:
             async with AsyncExitStack() as stack:
                 if tx is not None:
                     connection = tx.state.connection
-                    if not _read_only(prepared.info):
-                        self._tx_wrote(tx.state, written)
+                    if not prepared.read_only:
+                        self._tx_wrote(tx.state, prepared.written)
                 else:
                     connection = await stack.enter_async_context(self._acquire())
+                statement, statement_args = await self._run_leading(
+                    connection, prepared, driver_args
+                )
                 columns: Columns | None = None
-                batches = connection.iterate(prepared.sql, driver_args, batch_size=batch_size)
+                batches = connection.iterate(statement, statement_args, batch_size=batch_size)
                 try:
                     while True:
                         try:
@@ -250,7 +296,7 @@ class Database:
                         except SqlshiftError:
                             raise
                         except Exception as error:
-                            raise self._error(error, prepared.sql, driver_args) from error
+                            raise self._error(error, statement, statement_args) from error
                         if columns is None or columns.names != names:
                             columns = Columns(names)
                         for values in batch:
@@ -258,13 +304,16 @@ class Database:
                 finally:
                     await batches.aclose()
         finally:
-            if tx is None and not _read_only(prepared.info):
-                self._invalidate(written)
+            if tx is None and not prepared.read_only:
+                self._invalidate(prepared.written)
 
     # -------------------------------------------------------------------------------- writing
 
     async def execute(self, sql: str, args: Args = None) -> int:
-        """Run a statement; return the rows it affected (-1 when the driver cannot tell)."""
+        """Run a statement; return the rows it affected (-1 when the driver cannot tell).
+
+        A script returns the count of its last statement.
+        """
         prepared = self._prepare(sql)
         driver_args = self._map_args(prepared, args)
         result = await self._run(prepared, driver_args, "execute", None)
@@ -312,89 +361,82 @@ class Database:
                 backend=self.dialect,
             )
         async with AsyncExitStack() as stack:
+            self._waiting += 1
             try:
                 connection = await stack.enter_async_context(self._backend.acquire())
             except SqlshiftError:
                 raise
+            except TimeoutError as error:
+                raise ExecutionError(self._timeout_message(), backend=self.dialect) from error
             except Exception as error:
-                reason = "timed out" if isinstance(error, TimeoutError) else "failed"
                 raise ExecutionError(
-                    f"getting a connection to {self._describe()} {reason}: "
+                    f"getting a connection to {self._describe()} failed: "
                     f"{type(error).__name__}: {error}",
                     backend=self.dialect,
                 ) from error
+            finally:
+                self._waiting -= 1
             yield connection
 
-    def _prepare(self, sql: str) -> _Prepared:
-        if not isinstance(sql, str):
-            raise ParameterError(f"sql must be a str, got {type(sql).__name__}")
-        dialect = self._backend.dialect
-        if self._source is None:
-            try:
-                info = translation(sql, dialect, source=dialect).info
-            except TranslationError:
-                info = None  # still runs; the driver is the judge of its own dialect
-            return _Prepared(sql, (sql,), info, None)
-        # The caller's own mistakes (parse errors, refusals) surface as translator errors.
-        result = translation(sql, dialect, source=self._source)
-        return _Prepared(result.sql, result.statements, result.info, result.params)
+    def _timeout_message(self) -> str:
+        metrics = self._backend.metrics()
+        timeout = self._url.options.acquire_timeout if self._url is not None else None
+        within = f" within {timeout:g} s (acquire_timeout)" if timeout is not None else ""
+        others = max(self._waiting - 1, 0)
+        return (
+            f"no free connection to {self._describe()}{within}: the pool has "
+            f"{metrics.in_use} of max_size={metrics.max_size} in use and {others} other "
+            "task(s) waiting; raise max_size or acquire_timeout, or hold connections for "
+            "less time (a transaction, or an iterate() not run to its end, keeps its "
+            "connection)"
+        )
+
+    def _prepare(self, sql: str) -> Prepared:
+        return self._statements.prepare(sql)
 
     @staticmethod
-    def _map_args(prepared: _Prepared, args: Args) -> Any:
-        if prepared.params is not None:
-            return prepared.params.apply(args)
-        if args is None:
-            return ()
-        if isinstance(args, Mapping):
-            return dict(args)
-        if isinstance(args, str | bytes):
-            raise ParameterError("arguments must be a sequence or a mapping, not a string")
-        return tuple(args)
-
-    @staticmethod
-    def _check_single(prepared: _Prepared) -> None:
-        if len(prepared.statements) > 1 and prepared.params is not None and prepared.params.count:
-            raise ParameterError(
-                "the translation has several statements; parameters cannot be mapped to "
-                "each of them (run them one by one)"
-            )
+    def _map_args(prepared: Prepared, args: Args) -> Any:
+        return map_args(prepared, args)
 
     async def _read(
         self, sql: str, args: Args, limit: int | None, ttl: float | None
     ) -> tuple[Row, ...]:
-        prepared = self._prepare(sql)
-        driver_args = self._map_args(prepared, args)
-        info = prepared.info
+        prepared = self._memo.get(sql) if type(sql) is str else None
+        if prepared is None:
+            prepared = self._statements.prepare(sql)
+        driver_args = map_args(prepared, args)
         cache = self._cache
-        if cache is None or info is None or not info.cacheable or self._tx.get() is not None:
-            result = await self._run(prepared, driver_args, "fetch", limit)
-            assert isinstance(result, tuple)
-            return result
+        if cache is None or not prepared.pure or self._tx.get() is not None:
+            return await self._fetch(prepared, driver_args, limit)
         try:
-            key = (self._backend.identity, limit, prepared.sql, freeze_args(driver_args))
+            key = (self._identity, limit, prepared.sql, key_args(driver_args))
         except TypeError:  # an unhashable argument (a list for an array, a dict for JSON)
-            result = await self._run(prepared, driver_args, "fetch", limit)
-            assert isinstance(result, tuple)
-            return result
-
-        async def load() -> tuple[Row, ...]:
-            rows = await self._run(prepared, driver_args, "fetch", limit)
-            assert isinstance(rows, tuple)
+            return await self._fetch(prepared, driver_args, limit)
+        rows: tuple[Row, ...] | None = cache.lookup(key)
+        if rows is not None:
             return rows
+        return await cache.get_or_load(
+            key, prepared.tables_read, lambda: self._fetch(prepared, driver_args, limit), ttl=ttl
+        )
 
-        return await cache.get_or_load(key, info.tables_read, load, ttl=ttl)
+    async def _fetch(
+        self, prepared: Prepared, driver_args: Any, limit: int | None
+    ) -> tuple[Row, ...]:
+        rows = await self._run(prepared, driver_args, "fetch", limit)
+        assert isinstance(rows, tuple)
+        return rows
 
     async def _run(
         self,
-        prepared: _Prepared,
+        prepared: Prepared,
         driver_args: Any,
         mode: Literal["fetch", "execute", "execute_many"],
         limit: int | None,
     ) -> tuple[Row, ...] | int:
-        """Run on the transaction's connection or a pooled one; invalidate what it wrote."""
-        self._check_single(prepared)
-        read_only = _read_only(prepared.info)
-        written = _written(prepared.info)
+        """Run on the transaction's connection or a pooled one; invalidate what it wrote.
+
+        Outside a transaction, a pure read that lost its connection is retried once.
+        """
         tx = self._tx.get()
         if tx is not None:
             state = tx.state
@@ -402,40 +444,77 @@ class Database:
                 async with state.lock:
                     return await self._on(state.connection, prepared, driver_args, mode, limit)
             finally:
-                if not read_only:
-                    self._tx_wrote(state, written)
+                if not prepared.read_only:
+                    self._tx_wrote(state, prepared.written)
         try:
             async with self._acquire() as connection:
                 return await self._on(connection, prepared, driver_args, mode, limit)
+        except ExecutionError as error:
+            if not (prepared.pure and mode == "fetch" and self._backend.is_disconnect(error)):
+                raise
+            self._retries += 1
         finally:
             # Even a failed write may have changed data (or committed before the error).
-            if not read_only:
-                self._invalidate(written)
+            if not prepared.read_only:
+                self._invalidate(prepared.written)
+        async with self._acquire() as connection:
+            return await self._on(connection, prepared, driver_args, mode, limit)
+
+    async def _run_leading(
+        self, connection: Connection, prepared: Prepared, driver_args: Any
+    ) -> tuple[str, Any]:
+        """Run all statements of a script but the last; return the last and its arguments."""
+        if not prepared.is_script:
+            return prepared.statements[-1], driver_args
+        statements = prepared.statements
+        for statement, args in zip(statements[:-1], driver_args[:-1], strict=True):
+            try:
+                await connection.execute(statement, args)
+            except SqlshiftError:
+                raise
+            except Exception as error:
+                raise self._error(error, statement, args) from error
+        return statements[-1], driver_args[-1]
 
     async def _on(
         self,
         connection: Connection,
-        prepared: _Prepared,
+        prepared: Prepared,
         driver_args: Any,
         mode: str,
         limit: int | None,
     ) -> tuple[Row, ...] | int:
-        statement = prepared.statements[-1]
+        if mode == "execute_many" and prepared.is_script:
+            return await self._script_many(connection, prepared, driver_args)
+        statement, args = await self._run_leading(connection, prepared, driver_args)
         try:
-            for earlier in prepared.statements[:-1]:
-                statement = earlier
-                await connection.execute(earlier, ())
-            statement = prepared.statements[-1]
             if mode == "fetch":
-                names, rows = await connection.fetch(statement, driver_args, limit=limit)
+                names, rows = await connection.fetch(statement, args, limit=limit)
                 return _rows(names, rows)
             if mode == "execute":
-                return await connection.execute(statement, driver_args)
-            return await connection.execute_many(statement, driver_args)
+                return await connection.execute(statement, args)
+            return await connection.execute_many(statement, args)
         except SqlshiftError:
             raise
         except Exception as error:
-            raise self._error(error, statement, driver_args) from error
+            raise self._error(error, statement, args) from error
+
+    async def _script_many(
+        self, connection: Connection, prepared: Prepared, driver_args: list[Any]
+    ) -> int:
+        """A script once per argument set: its statements in order, each set in turn."""
+        total = 0
+        for script_args in driver_args:
+            count = -1
+            for statement, args in zip(prepared.statements, script_args, strict=True):
+                try:
+                    count = await connection.execute(statement, args)
+                except SqlshiftError:
+                    raise
+                except Exception as error:
+                    raise self._error(error, statement, args) from error
+            total = -1 if count < 0 or total < 0 else total + count
+        return total
 
     def _error(self, error: BaseException, statement: str, driver_args: Any) -> ExecutionError:
         message = _redact(f"{type(error).__name__}: {error}", driver_args)
@@ -576,14 +655,6 @@ class Transaction:
 def _rows(names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> tuple[Row, ...]:
     columns = Columns(names)
     return tuple(Row(columns, values) for values in rows)
-
-
-def _read_only(info: StatementInfo | None) -> bool:
-    return info is not None and info.read_only
-
-
-def _written(info: StatementInfo | None) -> frozenset[str] | None:
-    return None if info is None else info.tables_written
 
 
 _REDACTED = "<redacted>"

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from conftest import open_database
 
-from sqlshift.errors import ConfigurationError, ExecutionError
+from sqlshift.errors import ConfigurationError, ExecutionError, ParameterError
 from sqlshift.executor import Database, Row, connect
 
 TYPES_DDL = {
@@ -243,3 +243,51 @@ async def test_using_a_closed_database_is_a_clear_error() -> None:
     async with db:
         assert await db.fetch_val("SELECT 1") == 1
     assert not db.is_open
+
+
+@pytest.mark.parametrize("target", ["sqlite", "postgres", "mysql"])
+async def test_scripts_with_parameters(target: str, table: str) -> None:
+    """Each statement of a translated script gets its own placeholders' arguments, taken from
+    the one argument list (or mapping) the caller passes for the whole script."""
+    db = await open_database(target, source="mysql", cache=True)
+    raw = await open_database(target)
+    try:
+        await raw.execute(f"DROP TABLE IF EXISTS {table}")
+        await db.execute(f"CREATE TABLE {table} (id INT PRIMARY KEY, name VARCHAR(20))")
+        read = f"SELECT name FROM {table} WHERE id = %s"
+        assert await db.fetch_val(read, (1,)) is None  # cached: the script must invalidate it
+        script = (
+            f"INSERT INTO {table} (id, name) VALUES (%s, %s);\n"
+            f"UPDATE {table} SET name = CONCAT(name, %s) WHERE id = %s;\n"
+            f"SELECT name, id FROM {table} WHERE id = %s"
+        )
+        rows = await db.fetch_all(script, (1, "ann", "!", 1, 1))
+        assert [tuple(r) for r in rows] == [("ann!", 1)]
+        assert await db.fetch_val(read, (1,)) == "ann!"
+        # a statement without placeholders, holding a literal %, next to ones with them
+        named = (
+            f"INSERT INTO {table} (id, name) VALUES (%(id)s, %(name)s);\n"
+            f"UPDATE {table} SET name = CONCAT(name, '%') WHERE name LIKE 'b%';\n"
+            f"SELECT name FROM {table} WHERE id = %(id)s"
+        )
+        assert await db.fetch_val(named, {"id": 2, "name": "bob"}) == "bob%"
+        # once per argument set, statement by statement
+        pairs = (
+            f"INSERT INTO {table} (id, name) VALUES (%s, %s);\n"
+            f"UPDATE {table} SET name = UPPER(name) WHERE id = %s"
+        )
+        assert await db.execute_many(pairs, [(3, "cy", 3), (4, "di", 4)]) == 2
+        assert await db.fetch_val(read, (4,)) == "DI"
+        with pytest.raises(ParameterError):
+            await db.execute(pairs, (5, "x"))  # the script takes 3 arguments
+        # a failing statement of a script names itself, not the script
+        with pytest.raises(ExecutionError) as info:
+            await db.execute(pairs, (1, "dup", 1))
+        assert info.value.statement.startswith("INSERT")
+        assert "dup" not in str(info.value)
+    finally:
+        try:
+            await raw.execute(f"DROP TABLE IF EXISTS {table}")
+        finally:
+            await raw.close()
+            await db.close()

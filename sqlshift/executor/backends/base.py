@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-__all__ = ["ISOLATION_LEVELS", "Backend", "Connection", "Fetched"]
+__all__ = ["ISOLATION_LEVELS", "Backend", "Connection", "Fetched", "PoolMetrics", "causes"]
 
 Fetched = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 """Column names and rows (plain tuples of values already converted to sqlshift's types)."""
@@ -18,6 +19,32 @@ ISOLATION_LEVELS: dict[str, str] = {
     "repeatable_read": "REPEATABLE READ",
     "serializable": "SERIALIZABLE",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class PoolMetrics:
+    """A snapshot of a pool: ``size`` connections open, of which ``in_use`` are lent out and
+    ``idle`` are free; ``waiting`` tasks wait for one; ``retries`` counts the reads retried
+    after a lost connection since the database was opened. SQLite's "pool" is its one
+    connection (``max_size`` 1)."""
+
+    size: int
+    in_use: int
+    idle: int
+    waiting: int
+    min_size: int
+    max_size: int
+    retries: int = 0
+
+
+def causes(error: BaseException) -> Iterator[BaseException]:
+    """``error`` and the exceptions it was raised from (``__cause__``/``__context__``)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 class Connection(Protocol):
@@ -78,7 +105,20 @@ class Backend(Protocol):
     async def close(self) -> None: ...
 
     def acquire(self) -> AbstractAsyncContextManager[Connection]:
-        """Borrow a connection for a statement or a transaction."""
+        """Borrow a connection for a statement or a transaction.
+
+        When the block raises an error that :meth:`is_disconnect` recognises, the connection
+        is discarded instead of being returned to the pool.
+        """
+        ...
+
+    def metrics(self) -> PoolMetrics:
+        """The pool's size now (``waiting`` and ``retries`` are the executor's to fill in)."""
+        ...
+
+    def is_disconnect(self, error: BaseException) -> bool:
+        """True when ``error`` (or an exception it was raised from) means the connection was
+        lost: the statement may not have run, and the connection is unusable."""
         ...
 
 

@@ -10,17 +10,21 @@ For unit tests of the executor and the cache without a server (like httpx's Mock
 
 A ``handler`` (sync or async) may compute the answer instead, e.g. to wait on an event and so
 hold a read "in flight" while the test does something else.
+
+``max_size`` bounds the connections lent out at once (``acquire_timeout`` seconds to wait, None
+for ever); an answer whose error is a ``ConnectionError`` counts as a lost connection.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlshift.executor.backends.base import ISOLATION_LEVELS, Fetched
+from sqlshift.executor.backends.base import ISOLATION_LEVELS, Fetched, PoolMetrics, causes
 
 __all__ = ["Answer", "Call", "FakeBackend"]
 
@@ -58,6 +62,8 @@ class FakeBackend:
         *,
         identity: str | None = None,
         handler: Handler | None = None,
+        max_size: int = 10,
+        acquire_timeout: float | None = None,
     ) -> None:
         self._dialect = dialect
         self._identity = identity or f"fake-{dialect}:{id(self):x}"
@@ -67,6 +73,11 @@ class FakeBackend:
         self.opened = False
         self.closed = False
         self._next_connection = 0
+        self.max_size = max_size
+        self.acquire_timeout = acquire_timeout
+        self._slots = asyncio.Semaphore(max_size)
+        self.in_use = 0
+        self.discarded = 0  # connections dropped after a lost-connection error
 
     @property
     def dialect(self) -> str:
@@ -104,8 +115,25 @@ class FakeBackend:
 
     @asynccontextmanager
     async def acquire(self) -> AsyncIterator[_FakeConnection]:
+        async with asyncio.timeout(self.acquire_timeout):
+            await self._slots.acquire()
+        self.in_use += 1
         self._next_connection += 1
-        yield _FakeConnection(self, self._next_connection)
+        try:
+            yield _FakeConnection(self, self._next_connection)
+        except BaseException as error:
+            if self.is_disconnect(error):
+                self.discarded += 1
+            raise
+        finally:
+            self.in_use -= 1
+            self._slots.release()
+
+    def metrics(self) -> PoolMetrics:
+        return PoolMetrics(self.in_use, self.in_use, 0, 0, 0, self.max_size)
+
+    def is_disconnect(self, error: BaseException) -> bool:
+        return any(isinstance(cause, ConnectionError) for cause in causes(error))
 
     async def _answer(self, call: Call) -> Answer:
         self.calls.append(call)

@@ -16,10 +16,16 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import aiomysql
+import pymysql
 from pymysql.constants import CLIENT, FIELD_TYPE
 from pymysql.converters import escape_bytes
 
-from sqlshift.executor.backends.base import ISOLATION_LEVELS, SavepointMixin
+from sqlshift.executor.backends.base import (
+    ISOLATION_LEVELS,
+    PoolMetrics,
+    SavepointMixin,
+    causes,
+)
 from sqlshift.executor.url import DatabaseURL
 
 __all__ = ["MySQLBackend"]
@@ -145,8 +151,46 @@ class MySQLBackend:
             conn = await pool.acquire()
         try:
             yield _MySQLConnection(conn)
+        except BaseException as error:
+            if is_disconnect(error):
+                conn.close()  # a closed connection is not given back to the free list
+            raise
         finally:
             await pool.release(conn)
+
+    def metrics(self) -> PoolMetrics:
+        options = self._url.options
+        max_size = options.max_size if options.max_size is not None else DEFAULT_MAX_SIZE
+        min_size = options.min_size if options.min_size is not None else DEFAULT_MIN_SIZE
+        min_size = min(min_size, max_size)
+        pool = self._pool
+        if pool is None:
+            return PoolMetrics(0, 0, 0, 0, min_size, max_size)
+        size, idle = pool.size, pool.freesize
+        return PoolMetrics(size, max(size - idle, 0), idle, 0, min_size, max_size)
+
+    def is_disconnect(self, error: BaseException) -> bool:
+        return is_disconnect(error)
+
+
+#: client and server error numbers that mean the session is gone: server gone away (2006),
+#: lost connection (2013), lost during a packet (2055), cannot connect (2003), connection
+#: killed (1927, MariaDB's answer to KILL), server shutdown (1053), interaction timeout (4031)
+_LOST_ERRNOS = frozenset({2003, 2006, 2013, 2055, 1927, 1053, 4031})
+
+
+def is_disconnect(error: BaseException) -> bool:
+    """True for the errors PyMySQL/aiomysql raise when the connection is gone."""
+    for cause in causes(error):
+        if isinstance(cause, ConnectionError):
+            return True
+        if isinstance(cause, pymysql.err.OperationalError | pymysql.err.InterfaceError):
+            errno = cause.args[0] if cause.args else None
+            if errno in _LOST_ERRNOS:
+                return True
+            if isinstance(cause, pymysql.err.InterfaceError) and errno in (0, None):
+                return True  # aiomysql: "(0, '')" when writing to a closed connection
+    return False
 
 
 def _escape(conn: Any, value: Any) -> Any:

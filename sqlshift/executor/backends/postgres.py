@@ -6,6 +6,7 @@ become ``str`` and arrays ``tuple`` here so that every engine gives the same imm
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -14,7 +15,12 @@ from typing import Any
 import asyncpg
 
 from sqlshift.errors import ParameterError
-from sqlshift.executor.backends.base import ISOLATION_LEVELS, SavepointMixin
+from sqlshift.executor.backends.base import (
+    ISOLATION_LEVELS,
+    PoolMetrics,
+    SavepointMixin,
+    causes,
+)
 from sqlshift.executor.url import DatabaseURL
 
 __all__ = ["PostgresBackend"]
@@ -96,7 +102,45 @@ class PostgresBackend:
         if self._pool is None:
             raise RuntimeError("the PostgreSQL backend is closed")
         async with self._pool.acquire(timeout=self._url.options.acquire_timeout) as conn:
-            yield _PgConnection(conn)
+            try:
+                yield _PgConnection(conn)
+            except BaseException as error:
+                if is_disconnect(error):
+                    # The pool replaces a closed connection on next use (asyncpg may have
+                    # detached it from the pool already when it noticed the loss itself).
+                    with contextlib.suppress(asyncpg.InterfaceError):
+                        conn.terminate()
+                raise
+
+    def metrics(self) -> PoolMetrics:
+        options = self._url.options
+        max_size = options.max_size if options.max_size is not None else DEFAULT_MAX_SIZE
+        min_size = options.min_size if options.min_size is not None else DEFAULT_MIN_SIZE
+        pool = self._pool
+        if pool is None:
+            return PoolMetrics(0, 0, 0, 0, min(min_size, max_size), max_size)
+        size, idle = pool.get_size(), pool.get_idle_size()
+        return PoolMetrics(size, max(size - idle, 0), idle, 0, pool.get_min_size(), max_size)
+
+    def is_disconnect(self, error: BaseException) -> bool:
+        return is_disconnect(error)
+
+
+#: server errors after which the session is gone: admin shutdown (57P01, what
+#: pg_terminate_backend sends), crash shutdown (57P02), cannot connect now (57P03)
+_LOST_STATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def is_disconnect(error: BaseException) -> bool:
+    """True for the errors asyncpg raises when its connection is gone (or was never made)."""
+    for cause in causes(error):
+        if isinstance(cause, asyncpg.PostgresConnectionError | ConnectionError):
+            return True
+        if getattr(cause, "sqlstate", None) in _LOST_STATES:
+            return True
+        if isinstance(cause, asyncpg.InterfaceError) and "connection is closed" in str(cause):
+            return True
+    return False
 
 
 class _PgConnection(SavepointMixin):

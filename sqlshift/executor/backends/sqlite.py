@@ -26,7 +26,7 @@ from typing import Any
 
 import aiosqlite
 
-from sqlshift.executor.backends.base import SavepointMixin
+from sqlshift.executor.backends.base import PoolMetrics, SavepointMixin
 from sqlshift.executor.url import DatabaseURL
 
 __all__ = ["SQLiteBackend"]
@@ -116,6 +116,10 @@ def _adapt(args: Any) -> Any:
 class _TaskLock:
     """An asyncio lock that the task holding it may take again (one connection, one user)."""
 
+    @property
+    def held(self) -> bool:
+        return self._lock.locked()
+
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
@@ -186,6 +190,15 @@ class SQLiteBackend:
             raise RuntimeError("the SQLite backend is closed")
         async with self._lock.hold(self._url.options.acquire_timeout):
             yield _SQLiteConnection(conn)
+
+    def metrics(self) -> PoolMetrics:
+        if self._conn is None:
+            return PoolMetrics(0, 0, 0, 0, 1, 1)
+        busy = 1 if self._lock.held else 0
+        return PoolMetrics(1, busy, 1 - busy, 0, 1, 1)
+
+    def is_disconnect(self, error: BaseException) -> bool:
+        return False  # an in-process database cannot drop its connection
 
 
 def _names(cursor: aiosqlite.Cursor) -> tuple[str, ...]:

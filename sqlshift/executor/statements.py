@@ -1,0 +1,145 @@
+"""Prepared statements: a statement translated (or passed through) and analysed once, memoised.
+
+Shared by :class:`~sqlshift.executor.Database` and the drop-in wrappers, so both decide
+caching, invalidation and retries from the same analysis and map arguments the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlshift.errors import ParameterError, TranslationError
+from sqlshift.executor.cache import freeze_args
+from sqlshift.translator.analysis import StatementInfo
+from sqlshift.translator.api import translation
+from sqlshift.translator.params import ParamMap
+from sqlshift.translator.schema import Schema, as_schema
+
+__all__ = ["MEMO_SIZE", "Prepared", "Statements", "key_args"]
+
+#: prepared statements memoised per Database or wrapper; the oldest is dropped first
+MEMO_SIZE = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A statement ready to send: its text, its analysis and how to map its arguments."""
+
+    sql: str  # what is sent (the original text when passing through)
+    statements: tuple[str, ...]
+    info: StatementInfo | None  # None: not understood (treated as a write to unknown tables)
+    params: ParamMap | None  # None: the caller's arguments go to the driver unchanged
+    #: one map per statement of a script, each applied to the caller's whole argument list
+    statement_params: tuple[ParamMap, ...] | None
+    read_only: bool
+    written: frozenset[str] | None  # None: unknown tables
+    #: read-only and deterministic: may be cached, and retried once after a lost connection
+    pure: bool
+    tables_read: frozenset[str]
+
+    @property
+    def is_script(self) -> bool:
+        return self.statement_params is not None
+
+
+def _prepared(
+    sql: str,
+    statements: tuple[str, ...],
+    info: StatementInfo | None,
+    params: ParamMap | None,
+    statement_params: tuple[ParamMap, ...] | None,
+) -> Prepared:
+    return Prepared(
+        sql,
+        statements,
+        info,
+        params,
+        statement_params,
+        info is not None and info.read_only,
+        None if info is None else info.tables_written,
+        info is not None and info.cacheable,
+        frozenset() if info is None else info.tables_read,
+    )
+
+
+class Statements:
+    """Prepares statements for ``dialect``: translated from ``source`` when it is given
+    (placeholders in the target driver's style), else passed through and only analysed."""
+
+    def __init__(
+        self,
+        dialect: str,
+        source: str | None,
+        schema: Schema | Mapping[str, Any] | None = None,
+    ) -> None:
+        self.dialect = dialect
+        self.source = source
+        self.schema = as_schema(schema)
+        #: the memo itself: read it directly on hot paths (``memo.get(sql)``)
+        self.memo: dict[str, Prepared] = {}
+
+    def prepare(self, sql: str) -> Prepared:
+        if not isinstance(sql, str):
+            raise ParameterError(f"sql must be a str, got {type(sql).__name__}")
+        prepared = self.memo.get(sql)
+        if prepared is not None:
+            return prepared
+        dialect = self.dialect
+        if self.source is None:
+            try:
+                info: StatementInfo | None = translation(sql, dialect, source=dialect).info
+            except TranslationError:
+                info = None  # still runs; the driver is the judge of its own dialect
+            prepared = _prepared(sql, (sql,), info, None, None)
+        else:
+            # The caller's own mistakes (parse errors, refusals) surface as translator errors
+            # (and are not memoised here: the translator's memo does not keep them either).
+            result = translation(sql, dialect, source=self.source, schema=self.schema)
+            per = result.statement_params if len(result.statements) > 1 else None
+            prepared = _prepared(result.sql, result.statements, result.info, result.params, per)
+        memo = self.memo
+        if len(memo) >= MEMO_SIZE:
+            del memo[next(iter(memo))]
+        memo[sql] = prepared
+        return prepared
+
+
+def map_args(prepared: Prepared, args: Sequence[Any] | Mapping[str, Any] | None) -> Any:
+    """The driver's arguments for ``prepared`` (one set per statement for a script).
+
+    Passing through, a sequence becomes a tuple and a mapping a dict; translating, the
+    statement's :class:`ParamMap` picks and orders them. A statement of a script without
+    placeholders gets ``()``: call the driver without arguments then (PyMySQL %-formats the
+    text whenever arguments are given, even empty ones).
+    """
+    params = prepared.params
+    if params is None:
+        if args is None:
+            return ()
+        if type(args) is tuple:
+            return args
+        if isinstance(args, Mapping):
+            return dict(args)
+        if isinstance(args, str | bytes):
+            raise ParameterError("arguments must be a sequence or a mapping, not a string")
+        return tuple(args)
+    per = prepared.statement_params
+    if per is None:
+        return params.apply(args)
+    params.apply(args)  # checks the script's arguments as a whole
+    return tuple(p.apply(args) if p.refs else () for p in per)
+
+
+def key_args(args: Any) -> Hashable:
+    """A cache-key part for driver arguments; TypeError when they cannot be keyed."""
+    if type(args) is tuple:
+        for value in args:
+            if type(value) not in _PLAIN:
+                return freeze_args(args)
+        return args
+    return freeze_args(args)
+
+
+_PLAIN = frozenset({int, str, bytes, type(None)})

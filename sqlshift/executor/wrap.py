@@ -1,0 +1,292 @@
+"""wrap(): a driver's own pool or connection, with translation and the result cache applied.
+
+::
+
+    pool = sqlshift.wrap(await asyncpg.create_pool(dsn), source="mysql", cache=True)
+    row = await pool.fetchrow("SELECT name FROM people WHERE id = %s", 7)   # asyncpg Record
+
+The wrapper keeps the original's methods and signatures, so existing code runs unchanged:
+
+=====================  =====================================================================
+driver object          intercepted (everything else passes through to the original)
+=====================  =====================================================================
+asyncpg ``Pool``       ``fetch``, ``fetchrow``, ``fetchval``, ``fetchmany``, ``execute``,
+                       ``executemany``, ``copy_records_to_table``, ``acquire`` (yields wrapped
+                       connections), ``release``; ``await pool`` / ``async with pool``
+asyncpg ``Connection`` the same statement methods, plus ``copy_to_table`` and
+                       ``transaction()`` (its commit invalidates what it wrote)
+aiomysql ``Pool``      ``acquire`` (yields wrapped connections), ``release``
+aiomysql               ``cursor(*classes)`` (a cursor of the class you asked for, whose
+``Connection``         ``execute``/``executemany`` translate and cache and whose
+                       ``fetchone``/``fetchmany``/``fetchall``/iteration serve the rows),
+                       ``commit``, ``rollback``, ``autocommit``, ``select_db``
+aiosqlite              ``execute``, ``executemany``, ``executescript``, ``execute_fetchall``,
+``Connection``         ``execute_insert``, ``cursor()`` (its ``execute``/fetches),
+                       ``commit``, ``rollback``; ``await``/``async with`` as the original
+=====================  =====================================================================
+
+Attributes set on the wrapper are set on the original (``db.row_factory = aiosqlite.Row``);
+``wrapper.__wrapped__`` is the original object.
+
+**What a cache hit returns** (always the driver's own row types; never an object another
+caller can change):
+
+* asyncpg: a new ``list`` of the cached ``Record`` objects (Records are immutable);
+  ``fetchrow`` the cached Record, ``fetchval`` its value. Results holding a mutable value
+  (arrays decode to ``list``; custom codecs may return dicts) are never cached.
+* aiomysql: the cursor is filled from the cache: ``fetchall()`` returns the cached tuple of
+  row tuples (``DictCursor``: new dicts each time); ``description`` and ``rowcount`` are the
+  original's. Unbuffered cursors (``SSCursor``) and rows holding mutable values (``SET``
+  columns, deserialised JSON) are never cached.
+* aiosqlite: a cursor (a subclass of ``aiosqlite.Cursor``) serving the cached rows (tuples or
+  ``sqlite3.Row``, both immutable; other ``row_factory`` results are not cached);
+  ``execute_fetchall`` a new list. ``lastrowid`` is the original cursor's.
+
+**When the cache is used**: read-only, deterministic statements (decided from the parsed
+statement) on a connection that is not in a transaction: asyncpg
+``is_in_transaction()``, aiosqlite ``in_transaction``, aiomysql in autocommit mode only (with
+``autocommit=False``, aiomysql's default, every statement belongs to a transaction: create the
+pool with ``autocommit=True`` to benefit). A write invalidates the tables it wrote at once
+and, inside a transaction, again when it commits (``commit()``, ``transaction()`` exits, or
+the next statement finds the transaction ended); a rollback leaves nothing behind, because
+reads inside the transaction bypassed the cache.
+
+Not tracked (use a ``ttl``, call ``cache.invalidate(table=...)``, or keep such work off the
+wrapper): writes made through objects the wrapper does not intercept (asyncpg ``prepare()``,
+``cursor()``, ``copy_from_*``; aiomysql ``conn.query()``; raw cursors made before wrapping),
+and session state on pooled connections (temporary tables, ``SET``, ``USE``): results are
+keyed per wrapped pool, so one connection's session must not change what another's reads
+return. Writers outside this process are seen only when entries expire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlshift.dialects import resolve_dialect
+from sqlshift.errors import ConfigurationError, InputTypeError
+from sqlshift.executor.cache import Cache
+from sqlshift.executor.statements import Statements
+from sqlshift.translator.schema import Schema
+
+__all__ = ["wrap"]
+
+
+def wrap(
+    obj: Any,
+    *,
+    source: str | None = None,
+    cache: Cache | bool | None = None,
+    profiler: None = None,
+    schema: Schema | dict[str, Any] | None = None,
+) -> Any:
+    """Wrap an asyncpg ``Pool``/``Connection``, an aiomysql ``Pool``/``Connection`` or an
+    aiosqlite ``Connection`` so its statements are translated from ``source`` (when given)
+    and its reads cached (``cache=True`` or a :class:`Cache`), keeping its own API.
+
+    Share one :class:`Cache` between wrappers of the same database so that a write through
+    one invalidates the others' reads (a pool's connections share the pool's automatically).
+    """
+    if profiler is not None:
+        raise ConfigurationError("profiler= is not supported yet")
+    if isinstance(obj, Proxy):
+        raise InputTypeError("this object is already wrapped; wrap the original once")
+    package = type(obj).__module__.partition(".")[0]
+    name = type(obj).__name__
+    if package == "asyncpg" and name in ("Pool", "Connection"):
+        from sqlshift.executor.wrappers.postgres import PgConnection, PgPool
+
+        core = Core("postgres", source, cache, schema, f"asyncpg-{name.lower()}")
+        if name == "Pool":
+            return PgPool(obj, core)
+        return PgConnection(obj, core)
+    if package == "aiomysql" and name in ("Pool", "Connection"):
+        from sqlshift.executor.wrappers.mysql import MySQLConnection, MySQLPool
+
+        core = Core("mysql", source, cache, schema, f"aiomysql-{name.lower()}")
+        if name == "Pool":
+            return MySQLPool(obj, core)
+        return MySQLConnection(obj, core)
+    if package == "aiosqlite" and name == "Connection":
+        from sqlshift.executor.wrappers.sqlite import SQLiteConnection
+
+        return SQLiteConnection(obj, Core("sqlite", source, cache, schema, "aiosqlite"))
+    raise InputTypeError(
+        f"wrap() takes an asyncpg Pool or Connection, an aiomysql Pool or Connection, or an "
+        f"aiosqlite Connection; got {type(obj).__module__}.{name}"
+    )
+
+
+class Core:
+    """What a wrapper and the connections it hands out share: statements, cache, identity."""
+
+    __slots__ = ("cache", "dialect", "identity", "memo", "statements")
+
+    def __init__(
+        self,
+        dialect: str,
+        source: str | None,
+        cache: Cache | bool | None,
+        schema: Schema | dict[str, Any] | None,
+        kind: str,
+    ) -> None:
+        if cache is True:
+            cache = Cache()
+        elif cache is False:
+            cache = None
+        if cache is not None and not isinstance(cache, Cache):
+            raise ConfigurationError(
+                f"cache must be True, False, None or a Cache, got {type(cache).__name__}"
+            )
+        self.cache: Cache | None = cache
+        self.dialect = dialect
+        source_name = resolve_dialect(source, role="source dialect") if source else None
+        self.statements = Statements(dialect, source_name, schema)
+        self.memo = self.statements.memo
+        # Each wrapped object is its own database as far as cache keys go: its connections'
+        # sessions are its own (see the module docstring); invalidations are by table.
+        self.identity = f"{kind}:{uuid.uuid4().hex}"
+
+    def invalidate(self, tables: frozenset[str] | None) -> None:
+        if self.cache is not None:
+            self.cache.invalidate_written(tables)
+
+
+class Pending:
+    """The tables a connection's open transaction wrote, invalidated again when it commits."""
+
+    __slots__ = ("active", "tables")
+
+    def __init__(self) -> None:
+        self.active = False
+        self.tables: set[str] | None = set()  # None: unknown tables
+
+    def wrote(self, core: Core, tables: frozenset[str] | None, in_transaction: bool) -> None:
+        core.invalidate(tables)  # at the write
+        if in_transaction:
+            self.active = True
+            if tables is None:
+                self.tables = None
+            elif self.tables is not None:
+                self.tables |= tables
+
+    def ended(self, core: Core, *, committed: bool) -> None:
+        """The transaction ended (a failed COMMIT counts as committed: it may have)."""
+        if not self.active:
+            return
+        if committed:
+            core.invalidate(frozenset(self.tables) if self.tables is not None else None)
+        self.active = False
+        self.tables = set()
+
+    def settle(self, core: Core, in_transaction: bool) -> None:
+        """Called before each statement: a transaction that ended unseen (a ``COMMIT`` sent
+        as text, a driver call not intercepted) is treated as committed."""
+        if self.active and not in_transaction:
+            self.ended(core, committed=True)
+
+
+class Proxy:
+    """Forwards what it does not define to the wrapped object, attribute writes included."""
+
+    __slots__ = ("_core", "_raw")
+    _OWN: frozenset[str] = frozenset({"_core", "_raw"})
+    _raw: Any
+    _core: Core
+
+    def __init__(self, raw: Any, core: Core) -> None:
+        object.__setattr__(self, "_raw", raw)
+        object.__setattr__(self, "_core", core)
+
+    @property
+    def __wrapped__(self) -> Any:
+        return self._raw
+
+    @property
+    def cache(self) -> Cache | None:
+        """The result cache (None when the wrapper only translates)."""
+        return self._core.cache
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in type(self)._OWN:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._raw, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in type(self)._OWN:
+            object.__delattr__(self, name)
+        else:
+            delattr(self._raw, name)
+
+    def __dir__(self) -> Iterable[str]:
+        return sorted(set(dir(self._raw)) | set(super().__dir__()))
+
+    def __repr__(self) -> str:
+        return f"<sqlshift.wrap {self._raw!r}>"
+
+
+# ------------------------------------------------------------------ results safe to share
+
+_IMMUTABLE = frozenset(
+    {
+        int,
+        float,
+        bool,
+        str,
+        bytes,
+        type(None),
+        Decimal,
+        dt.date,
+        dt.datetime,
+        dt.time,
+        dt.timedelta,
+        uuid.UUID,
+    }
+)
+_VALUE = 32  # rough bytes per value besides text, as rows.estimate_size counts them
+
+
+def frozen_value_size(value: Any) -> int | None:
+    """Rough bytes held by ``value``, or None when it (or a part of it) can be mutated."""
+    kind = type(value)
+    if kind is str or kind is bytes:
+        return 49 + len(value)
+    if kind in _IMMUTABLE or isinstance(value, uuid.UUID):  # asyncpg's UUID is a subclass
+        return _VALUE
+    if kind is tuple or kind is frozenset:
+        total = sys.getsizeof(value)
+        for item in value:
+            size = frozen_value_size(item)
+            if size is None:
+                return None
+            total += size
+        return total
+    return None
+
+
+def frozen_rows_size(rows: Iterable[Iterable[Any]], row_overhead: int = 64) -> int | None:
+    """Rough bytes held by rows of values, or None when a value is mutable."""
+    total = 64
+    for row in rows:
+        total += row_overhead
+        for value in row:
+            kind = type(value)
+            if kind is str or kind is bytes:
+                total += 49 + len(value)
+            elif kind in _IMMUTABLE:
+                total += _VALUE
+            else:
+                size = frozen_value_size(value)
+                if size is None:
+                    return None
+                total += size
+    return total

@@ -1,0 +1,402 @@
+"""asyncpg ``Pool`` and ``Connection`` wrappers: the same methods, translated and cached.
+
+A cache hit returns the driver's own objects: ``fetch`` a new list of the cached ``Record``
+objects (immutable), ``fetchrow`` the cached Record, ``fetchval`` one of its values. Results
+holding anything mutable (arrays decode to lists) are not cached.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+import asyncpg
+
+from sqlshift.executor.statements import Prepared, key_args, map_args
+from sqlshift.executor.wrap import Core, Pending, Proxy, frozen_rows_size
+
+__all__ = ["PgConnection", "PgPool"]
+
+Records = tuple[Any, ...]
+
+
+def _records_size(records: Records) -> int | None:
+    return frozen_rows_size(records)
+
+
+def _args(prepared: Prepared, args: tuple[Any, ...]) -> Any:
+    """asyncpg spreads arguments (``fetch(sql, 1, 2)``); a named source may pass one mapping."""
+    if prepared.params is None:
+        return args
+    if len(args) == 1 and isinstance(args[0], Mapping):
+        return map_args(prepared, args[0])
+    return map_args(prepared, args)
+
+
+class _PgMethods(Proxy):
+    """The statement methods asyncpg's Pool and Connection share."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------------ what differs per kind
+
+    def _in_transaction(self) -> bool:
+        return False
+
+    def _pending(self) -> Pending | None:
+        return None
+
+    def _one_connection(self) -> Any:
+        """An async context manager giving one raw connection (for scripts)."""
+        raise NotImplementedError
+
+    # -------------------------------------------------------------------------------- reads
+
+    async def fetch(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> list[Any]:
+        prepared = self._prepare(query)
+        driver_args = _args(prepared, args)
+        key = self._key(prepared, "fetch", driver_args, record_class)
+        if key is None:
+            result: list[Any] = await self._run(
+                "fetch", prepared, driver_args, timeout=timeout, record_class=record_class
+            )
+            return result
+
+        async def load() -> Records:
+            records = await self._run(
+                "fetch", prepared, driver_args, timeout=timeout, record_class=record_class
+            )
+            return tuple(records)
+
+        return list(await self._cached(key, prepared, load))
+
+    async def fetchrow(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> Any:
+        row = await self._row(query, args, timeout, record_class)
+        return row[0] if row else None
+
+    async def fetchval(
+        self, query: str, *args: Any, column: int = 0, timeout: float | None = None
+    ) -> Any:
+        row = await self._row(query, args, timeout, None)
+        return row[0][column] if row else None
+
+    async def fetchmany(
+        self,
+        query: str,
+        args: Iterable[Sequence[Any]],
+        *,
+        timeout: float | None = None,
+        record_class: Any = None,
+    ) -> list[Any]:
+        prepared = self._prepare(query)
+        mapped = [_args(prepared, tuple(a)) for a in args]
+        result: list[Any] = await self._run_many(
+            "fetchmany", prepared, mapped, timeout=timeout, record_class=record_class
+        )
+        return result
+
+    # ------------------------------------------------------------------------------- writes
+
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
+        prepared = self._prepare(query)
+        status: str = await self._run("execute", prepared, _args(prepared, args), timeout=timeout)
+        return status
+
+    async def executemany(
+        self, command: str, args: Iterable[Sequence[Any]], *, timeout: float | None = None
+    ) -> None:
+        prepared = self._prepare(command)
+        mapped = [_args(prepared, tuple(a)) for a in args]
+        await self._run_many("executemany", prepared, mapped, timeout=timeout)
+
+    # ---------------------------------------------------------------------------- internals
+
+    def _prepare(self, query: str) -> Prepared:
+        core = self._core
+        prepared = core.memo.get(query) if type(query) is str else None
+        return prepared if prepared is not None else core.statements.prepare(query)
+
+    def _key(
+        self, prepared: Prepared, kind: str, driver_args: Any, record_class: Any
+    ) -> tuple[Any, ...] | None:
+        """The cache key of a read, or None when it must not use the cache."""
+        core = self._core
+        if core.cache is None or not prepared.pure or self._in_transaction():
+            return None
+        try:
+            return (core.identity, kind, prepared.sql, key_args(driver_args), record_class)
+        except TypeError:  # an argument that cannot be keyed (a list, a dict)
+            return None
+
+    async def _cached(
+        self, key: tuple[Any, ...], prepared: Prepared, load: Callable[[], Awaitable[Records]]
+    ) -> Records:
+        cache = self._core.cache
+        assert cache is not None
+        hit: Records | None = cache.lookup(key)
+        if hit is not None:
+            return hit
+        return await cache.get_or_load(key, prepared.tables_read, load, sizeof=_records_size)
+
+    async def _row(
+        self, query: str, args: tuple[Any, ...], timeout: float | None, record_class: Any
+    ) -> Records:
+        """``fetchrow``'s answer as ``(record,)`` or ``()``; fetchval shares its entries."""
+        prepared = self._prepare(query)
+        driver_args = _args(prepared, args)
+
+        async def load() -> Records:
+            record = await self._run(
+                "fetchrow", prepared, driver_args, timeout=timeout, record_class=record_class
+            )
+            return () if record is None else (record,)
+
+        key = self._key(prepared, "fetchrow", driver_args, record_class)
+        if key is None:
+            return await load()
+        return await self._cached(key, prepared, load)
+
+    async def _run(self, method: str, prepared: Prepared, driver_args: Any, **kwargs: Any) -> Any:
+        """Run ``method`` of the original with the translated statement; track writes."""
+        if prepared.is_script:
+            statements = prepared.statements
+            async with self._one_connection() as conn:
+                for statement, args in zip(statements[:-1], driver_args[:-1], strict=True):
+                    await self._call(conn, "execute", prepared, statement, args, {})
+                return await self._call(
+                    conn, method, prepared, statements[-1], driver_args[-1], kwargs
+                )
+        return await self._call(self._raw, method, prepared, prepared.sql, driver_args, kwargs)
+
+    async def _call(
+        self,
+        target: Any,
+        method: str,
+        prepared: Prepared,
+        statement: str,
+        args: Sequence[Any],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        pending = self._pending()
+        in_tx = self._in_transaction()
+        if pending is not None:
+            pending.settle(self._core, in_tx)
+        try:
+            return await getattr(target, method)(statement, *args, **kwargs)
+        finally:
+            if not prepared.read_only:
+                self._wrote(prepared.written, in_tx)
+
+    async def _run_many(
+        self, method: str, prepared: Prepared, mapped: list[Any], **kwargs: Any
+    ) -> Any:
+        if not prepared.is_script:
+            pending = self._pending()
+            in_tx = self._in_transaction()
+            if pending is not None:
+                pending.settle(self._core, in_tx)
+            try:
+                return await getattr(self._raw, method)(prepared.sql, mapped, **kwargs)
+            finally:
+                if not prepared.read_only:
+                    self._wrote(prepared.written, in_tx)
+        # A script once per argument set, statement by statement, on one connection.
+        results: list[Any] = []
+        last = len(prepared.statements) - 1
+        async with self._one_connection() as conn:
+            for script_args in mapped:
+                for index, (statement, args) in enumerate(
+                    zip(prepared.statements, script_args, strict=True)
+                ):
+                    if index == last and method == "fetchmany":
+                        rows = await self._call(conn, "fetch", prepared, statement, args, kwargs)
+                        results.extend(rows)
+                    else:
+                        extra = {"timeout": kwargs.get("timeout")}
+                        await self._call(conn, "execute", prepared, statement, args, extra)
+        return results if method == "fetchmany" else None
+
+    def _wrote(self, tables: frozenset[str] | None, in_tx: bool) -> None:
+        pending = self._pending()
+        if pending is None:
+            self._core.invalidate(tables)
+        else:
+            pending.wrote(self._core, tables, in_tx or self._in_transaction())
+
+    def _copied(self, table_name: str) -> None:
+        self._wrote(frozenset({table_name.lower()}), self._in_transaction())
+
+
+def _copy_method(name: str) -> Any:
+    """``copy_to_table`` / ``copy_records_to_table``: the original's, then invalidate the table."""
+    original = getattr(asyncpg.Connection, name)
+
+    async def method(self: _PgMethods, table_name: str, **kwargs: Any) -> Any:
+        try:
+            return await getattr(self._raw, name)(table_name, **kwargs)
+        finally:
+            self._copied(table_name)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = original.__doc__
+    signature = inspect.signature(original)
+    method.__signature__ = signature  # type: ignore[attr-defined]
+    return method
+
+
+class PgConnection(_PgMethods):
+    """A wrapped asyncpg ``Connection`` (or a pool's connection proxy)."""
+
+    __slots__ = ("_tx_pending",)
+    _OWN = frozenset({"_core", "_raw", "_tx_pending"})
+    _tx_pending: Pending
+
+    def __init__(self, raw: Any, core: Core) -> None:
+        super().__init__(raw, core)
+        object.__setattr__(self, "_tx_pending", Pending())
+
+    def _in_transaction(self) -> bool:
+        return bool(self._raw.is_in_transaction())
+
+    def _pending(self) -> Pending | None:
+        return self._tx_pending
+
+    def _one_connection(self) -> Any:
+        return _Borrowed(self._raw)
+
+    def transaction(
+        self, *, isolation: str | None = None, readonly: bool = False, deferrable: bool = False
+    ) -> _PgTransaction:
+        tx = self._raw.transaction(isolation=isolation, readonly=readonly, deferrable=deferrable)
+        return _PgTransaction(tx, self)
+
+    def _tx_ended(self, *, committed: bool) -> None:
+        if not self._raw.is_in_transaction():  # the outermost block ended, not a savepoint
+            self._tx_pending.ended(self._core, committed=committed)
+
+    copy_to_table = _copy_method("copy_to_table")
+    copy_records_to_table = _copy_method("copy_records_to_table")
+
+
+class _Borrowed:
+    """The connection itself, as the context manager scripts expect."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def __aenter__(self) -> Any:
+        return self._conn
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class _PgTransaction:
+    """asyncpg's ``Transaction``; its end invalidates (on commit) what the block wrote."""
+
+    __slots__ = ("_conn", "_tx")
+
+    def __init__(self, tx: Any, conn: PgConnection) -> None:
+        self._tx = tx
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tx, name)
+
+    def __repr__(self) -> str:
+        return f"<sqlshift.wrap {self._tx!r}>"
+
+    async def start(self) -> None:
+        await self._tx.start()
+
+    async def commit(self) -> None:
+        try:
+            await self._tx.commit()
+        finally:  # a failed COMMIT may still have committed
+            self._conn._tx_ended(committed=True)
+
+    async def rollback(self) -> None:
+        try:
+            await self._tx.rollback()
+        finally:
+            self._conn._tx_ended(committed=False)
+
+    async def __aenter__(self) -> Any:
+        return await self._tx.__aenter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Any:
+        try:
+            return await self._tx.__aexit__(exc_type, exc, tb)
+        finally:
+            self._conn._tx_ended(committed=exc_type is None)
+
+
+class PgPool(_PgMethods):
+    """A wrapped asyncpg ``Pool``: its statement methods, and ``acquire`` giving wrapped
+    connections that share the pool's cache."""
+
+    __slots__ = ()
+
+    def _one_connection(self) -> Any:
+        return self._raw.acquire()
+
+    def acquire(self, *, timeout: float | None = None) -> _PgAcquire:
+        return _PgAcquire(self._raw.acquire(timeout=timeout), self._core)
+
+    async def release(self, connection: Any, *, timeout: float | None = None) -> None:
+        if isinstance(connection, PgConnection):
+            connection = connection.__wrapped__
+        await self._raw.release(connection, timeout=timeout)
+
+    def __await__(self) -> Generator[Any, None, PgPool]:
+        return self._init().__await__()
+
+    async def _init(self) -> PgPool:
+        await self._raw
+        return self
+
+    async def __aenter__(self) -> PgPool:
+        await self._raw.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._raw.__aexit__(*exc)
+
+    copy_records_to_table = _copy_method("copy_records_to_table")
+
+
+class _PgAcquire:
+    """``pool.acquire()``: awaitable and an async context manager, like asyncpg's."""
+
+    __slots__ = ("_conn", "_core", "_ctx")
+
+    def __init__(self, ctx: Any, core: Core) -> None:
+        self._ctx = ctx
+        self._core = core
+        self._conn: PgConnection | None = None
+
+    def __await__(self) -> Generator[Any, None, PgConnection]:
+        return self._acquire().__await__()
+
+    async def _acquire(self) -> PgConnection:
+        return PgConnection(await self._ctx, self._core)
+
+    async def __aenter__(self) -> PgConnection:
+        self._conn = PgConnection(await self._ctx.__aenter__(), self._core)
+        return self._conn
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._ctx.__aexit__(*exc)

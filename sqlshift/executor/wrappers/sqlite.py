@@ -1,0 +1,407 @@
+"""aiosqlite ``Connection`` wrapper: the same methods, translated and cached.
+
+``execute`` returns (awaitable, or ``async with``) a cursor that is an ``aiosqlite.Cursor``:
+after a cache hit it serves the cached rows (tuples or ``sqlite3.Row``, both immutable)
+without touching the database thread; otherwise it is backed by the driver's own cursor.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Coroutine, Generator, Iterable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+import aiosqlite
+
+from sqlshift.executor.statements import Prepared, key_args, map_args
+from sqlshift.executor.wrap import Core, Pending, Proxy, frozen_rows_size
+
+__all__ = ["SQLiteConnection"]
+
+T = TypeVar("T")
+
+
+class Result(Generic[T]):
+    """Awaitable, or an async context manager that closes the cursor it gives (as aiosqlite's
+    ``execute(...)`` result is)."""
+
+    __slots__ = ("_coro", "_obj")
+
+    def __init__(self, coro: Coroutine[Any, Any, T]) -> None:
+        self._coro = coro
+        self._obj: T | None = None
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self._coro.__await__()
+
+    async def __aenter__(self) -> T:
+        self._obj = await self._coro
+        return self._obj
+
+    async def __aexit__(self, *exc: object) -> None:
+        if isinstance(self._obj, aiosqlite.Cursor):
+            await self._obj.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    rows: tuple[Any, ...]
+    description: Any
+    rowcount: int
+    lastrowid: int | None
+
+
+_ROW_TYPES = (tuple, sqlite3.Row)
+
+
+def _rows_size(rows: tuple[Any, ...]) -> int | None:
+    if not all(type(r) in _ROW_TYPES for r in rows):
+        return None  # a row_factory's own objects (dicts...) may be changed by their caller
+    return frozen_rows_size(rows)
+
+
+def _snapshot_size(snapshot: _Snapshot) -> int | None:
+    return _rows_size(snapshot.rows)
+
+
+def _driver_args(prepared: Prepared, parameters: Any) -> Any:
+    if prepared.params is None:
+        return parameters
+    return map_args(prepared, parameters)
+
+
+class _Cursor(aiosqlite.Cursor):
+    """An ``aiosqlite.Cursor`` serving either cached rows or the driver cursor it wraps.
+
+    Every method is overridden (the base class is never initialised), so nothing here relies
+    on aiosqlite's internals.
+    """
+
+    def __init__(
+        self, owner: SQLiteConnection, real: aiosqlite.Cursor | None, snapshot: _Snapshot | None
+    ) -> None:
+        self._owner = owner
+        self._real = real
+        self._snapshot = snapshot
+        self._position = 0
+        self._arraysize = real.arraysize if real is not None else 1
+        self.iter_chunk_size = real.iter_chunk_size if real is not None else 64
+
+    def _serve(self, snapshot: _Snapshot | None) -> None:
+        self._snapshot = snapshot
+        self._position = 0
+
+    async def _driver_cursor(self) -> aiosqlite.Cursor:
+        if self._real is None:
+            self._real = await self._owner.__wrapped__.cursor()
+            self._real.arraysize = self._arraysize
+        return self._real
+
+    async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _Cursor:
+        await self._owner._execute(sql, parameters, self)
+        return self
+
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> _Cursor:
+        await self._owner._executemany(sql, parameters, self)
+        return self
+
+    async def executescript(self, sql_script: str) -> _Cursor:
+        await self._owner._executescript(sql_script, self)
+        return self
+
+    async def fetchone(self) -> Any:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return await (await self._driver_cursor()).fetchone()
+        if self._position >= len(snapshot.rows):
+            return None
+        self._position += 1
+        return snapshot.rows[self._position - 1]
+
+    async def fetchmany(self, size: int | None = None) -> Iterable[Any]:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return await (await self._driver_cursor()).fetchmany(size)
+        end = self._position + (self._arraysize if size is None else size)
+        rows = list(snapshot.rows[self._position : end])
+        self._position += len(rows)
+        return rows
+
+    async def fetchall(self) -> Iterable[Any]:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return await (await self._driver_cursor()).fetchall()
+        rows = list(snapshot.rows[self._position :])
+        self._position = len(snapshot.rows)
+        return rows
+
+    async def close(self) -> None:
+        if self._real is not None:
+            await self._real.close()
+
+    @property
+    def rowcount(self) -> int:
+        if self._snapshot is not None:
+            return self._snapshot.rowcount
+        return self._real.rowcount if self._real is not None else -1
+
+    @property
+    def lastrowid(self) -> int | None:
+        if self._snapshot is not None:
+            return self._snapshot.lastrowid
+        return self._real.lastrowid if self._real is not None else None
+
+    @property
+    def arraysize(self) -> int:
+        return self._arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._arraysize = value
+        if self._real is not None:
+            self._real.arraysize = value
+
+    @property
+    def description(self) -> Any:
+        if self._snapshot is not None:
+            return self._snapshot.description
+        return self._real.description if self._real is not None else None
+
+    @property
+    def row_factory(self) -> Any:
+        if self._real is not None:
+            return self._real.row_factory
+        return self._owner.__wrapped__.row_factory
+
+    @row_factory.setter
+    def row_factory(self, factory: Any) -> None:
+        if self._real is None:
+            raise AttributeError("set row_factory on the connection, or execute first")
+        self._real.row_factory = factory
+
+    @property
+    def connection(self) -> Any:
+        if self._real is not None:
+            return self._real.connection
+        raise AttributeError("this cursor served a cached result and has no sqlite3 cursor")
+
+    def __repr__(self) -> str:
+        source = "cache" if self._snapshot is not None else repr(self._real)
+        return f"<sqlshift.wrap aiosqlite.Cursor from {source}>"
+
+
+class SQLiteConnection(Proxy):
+    """A wrapped aiosqlite ``Connection``."""
+
+    __slots__ = ("_tx_pending",)
+    _OWN = frozenset({"_core", "_raw", "_tx_pending"})
+    _tx_pending: Pending
+
+    def __init__(self, raw: Any, core: Core) -> None:
+        super().__init__(raw, core)
+        object.__setattr__(self, "_tx_pending", Pending())
+
+    # ------------------------------------------------------------------------- lifecycle
+
+    def __await__(self) -> Generator[Any, None, SQLiteConnection]:
+        return self._start().__await__()
+
+    async def _start(self) -> SQLiteConnection:
+        await self._raw
+        return self
+
+    async def __aenter__(self) -> SQLiteConnection:
+        await self._raw.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._raw.__aexit__(exc_type, exc, tb)
+
+    # ------------------------------------------------------------------- the driver's API
+
+    def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> Result[_Cursor]:
+        return Result(self._execute(sql, parameters, None))
+
+    def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> Result[_Cursor]:
+        return Result(self._executemany(sql, parameters, None))
+
+    def executescript(self, sql_script: str) -> Result[_Cursor]:
+        return Result(self._executescript(sql_script, None))
+
+    def execute_fetchall(
+        self, sql: str, parameters: Iterable[Any] | None = None
+    ) -> Result[Iterable[Any]]:
+        return Result(self._execute_fetchall(sql, parameters))
+
+    def execute_insert(self, sql: str, parameters: Iterable[Any] | None = None) -> Result[Any]:
+        return Result(self._execute_insert(sql, parameters))
+
+    def cursor(self) -> Result[_Cursor]:
+        return Result(self._cursor())
+
+    async def commit(self) -> None:
+        try:
+            await self._raw.commit()
+        finally:  # a failed COMMIT may still have committed
+            self._tx_pending.ended(self._core, committed=True)
+
+    async def rollback(self) -> None:
+        try:
+            await self._raw.rollback()
+        finally:
+            self._tx_pending.ended(self._core, committed=False)
+
+    # ------------------------------------------------------------------------- internals
+
+    def _prepare(self, sql: str) -> Prepared:
+        core = self._core
+        prepared = core.memo.get(sql) if type(sql) is str else None
+        return prepared if prepared is not None else core.statements.prepare(sql)
+
+    def _key(self, prepared: Prepared, kind: str, args: Any) -> tuple[Any, ...] | None:
+        core = self._core
+        raw = self._raw
+        if core.cache is None or not prepared.pure or raw.in_transaction:
+            return None
+        try:
+            keyed = key_args(args if args is not None else ())
+        except TypeError:
+            return None
+        return (core.identity, kind, prepared.sql, keyed, raw.row_factory, raw.text_factory)
+
+    def _begin(self) -> bool:
+        in_tx = bool(self._raw.in_transaction)
+        self._tx_pending.settle(self._core, in_tx)
+        return in_tx
+
+    def _wrote(self, prepared: Prepared, in_tx: bool) -> None:
+        if not prepared.read_only:
+            in_tx = in_tx or bool(self._raw.in_transaction)
+            self._tx_pending.wrote(self._core, prepared.written, in_tx)
+
+    async def _leading(self, prepared: Prepared, args: Any) -> tuple[str, Any]:
+        """Run all statements of a script but the last; return the last and its arguments."""
+        if not prepared.is_script:
+            return prepared.sql, args
+        for statement, statement_args in zip(prepared.statements[:-1], args[:-1], strict=True):
+            cursor = await self._raw.execute(statement, statement_args)
+            await cursor.close()
+        return prepared.statements[-1], args[-1]
+
+    async def _load(self, prepared: Prepared, args: Any) -> _Snapshot:
+        statement, statement_args = await self._leading(prepared, args)
+        real = await self._raw.execute(statement, statement_args)
+        try:
+            rows = await real.fetchall()
+            return _Snapshot(tuple(rows), real.description, real.rowcount, real.lastrowid)
+        finally:
+            await real.close()
+
+    async def _execute(self, sql: str, parameters: Any, cursor: _Cursor | None) -> _Cursor:
+        prepared = self._prepare(sql)
+        args = _driver_args(prepared, parameters)
+        in_tx = self._begin()
+        key = self._key(prepared, "cursor", args)
+        cache = self._core.cache
+        if key is not None and cache is not None:
+            snapshot: _Snapshot | None = cache.lookup(key)
+            if snapshot is None:
+                snapshot = await cache.get_or_load(
+                    key,
+                    prepared.tables_read,
+                    lambda: self._load(prepared, args),
+                    sizeof=_snapshot_size,
+                )
+            if cursor is None:
+                return _Cursor(self, None, snapshot)
+            cursor._serve(snapshot)
+            return cursor
+        try:
+            statement, statement_args = await self._leading(prepared, args)
+            if cursor is None:
+                return _Cursor(self, await self._raw.execute(statement, statement_args), None)
+            real = await cursor._driver_cursor()
+            cursor._serve(None)
+            await real.execute(statement, statement_args)
+            return cursor
+        finally:
+            self._wrote(prepared, in_tx)
+
+    async def _executemany(
+        self, sql: str, parameters: Iterable[Any], cursor: _Cursor | None
+    ) -> _Cursor:
+        prepared = self._prepare(sql)
+        in_tx = self._begin()
+        try:
+            if prepared.params is None:
+                mapped: Any = parameters
+            else:
+                mapped = [map_args(prepared, p) for p in parameters]
+            if prepared.is_script:
+                for script_args in mapped:
+                    statement, statement_args = await self._leading(prepared, script_args)
+                    await (await self._raw.execute(statement, statement_args)).close()
+                return cursor if cursor is not None else _Cursor(self, None, None)
+            if cursor is None:
+                return _Cursor(self, await self._raw.executemany(prepared.sql, mapped), None)
+            real = await cursor._driver_cursor()
+            cursor._serve(None)
+            await real.executemany(prepared.sql, mapped)
+            return cursor
+        finally:
+            self._wrote(prepared, in_tx)
+
+    async def _executescript(self, sql_script: str, cursor: _Cursor | None) -> _Cursor:
+        prepared = self._prepare(sql_script)
+        # sqlite3 commits an open transaction before it runs a script.
+        self._tx_pending.ended(self._core, committed=True)
+        try:
+            if cursor is None:
+                return _Cursor(self, await self._raw.executescript(prepared.sql), None)
+            real = await cursor._driver_cursor()
+            cursor._serve(None)
+            await real.executescript(prepared.sql)
+            return cursor
+        finally:
+            self._wrote(prepared, False)
+
+    async def _execute_fetchall(self, sql: str, parameters: Any) -> Iterable[Any]:
+        prepared = self._prepare(sql)
+        args = _driver_args(prepared, parameters)
+        in_tx = self._begin()
+
+        async def load() -> tuple[Any, ...]:
+            statement, statement_args = await self._leading(prepared, args)
+            return tuple(await self._raw.execute_fetchall(statement, statement_args))
+
+        key = self._key(prepared, "fetchall", args)
+        cache = self._core.cache
+        if key is not None and cache is not None:
+            rows: tuple[Any, ...] | None = cache.lookup(key)
+            if rows is None:
+                rows = await cache.get_or_load(key, prepared.tables_read, load, sizeof=_rows_size)
+            return list(rows)
+        try:
+            return list(await load())
+        finally:
+            self._wrote(prepared, in_tx)
+
+    async def _execute_insert(self, sql: str, parameters: Any) -> Any:
+        prepared = self._prepare(sql)
+        args = _driver_args(prepared, parameters)
+        in_tx = self._begin()
+        try:
+            statement, statement_args = await self._leading(prepared, args)
+            return await self._raw.execute_insert(statement, statement_args)
+        finally:
+            self._wrote(prepared, in_tx)
+
+    async def _cursor(self) -> _Cursor:
+        return _Cursor(self, await self._raw.cursor(), None)
