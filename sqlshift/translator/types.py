@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 
-__all__ = ["Kind", "Typed", "infer", "is_simple"]
+__all__ = ["TYPED", "Kind", "Typed", "declared_type", "infer", "is_simple"]
 
 
 class Kind(enum.Enum):
@@ -87,8 +87,15 @@ def of_datatype(dtype: exp.DataType, dialect: str) -> Typed:
     return UNKNOWN
 
 
+TYPED = "sqlshift_typed"
+"""Meta key: a rule's rewrite of a source expression records the source type it stands for."""
+
+
 def infer(node: exp.Expr, ctx: Context) -> Typed:
     """Best-known type of ``node`` as the SOURCE engine evaluates it."""
+    known = node.meta.get(TYPED) if node._meta else None
+    if isinstance(known, Typed):
+        return known
     if isinstance(node, exp.Paren | exp.Neg):
         return infer(node.this, ctx)
     if isinstance(node, exp.Literal):
@@ -120,7 +127,65 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
         return infer(node.this, ctx)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul):
         return _arith(node, infer(node.this, ctx), infer(node.expression, ctx))
+    return _infer_more(node, ctx)
+
+
+def _infer_more(node: exp.Expr, ctx: Context) -> Typed:
+    """Branching expressions, AVG and numeric functions (aggregates.py / numeric.py rules)."""
+    if isinstance(node, exp.Case | exp.If | exp.Coalesce):
+        return _common(ctx, _branches(node))
+    if isinstance(node, exp.Avg):
+        inner = infer(node.this, ctx)
+        if inner.kind is Kind.FLOAT or (ctx.source == "sqlite" and inner.kind.numeric):
+            return Typed(Kind.FLOAT)
+        if ctx.source == "mysql" and inner.kind in (Kind.INT, Kind.EXACT):
+            return Typed(Kind.EXACT, inner.scale + 4)  # div_precision_increment
+        return UNKNOWN  # PostgreSQL: NUMERIC of ~16 significant digits
+    if isinstance(node, exp.Ceil | exp.Floor):
+        inner = infer(node.this, ctx)
+        if ctx.source == "postgres" and inner.kind is Kind.INT:
+            return Typed(Kind.FLOAT)  # ceil(integer) resolves to ceil(double precision)
+        return Typed(Kind.EXACT, 0) if inner.kind is Kind.EXACT else inner
+    if isinstance(node, exp.Sign):
+        inner = infer(node.this, ctx)
+        if ctx.source != "postgres":
+            return Typed(Kind.INT) if inner.kind.numeric else UNKNOWN
+        return Typed(Kind.EXACT, 0) if inner.kind is Kind.EXACT else Typed(Kind.FLOAT)
+    if isinstance(node, exp.Pow):
+        kinds = {infer(node.this, ctx).kind, infer(node.expression, ctx).kind}
+        if ctx.source == "postgres" and not kinds <= {Kind.INT, Kind.FLOAT}:
+            return UNKNOWN  # power(numeric, numeric) is NUMERIC
+        return Typed(Kind.FLOAT)
+    if isinstance(node, exp.Rand):
+        return Typed(Kind.INT) if ctx.source == "sqlite" else Typed(Kind.FLOAT)
     return UNKNOWN
+
+
+def _branches(node: exp.Expr) -> list[exp.Expr]:
+    if isinstance(node, exp.Case):
+        values = [branch.args.get("true") for branch in node.args.get("ifs") or []]
+        values.append(node.args.get("default"))
+    elif isinstance(node, exp.If):
+        values = [node.args.get("true"), node.args.get("false")]
+    else:
+        values = [node.this, *node.expressions]
+    return [v for v in values if isinstance(v, exp.Expr) and not isinstance(v, exp.Null)]
+
+
+def _common(ctx: Context, values: list[exp.Expr]) -> Typed:
+    """The type of a CASE/IF/COALESCE: the one kind all its (non-NULL) results share, or
+    the numeric promotion of INT/EXACT/FLOAT results."""
+    if not values:
+        return UNKNOWN
+    typed = [infer(v, ctx) for v in values]
+    kinds = {t.kind for t in typed}
+    if len(kinds) == 1:
+        return Typed(typed[0].kind, max(t.scale for t in typed))
+    if not kinds <= {Kind.INT, Kind.EXACT, Kind.FLOAT}:
+        return UNKNOWN
+    if Kind.FLOAT in kinds:
+        return Typed(Kind.FLOAT)
+    return Typed(Kind.EXACT, max(t.scale for t in typed))
 
 
 def _literal(node: exp.Literal, dialect: str) -> Typed:
@@ -150,14 +215,43 @@ def _arith(node: exp.Expr, left: Typed, right: Typed) -> Typed:
 
 
 def _column(node: exp.Column, ctx: Context) -> Typed:
+    dtype = declared_type(node, ctx)
+    return of_datatype(dtype, ctx.source) if dtype is not None else UNKNOWN
+
+
+def declared_type(node: exp.Expr, ctx: Context) -> exp.DataType | None:
+    """The schema's declared type of a column (None for anything else, or without schema)."""
     schema = ctx.schema
-    if schema is None:
-        return UNKNOWN
+    if not isinstance(node, exp.Column) or schema is None:
+        return None
     table = _resolve_table(node)
+    if table is None:
+        # unqualified: the one table of the query's own FROM/JOINs that has the column
+        found = {
+            t.name.lower()
+            for t in _scope_tables(node)
+            if schema.column_type(t.name, node.name) is not None
+        }
+        if len(found) == 1:
+            table = found.pop()
     dtype = schema.column_type(table, node.name)
     if dtype is None and table is not None:
         dtype = schema.column_type(None, node.name)
-    return of_datatype(dtype, ctx.source) if dtype is not None else UNKNOWN
+    return dtype
+
+
+def _scope_tables(node: exp.Column) -> list[exp.Table]:
+    scope = node.find_ancestor(exp.Select, exp.Update, exp.Delete)
+    if scope is None:
+        return []
+    sources = [scope.args.get("from_") or scope.args.get("from"), *scope.args.get("joins", [])]
+    sources.append(scope.this if isinstance(scope, exp.Update | exp.Delete) else None)
+    tables = []
+    for source in sources:
+        inner = source.this if isinstance(source, exp.From | exp.Join) else source
+        if isinstance(inner, exp.Table):
+            tables.append(inner)
+    return tables
 
 
 def _resolve_table(node: exp.Column) -> str | None:

@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.types import Kind, infer, is_simple
+from sqlshift.translator.types import TYPED, Kind, Typed, infer, is_simple
 
 #: MySQL's div_precision_increment default: digits a `/` adds to the dividend's scale
 MYSQL_DIV_PRECISION = 4
@@ -40,7 +40,7 @@ def mysql_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             quotient = exp.Div(this=cast(num, "NUMERIC"), expression=_nullif_zero(den))
         else:
             quotient = exp.Div(this=cast(num, "REAL"), expression=den)
-        return exp.Round(this=quotient, decimals=exp.Literal.number(scale))
+        return mysql_exact_result(node, quotient, scale, ctx)
     ctx.refuse(
         node,
         "division-needs-types",
@@ -49,6 +49,55 @@ def mysql_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         _NEEDS_TYPES,
     )
     return None
+
+
+def mysql_exact_result(node: exp.Expr, value: exp.Expr, scale: int, ctx: Context) -> exp.Expr:
+    """A MySQL exact quotient (`/`, AVG) as the target must compute it: MySQL keeps it cut
+    (not rounded) to whole groups of 9 digits while it is used in further arithmetic
+    (1/3/3 = 0.11111111, 2/3*3000000000 = 1999999998.0000) and rounds it to ``scale`` digits
+    as a value or in a comparison (2/3 = 0.6667 is true). SQLite's REAL carries
+    more than those 9 digits, so an inner quotient is left unrounded there.
+    Corpus: numbers.toml `num-my-div-nested`."""
+    result: exp.Expr
+    if not _in_arithmetic(node):
+        result = exp.Round(this=value, decimals=exp.Literal.number(scale))
+    else:
+        digits = -(-scale // 9) * 9
+        if ctx.target == "postgres":
+            result = exp.Trunc(this=value, decimals=exp.Literal.number(digits))
+        else:
+            result = exp.Paren(this=_scaled(exp.Trunc, value, digits, ctx))
+        result.meta[_CUT] = True
+    result.meta[TYPED] = Typed(Kind.EXACT, scale)
+    return result
+
+
+_CUT = "sqlshift_cut_quotient"
+"""Meta flag: a MySQL quotient kept at 9-digit groups inside arithmetic (see above)."""
+
+
+@rule(exp.Add, exp.Sub, exp.Mul, exp.Neg, source={"mysql"}, target={"postgres", "sqlite"})
+def round_arithmetic_result(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL rounds a DECIMAL result to its declared scale when it leaves the expression
+    (1/3*3 = 1.0000, not 0.999999999): arithmetic over a quotient kept at 9 digits is rounded
+    to the scale MySQL gives it. Corpus: numbers.toml `num-my-div-nested`."""
+    if _in_arithmetic(node) or not any(n.meta.get(_CUT) for n in node.walk() if n._meta):
+        return None
+    typed = infer(node, ctx)
+    if typed.kind is not Kind.EXACT:
+        return None
+    result = exp.Round(this=node, decimals=exp.Literal.number(typed.scale))
+    result.meta[TYPED] = typed
+    return result
+
+
+def _in_arithmetic(node: exp.Expr) -> bool:
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    return isinstance(
+        parent, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod | exp.IntDiv | exp.Neg
+    )
 
 
 @rule(exp.Div, source={"postgres", "sqlite"}, target={"mysql"})
@@ -184,7 +233,7 @@ def rounding_integercast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 @rule(exp.Cast, source={"sqlite"}, target={"mysql", "postgres"})
 def truncating_integercast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite truncates a number cast to INTEGER (CAST(2.5 AS INTEGER) = 2, -2.5 -> -2);
-    MySQL and PostgreSQL round. Non-integer operands are truncated first.
+    MySQL and PostgreSQL round. Operands not known to be integers are truncated first.
     Corpus: numeric.toml `lite-cast-int-*`."""
     assert isinstance(node, exp.Cast)
     if not _is_integercast(node):
@@ -194,6 +243,353 @@ def truncating_integercast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     if operand.kind is Kind.TEXT and ctx.target == "mysql":
         return None  # both read the integer prefix of the text
-    if operand.kind in (Kind.FLOAT, Kind.EXACT) or is_simple(node.this):
-        return exp.Cast(this=_truncate(node.this, ctx), to=node.to)
+    # unknown operands too: truncating an integer changes nothing, and SQLite's
+    # CAST(CAST(a AS REAL) / 2 AS INTEGER) (sqlglot's a DIV 2) must not be rounded
+    return exp.Cast(this=_truncate(node.this, ctx), to=node.to)
+
+
+# --------------------------------------------------------------------- ROUND and TRUNCATE
+
+
+def _int_literal(node: exp.Expr | None) -> int | None:
+    """The value of an integer literal (`2`, `-1`; None counts as 0), else None."""
+    if node is None:
+        return 0
+    negative = isinstance(node, exp.Neg)
+    inner = node.this if negative else node
+    if isinstance(inner, exp.Paren):
+        return _int_literal(inner.this) if not negative else None
+    if isinstance(inner, exp.Literal) and not inner.is_string and inner.name.lstrip("-").isdigit():
+        value = int(inner.name)
+        return -value if negative else value
     return None
+
+
+def _power_of_ten(digits: int, ctx: Context) -> exp.Expr:
+    """10^digits as a DOUBLE (so the arithmetic around it stays binary floating point)."""
+    if ctx.target == "sqlite":
+        return exp.Literal.number(f"{10**digits}.0")
+    return cast(exp.Literal.number(10**digits), "DOUBLE")
+
+
+def _scaled(
+    fn: type[exp.Round] | type[exp.Trunc], node: exp.Expr, decimals: int, ctx: Context
+) -> exp.Expr:
+    """fn(x * 10^n) / 10^n (or fn(x / 10^-n) * 10^-n): MySQL's own DOUBLE algorithm."""
+    factor = _power_of_ten(abs(decimals), ctx)
+    if decimals >= 0:
+        up = exp.Mul(this=exp.Paren(this=node), expression=factor)
+        return exp.Div(this=fn(this=up), expression=factor.copy())
+    down = exp.Div(this=exp.Paren(this=node), expression=factor)
+    return exp.Mul(this=fn(this=down), expression=factor.copy())
+
+
+def _refuse_decimals(node: exp.Expr, ctx: Context, what: str) -> None:
+    ctx.refuse(
+        node,
+        "round-decimals",
+        f"{what} with a computed number of digits cannot be emulated on {ctx.target}",
+        "write the number of digits as an integer literal",
+    )
+
+
+def _repeatable(node: exp.Expr) -> bool:
+    """A column, literal or a cast of one: cheap and stable to evaluate several times."""
+    while isinstance(node, exp.Neg | exp.Paren | exp.Cast):
+        node = node.this
+    return is_simple(node)
+
+
+def _half() -> exp.Expr:
+    return exp.Literal.number("0.5")
+
+
+def _half_even_sqlite(value: exp.Expr) -> exp.Expr:
+    """rint(value) in SQLite: round() there goes half away from zero, so an exact .5 is sent
+    to the even neighbour by hand (FLOOR(v) + |FLOOR(v) % 2|)."""
+    floor = exp.Floor(this=value.copy())
+    half = exp.EQ(this=exp.Sub(this=value.copy(), expression=floor), expression=_half())
+    parity = exp.Abs(this=exp.Mod(this=floor.copy(), expression=exp.Literal.number(2)))
+    even = exp.Add(this=floor.copy(), expression=parity)
+    return exp.Case(ifs=[exp.If(this=half, true=even)], default=exp.Round(this=value.copy()))
+
+
+@rule(exp.Round, source={"mysql"}, target={"postgres"})
+def round_double_digits(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL rounds a DOUBLE to n digits as rint(x * 10^n) / 10^n, half to even on the scaled
+    binary value (ROUND(72.25e0, 1) = 72.2, ROUND(0.285e0, 2) = 0.28); PostgreSQL has no
+    round(double precision, int) at all. The same float8 arithmetic is written out (PostgreSQL's
+    round(float8) is rint). Corpus: numbers.toml `num-my-round-double-*`."""
+    decimals = node.args.get("decimals")
+    if decimals is None or infer(node.this, ctx).kind is not Kind.FLOAT:
+        return None
+    digits = _int_literal(decimals)
+    if digits is None:
+        _refuse_decimals(node, ctx, "ROUND() of a DOUBLE")
+        return None
+    return _scaled(exp.Round, node.this, digits, ctx)
+
+
+@rule(exp.Round, source={"mysql", "postgres"}, target={"sqlite"})
+def round_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite round() goes half away from zero on a REAL and ignores a negative number of
+    digits (round(1250, -2) = 1250.0); MySQL and PostgreSQL round exact values half away from
+    zero but DOUBLEs half to even (rint: ROUND(2.5e0) = 2, ROUND(-12.5e0) = -12). Exact values
+    keep SQLite's round() (half away, checked on the REAL nearest each decimal of up to 4
+    places), negative digits become round(x / 10^k) * 10^k, DOUBLEs get a half-to-even CASE;
+    unknown operand types are refused. Corpus: numbers.toml `num-*-round-*`."""
+    value: exp.Expr = node.this
+    digits = _int_literal(node.args.get("decimals"))
+    if digits is None:
+        _refuse_decimals(node, ctx, "ROUND()")
+        return None
+    kind = infer(value, ctx).kind
+    if kind is Kind.INT:
+        if digits >= 0:
+            return value  # rounding an integer to >= 0 digits changes nothing
+        return cast(_scaled(exp.Round, value, digits, ctx), "INTEGER")
+    if kind is Kind.EXACT:
+        return _scaled(exp.Round, value, digits, ctx) if digits < 0 else None
+    if kind is Kind.FLOAT:
+        if not _repeatable(value):
+            ctx.refuse(
+                node,
+                "round-half-even",
+                f"{ctx.source} rounds a DOUBLE half to even and SQLite half away from zero; "
+                "the emulation repeats the operand, which must be a column or a literal",
+                "round a column or a literal, or ROUND(CAST(x AS DECIMAL(p, s)))",
+            )
+            return None
+        if digits == 0:
+            return _half_even_sqlite(value)
+        factor = _power_of_ten(abs(digits), ctx)
+        op: type[exp.Binary] = exp.Mul if digits > 0 else exp.Div
+        back: type[exp.Binary] = exp.Div if digits > 0 else exp.Mul
+        scaled = exp.Paren(this=op(this=value, expression=factor))
+        return back(this=exp.Paren(this=_half_even_sqlite(scaled)), expression=factor.copy())
+    ctx.refuse(
+        node,
+        "round-needs-types",
+        f"{ctx.source} ROUND() rounds exact values half away from zero and DOUBLEs half to "
+        "even, SQLite always half away from zero, and the operand's type is unknown here",
+        _NEEDS_TYPES,
+    )
+    return None
+
+
+@rule(exp.Round, source={"sqlite"}, target={"mysql", "postgres"})
+def sqlite_round(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite round() goes half away from zero even for REAL values (round(72.25, 1) = 72.3,
+    round(-12.5) = -13.0) where MySQL and PostgreSQL round a DOUBLE half to even, and a
+    negative number of digits counts as 0. Non-integer operands are rounded as DECIMAL.
+    Corpus: numbers.toml `num-lite-round-*`."""
+    digits = _int_literal(node.args.get("decimals"))
+    if digits is None:
+        _refuse_decimals(node, ctx, "SQLite round()")
+        return None
+    digits = max(digits, 0)
+    value: exp.Expr = node.this
+    if infer(value, ctx).kind is Kind.INT:
+        return value
+    exact = "DECIMAL(65, 30)" if ctx.target == "mysql" else "NUMERIC"
+    return exp.Round(this=cast(value, exact), decimals=exp.Literal.number(digits))
+
+
+@rule(exp.Trunc, source={"mysql", "postgres"}, target={"sqlite", "postgres"})
+def truncate_digits(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL TRUNCATE(x, n) / PostgreSQL trunc(x, n) cut to n digits; SQLite's trunc() takes
+    no digits and PostgreSQL has no trunc(double precision, int). A DOUBLE is cut as
+    trunc(x * 10^n) / 10^n (MySQL's own algorithm: TRUNCATE(0.29e0, 2) = 0.28); an exact value
+    is first rounded to its own scale so the REAL product does not lose a unit
+    (TRUNCATE(0.29, 2) = 0.29). Unknown types into SQLite are refused.
+    Corpus: numbers.toml `num-*-trunc*`."""
+    decimals = node.args.get("decimals")
+    digits = _int_literal(decimals)
+    if digits is None:
+        _refuse_decimals(node, ctx, "TRUNCATE()")
+        return None
+    if digits == 0:
+        if decimals is not None:
+            node.set("decimals", None)
+        return None
+    value: exp.Expr = node.this
+    kind = infer(value, ctx)
+    if ctx.target == "postgres":
+        if kind.kind is Kind.FLOAT:
+            return _scaled(exp.Trunc, value, digits, ctx)
+        return None  # trunc(numeric, int); a double of unknown type fails loudly there
+    if kind.kind is Kind.INT:
+        if digits > 0:
+            return value
+        return cast(_scaled(exp.Trunc, value, digits, ctx), "INTEGER")
+    if kind.kind is Kind.FLOAT:
+        return _scaled(exp.Trunc, value, digits, ctx)
+    if kind.kind is Kind.EXACT:
+        if digits >= kind.scale:
+            return value
+        factor = _power_of_ten(abs(digits), ctx)
+        op: type[exp.Binary] = exp.Mul if digits > 0 else exp.Div
+        back: type[exp.Binary] = exp.Div if digits > 0 else exp.Mul
+        shifted = op(this=exp.Paren(this=value), expression=factor)
+        exact = exp.Round(this=shifted, decimals=exp.Literal.number(kind.scale - digits))
+        return back(this=exp.Trunc(this=exact), expression=factor.copy())
+    ctx.refuse(
+        node,
+        "trunc-needs-types",
+        "SQLite trunc() takes no digits; cutting to n digits in REAL arithmetic needs to know "
+        "whether the operand is exact (and its scale) or a DOUBLE",
+        _NEEDS_TYPES,
+    )
+    return None
+
+
+# ------------------------------------------------------------------------- bits and XOR
+
+_TWO_TO_64 = 18446744073709551616
+
+
+def _nonnegative_literal(node: exp.Expr) -> bool:
+    value = _int_literal(node)
+    return value is not None and value >= 0
+
+
+def _xor_by_hand(left: exp.Expr, right: exp.Expr) -> exp.Expr:
+    """a XOR b as (a | b) - (a & b), for SQLite, which has no XOR operator."""
+    either = exp.BitwiseOr(this=exp.Paren(this=left), expression=exp.Paren(this=right))
+    both = exp.BitwiseAnd(this=exp.Paren(this=left.copy()), expression=exp.Paren(this=right.copy()))
+    return exp.Paren(this=exp.Sub(this=exp.Paren(this=either), expression=exp.Paren(this=both)))
+
+
+@rule(exp.BitwiseXor, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_xor(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `^` is XOR (PostgreSQL's `^` is power) and returns a BIGINT UNSIGNED
+    (-1 ^ 0 = 18446744073709551615). PostgreSQL gets `#` reduced modulo 2^64 as NUMERIC;
+    SQLite has no XOR and no unsigned integers: (a | b) - (a & b) for non-negative literals,
+    refused otherwise. Corpus: numbers.toml `num-my-xor-*`."""
+    left, right = node.this, node.expression
+    if _nonnegative_literal(left) and _nonnegative_literal(right):
+        return _xor_by_hand(left, right) if ctx.target == "sqlite" else None
+    if ctx.target == "sqlite":
+        ctx.refuse(
+            node,
+            "bitwise-unsigned",
+            "MySQL `^` is an unsigned 64-bit XOR; SQLite has neither XOR nor unsigned integers",
+            "XOR non-negative literals only, or compute the value in the application",
+        )
+        return None
+    modulus = exp.Literal.number(_TWO_TO_64)
+    shifted = exp.Add(this=cast(node, "NUMERIC"), expression=modulus)
+    return exp.Mod(this=exp.Paren(this=shifted), expression=modulus.copy())
+
+
+@rule(exp.BitwiseXor, source={"postgres"}, target={"mysql", "sqlite"})
+def postgres_xor(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `#` is a signed XOR (-1 # 0 = -1); MySQL `^` is unsigned and SQLite has no
+    XOR. MySQL casts the result back to SIGNED; SQLite computes (a | b) - (a & b) (operands
+    must be simple, they are repeated). Corpus: numbers.toml `num-pg-xor`."""
+    left, right = node.this, node.expression
+    if ctx.target == "mysql":
+        if _nonnegative_literal(left) and _nonnegative_literal(right):
+            return None
+        return exp.Cast(this=node, to=exp.DataType.build("SIGNED", dialect="mysql"))
+    if is_simple(left) and is_simple(right):
+        return _xor_by_hand(left, right)
+    ctx.refuse(
+        node,
+        "bitwise-xor",
+        "SQLite has no XOR; the emulation (a | b) - (a & b) repeats both operands",
+        "XOR columns or literals",
+    )
+    return None
+
+
+_UNSIGNED_TYPES = {
+    exp.DataType.Type.UBIGINT,
+    exp.DataType.Type.UINT,
+    exp.DataType.Type.USMALLINT,
+    exp.DataType.Type.UTINYINT,
+    exp.DataType.Type.UMEDIUMINT,
+}
+
+
+@rule(exp.Cast, source={"mysql"}, target={"postgres", "sqlite"})
+def unsigned_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL CAST(x AS UNSIGNED) wraps negative integers modulo 2^64
+    (CAST(-1 AS UNSIGNED) = 18446744073709551615). PostgreSQL gets the same modulo in NUMERIC
+    for integer and text operands; fractions (rounded differently by MySQL and MariaDB) and
+    SQLite (no integers above 2^63 - 1) are refused. Corpus: numbers.toml `num-my-unsigned-*`."""
+    assert isinstance(node, exp.Cast)
+    if node.to.this not in _UNSIGNED_TYPES:
+        return None
+    operand: exp.Expr = node.this
+    kind = infer(operand, ctx).kind
+    if ctx.target == "postgres" and kind in (Kind.INT, Kind.TEXT, Kind.BOOL):
+        inner = operand if kind is not Kind.BOOL else cast(operand, "INT")
+        modulus = exp.Literal.number(_TWO_TO_64)
+        shifted = exp.Add(this=cast(inner, "NUMERIC"), expression=modulus)
+        return exp.Mod(this=exp.Paren(this=shifted), expression=modulus.copy())
+    if ctx.target == "sqlite" and _nonnegative_literal(operand):
+        return operand
+    ctx.refuse(
+        node,
+        "unsigned-cast",
+        "MySQL CAST(... AS UNSIGNED) gives a 64-bit unsigned integer"
+        + (
+            "; SQLite integers stop at 2^63 - 1"
+            if ctx.target == "sqlite"
+            else " and the operand is not known to be an integer or text"
+        ),
+        "CAST AS SIGNED if the values are never negative, or pass schema=",
+    )
+    return None
+
+
+# ------------------------------------------------------------------------------ RAND
+
+
+@rule(exp.Rand, source={"mysql", "postgres"}, target={"sqlite", "postgres", "mysql"})
+def random_double(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL RAND() and PostgreSQL random() are DOUBLEs in [0, 1); SQLite random() is a
+    64-bit integer. SQLite gets 53 random bits over 2^53. MySQL RAND(seed) has no per-call
+    equivalent elsewhere and is refused. Non-deterministic either way (analysis marks it).
+    Corpus: numbers.toml `num-*-rand*`."""
+    if node.this is not None:
+        ctx.refuse(
+            node,
+            "rand-seed",
+            "MySQL RAND(seed) restarts a seeded sequence per statement; "
+            f"{ctx.target} has no per-call seed",
+            "seed the generator in the application (or setseed() in PostgreSQL)",
+        )
+        return None
+    if ctx.target != "sqlite":
+        return None
+    bits = exp.BitwiseAnd(this=exp.Rand(), expression=exp.Literal.number(2**53 - 1))
+    return exp.Paren(
+        this=exp.Div(this=exp.Paren(this=bits), expression=exp.Literal.number(f"{2**53}.0"))
+    )
+
+
+@rule(exp.Rand, source={"sqlite"}, target={"mysql", "postgres"})
+def random_integer(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite random() is a signed 64-bit integer (abs(random()) % 6 is a die roll); MySQL
+    RAND() and PostgreSQL random() are DOUBLEs in [0, 1). Scaled to [-2^63, 2^63) and cast to
+    BIGINT (53 random bits). Corpus: numbers.toml `num-lite-random-range`."""
+    spread = exp.Mul(
+        this=exp.Paren(this=exp.Sub(this=exp.Rand(), expression=_half())),
+        expression=cast(exp.Literal.number(_TWO_TO_64), "DOUBLE"),
+    )
+    to = "SIGNED" if ctx.target == "mysql" else "BIGINT"
+    return exp.Cast(this=exp.Floor(this=spread), to=exp.DataType.build(to, dialect=ctx.target))
+
+
+@rule(exp.Literal, source={"mysql", "sqlite"}, target={"postgres"})
+def double_literal(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A number written with an exponent (2.5e0) is a DOUBLE in MySQL and SQLite but a
+    NUMERIC in PostgreSQL, which then rounds half away from zero (ROUND(2.5e0) = 3, not 2)
+    and divides exactly. Cast to DOUBLE PRECISION. Corpus: numbers.toml
+    `num-my-round-double-literals`."""
+    assert isinstance(node, exp.Literal)
+    if node.is_string or "e" not in node.name.lower():
+        return None
+    return cast(node, "DOUBLE")
