@@ -29,7 +29,7 @@ _PREDICATES: tuple[type[exp.Expr], ...] = (
     exp.Exists,
 )
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
-_NUMERIC_AGGREGATES = (exp.Sum, exp.Avg)
+_NUMERIC_AGGREGATES = (exp.Sum, exp.Avg, exp.Max, exp.Min)
 
 
 def _boolean_column(node: exp.Expr, ctx: Context) -> bool:

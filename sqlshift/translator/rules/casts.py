@@ -148,3 +148,13 @@ def binary_cast_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.to.this not in (T.BLOB, T.VARBINARY) or _params(node.to):
         return None
     return exp.Cast(this=node.this, to=exp.DataType.build("BINARY"))
+
+
+@rule(exp.Cast, source={"sqlite"}, target={"postgres"})
+def sqlite_integer_is_64_bit(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite's INTEGER holds 64 bits; PostgreSQL's INT is 32-bit and overflows past 2^31.
+    A cast to INT/INTEGER becomes BIGINT. Corpus: casts.toml `cast-lite-int-64`."""
+    assert isinstance(node, exp.Cast)
+    if node.to.this == T.INT:
+        node.set("to", exp.DataType.build("BIGINT"))
+    return None
