@@ -87,8 +87,11 @@ def average_in_double(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """PostgreSQL averages integers to ~16 significant digits (SQLite in REAL); MySQL would
     round to scale + 4 digits. Averaging the DOUBLE value keeps the precision.
     Corpus: grouping.toml `grp-pg-avg-*`."""
-    if isinstance(node.this, exp.Distinct) or infer(node.this, ctx).kind is Kind.FLOAT:
+    if isinstance(node.this, exp.Distinct):
         return None
+    if infer(node.this, ctx).kind is Kind.FLOAT and ctx.source == "postgres":
+        return None  # a double precision value: MySQL averages DOUBLEs the same way
+    # SQLite's REAL includes literals like 2.5, which MySQL reads as exact DECIMALs
     node.set("this", cast(node.this, "DOUBLE"))
     return None
 

@@ -145,8 +145,11 @@ def exact_division_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 @rule(exp.IntDiv, source={"mysql"}, target={"postgres"})
 def mysql_intdiv(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL `a DIV b` truncates to a BIGINT and gives NULL for b = 0; PostgreSQL's DIV()
-    returns NUMERIC and fails on zero. Corpus: numeric.toml `my-intdiv-*`."""
-    quotient = exp.IntDiv(this=node.this, expression=_nullif_zero(node.expression))
+    returns NUMERIC, fails on zero and has no (integer, double) form, so both operands go
+    through NUMERIC. Corpus: numeric.toml `my-intdiv-*`, generated.toml
+    `gen-my-div-sign-postgres`."""
+    divisor = _nullif_zero(cast(node.expression, "NUMERIC"))
+    quotient = exp.IntDiv(this=cast(node.this, "NUMERIC"), expression=divisor)
     return cast(quotient, "BIGINT")
 
 
@@ -593,3 +596,46 @@ def double_literal(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.is_string or "e" not in node.name.lower():
         return None
     return cast(node, "DOUBLE")
+
+
+_REAL_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Neg, exp.Round, exp.Abs, exp.Floor, exp.Ceil)
+
+
+@rule(exp.Column, source={"sqlite"}, target={"mysql", "postgres"})
+def sqlite_decimal_is_real(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite keeps a DECIMAL/NUMERIC column's fractional values as REAL, so its arithmetic
+    is floating point (19.99 - 20 = -0.010000000000001563, 0.99 - 1 = -0.01000000000000001,
+    two distinct values); MySQL and PostgreSQL compute exactly. Such a column used in
+    arithmetic is cast to DOUBLE on the target (not under `/` or `%`: whole values are
+    integers there, and the division rules refuse). Corpus: generated.toml
+    `gen-lite-distinct-decimal-arith`."""
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    if not isinstance(parent, _REAL_ARITHMETIC) or ctx.schema is None:
+        return None
+    dtype = ctx.schema.column_type(None, node.name)
+    if dtype is None or dtype.this != exp.DataType.Type.DECIMAL:
+        return None
+    return cast(node, "DOUBLE" if ctx.target == "mysql" else "DOUBLE PRECISION")
+
+
+@rule(exp.Div, source={"sqlite"}, target={"postgres"})
+def sqlite_division_for_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite divides integers by truncation and REALs exactly, per value: a DECIMAL column
+    holding 5200.00 is the integer 5200 there, so `salary / age` truncates for some rows.
+    PostgreSQL decides by declared type. Integers and REALs translate; anything else is
+    refused. Corpus: generated.toml `gen-lite-decimal-division`, numeric.toml `lite-div-*`."""
+    left, right = infer(node.this, ctx), infer(node.expression, ctx)
+    kinds = {left.kind, right.kind}
+    if kinds <= {Kind.INT, Kind.FLOAT}:
+        return None
+    ctx.refuse(
+        node,
+        "division-needs-types",
+        "SQLite `/` truncates when both values are integers (a whole DECIMAL value is stored "
+        "as an integer) and is exact otherwise, and the operand types are not known to be "
+        "INTEGER or REAL here",
+        _NEEDS_TYPES,
+    )
+    return None

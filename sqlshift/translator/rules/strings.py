@@ -534,3 +534,29 @@ def ascii_case_mapping(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             "write the literal in the case you need",
         )
     return None
+
+
+_LOWER_ASCII = "abcdefghijklmnopqrstuvwxyz"
+_UPPER_ASCII = _LOWER_ASCII.upper()
+
+
+@rule(exp.Upper, exp.Lower, source={"sqlite"}, target={"mysql", "postgres"})
+def sqlite_ascii_case_mapping(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite's UPPER()/LOWER() change ASCII letters only ('françois' -> 'FRANçOIS'); MySQL
+    and PostgreSQL fold every letter. Emulated with TRANSLATE (PostgreSQL) or REPLACE of each
+    ASCII letter (MySQL's REPLACE is case-sensitive); an ASCII-only literal keeps the function.
+    Corpus: generated.toml `gen-lite-upper-non-ascii`."""
+    operand = node.this
+    if isinstance(operand, exp.Literal) and operand.name.isascii():
+        return None
+    source, target = (
+        (_LOWER_ASCII, _UPPER_ASCII)
+        if isinstance(node, exp.Upper)
+        else (_UPPER_ASCII, _LOWER_ASCII)
+    )
+    if ctx.target == "postgres":
+        return func("TRANSLATE", operand, exp.Literal.string(source), exp.Literal.string(target))
+    result: exp.Expr = operand
+    for old, new in zip(source, target, strict=True):
+        result = func("REPLACE", result, exp.Literal.string(old), exp.Literal.string(new))
+    return result
