@@ -1,12 +1,16 @@
 """The demo workload: MySQL statements translated to SQLite and run on an in-memory database.
 
 The workload is data (``WORKLOAD``); running it (``run_demo``) and printing a step
-(``render_step``) are separate, so another runner (e.g. the async executor) can replay the same
-statements and print its results the same way.
+(``render_step``) are separate, so another runner can replay the same statements. After the
+translations, ``run_demo`` replays the workload through the caching executor
+(``connect("sqlite:///:memory:", source="mysql", cache=True)``): each query twice (the second
+answer comes from the cache), then a write and a query again (invalidated, so fresh), and
+prints the cache's statistics.
 """
 
 from __future__ import annotations
 
+import asyncio
 import numbers
 import sqlite3
 import sys
@@ -16,16 +20,19 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from sqlshift import SqlshiftError, TranslationWarning, translation
+from sqlshift.executor import CacheStats, connect
 
 __all__ = [
     "SCHEMA",
     "WORKLOAD",
     "DemoReport",
+    "ExecutorReport",
     "Step",
     "StepResult",
     "render_step",
     "render_table",
     "run_demo",
+    "run_executor_demo",
     "run_sqlite_step",
 ]
 
@@ -213,14 +220,35 @@ class StepResult:
 
 
 @dataclass(slots=True)
+class ExecutorReport:
+    """The workload replayed through the caching executor."""
+
+    queries: int = 0  # queries run (each twice)
+    writes: int = 0
+    refused: int = 0
+    errors: list[str] = field(default_factory=list)
+    #: titles of queries whose rows differ from the sqlite3 run of the same translation
+    mismatches: list[str] = field(default_factory=list)
+    stats: CacheStats | None = None
+    fresh_after_write: bool | None = None  # the query after the write saw the new row
+
+
+@dataclass(slots=True)
 class DemoReport:
-    """The results of a whole run; ``ok`` when every translated statement ran."""
+    """The results of a whole run; ``ok`` when every translated statement ran (through both
+    sqlite3 and the executor, with the same rows)."""
 
     results: list[StepResult]
+    executor: ExecutorReport | None = None
 
     @property
     def ok(self) -> bool:
-        return not any(r.failed for r in self.results)
+        if any(r.failed for r in self.results):
+            return False
+        executor = self.executor
+        return executor is None or not (
+            executor.errors or executor.mismatches or executor.fresh_after_write is False
+        )
 
 
 def run_sqlite_step(
@@ -324,14 +352,131 @@ def render_step(number: int, result: StepResult, out: TextIO, *, target: str = T
     print(file=out)
 
 
+def _same(a: Sequence[Sequence[object]], b: Sequence[Sequence[object]]) -> bool:
+    # The executor gives Decimal for DECIMAL columns where sqlite3 gives floats: compare values.
+    return len(a) == len(b) and all(
+        len(x) == len(y) and all(u == v for u, v in zip(x, y, strict=True))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+#: a write replayed after the queries, and the query that must then see it
+_EXTRA_ORDER = Step(
+    "Add an order (after the queries: invalidates what read the orders table)",
+    "INSERT INTO orders (customer_id, amount, quantity, placed) VALUES (%s, 5.00, 1, %s)",
+    (2, "2024-12-24"),
+)
+_COUNT_ORDERS = "SELECT COUNT(*) AS orders FROM orders"
+
+
+async def run_executor_demo(
+    out: TextIO,
+    *,
+    steps: Sequence[Step] = WORKLOAD,
+    schema: Mapping[str, Mapping[str, str]] | None = SCHEMA,
+    expected: Mapping[str, list[tuple[object, ...]]] | None = None,
+) -> ExecutorReport:
+    """Replay ``steps`` through ``connect("sqlite:///:memory:", source="mysql", cache=True)``:
+    writes once, queries twice (the second from the cache), then one more write and a query
+    that must see it. ``expected`` maps a query's SQL to the rows sqlite3 gave it."""
+    report = ExecutorReport()
+    db = connect("sqlite:///:memory:", source=SOURCE, cache=True, schema=schema)
+    async with db:
+        reads: list[Step] = []
+        for step in steps:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", TranslationWarning)
+                    info = translation(step.sql, TARGET, SOURCE, schema=schema).info
+            except SqlshiftError:
+                report.refused += 1
+                continue
+            if info.read_only:
+                reads.append(step)
+                continue
+            try:
+                await db.execute(step.sql, step.params or None)
+                report.writes += 1
+            except SqlshiftError as exc:
+                report.errors.append(f"{step.title}: {exc}")
+        for step in reads:
+            try:
+                first = await db.fetch_all(step.sql, step.params or None)
+                again = await db.fetch_all(step.sql, step.params or None)
+            except SqlshiftError as exc:
+                report.errors.append(f"{step.title}: {exc}")
+                continue
+            report.queries += 1
+            rows = [tuple(r) for r in first]
+            if [tuple(r) for r in again] != rows:
+                report.mismatches.append(f"{step.title} (second run)")
+            known = expected.get(step.sql) if expected is not None else None
+            if known is not None and not _same(rows, known):
+                report.mismatches.append(step.title)
+        cache = db.cache
+        assert cache is not None
+        if steps is not WORKLOAD:  # the follow-up write needs the workload's orders table
+            report.stats = cache.stats()
+            _render_executor(report, before_after=None, out=out)
+            return report
+        try:
+            before = await db.fetch_val(_COUNT_ORDERS)
+            await db.execute(_EXTRA_ORDER.sql, _EXTRA_ORDER.params)
+            after = await db.fetch_val(_COUNT_ORDERS)
+            report.fresh_after_write = before is not None and after == before + 1
+        except SqlshiftError as exc:
+            report.errors.append(f"{_EXTRA_ORDER.title}: {exc}")
+        report.stats = cache.stats()
+    _render_executor(report, before_after=report.fresh_after_write, out=out)
+    return report
+
+
+def _render_executor(report: ExecutorReport, *, before_after: bool | None, out: TextIO) -> None:
+    stats = report.stats
+    print(
+        f"\nThe same workload through the caching executor: "
+        f'connect("sqlite:///:memory:", source="{SOURCE}", cache=True)',
+        file=out,
+    )
+    print(
+        f"  {report.writes} writes ran; {report.queries} queries ran twice, the second time "
+        "answered from the cache",
+        file=out,
+    )
+    if report.refused:
+        print(f"  {report.refused} statement(s) refused by the translator, as above", file=out)
+    if before_after is not None:
+        outcome = "saw it" if before_after else "DID NOT see it (stale)"
+        print(
+            f"  then one more order was added, and the next count of orders {outcome}: the "
+            "write invalidated every cached result that read the orders table",
+            file=out,
+        )
+    if report.mismatches:
+        print(f"  rows differ from the sqlite3 run: {', '.join(report.mismatches)}", file=out)
+    elif report.queries:
+        print("  every query returned the same rows as the sqlite3 run above", file=out)
+    for error in report.errors:
+        print(f"  error: {error}", file=out)
+    if stats is not None:
+        print(
+            f"cache: {stats.hits} hits, {stats.misses} misses (hit rate {stats.hit_rate:.0%}), "
+            f"{stats.invalidations} invalidated, {stats.evictions} evicted, "
+            f"{stats.entries} entries, {stats.bytes:,} bytes",
+            file=out,
+        )
+
+
 def run_demo(
     out: TextIO | None = None,
     *,
     steps: Sequence[Step] = WORKLOAD,
     schema: Mapping[str, Mapping[str, str]] | None = SCHEMA,
     run_step: StepRunner = run_sqlite_step,
+    executor: bool = True,
 ) -> DemoReport:
-    """Run ``steps`` on a fresh in-memory SQLite database, printing each one to ``out``."""
+    """Run ``steps`` on a fresh in-memory SQLite database, printing each one to ``out``; then
+    (``executor=True``) replay them through the caching executor and print its statistics."""
     out = sys.stdout if out is None else out
     print(
         f"sqlshift demo: {len(steps)} MySQL statements translated to SQLite (strict mode) "
@@ -357,4 +502,14 @@ def run_demo(
     if surprises:
         summary += f"; unexpected outcome in step(s) {', '.join(surprises)}"
     print(summary, file=out)
+    if executor:
+        expected = {r.step.sql: r.rows for r in report.results if r.columns}
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            report.executor = asyncio.run(
+                run_executor_demo(out, steps=steps, schema=schema, expected=expected)
+            )
+        else:
+            print("(the executor part needs its own event loop: call run_executor_demo)", file=out)
     return report

@@ -76,3 +76,32 @@ def test_only_engine_errors_fail() -> None:
     step = Step("x", "SELECT 1")
     assert not StepResult(step, refusal="no").failed
     assert StepResult(step, translated="SELECT 1", error="boom").failed
+
+
+def test_demo_replays_the_workload_through_the_caching_executor() -> None:
+    out = io.StringIO()
+    report = run_demo(out)
+    executor = report.executor
+    assert executor is not None and executor.stats is not None
+    assert executor.errors == [] and executor.mismatches == []
+    queries = sum(1 for r in report.results if r.columns)
+    assert executor.queries == queries > 0
+    assert executor.stats.hits == queries  # every second run of a query
+    assert executor.fresh_after_write is True  # the write after them invalidated the counts
+    assert executor.stats.invalidations > 0
+    text = out.getvalue()
+    assert 'connect("sqlite:///:memory:", source="mysql", cache=True)' in text
+    assert f"cache: {queries} hits" in text
+    assert "every query returned the same rows as the sqlite3 run above" in text
+
+
+def test_the_executor_part_can_be_left_out() -> None:
+    out = io.StringIO()
+    assert run_demo(out, executor=False).executor is None
+    assert "cache:" not in out.getvalue()
+
+
+async def test_the_demo_inside_a_running_loop_says_why_it_skips_the_executor() -> None:
+    out = io.StringIO()
+    assert run_demo(out, steps=(Step("one", "SELECT 1 AS one"),)).executor is None
+    assert "run_executor_demo" in out.getvalue()

@@ -102,8 +102,9 @@ class _Snapshot:
 
 @dataclass(slots=True)
 class _Flight:
-    future: asyncio.Future[Any]
     tables: frozenset[str]
+    #: made by the first waiter (most misses have none, and need no future)
+    future: asyncio.Future[Any] | None = None
 
 
 class _Abandoned(Exception):
@@ -206,6 +207,7 @@ class Cache:
         self._generations: dict[str, int] = {}
         self._epoch = 0
         self._inflight: dict[Key, _Flight] = {}
+        self._normalised: dict[frozenset[str], frozenset[str]] = {}
         self._hits = self._misses = self._evictions = self._invalidations = 0
         self._coalesced = self._discarded = 0
 
@@ -277,6 +279,8 @@ class Cache:
             if flight is None:
                 return await self._lead(key, tables, load, ttl, sizeof)
             self._coalesced += 1
+            if flight.future is None:
+                flight.future = asyncio.get_running_loop().create_future()
             try:
                 # shield: a waiter being cancelled must not cancel the shared read.
                 return await asyncio.shield(flight.future)
@@ -302,30 +306,33 @@ class Cache:
         ttl: float | None,
         sizeof: Sizer,
     ) -> T:
-        tables = frozenset(_normalise(t) for t in tables)
+        normalised = self._normalised.get(tables)
+        if normalised is None:
+            normalised = frozenset(_normalise(t) for t in tables)
+            if len(self._normalised) >= 4096:
+                self._normalised.clear()
+            self._normalised[tables] = normalised
+        tables = normalised
         snapshot = self._snapshot(tables)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        flight = _Flight(future, tables)
+        flight = _Flight(tables)
         self._inflight[key] = flight
         self._misses += 1
         try:
             rows = await load()
         except asyncio.CancelledError:
-            future.set_exception(_Abandoned())
-            future.exception()  # retrieved: nobody may be waiting, and that is fine
+            _fail(flight, _Abandoned())
             raise
         except BaseException as error:
-            future.set_exception(error)
-            future.exception()
+            _fail(flight, error)
             raise
         else:
             nbytes = sizeof(rows)
             if nbytes is None:
-                future.set_exception(_Unshareable())
-                future.exception()
+                _fail(flight, _Unshareable())
             else:
                 self._store_rows(key, rows, tables, snapshot, ttl, nbytes)
-                future.set_result(rows)
+                if flight.future is not None:
+                    flight.future.set_result(rows)
             return rows
         finally:
             if self._inflight.get(key) is flight:
@@ -405,6 +412,12 @@ class Cache:
     def _evicted(self, key: Key, entry: _Entry) -> None:
         self._evictions += 1
         self._untag(key, entry)
+
+
+def _fail(flight: _Flight, error: BaseException) -> None:
+    if flight.future is not None:
+        flight.future.set_exception(error)
+        flight.future.exception()  # retrieved: the waiters may all have gone, and that is fine
 
 
 def _normalise(table: str) -> str:

@@ -45,7 +45,7 @@ import dataclasses
 import itertools
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import AsyncExitStack
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal
@@ -60,7 +60,7 @@ from sqlshift.errors import (
 from sqlshift.executor.backends import create_backend
 from sqlshift.executor.backends.base import Backend, Connection, PoolMetrics
 from sqlshift.executor.cache import Cache
-from sqlshift.executor.rows import Columns, Row
+from sqlshift.executor.rows import Row, RowMaker, make_rows, row_class
 from sqlshift.executor.statements import Prepared, Statements, key_args, map_args
 from sqlshift.executor.url import DatabaseURL, parse_url
 from sqlshift.translator.schema import Schema
@@ -285,7 +285,8 @@ class Database:
                 statement, statement_args = await self._run_leading(
                     connection, prepared, driver_args
                 )
-                columns: Columns | None = None
+                row_type: RowMaker | None = None
+                row_names: tuple[str, ...] | None = None
                 batches = connection.iterate(statement, statement_args, batch_size=batch_size)
                 try:
                     while True:
@@ -297,10 +298,10 @@ class Database:
                             raise
                         except Exception as error:
                             raise self._error(error, statement, statement_args) from error
-                        if columns is None or columns.names != names:
-                            columns = Columns(names)
+                        if row_type is None or row_names != names:
+                            row_type, row_names = row_class(names), names
                         for values in batch:
-                            yield Row(columns, values)
+                            yield row_type(values)
                 finally:
                     await batches.aclose()
         finally:
@@ -353,30 +354,8 @@ class Database:
     def _describe(self) -> str:
         return str(self._url) if self._url is not None else self._backend.identity
 
-    @contextlib.asynccontextmanager
-    async def _acquire(self) -> AsyncIterator[Connection]:
-        if not self._open:
-            raise ExecutionError(
-                "the database is not open: use `async with db:` or `await db.open()`",
-                backend=self.dialect,
-            )
-        async with AsyncExitStack() as stack:
-            self._waiting += 1
-            try:
-                connection = await stack.enter_async_context(self._backend.acquire())
-            except SqlshiftError:
-                raise
-            except TimeoutError as error:
-                raise ExecutionError(self._timeout_message(), backend=self.dialect) from error
-            except Exception as error:
-                raise ExecutionError(
-                    f"getting a connection to {self._describe()} failed: "
-                    f"{type(error).__name__}: {error}",
-                    backend=self.dialect,
-                ) from error
-            finally:
-                self._waiting -= 1
-            yield connection
+    def _acquire(self) -> _Lease:
+        return _Lease(self)
 
     def _timeout_message(self) -> str:
         metrics = self._backend.metrics()
@@ -533,6 +512,53 @@ class Database:
         self._invalidate(tables)  # at the write; again at COMMIT
 
 
+class _Lease:
+    """``async with db._acquire() as connection``: a pooled connection, with clear errors.
+
+    A class rather than a generator-based context manager: it is on every statement's path.
+    """
+
+    __slots__ = ("_db", "_inner")
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._inner: AbstractAsyncContextManager[Connection] | None = None
+
+    async def __aenter__(self) -> Connection:
+        db = self._db
+        if not db._open:
+            raise ExecutionError(
+                "the database is not open: use `async with db:` or `await db.open()`",
+                backend=db.dialect,
+            )
+        inner = db._backend.acquire()
+        db._waiting += 1
+        try:
+            connection = await inner.__aenter__()
+        except SqlshiftError:
+            raise
+        except TimeoutError as error:
+            raise ExecutionError(db._timeout_message(), backend=db.dialect) from error
+        except Exception as error:
+            raise ExecutionError(
+                f"getting a connection to {db._describe()} failed: {type(error).__name__}: {error}",
+                backend=db.dialect,
+            ) from error
+        finally:
+            db._waiting -= 1
+        self._inner = inner
+        return connection
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
+        assert self._inner is not None
+        return await self._inner.__aexit__(exc_type, exc, tb)
+
+
 class Transaction:
     """``async with db.transaction():``, or ``tx = await db.transaction().start()`` then
     ``await tx.commit()`` / ``await tx.rollback()``. Nested ones are savepoints."""
@@ -652,9 +678,8 @@ class Transaction:
             raise self._db._error(error, statement, ()) from error
 
 
-def _rows(names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> tuple[Row, ...]:
-    columns = Columns(names)
-    return tuple(Row(columns, values) for values in rows)
+def _rows(names: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> tuple[Row, ...]:
+    return make_rows(names, rows)
 
 
 _REDACTED = "<redacted>"

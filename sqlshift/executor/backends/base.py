@@ -9,8 +9,9 @@ from typing import Any, Protocol
 
 __all__ = ["ISOLATION_LEVELS", "Backend", "Connection", "Fetched", "PoolMetrics", "causes"]
 
-Fetched = tuple[tuple[str, ...], list[tuple[Any, ...]]]
-"""Column names and rows (plain tuples of values already converted to sqlshift's types)."""
+Fetched = tuple[tuple[str, ...], Sequence[Sequence[Any]]]
+"""Column names and rows: sequences of values already converted to sqlshift's types (tuples,
+or the driver's own immutable rows such as asyncpg Records)."""
 
 #: isolation levels the SQL standard names; the executor passes one of these to ``begin``
 ISOLATION_LEVELS: dict[str, str] = {

@@ -22,6 +22,7 @@ from pymysql.converters import escape_bytes
 
 from sqlshift.executor.backends.base import (
     ISOLATION_LEVELS,
+    Fetched,
     PoolMetrics,
     SavepointMixin,
     causes,
@@ -29,8 +30,6 @@ from sqlshift.executor.backends.base import (
 from sqlshift.executor.url import DatabaseURL
 
 __all__ = ["MySQLBackend"]
-
-Fetched = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 
 DEFAULT_MIN_SIZE = 1
 DEFAULT_MAX_SIZE = 10
@@ -64,10 +63,10 @@ def _converters(description: Any) -> list[Any] | None:
     return converters if needed else None
 
 
-def _convert(description: Any, rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+def _convert(description: Any, rows: Sequence[Any]) -> Sequence[Sequence[Any]]:
     converters = _converters(description or ())
     if converters is None:
-        return [tuple(r) for r in rows]
+        return rows  # PyMySQL rows are tuples already
     return [
         tuple(v if f is None else f(v) for f, v in zip(converters, r, strict=True)) for r in rows
     ]

@@ -7,9 +7,11 @@ become ``str`` and arrays ``tuple`` here so that every engine gives the same imm
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import AsyncExitStack
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -17,6 +19,7 @@ import asyncpg
 from sqlshift.errors import ParameterError
 from sqlshift.executor.backends.base import (
     ISOLATION_LEVELS,
+    Fetched,
     PoolMetrics,
     SavepointMixin,
     causes,
@@ -25,12 +28,13 @@ from sqlshift.executor.url import DatabaseURL
 
 __all__ = ["PostgresBackend"]
 
-Fetched = tuple[tuple[str, ...], list[tuple[Any, ...]]]
-
 DEFAULT_MIN_SIZE = 1  # asyncpg's own default (10) opens ten connections before the first query
 DEFAULT_MAX_SIZE = 10
 
-_PLAIN = frozenset({int, str, float, bool, bytes, type(None)})
+#: types asyncpg returns that are already sqlshift's (UUIDs are decoded to str by a codec)
+_SAFE = frozenset(
+    {int, str, float, bool, bytes, type(None), Decimal, dt.date, dt.datetime, dt.time, dt.timedelta}
+)
 
 
 def _convert(value: Any) -> Any:
@@ -41,8 +45,45 @@ def _convert(value: Any) -> Any:
     return value
 
 
-def _row(record: Any) -> tuple[Any, ...]:
-    return tuple(v if type(v) in _PLAIN else _convert(v) for v in record)
+def _unsafe_columns(records: Sequence[Any]) -> list[int]:
+    """Columns whose values need converting (arrays). A column has one type in PostgreSQL, so
+    its first non-NULL value decides."""
+    unsafe: list[int] = []
+    if not records:
+        return unsafe
+    undecided = list(range(len(records[0])))
+    for record in records:
+        still = []
+        for i in undecided:
+            value = record[i]
+            if value is None:
+                still.append(i)
+            elif type(value) not in _SAFE:
+                unsafe.append(i)
+        undecided = still
+        if not undecided:
+            break
+    return unsafe
+
+
+def _rows(records: Sequence[Any]) -> Sequence[Sequence[Any]]:
+    """asyncpg Records are immutable sequences: used as they are unless a column needs
+    converting."""
+    unsafe = _unsafe_columns(records)
+    if not unsafe:
+        return records
+    rows = []
+    for record in records:
+        values = list(record)
+        for i in unsafe:
+            values[i] = _convert(values[i])
+        rows.append(tuple(values))
+    return rows
+
+
+async def _init_connection(conn: Any) -> None:
+    # UUIDs as str on every engine (the others store them as text); text format: no Python UUID
+    await conn.set_type_codec("uuid", schema="pg_catalog", encoder=str, decoder=str, format="text")
 
 
 def _positional(args: Any) -> Sequence[Any]:
@@ -82,6 +123,7 @@ class PostgresBackend:
             "database": url.database or None,
             "min_size": options.min_size if options.min_size is not None else DEFAULT_MIN_SIZE,
             "max_size": options.max_size if options.max_size is not None else DEFAULT_MAX_SIZE,
+            "init": _init_connection,
         }
         kwargs["min_size"] = min(kwargs["min_size"], kwargs["max_size"])
         if options.connect_timeout is not None:
@@ -97,20 +139,10 @@ class PostgresBackend:
         if pool is not None:
             await pool.close()
 
-    @asynccontextmanager
-    async def acquire(self) -> AsyncIterator[_PgConnection]:
+    def acquire(self) -> _Acquire:
         if self._pool is None:
             raise RuntimeError("the PostgreSQL backend is closed")
-        async with self._pool.acquire(timeout=self._url.options.acquire_timeout) as conn:
-            try:
-                yield _PgConnection(conn)
-            except BaseException as error:
-                if is_disconnect(error):
-                    # The pool replaces a closed connection on next use (asyncpg may have
-                    # detached it from the pool already when it noticed the loss itself).
-                    with contextlib.suppress(asyncpg.InterfaceError):
-                        conn.terminate()
-                raise
+        return _Acquire(self._pool.acquire(timeout=self._url.options.acquire_timeout))
 
     def metrics(self) -> PoolMetrics:
         options = self._url.options
@@ -143,6 +175,31 @@ def is_disconnect(error: BaseException) -> bool:
     return False
 
 
+class _Acquire:
+    """A pooled connection; one that lost its server is terminated, not reused. (A class, not
+    a generator-based context manager: it is on every statement's path.)"""
+
+    __slots__ = ("_conn", "_ctx")
+
+    def __init__(self, ctx: Any) -> None:
+        self._ctx = ctx
+        self._conn: Any = None
+
+    async def __aenter__(self) -> _PgConnection:
+        self._conn = await self._ctx.__aenter__()
+        return _PgConnection(self._conn)
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
+        if exc is not None and is_disconnect(exc):
+            # The pool replaces a closed connection on next use (asyncpg may have detached
+            # it from the pool already when it noticed the loss itself).
+            with contextlib.suppress(asyncpg.InterfaceError):
+                self._conn.terminate()
+        await self._ctx.__aexit__(exc_type, exc, tb)
+
+
 class _PgConnection(SavepointMixin):
     def __init__(self, conn: Any) -> None:
         self._conn = conn
@@ -153,12 +210,12 @@ class _PgConnection(SavepointMixin):
             record = await self._conn.fetchrow(sql, *args)
             if record is None:
                 return (), []
-            return tuple(record.keys()), [_row(record)]
+            return tuple(record.keys()), _rows((record,))
         records = await self._conn.fetch(sql, *args)
         if limit is not None:
             records = records[:limit]
         names = tuple(records[0].keys()) if records else ()
-        return names, [_row(r) for r in records]
+        return names, _rows(records)
 
     async def execute(self, sql: str, args: Any) -> int:
         status: str = await self._conn.execute(sql, *_positional(args))
@@ -182,7 +239,7 @@ class _PgConnection(SavepointMixin):
                 records = await cursor.fetch(batch_size)
                 if not records:
                     return
-                yield tuple(records[0].keys()), [_row(r) for r in records]
+                yield tuple(records[0].keys()), _rows(records)
 
     async def _control(self, sql: str) -> None:
         await self._conn.execute(sql)

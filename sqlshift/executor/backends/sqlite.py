@@ -22,11 +22,11 @@ import sqlite3
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 
-from sqlshift.executor.backends.base import PoolMetrics, SavepointMixin
+from sqlshift.executor.backends.base import Fetched, PoolMetrics, SavepointMixin
 from sqlshift.executor.url import DatabaseURL
 
 __all__ = ["SQLiteBackend"]
@@ -135,8 +135,11 @@ class _TaskLock:
             finally:
                 self._depth -= 1
             return
-        async with asyncio.timeout(timeout):
+        if timeout is None:
             await self._lock.acquire()
+        else:
+            async with asyncio.timeout(timeout):
+                await self._lock.acquire()
         self._owner, self._depth = task, 1
         try:
             yield
@@ -209,12 +212,10 @@ class _SQLiteConnection(SavepointMixin):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def fetch(
-        self, sql: str, args: Any, *, limit: int | None = None
-    ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    async def fetch(self, sql: str, args: Any, *, limit: int | None = None) -> Fetched:
         async with self._conn.execute(sql, _adapt(args)) as cursor:
             rows = await (cursor.fetchmany(limit) if limit is not None else cursor.fetchall())
-            return _names(cursor), [tuple(r) for r in rows]
+            return _names(cursor), cast(list[tuple[Any, ...]], rows)  # tuples: no row_factory
 
     async def execute(self, sql: str, args: Any) -> int:
         async with self._conn.execute(sql, _adapt(args)) as cursor:
@@ -226,14 +227,14 @@ class _SQLiteConnection(SavepointMixin):
 
     async def iterate(
         self, sql: str, args: Any, *, batch_size: int
-    ) -> AsyncGenerator[tuple[tuple[str, ...], list[tuple[Any, ...]]], None]:
+    ) -> AsyncGenerator[Fetched, None]:
         async with self._conn.execute(sql, _adapt(args)) as cursor:
             names = _names(cursor)
             while True:
                 batch = await cursor.fetchmany(batch_size)
                 if not batch:
                     return
-                yield names, [tuple(r) for r in batch]
+                yield names, cast(list[tuple[Any, ...]], batch)
 
     async def _control(self, sql: str) -> None:
         async with self._conn.execute(sql):

@@ -1,0 +1,430 @@
+"""Executor speed: the raw drivers vs sqlshift (pass-through, translating, cache miss, cache hit,
+wrap()) vs encode/databases, same run, same tables; plus a 50-task concurrent run.
+
+Usage: python benchmarks/bench_executor.py [--calls N] [--rounds R] [--engines pg,mysql,sqlite]
+                                           [--json out.json]
+
+For each engine (PostgreSQL through asyncpg, MariaDB/MySQL through aiomysql, SQLite through
+aiosqlite) two statements are timed: a point select by primary key and a 100-row range select.
+Each column runs ``--calls`` sequential calls with varying arguments; columns are interleaved
+round by round and each cell is the median over ``--rounds`` rounds, in microseconds per call:
+
+* ``raw``: the driver itself (asyncpg ``pool.fetchrow``/``fetch``; aiomysql ``pool.acquire`` +
+  cursor ``execute`` + ``fetchone``/``fetchall``; aiosqlite ``execute`` + fetch)
+* ``databases``: encode/databases with the same driver (left out when it is not installed)
+* ``pass``: ``sqlshift.connect(url)``, no cache (statement analysed once, memoised)
+* ``xlate``: ``connect(url, source=...)`` writing the statement in another dialect (MySQL on
+  PostgreSQL and SQLite, PostgreSQL on MySQL), no cache
+* ``miss``: ``connect(url, cache=True)``, every call a different key (lookup, load, store)
+* ``hit``: the same, every call answered from the cache
+* ``wrap hit``: ``sqlshift.wrap(raw pool, cache=True)`` answered from the cache
+
+Ratios: ``miss/raw`` (target <= 1.10) and ``hit/pg`` = a cache hit over one raw asyncpg point
+select (target <= 0.05). The concurrent run has 50 tasks share a pool of 10 connections (SQLite:
+its one connection) for ``--concurrent-calls`` point selects each; it reports queries per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import sqlshift
+from sqlshift import Cache, connect, wrap
+from sqlshift.executor.url import parse_url
+
+ROWS = 1000
+TABLE = f"bench_items_{os.getpid()}"
+PG_URL = os.environ.get("SQLSHIFT_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+MYSQL_URL = os.environ.get("SQLSHIFT_MYSQL_URL", "mysql://root@127.0.0.1:3306/test")
+
+#: (native statement, its placeholder style, statement written in the translating source)
+POINT = {
+    "postgres": f"SELECT id, name, qty, price FROM {TABLE} WHERE id = $1",
+    "mysql": f"SELECT id, name, qty, price FROM {TABLE} WHERE id = %s",
+    "sqlite": f"SELECT id, name, qty, price FROM {TABLE} WHERE id = ?",
+}
+RANGE = {
+    "postgres": f"SELECT id, name, qty, price FROM {TABLE} WHERE id >= $1 AND id < $2 ORDER BY id",
+    "mysql": f"SELECT id, name, qty, price FROM {TABLE} WHERE id >= %s AND id < %s ORDER BY id",
+    "sqlite": f"SELECT id, name, qty, price FROM {TABLE} WHERE id >= ? AND id < ? ORDER BY id",
+}
+#: the dialect the "xlate" column writes in, per target engine
+TRANSLATE_FROM = {"postgres": "mysql", "mysql": "postgres", "sqlite": "mysql"}
+NAMED = {  # encode/databases takes :name placeholders
+    "point": f"SELECT id, name, qty, price FROM {TABLE} WHERE id = :a",
+    "range": f"SELECT id, name, qty, price FROM {TABLE} WHERE id >= :a AND id < :b ORDER BY id",
+}
+
+Call = Callable[[int], Awaitable[Any]]
+
+
+# ------------------------------------------------------------------------------------ setup
+
+
+async def create_table(url: str) -> None:
+    async with connect(url) as db:
+        await db.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        await db.execute(
+            f"CREATE TABLE {TABLE} (id INTEGER PRIMARY KEY, name VARCHAR(40), qty INTEGER, "
+            "price DECIMAL(10, 2))"
+        )
+        marks = {"postgres": "$1, $2, $3, $4", "mysql": "%s, %s, %s, %s"}.get(
+            db.dialect, "?, ?, ?, ?"
+        )
+        await db.execute_many(
+            f"INSERT INTO {TABLE} (id, name, qty, price) VALUES ({marks})",
+            [(i, f"item {i}", i % 17, f"{i % 100}.{i % 97:02d}") for i in range(1, ROWS + 1)],
+        )
+
+
+async def drop_table(url: str) -> None:
+    async with connect(url) as db:
+        await db.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def _price_arg(value: Any) -> Any:
+    return value
+
+
+class Engine:
+    """One engine's raw driver, sqlshift databases and (maybe) encode/databases, opened."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.url = url
+        self.raw: Any = None
+        self.raw_close: Callable[[], Awaitable[None]] | None = None
+        self.dbs: dict[str, Any] = {}
+        self.peer: Any = None
+        self.wrapped: Any = None
+
+    async def open(self, pool_size: int) -> None:
+        url = parse_url(self.url)
+        if self.name == "postgres":
+            import asyncpg
+
+            pool = await asyncpg.create_pool(
+                host=url.host, port=url.port, user=url.user, password=url.password,
+                database=url.database, min_size=pool_size, max_size=pool_size,
+            )  # fmt: skip
+            self.raw = pool
+            self.raw_close = pool.close
+        elif self.name == "mysql":
+            import aiomysql
+
+            pool = await aiomysql.create_pool(
+                host=url.host, port=url.port, user=url.user or "root",
+                password=url.password or "", db=url.database, minsize=pool_size,
+                maxsize=pool_size, autocommit=True,
+            )  # fmt: skip
+
+            async def close() -> None:
+                pool.close()
+                await pool.wait_closed()
+
+            self.raw = pool
+            self.raw_close = close
+        else:
+            import aiosqlite
+
+            conn = await aiosqlite.connect(url.database)
+            self.raw = conn
+            self.raw_close = conn.close
+        size = {"min_size": pool_size, "max_size": pool_size}
+        source = TRANSLATE_FROM[self.name]
+        self.dbs = {
+            "pass": connect(self.url, **size),
+            "xlate": connect(self.url, source=source, **size),
+            "cached": connect(self.url, cache=Cache(maxsize=4 * ROWS), **size),
+        }
+        for db in self.dbs.values():
+            await db.open()
+        self.wrapped = wrap(self.raw, cache=Cache(maxsize=4 * ROWS))
+        try:
+            import databases
+        except ImportError:
+            return
+        scheme = {"postgres": "postgresql+asyncpg", "mysql": "mysql+aiomysql"}.get(self.name)
+        if scheme is None:
+            peer_url = f"sqlite+aiosqlite:///{url.database}"
+        else:
+            auth = url.user or ""
+            peer_url = f"{scheme}://{auth}@{url.host}:{url.port}/{url.database}"
+        options = {"min_size": pool_size, "max_size": pool_size} if scheme else {}
+        if self.name == "mysql":
+            options = {"minsize": pool_size, "maxsize": pool_size}
+        self.peer = databases.Database(peer_url, **options)
+        await self.peer.connect()
+
+    async def close(self) -> None:
+        if self.peer is not None:
+            await self.peer.disconnect()
+        for db in self.dbs.values():
+            await db.close()
+        if self.raw_close is not None:
+            await self.raw_close()
+
+    # ---------------------------------------------------------------------------- the calls
+
+    def raw_call(self, kind: str) -> Call:
+        sql = POINT[self.name] if kind == "point" else RANGE[self.name]
+        raw = self.raw
+        if self.name == "postgres":
+            if kind == "point":
+                return lambda i: raw.fetchrow(sql, i)
+            return lambda i: raw.fetch(sql, i, i + 100)
+        if self.name == "mysql":
+
+            async def mysql_call(i: int) -> Any:
+                async with raw.acquire() as conn, conn.cursor() as cur:
+                    await cur.execute(sql, (i,) if kind == "point" else (i, i + 100))
+                    return await (cur.fetchone() if kind == "point" else cur.fetchall())
+
+            return mysql_call
+
+        async def sqlite_call(i: int) -> Any:
+            args = (i,) if kind == "point" else (i, i + 100)
+            async with raw.execute(sql, args) as cur:
+                return await (cur.fetchone() if kind == "point" else cur.fetchall())
+
+        return sqlite_call
+
+    def sqlshift_call(self, column: str, kind: str) -> Call:
+        db = self.dbs[
+            "xlate" if column == "xlate" else "cached" if column in ("miss", "hit") else "pass"
+        ]
+        if column == "xlate":
+            source = TRANSLATE_FROM[self.name]
+            sql = POINT[source] if kind == "point" else RANGE[source]
+        else:
+            sql = POINT[self.name] if kind == "point" else RANGE[self.name]
+        if kind == "point":
+            return lambda i: db.fetch_one(sql, (i,))
+        return lambda i: db.fetch_all(sql, (i, i + 100))
+
+    def wrap_call(self, kind: str) -> Call:
+        sql = POINT[self.name] if kind == "point" else RANGE[self.name]
+        w = self.wrapped
+        if self.name == "postgres":
+            if kind == "point":
+                return lambda i: w.fetchrow(sql, i)
+            return lambda i: w.fetch(sql, i, i + 100)
+        if self.name == "mysql":
+
+            async def mysql_call(i: int) -> Any:
+                async with w.acquire() as conn, conn.cursor() as cur:
+                    await cur.execute(sql, (i,) if kind == "point" else (i, i + 100))
+                    return await (cur.fetchone() if kind == "point" else cur.fetchall())
+
+            return mysql_call
+
+        async def sqlite_call(i: int) -> Any:
+            args = (i,) if kind == "point" else (i, i + 100)
+            async with w.execute(sql, args) as cur:
+                return await (cur.fetchone() if kind == "point" else cur.fetchall())
+
+        return sqlite_call
+
+    def peer_call(self, kind: str) -> Call:
+        peer = self.peer
+        if kind == "point":
+            return lambda i: peer.fetch_one(query=NAMED["point"], values={"a": i})
+        return lambda i: peer.fetch_all(query=NAMED["range"], values={"a": i, "b": i + 100})
+
+
+# ---------------------------------------------------------------------------------- timing
+
+
+async def timed(call: Call, ids: list[int]) -> float:
+    """Microseconds per call over ``ids``."""
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for i in ids:
+            await call(i)
+        elapsed = time.perf_counter_ns() - start
+    finally:
+        gc.enable()
+    return elapsed / len(ids) / 1000
+
+
+async def bench_engine(engine: Engine, calls: int, rounds: int) -> dict[str, dict[str, float]]:
+    results: dict[str, dict[str, float]] = {}
+    cache = engine.dbs["cached"].cache
+    wrap_cache = engine.wrapped.cache
+    for kind in ("point", "range"):
+        top = ROWS - 100 if kind == "range" else ROWS
+        ids = [1 + (i * 7919) % top for i in range(calls)]  # distinct while calls <= top
+        hit_ids = ids[: max(1, min(50, calls))] * (calls // max(1, min(50, calls)) + 1)
+        hit_ids = hit_ids[:calls]
+        columns: dict[str, tuple[Call, list[int], Callable[[], None] | None]] = {
+            "raw": (engine.raw_call(kind), ids, None),
+            "pass": (engine.sqlshift_call("pass", kind), ids, None),
+            "xlate": (engine.sqlshift_call("xlate", kind), ids, None),
+            "miss": (engine.sqlshift_call("miss", kind), ids, cache.clear),
+            "hit": (engine.sqlshift_call("hit", kind), hit_ids, None),
+            "wrap hit": (engine.wrap_call(kind), hit_ids, None),
+        }
+        if engine.peer is not None:
+            columns["databases"] = (engine.peer_call(kind), ids, None)
+        # warm up: connections, memoised translations, and the entries the hit columns use
+        for call, column_ids, _ in columns.values():
+            for i in column_ids[:50]:
+                await call(i)
+        samples: dict[str, list[float]] = {name: [] for name in columns}
+        names = list(columns)
+        for r in range(rounds):
+            order = names[r % len(names) :] + names[: r % len(names)]
+            for name in order:
+                call, column_ids, before = columns[name]
+                if before is not None:
+                    before()
+                if name in ("hit", "wrap hit"):
+                    for i in set(column_ids):  # make sure they are cached (a miss was cleared)
+                        await call(i)
+                samples[name].append(await timed(call, column_ids))
+        results[kind] = {name: statistics.median(values) for name, values in samples.items()}
+        assert wrap_cache.stats().hits > 0
+    return results
+
+
+async def concurrent(engine: Engine, tasks: int, per_task: int) -> dict[str, float]:
+    """Queries per second with ``tasks`` tasks doing ``per_task`` point selects each."""
+    out: dict[str, float] = {}
+    variants: dict[str, Call] = {
+        "raw": engine.raw_call("point"),
+        "pass": engine.sqlshift_call("pass", "point"),
+        "hit": engine.sqlshift_call("hit", "point"),
+    }
+    if engine.peer is not None:
+        variants["databases"] = engine.peer_call("point")
+    for name, call in variants.items():
+        for i in range(1, 101):
+            await call(i)  # warm (and, for "hit", fill the cache with ids 1..100)
+
+        async def worker(offset: int, call: Call = call) -> None:
+            for j in range(per_task):
+                await call(1 + (offset * 31 + j) % 100)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(t) for t in range(tasks)))
+        out[name] = tasks * per_task / (time.perf_counter() - start)
+    return out
+
+
+# ---------------------------------------------------------------------------------- report
+
+
+def render(results: dict[str, Any], pg_point: float | None) -> str:
+    lines = []
+    header = (
+        f"{'engine':<9}{'query':<7}{'raw':>8}{'databases':>11}{'pass':>8}{'xlate':>8}"
+        f"{'miss':>8}{'hit':>7}{'wrap hit':>10}{'miss/raw':>10}{'pass/raw':>10}"
+        f"{'dbs/raw':>9}{'hit/pg':>8}"
+    )
+    lines.append(header)
+    lines.append("-" * len(header))
+    for engine, kinds in results["sequential"].items():
+        for kind, cells in kinds.items():
+            raw = cells["raw"]
+            peer = cells.get("databases")
+            lines.append(
+                f"{engine:<9}{kind:<7}{raw:>8.1f}"
+                + (f"{peer:>11.1f}" if peer is not None else f"{'-':>11}")
+                + f"{cells['pass']:>8.1f}{cells['xlate']:>8.1f}{cells['miss']:>8.1f}"
+                f"{cells['hit']:>7.2f}{cells['wrap hit']:>10.2f}"
+                f"{cells['miss'] / raw:>10.2f}{cells['pass'] / raw:>10.2f}"
+                + (f"{peer / raw:>9.2f}" if peer is not None else f"{'-':>9}")
+                + (f"{cells['hit'] / pg_point:>8.3f}" if pg_point else f"{'-':>8}")
+            )
+    lines.append("")
+    lines.append("times: microseconds per call (median of rounds); hit/pg: hit over a raw asyncpg")
+    lines.append("point select. Targets: miss/raw <= 1.10, hit/pg <= 0.05.")
+    lines.append("")
+    lines.append(f"{'engine':<9}{'concurrent (50 tasks, queries/s)':<36}")
+    for engine, qps in results["concurrent"].items():
+        cells = "  ".join(f"{name} {value:,.0f}" for name, value in qps.items())
+        lines.append(f"{engine:<9}{cells}")
+    return "\n".join(lines)
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    wanted = [e.strip() for e in args.engines.split(",") if e.strip()]
+    aliases = {"pg": "postgres", "postgresql": "postgres", "mariadb": "mysql"}
+    wanted = [aliases.get(e, e) for e in wanted]
+    tmp = None
+    results: dict[str, Any] = {"sequential": {}, "concurrent": {}, "skipped": {}}
+    for name in wanted:
+        if name == "sqlite":
+            fd, tmp = tempfile.mkstemp(suffix=".db")
+            os.close(fd)
+            url = f"sqlite:///{tmp}"
+        else:
+            url = PG_URL if name == "postgres" else MYSQL_URL
+        try:
+            await create_table(url)
+        except sqlshift.SqlshiftError as error:
+            results["skipped"][name] = str(error)
+            print(f"{name}: skipped ({error})", file=sys.stderr)
+            continue
+        engine = Engine(name, url)
+        try:
+            await engine.open(args.pool_size)
+            results["sequential"][name] = await bench_engine(engine, args.calls, args.rounds)
+            results["concurrent"][name] = await concurrent(engine, 50, args.concurrent_calls)
+        finally:
+            await engine.close()
+            await drop_table(url)
+            if tmp is not None and name == "sqlite":
+                os.unlink(tmp)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=400, help="calls per column and round")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--concurrent-calls", type=int, default=100, help="per task")
+    parser.add_argument("--pool-size", type=int, default=10)
+    parser.add_argument("--engines", default="postgres,mysql,sqlite")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    results = asyncio.run(main_async(args))
+    pg = results["sequential"].get("postgres", {}).get("point", {}).get("raw")
+    print(render(results, pg))
+    if args.json:
+        try:
+            from importlib.metadata import version
+
+            peer_version = version("databases")
+        except Exception:
+            peer_version = None
+        results["meta"] = {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "sqlshift": sqlshift.__version__,
+            "databases": peer_version,
+            "utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "calls": args.calls,
+            "rounds": args.rounds,
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
