@@ -60,6 +60,8 @@ from sqlshift.errors import (
 from sqlshift.executor.backends import create_backend
 from sqlshift.executor.backends.base import Backend, Connection, PoolMetrics
 from sqlshift.executor.cache import Cache
+from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
+from sqlshift.executor.profiler import Profiler
 from sqlshift.executor.rows import Row, RowMaker, make_rows, row_class
 from sqlshift.executor.statements import Prepared, Statements, key_args, map_args
 from sqlshift.executor.url import DatabaseURL, parse_url
@@ -75,7 +77,7 @@ def connect(
     *,
     source: str | None = None,
     cache: Cache | bool | None = None,
-    profiler: None = None,
+    profiler: Profiler | bool | None = None,
     schema: Schema | Mapping[str, Any] | None = None,
     **pool_options: Any,
 ) -> Database:
@@ -84,12 +86,19 @@ def connect(
     ``pool_options`` (``min_size``, ``max_size``, ``connect_timeout``, ``command_timeout``,
     ``acquire_timeout``, ``ssl``) override the URL's query options. ``cache=True`` enables a
     result cache with default settings; pass a :class:`Cache` to configure it. ``schema``
-    (column types, keys) is given to the translator when ``source=`` is set.
+    (column types, keys) is given to the translator when ``source=`` is set. ``profiler=True``
+    records every call per fingerprint (see :class:`~sqlshift.executor.profiler.Profiler`);
+    pass a ``Profiler`` to configure it; ``db.profiler.report()`` ranks them.
     """
-    if profiler is not None:
-        raise ConfigurationError("profiler= is not supported yet")
     parsed = parse_url(url).with_options(pool_options)
-    return Database(create_backend(parsed), source=source, cache=cache, url=parsed, schema=schema)
+    return Database(
+        create_backend(parsed),
+        source=source,
+        cache=cache,
+        url=parsed,
+        schema=schema,
+        profiler=profiler,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,7 @@ class Database:
         cache: Cache | bool | None = None,
         url: DatabaseURL | None = None,
         schema: Schema | Mapping[str, Any] | None = None,
+        profiler: Profiler | bool | None = None,
     ) -> None:
         self._backend = backend
         self._source = resolve_dialect(source, role="source dialect") if source else None
@@ -145,6 +155,16 @@ class Database:
                 f"cache must be True, False, None or a Cache, got {type(cache).__name__}"
             )
         self._cache: Cache | None = cache
+        if profiler is True:
+            profiler = Profiler()
+        elif profiler is False:
+            profiler = None
+        if profiler is not None and not isinstance(profiler, Profiler):
+            raise ConfigurationError(
+                f"profiler must be True, False, None or a Profiler, got {type(profiler).__name__}"
+            )
+        self._profiler: Profiler | None = profiler
+        self._plan_tasks: set[asyncio.Task[None]] = set()
         self._url = url
         self._open = False
         self._identity = backend.identity
@@ -173,6 +193,10 @@ class Database:
         return self._cache
 
     @property
+    def profiler(self) -> Profiler | None:
+        return self._profiler
+
+    @property
     def backend(self) -> Backend:
         return self._backend
 
@@ -199,6 +223,11 @@ class Database:
     async def close(self) -> None:
         if not self._open:
             return
+        if self._plan_tasks:  # plan captures in flight: let them finish, briefly
+            _, pending = await asyncio.wait(self._plan_tasks, timeout=5)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         self._open = False
         await self._backend.close()
 
@@ -239,26 +268,51 @@ class Database:
     # -------------------------------------------------------------------------------- reading
 
     async def fetch_all(
-        self, sql: str, args: Args = None, *, ttl: float | None = None
+        self,
+        sql: str,
+        args: Args = None,
+        *,
+        ttl: float | None = None,
+        slow_ms: float | None = None,
     ) -> tuple[Row, ...]:
         """All rows of ``sql`` (an immutable tuple; cached results are shared, never copied).
 
-        ``ttl`` overrides the cache's default lifetime for this statement's entry.
+        ``ttl`` overrides the cache's default lifetime for this statement's entry; ``slow_ms``
+        the profiler's slow-query threshold for this call.
         """
+        if self._profiler is not None:
+            return await self._profiled_read(sql, args, None, ttl, slow_ms)
         return await self._read(sql, args, None, ttl)
 
     async def fetch_one(
-        self, sql: str, args: Args = None, *, ttl: float | None = None
+        self,
+        sql: str,
+        args: Args = None,
+        *,
+        ttl: float | None = None,
+        slow_ms: float | None = None,
     ) -> Row | None:
         """The first row of ``sql``, or None."""
-        rows = await self._read(sql, args, 1, ttl)
+        if self._profiler is not None:
+            rows = await self._profiled_read(sql, args, 1, ttl, slow_ms)
+        else:
+            rows = await self._read(sql, args, 1, ttl)
         return rows[0] if rows else None
 
     async def fetch_val(
-        self, sql: str, args: Args = None, *, column: int | str = 0, ttl: float | None = None
+        self,
+        sql: str,
+        args: Args = None,
+        *,
+        column: int | str = 0,
+        ttl: float | None = None,
+        slow_ms: float | None = None,
     ) -> Any:
         """One value of the first row (``column`` by position or name), or None without rows."""
-        rows = await self._read(sql, args, 1, ttl)
+        if self._profiler is not None:
+            rows = await self._profiled_read(sql, args, 1, ttl, slow_ms)
+        else:
+            rows = await self._read(sql, args, 1, ttl)
         return rows[0][column] if rows else None
 
     async def iterate(
@@ -310,26 +364,46 @@ class Database:
 
     # -------------------------------------------------------------------------------- writing
 
-    async def execute(self, sql: str, args: Args = None) -> int:
+    async def execute(self, sql: str, args: Args = None, *, slow_ms: float | None = None) -> int:
         """Run a statement; return the rows it affected (-1 when the driver cannot tell).
 
         A script returns the count of its last statement.
         """
+        started = time.perf_counter()
         prepared = self._prepare(sql)
         driver_args = self._map_args(prepared, args)
-        result = await self._run(prepared, driver_args, "execute", None)
-        assert isinstance(result, int)
-        return result
+        result: int = -1
+        failed = True
+        try:
+            outcome = await self._run(prepared, driver_args, "execute", None)
+            assert isinstance(outcome, int)
+            result, failed = outcome, False
+            return result
+        finally:
+            if self._profiler is not None:
+                self._record(
+                    sql, args, started, max(result, 0), None, failed, prepared, driver_args, slow_ms
+                )
 
     async def execute_many(self, sql: str, args_seq: Sequence[Args]) -> int:
         """Run a statement once per argument set (a sequence of sequences or mappings)."""
         if isinstance(args_seq, str | bytes | Mapping):
             raise ParameterError("execute_many needs a sequence of argument sets")
+        started = time.perf_counter()
         prepared = self._prepare(sql)
         mapped = [self._map_args(prepared, args) for args in args_seq]
-        result = await self._run(prepared, mapped, "execute_many", None)
-        assert isinstance(result, int)
-        return result
+        result = -1
+        failed = True
+        try:
+            outcome = await self._run(prepared, mapped, "execute_many", None)
+            assert isinstance(outcome, int)
+            result, failed = outcome, False
+            return result
+        finally:
+            if self._profiler is not None:
+                # one call, with one argument set as the (redacted) example
+                example = args_seq[0] if args_seq else None
+                self._record(sql, example, started, max(result, 0), None, failed, None, None, None)
 
     def transaction(self, *, isolation: str | None = None) -> Transaction:
         """A transaction (``async with``), or a savepoint when one is already open in this task.
@@ -377,8 +451,94 @@ class Database:
     def _map_args(prepared: Prepared, args: Args) -> Any:
         return map_args(prepared, args)
 
+    async def _profiled_read(
+        self, sql: str, args: Args, limit: int | None, ttl: float | None, slow_ms: float | None
+    ) -> tuple[Row, ...]:
+        started = time.perf_counter()
+        outcome: list[bool] = []  # _read appends True on a cache hit
+        rows: tuple[Row, ...] = ()
+        failed = True
+        try:
+            rows = await self._read(sql, args, limit, ttl, outcome)
+            failed = False
+            return rows
+        finally:
+            prepared = self._memo.get(sql) if type(sql) is str else None
+            hit: bool | None = None
+            if self._cache is not None and prepared is not None and prepared.pure:
+                hit = bool(outcome)
+            self._record(sql, args, started, len(rows), hit, failed, prepared, None, slow_ms, limit)
+
+    def _record(
+        self,
+        sql: str,
+        args: Args,
+        started: float,
+        rows: int,
+        cache_hit: bool | None,
+        failed: bool,
+        prepared: Prepared | None,
+        driver_args: Any,
+        slow_ms: float | None,
+        limit: int | None = None,
+    ) -> None:
+        profiler = self._profiler
+        assert profiler is not None
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        stats = profiler.record(
+            sql,
+            self._source or self.dialect,
+            elapsed_ms,
+            rows=rows,
+            error=failed,
+            cache_hit=cache_hit,
+            params=args,
+            read_only=prepared.read_only if prepared is not None else None,
+            slow_ms=slow_ms,
+        )
+        if (
+            stats is not None
+            and not failed
+            and not cache_hit
+            and prepared is not None
+            and not prepared.is_script
+            and profiler.is_slow(elapsed_ms, slow_ms)
+            and profiler.should_explain(stats)
+        ):
+            if driver_args is None:
+                driver_args = map_args(prepared, args)
+            task = asyncio.get_running_loop().create_task(
+                self._capture_plan(stats.fingerprint, sql, prepared, driver_args)
+            )
+            self._plan_tasks.add(task)
+            task.add_done_callback(self._plan_tasks.discard)
+
+    async def _capture_plan(
+        self, fingerprint_id: str, sql: str, prepared: Prepared, driver_args: Any
+    ) -> None:
+        """EXPLAIN a slow statement on a pooled connection, off the caller's path; a failure
+        only loses the plan."""
+        profiler = self._profiler
+        assert profiler is not None
+        analyze = profiler.analyze and (prepared.read_only or profiler.analyze_writes)
+        statement = explain_statement(self.dialect, prepared.statements[-1], analyze=analyze)
+        try:
+            async with self._acquire() as connection:
+                _, rows = await connection.fetch(statement, driver_args)
+        except Exception as error:  # the plan is a bonus: never fail or log loudly for it
+            profiler.attach_plan(fingerprint_id, {"error": str(error)}, ())
+            return
+        plan = parse_plan(self.dialect, rows)
+        findings = plan_findings(self.dialect, plan, sql, self._source or self.dialect)
+        profiler.attach_plan(fingerprint_id, plan, findings)
+
     async def _read(
-        self, sql: str, args: Args, limit: int | None, ttl: float | None
+        self,
+        sql: str,
+        args: Args,
+        limit: int | None,
+        ttl: float | None,
+        outcome: list[bool] | None = None,
     ) -> tuple[Row, ...]:
         prepared = self._memo.get(sql) if type(sql) is str else None
         if prepared is None:
@@ -393,6 +553,8 @@ class Database:
             return await self._fetch(prepared, driver_args, limit)
         rows: tuple[Row, ...] | None = cache.lookup(key)
         if rows is not None:
+            if outcome is not None:
+                outcome.append(True)
             return rows
         return await cache.get_or_load(
             key, prepared.tables_read, lambda: self._fetch(prepared, driver_args, limit), ttl=ttl

@@ -6,15 +6,17 @@ for it, and never for a write unless ``analyze_writes`` is set.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlglot import exp
 
 from sqlshift.executor.profiler import Finding
+from sqlshift.translator.params import scan_placeholders
 from sqlshift.translator.targets import DIALECTS
 
-__all__ = ["explain_statement", "plan_findings", "scanned_tables"]
+__all__ = ["explain_statement", "parse_plan", "plan_findings", "scanned_tables"]
 
 
 def explain_statement(dialect: str, sql: str, *, analyze: bool = False) -> str:
@@ -24,6 +26,17 @@ def explain_statement(dialect: str, sql: str, *, analyze: bool = False) -> str:
     if dialect == "mysql":
         return f"{'ANALYZE' if analyze else 'EXPLAIN'} FORMAT=JSON {sql}"
     return f"EXPLAIN QUERY PLAN {sql}"
+
+
+def parse_plan(dialect: str, rows: Sequence[Sequence[Any]]) -> Any:
+    """The plan from the rows EXPLAIN returned: JSON for PostgreSQL and MySQL (one row, one
+    column), the rows themselves for SQLite's EXPLAIN QUERY PLAN."""
+    if dialect in ("postgres", "mysql"):
+        if not rows or not rows[0]:
+            return None
+        value = rows[0][0]
+        return json.loads(value) if isinstance(value, str | bytes) else value
+    return [tuple(row) for row in rows]
 
 
 def scanned_tables(dialect: str, plan: Any) -> list[tuple[str, float | None, bool]]:
@@ -92,7 +105,7 @@ def _mysql_tables(plan: Any) -> Iterator[dict[str, Any]]:
 def _filter_columns(sql: str, dialect: str) -> dict[str, list[str]]:
     """Columns compared in WHERE and JOIN ... ON, per table (aliases resolved)."""
     try:
-        tree = DIALECTS[dialect].parse(sql)[0]
+        tree = DIALECTS[dialect].parse(scan_placeholders(sql, dialect).text)[0]
     except Exception:
         return {}
     if tree is None:

@@ -161,6 +161,8 @@ class Profiler:
 
     ``slow_ms``: threshold for the slow-query log and plan capture (per call overridable).
     ``explain_every_s``: at most one plan capture per fingerprint in this interval.
+    ``analyze``: capture plans with EXPLAIN ANALYZE (runs the statement again) — for reads
+    only unless ``analyze_writes`` is also set.
     ``redact``: keep parameter values out of examples (the default).
     ``n_plus_one``: a fingerprint called at least this many times by one task within
     ``n_plus_one_window_s`` is flagged. ``clock`` is injectable for tests.
@@ -172,6 +174,8 @@ class Profiler:
         slow_ms: float = 100.0,
         explain: bool = True,
         explain_every_s: float = 60.0,
+        analyze: bool = False,
+        analyze_writes: bool = False,
         redact: bool = True,
         n_plus_one: int = 20,
         n_plus_one_window_s: float = 1.0,
@@ -185,6 +189,8 @@ class Profiler:
         self.slow_ms = slow_ms
         self.explain = explain
         self.explain_every_s = explain_every_s
+        self.analyze = analyze
+        self.analyze_writes = analyze_writes
         self.redact = redact
         self.n_plus_one = n_plus_one
         self.n_plus_one_window_s = n_plus_one_window_s
