@@ -22,12 +22,14 @@ class Sketch:
     zeros: int = 0
     buckets: dict[int, int] = field(default_factory=dict)
     _log_gamma: float = 0.0
+    _inverse_log_gamma: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0 < self.relative_accuracy < 1:
             raise ValueError("relative_accuracy must be between 0 and 1")
         gamma = (1 + self.relative_accuracy) / (1 - self.relative_accuracy)
         self._log_gamma = math.log(gamma)
+        self._inverse_log_gamma = 1 / self._log_gamma
 
     def add(self, value: float) -> None:
         """Count one non-negative value (e.g. a duration in milliseconds)."""
@@ -35,10 +37,14 @@ class Sketch:
         if value <= 0:
             self.zeros += 1
             return
-        index = math.ceil(math.log(value) / self._log_gamma)
-        self.buckets[index] = self.buckets.get(index, 0) + 1
-        if len(self.buckets) > self.max_buckets:
-            self._collapse()
+        index = math.ceil(math.log(value) * self._inverse_log_gamma)
+        buckets = self.buckets
+        if index in buckets:
+            buckets[index] += 1
+        else:
+            buckets[index] = 1
+            if len(buckets) > self.max_buckets:
+                self._collapse()
 
     def quantile(self, q: float) -> float:
         """The nearest-rank value at quantile ``q`` (0..1), within the relative accuracy;

@@ -64,6 +64,9 @@ class QueryStats:
     sketch: Sketch = field(default_factory=Sketch)
     n_plus_one: bool = False
     last_explained: float = -math.inf
+    burst_task: int = 0
+    burst_start: float = -math.inf
+    burst_count: int = 0
 
     @property
     def mean_ms(self) -> float:
@@ -199,7 +202,7 @@ class Profiler:
         self._clock = clock
         self._wall = wall_clock
         self._stats: dict[str, QueryStats] = {}
-        self._bursts: dict[tuple[int, str], tuple[float, int]] = {}
+        self._by_sql: dict[str, dict[str, QueryStats]] = {}  # dialect -> text -> stats
         self.dropped = 0  # calls not recorded because max_fingerprints was reached
 
     # ----------------------------------------------------------------------------- recording
@@ -218,43 +221,61 @@ class Profiler:
         slow_ms: float | None = None,
     ) -> QueryStats | None:
         """Record one call; return its stats, or None when the call was not recorded."""
+        by_sql = self._by_sql.get(dialect)
+        if by_sql is None:
+            by_sql = self._by_sql[dialect] = {}
+        stats = by_sql.get(sql)
+        if stats is None:
+            stats = self._first_call(sql, dialect, params)
+            if stats is None:
+                return None
+            if len(by_sql) >= 4 * self.max_fingerprints:
+                by_sql.clear()  # texts differing only in literals: bounded, rebuilt on demand
+            by_sql[sql] = stats
+        stats.calls += 1
+        stats.last_seen = self._wall()
+        stats.rows += rows
+        stats.total_ms += elapsed_ms
+        stats.sum_sq_ms += elapsed_ms * elapsed_ms
+        if elapsed_ms < stats.min_ms:
+            stats.min_ms = elapsed_ms
+        if elapsed_ms > stats.max_ms:
+            stats.max_ms = elapsed_ms
+        stats.sketch.add(elapsed_ms)
+        if error:
+            stats.errors += 1
+        if cache_hit is not None:
+            if cache_hit:
+                stats.cache_hits += 1
+            else:
+                stats.cache_misses += 1
+        if read_only is not None:
+            stats.read_only = read_only
+        self._track_burst(stats)
+        if elapsed_ms >= (self.slow_ms if slow_ms is None else slow_ms) and not error:
+            SLOW_LOGGER.warning(
+                "slow query %s: %.1f ms, %d rows: %s",
+                stats.fingerprint,
+                elapsed_ms,
+                rows,
+                _shorten(stats.text, 200),
+                extra={"fingerprint": stats.fingerprint, "elapsed_ms": elapsed_ms, "rows": rows},
+            )
+        return stats
+
+    def _first_call(
+        self, sql: str, dialect: str, params: Sequence[Any] | Mapping[str, Any] | None
+    ) -> QueryStats | None:
+        """The stats of a text not seen before: its fingerprint's, created if new."""
         fp = fingerprint(sql, dialect)
         stats = self._stats.get(fp.id)
         if stats is None:
             if len(self._stats) >= self.max_fingerprints:
                 self.dropped += 1
                 return None
-            now = self._wall()
-            stats = QueryStats(fp.id, fp.text, fp.parsed, first_seen=now, example=sql)
+            stats = QueryStats(fp.id, fp.text, fp.parsed, first_seen=self._wall(), example=sql)
             stats.example_params = self._example_params(params)
             self._stats[fp.id] = stats
-        stats.calls += 1
-        stats.last_seen = self._wall()
-        stats.rows += rows
-        stats.total_ms += elapsed_ms
-        stats.sum_sq_ms += elapsed_ms * elapsed_ms
-        stats.min_ms = min(stats.min_ms, elapsed_ms)
-        stats.max_ms = max(stats.max_ms, elapsed_ms)
-        stats.sketch.add(elapsed_ms)
-        if error:
-            stats.errors += 1
-        if cache_hit is True:
-            stats.cache_hits += 1
-        elif cache_hit is False:
-            stats.cache_misses += 1
-        if read_only is not None:
-            stats.read_only = read_only
-        self._track_burst(stats)
-        threshold = self.slow_ms if slow_ms is None else slow_ms
-        if elapsed_ms >= threshold and not error:
-            SLOW_LOGGER.warning(
-                "slow query %s: %.1f ms, %d rows: %s",
-                fp.id,
-                elapsed_ms,
-                rows,
-                _shorten(fp.text, 200),
-                extra={"fingerprint": fp.id, "elapsed_ms": elapsed_ms, "rows": rows},
-            )
         return stats
 
     def is_slow(self, elapsed_ms: float, slow_ms: float | None = None) -> bool:
@@ -285,21 +306,18 @@ class Profiler:
         return tuple(repr(v) for v in values)
 
     def _track_burst(self, stats: QueryStats) -> None:
+        """N+1 detection: consecutive calls of one fingerprint by one task within the window
+        (one burst tracked per fingerprint, so memory stays bounded)."""
         try:
-            task = asyncio.current_task()
+            task = id(asyncio.current_task())
         except RuntimeError:
-            task = None
-        key = (id(task), stats.fingerprint)
+            task = 0
         now = self._clock()
-        start, count = self._bursts.get(key, (now, 0))
-        if now - start > self.n_plus_one_window_s:
-            start, count = now, 0
-        count += 1
-        self._bursts[key] = (start, count)
-        if count >= self.n_plus_one:
+        if task != stats.burst_task or now - stats.burst_start > self.n_plus_one_window_s:
+            stats.burst_task, stats.burst_start, stats.burst_count = task, now, 0
+        stats.burst_count += 1
+        if stats.burst_count >= self.n_plus_one:
             stats.n_plus_one = True
-        if len(self._bursts) > 4 * self.max_fingerprints:
-            self._bursts.clear()  # bounded: forget old bursts rather than grow
 
     # ----------------------------------------------------------------------------- reading
 
@@ -308,7 +326,7 @@ class Profiler:
 
     def reset(self) -> None:
         self._stats.clear()
-        self._bursts.clear()
+        self._by_sql.clear()
         self.dropped = 0
 
     def report(self, *, limit: int | None = None, malformed: int = 0) -> Report:
