@@ -56,7 +56,7 @@ async def run(calls: int, rounds: int) -> dict[str, Any]:
     }
     samples: dict[str, list[float]] = {name: [] for name in columns}
     try:
-        for name, call in columns.items():  # warm up: connections, memo, fingerprint
+        for call in columns.values():  # warm up: connections, memo, fingerprint
             await timed(call, 200)
         for _ in range(rounds):
             for name, call in columns.items():

@@ -86,18 +86,20 @@ class CacheStats:
         return self.hits / total if total else 0.0
 
 
-@dataclass(frozen=True, slots=True)
 class _Entry:
-    rows: Any  # Rows for a Database; a wrapper's own immutable result otherwise
-    tables: frozenset[str]
-    nbytes: int
-    expires_at: float  # math.inf: never
+    """A stored result (a plain slotted class: made on every store, so kept cheap)."""
+
+    __slots__ = ("expires_at", "nbytes", "rows", "tables")
+
+    def __init__(self, rows: Any, tables: frozenset[str], nbytes: int, expires_at: float) -> None:
+        self.rows = rows  # Rows for a Database; a wrapper's own immutable result otherwise
+        self.tables = tables
+        self.nbytes = nbytes
+        self.expires_at = expires_at  # math.inf: never
 
 
-@dataclass(frozen=True, slots=True)
-class _Snapshot:
-    epoch: int
-    generations: tuple[tuple[str, int], ...]
+#: (epoch, ((table, generation), ...)) taken when a miss starts
+_Snapshot = tuple[int, tuple[tuple[str, int], ...]]
 
 
 @dataclass(slots=True)
@@ -352,13 +354,17 @@ class Cache:
 
     def _snapshot(self, tables: frozenset[str]) -> _Snapshot:
         generations = self._generations
-        return _Snapshot(self._epoch, tuple((t, generations.get(t, 0)) for t in sorted(tables)))
+        if len(tables) == 1:
+            for table in tables:
+                return (self._epoch, ((table, generations.get(table, 0)),))
+        return (self._epoch, tuple((t, generations.get(t, 0)) for t in tables))
 
     def _is_current(self, snapshot: _Snapshot) -> bool:
-        if snapshot.epoch != self._epoch:
+        epoch, taken = snapshot
+        if epoch != self._epoch:
             return False
         generations = self._generations
-        return all(generations.get(t, 0) == g for t, g in snapshot.generations)
+        return all(generations.get(table, 0) == generation for table, generation in taken)
 
     def _store_rows(
         self,
@@ -372,21 +378,26 @@ class Cache:
         if not self._is_current(snapshot):
             self._discarded += 1
             return
+        if nbytes > self.max_bytes:
+            return
         lifetime = ttl if ttl is not None else self.ttl
         expires_at = self._timer() + lifetime if lifetime is not None else math.inf
-        entry = _Entry(rows, tables, nbytes, expires_at)
-        if entry.nbytes > self.max_bytes:
-            return
-        old = self._store.get(key)
-        if old is not None:
+        store = self._store
+        if key in store:  # (rare: a concurrent read of the same key stored first)
+            old = store.pop(key)
             self._untag(key, old)
-        self._store[key] = entry
-        if key not in self._store:  # e.g. already expired with a zero TTL
+        store[key] = _Entry(rows, tables, nbytes, expires_at)
+        if lifetime is not None and key not in store:  # already expired (the timer moved)
             return
+        tags = self._tags
         for table in tables:
-            self._tags.setdefault(table, set()).add(key)
-        while len(self._store) > self.maxsize:
-            self._store.popitem()
+            keys = tags.get(table)
+            if keys is None:
+                tags[table] = {key}
+            else:
+                keys.add(key)
+        while len(store) > self.maxsize:
+            store.popitem()
 
     def _invalidate_tables(self, tables: frozenset[str]) -> None:
         generations = self._generations
