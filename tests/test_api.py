@@ -227,3 +227,30 @@ def test_same_dialect_keeps_the_callers_text() -> None:
     assert t.sql == "SELECT DATE_ADD(d, INTERVAL 1.5 DAY), `x` FROM t WHERE a = %s -- note"
     assert t.params.apply([1]) == (1,)
     assert translate("SELECT 'a%' FROM t", "mysql", source="mysql") == "SELECT 'a%' FROM t"
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect"),
+    [
+        ("BEGIN", "mysql"),
+        ("COMMIT", "postgres"),
+        ("ROLLBACK", "sqlite"),
+        ("SHOW TABLES", "mysql"),
+        ("DESCRIBE t", "mysql"),
+        ("EXPLAIN SELECT 1", "postgres"),
+    ],
+)
+def test_transaction_control_and_inspection_write_nothing(sql: str, dialect: str) -> None:
+    info = translation(sql, dialect, source=dialect).info
+    assert info.read_only and not info.cacheable
+    assert info.tables_written == frozenset()
+
+
+def test_temp_table_is_not_cacheable() -> None:
+    info = translation("CREATE TEMP TABLE t AS SELECT 1 AS a", "postgres", source="postgres").info
+    assert not info.deterministic
+
+
+def test_explain_analyze_may_write() -> None:
+    info = translation("EXPLAIN ANALYZE DELETE FROM t", "postgres", source="postgres").info
+    assert not info.read_only and info.tables_written is None

@@ -68,8 +68,8 @@ def test_percent_is_doubled_for_format_targets_with_parameters() -> None:
 
 
 def test_escaped_percent_in_format_source_means_one_percent() -> None:
-    t = translation("SELECT a FROM t WHERE s LIKE 'x%%' AND b = %s", "sqlite", source="mysql")
-    assert t.sql == "SELECT a FROM t WHERE s LIKE 'x%' AND b = ?"
+    t = translation("SELECT a FROM t WHERE s LIKE '1%%' AND b = %s", "sqlite", source="mysql")
+    assert t.sql == "SELECT a FROM t WHERE s LIKE '1%' AND b = ?"
 
 
 def test_mixed_styles_are_refused() -> None:
@@ -125,3 +125,13 @@ def test_sqlite_numbered_qmark() -> None:
 def test_placeholder_followed_by_a_word_does_not_swallow_it() -> None:
     out = translation("SELECT 1 FROM t WHERE a = ?AND b = 2", "postgres", source="sqlite")
     assert out.sql == "SELECT 1 FROM t WHERE a = $1 AND b = 2"
+
+
+def test_named_script_statement_without_placeholders_takes_the_mapping() -> None:
+    t = translation(
+        "INSERT INTO t (a) VALUES (%(x)s); SELECT 1; SELECT a FROM t WHERE a = %(y)s",
+        "mysql",
+        source="mysql",
+    )
+    assert t.statement_params[1].apply({"x": 1, "y": 2}) in ((), {})
+    assert t.statement_params[2].apply({"x": 1, "y": 2}) == (2,)

@@ -133,6 +133,8 @@ def analyse(statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]]) -> Statem
         targets = _written_tables(writes)
         if kind in ("select", "set-operation") and targets == set():
             pass
+        elif kind in ("transaction", "inspect"):
+            deterministic = False  # reads nothing a cache could keep, writes no table
         elif kind in ("other", "command"):
             read_only = False
             deterministic = False
@@ -172,6 +174,14 @@ def _kind(stmt: exp.Expr) -> str:
     ):
         if isinstance(stmt, cls):
             return name
+    if isinstance(stmt, exp.Transaction | exp.Commit | exp.Rollback):
+        return "transaction"
+    if isinstance(stmt, exp.Show | exp.Describe) or (
+        isinstance(stmt, exp.Command)
+        and stmt.name.upper() in ("EXPLAIN", "SHOW", "DESCRIBE")
+        and "ANALYZE" not in stmt.sql().upper()  # EXPLAIN ANALYZE runs the statement
+    ):
+        return "inspect"
     if isinstance(stmt, exp.Command):
         return "command"
     return "other"
@@ -216,5 +226,5 @@ def _is_volatile(node: exp.Expr) -> bool:
     if isinstance(node, exp.Hint):
         return "no_cache" in node.sql().lower()
     if isinstance(node, exp.Create):
-        return "temporary" in str(node.args.get("properties") or "").lower()
+        return node.find(exp.TemporaryProperty) is not None
     return isinstance(node, exp.Select) and bool(node.args.get("locks"))

@@ -111,7 +111,10 @@ def scan_placeholders(sql: str, dialect: str) -> ScannedText:
         marked.extend((sql[last : match.start()], f"{_MARK}{len(refs) - 1}{_MARK}"))
         out_len += match.start() - last
         replacement = f":{INTERNAL_PREFIX}{len(refs) - 1}"
-        if sql[match.end() : match.end() + 1].isalnum() or sql[match.end() : match.end() + 1] == "_":
+        if (
+            sql[match.end() : match.end() + 1].isalnum()
+            or sql[match.end() : match.end() + 1] == "_"
+        ):
             replacement += " "  # keep the next word out of the placeholder's name
         pieces.append(replacement)
         out_len += len(replacement)
@@ -202,7 +205,11 @@ class ParamMap:
     def apply(self, args: Sequence[Any] | Mapping[str, Any] | None) -> Any:
         """Map ``args`` (a sequence for positional sources, a mapping for named ones)."""
         if not self.refs:
-            if args and self.arity == 0:
+            if (
+                args
+                and self.arity == 0
+                and not (self.source_style is not None and self.source_style.is_named)
+            ):
                 raise ParameterError(f"the statement takes no parameters, got {len(args)}")
             return () if not self.target_style.is_named else {}
         if args is None:
