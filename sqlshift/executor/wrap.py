@@ -61,20 +61,31 @@ return. Writers outside this process are seen only when entries expire.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import math
 import sys
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlshift.dialects import resolve_dialect
 from sqlshift.errors import ConfigurationError, InputTypeError
 from sqlshift.executor.cache import Cache
-from sqlshift.executor.statements import Statements
+from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
+from sqlshift.executor.profiler import Profiler, QueryStats
+from sqlshift.executor.statements import Prepared, Statements
 from sqlshift.translator.schema import Schema
 
 __all__ = ["wrap"]
+
+T = TypeVar("T")
+
+#: runs an EXPLAIN statement (with the arguments the caller gave the statement explained) off
+#: the caller's path; returns its rows, or None when it cannot run now
+Explainer = Callable[[str, Prepared, Any], Awaitable[Sequence[Sequence[Any]] | None]]
 
 
 def wrap(
@@ -82,7 +93,7 @@ def wrap(
     *,
     source: str | None = None,
     cache: Cache | bool | None = None,
-    profiler: None = None,
+    profiler: Profiler | bool | None = None,
     schema: Schema | dict[str, Any] | None = None,
 ) -> Any:
     """Wrap an asyncpg ``Pool``/``Connection``, an aiomysql ``Pool``/``Connection`` or an
@@ -91,9 +102,11 @@ def wrap(
 
     Share one :class:`Cache` between wrappers of the same database so that a write through
     one invalidates the others' reads (a pool's connections share the pool's automatically).
+
+    ``profiler=True`` (or a :class:`Profiler`) records every statement per fingerprint, as
+    :func:`~sqlshift.executor.database.connect` does; ``wrapper.profiler.report()`` ranks them.
     """
-    if profiler is not None:
-        raise ConfigurationError("profiler= is not supported yet")
+    _profiler(profiler)  # validated before anything else
     if isinstance(obj, Proxy):
         raise InputTypeError("this object is already wrapped; wrap the original once")
     package = type(obj).__module__.partition(".")[0]
@@ -101,21 +114,28 @@ def wrap(
     if package == "asyncpg" and name in ("Pool", "Connection"):
         from sqlshift.executor.wrappers.postgres import PgConnection, PgPool
 
-        core = Core("postgres", source, cache, schema, f"asyncpg-{name.lower()}")
+        core = Core("postgres", source, cache, schema, f"asyncpg-{name.lower()}", profiler)
         if name == "Pool":
-            return PgPool(obj, core)
+            pool = PgPool(obj, core)
+            core.explainer = pool._explain
+            return pool
         return PgConnection(obj, core)
     if package == "aiomysql" and name in ("Pool", "Connection"):
         from sqlshift.executor.wrappers.mysql import MySQLConnection, MySQLPool
 
-        core = Core("mysql", source, cache, schema, f"aiomysql-{name.lower()}")
+        core = Core("mysql", source, cache, schema, f"aiomysql-{name.lower()}", profiler)
         if name == "Pool":
-            return MySQLPool(obj, core)
+            my_pool = MySQLPool(obj, core)
+            core.explainer = my_pool._explain
+            return my_pool
         return MySQLConnection(obj, core)
     if package == "aiosqlite" and name == "Connection":
         from sqlshift.executor.wrappers.sqlite import SQLiteConnection
 
-        return SQLiteConnection(obj, Core("sqlite", source, cache, schema, "aiosqlite"))
+        core = Core("sqlite", source, cache, schema, "aiosqlite", profiler)
+        connection = SQLiteConnection(obj, core)
+        core.explainer = connection._explain
+        return connection
     raise InputTypeError(
         f"wrap() takes an asyncpg Pool or Connection, an aiomysql Pool or Connection, or an "
         f"aiosqlite Connection; got {type(obj).__module__}.{name}"
@@ -123,9 +143,20 @@ def wrap(
 
 
 class Core:
-    """What a wrapper and the connections it hands out share: statements, cache, identity."""
+    """What a wrapper and the connections it hands out share: statements, cache, identity,
+    and the profiler with the plan captures in flight."""
 
-    __slots__ = ("cache", "dialect", "identity", "memo", "statements")
+    __slots__ = (
+        "cache",
+        "dialect",
+        "explainer",
+        "identity",
+        "memo",
+        "plan_tasks",
+        "profiler",
+        "source",
+        "statements",
+    )
 
     def __init__(
         self,
@@ -134,6 +165,7 @@ class Core:
         cache: Cache | bool | None,
         schema: Schema | dict[str, Any] | None,
         kind: str,
+        profiler: Profiler | bool | None = None,
     ) -> None:
         if cache is True:
             cache = Cache()
@@ -144,17 +176,163 @@ class Core:
                 f"cache must be True, False, None or a Cache, got {type(cache).__name__}"
             )
         self.cache: Cache | None = cache
+        self.profiler: Profiler | None = _profiler(profiler)
         self.dialect = dialect
         source_name = resolve_dialect(source, role="source dialect") if source else None
+        #: the dialect the caller's statements are written in (their fingerprints')
+        self.source = source_name or dialect
         self.statements = Statements(dialect, source_name, schema)
         self.memo = self.statements.memo
         # Each wrapped object is its own database as far as cache keys go: its connections'
         # sessions are its own (see the module docstring); invalidations are by table.
         self.identity = f"{kind}:{uuid.uuid4().hex}"
+        #: set by the wrappers that may run an EXPLAIN off the caller's path (see ``record``)
+        self.explainer: Explainer | None = None
+        self.plan_tasks: set[asyncio.Task[None]] = set()
 
     def invalidate(self, tables: frozenset[str] | None) -> None:
         if self.cache is not None:
             self.cache.invalidate_written(tables)
+
+    # ------------------------------------------------------------------------- profiling
+
+    async def profile(
+        self,
+        sql: str,
+        params: Any,
+        run: Callable[[Probe], Awaitable[T]],
+        rows: Callable[[T], int],
+        *,
+        explain: bool = True,
+    ) -> T:
+        """``run`` one call of ``sql`` and record it (the wrappers call this only when a
+        profiler is set). ``run`` fills in the probe (was the cache used, did it hit);
+        ``rows`` counts the result's rows; ``explain=False`` for ``executemany``-like calls,
+        recorded once with their first argument set as the example and never explained."""
+        probe = Probe()
+        started = time.perf_counter()
+        count = 0
+        failed = True
+        try:
+            result = await run(probe)
+            failed = False
+            count = rows(result)
+            return result
+        finally:
+            self.record(sql, params, started, count, probe.hit, failed, explain)
+
+    def record(
+        self,
+        sql: str,
+        params: Any,
+        started: float,
+        rows: int,
+        cache_hit: bool | None,
+        failed: bool,
+        explain: bool,
+    ) -> None:
+        profiler = self.profiler
+        assert profiler is not None
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        prepared = self.memo.get(sql) if type(sql) is str else None
+        stats = profiler.record(
+            sql,
+            self.source,
+            elapsed_ms,
+            rows=rows,
+            error=failed,
+            cache_hit=cache_hit,
+            params=_example(params if explain else _first(params)),
+            read_only=prepared.read_only if prepared is not None else None,
+        )
+        if (
+            stats is not None
+            and explain
+            and not failed
+            and not cache_hit
+            and prepared is not None
+            and not prepared.is_script
+            and self.explainer is not None
+            and profiler.is_slow(elapsed_ms)
+            and profiler.should_explain(stats)
+        ):
+            task = asyncio.get_running_loop().create_task(
+                self._capture_plan(stats, sql, prepared, params)
+            )
+            self.plan_tasks.add(task)
+            task.add_done_callback(self.plan_tasks.discard)
+
+    async def _capture_plan(
+        self, stats: QueryStats, sql: str, prepared: Prepared, params: Any
+    ) -> None:
+        """EXPLAIN a slow statement (on the pool, or on an aiosqlite connection outside a
+        transaction), off the caller's path; a failure only loses the plan."""
+        profiler, explainer = self.profiler, self.explainer
+        assert profiler is not None and explainer is not None
+        analyze = profiler.analyze and (prepared.read_only or profiler.analyze_writes)
+        statement = explain_statement(self.dialect, prepared.statements[-1], analyze=analyze)
+        try:
+            rows = await explainer(statement, prepared, params)
+        except Exception as error:  # the plan is a bonus: never fail or log loudly for it
+            profiler.attach_plan(stats.fingerprint, {"error": str(error)}, ())
+            return
+        if rows is None:  # not now (a transaction is open): the next slow call may try
+            stats.last_explained = -math.inf
+            return
+        plan = parse_plan(self.dialect, rows)
+        findings = plan_findings(self.dialect, plan, sql, self.source)
+        profiler.attach_plan(stats.fingerprint, plan, findings)
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Let the plan captures in flight finish (briefly), before the pool closes."""
+        tasks = self.plan_tasks
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(set(tasks), timeout=timeout)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
+class Probe:
+    """What a profiled call learns on its way: True when the cache answered, False when it
+    was asked and missed, None when it was not used."""
+
+    __slots__ = ("hit",)
+
+    def __init__(self) -> None:
+        self.hit: bool | None = None
+
+
+def _profiler(value: Any) -> Profiler | None:
+    if value is True:
+        return Profiler()
+    if value is None or value is False:
+        return None
+    if not isinstance(value, Profiler):
+        raise ConfigurationError(
+            f"profiler must be True, False, None or a Profiler, got {type(value).__name__}"
+        )
+    return value
+
+
+def _first(params: Any) -> Any:
+    """The first argument set of an ``executemany``'s (the example recorded), or None."""
+    if isinstance(params, list | tuple) and params:
+        return params[0]
+    return None
+
+
+def _example(params: Any) -> Sequence[Any] | Mapping[str, Any] | None:
+    """The arguments as the profiler's example takes them (PyMySQL accepts one bare value)."""
+    if params is None or isinstance(params, list | tuple | Mapping):
+        return params
+    return (params,)
+
+
+def count_rows(count: Any) -> int:
+    """A driver's row count as the profiler takes it: 0 when unknown (-1, None, 2**64-1)."""
+    return count if type(count) is int and 0 <= count < 1 << 62 else 0
 
 
 class Pending:
@@ -211,6 +389,12 @@ class Proxy:
     def cache(self) -> Cache | None:
         """The result cache (None when the wrapper only translates)."""
         return self._core.cache
+
+    @property
+    def profiler(self) -> Profiler | None:
+        """The profiler (None unless ``wrap(..., profiler=...)``), shared with the
+        connections a pool wrapper hands out."""
+        return self._core.profiler
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._raw, name)

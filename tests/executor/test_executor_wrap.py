@@ -63,11 +63,11 @@ def test_signatures_are_the_drivers_own() -> None:
     pg = ["fetch", "fetchrow", "fetchval", "fetchmany", "execute", "executemany"]
     same(PgConnection, asyncpg.Connection, [*pg, "transaction", "copy_to_table"])
     same(PgConnection, asyncpg.Connection, ["copy_records_to_table"])
-    same(PgPool, Pool, [*pg, "acquire", "release", "copy_records_to_table"])
+    same(PgPool, Pool, [*pg, "acquire", "release", "copy_records_to_table", "close"])
     same(MySQLConnection, aiomysql.Connection, ["cursor", "commit", "rollback", "select_db"])
-    same(MySQLPool, aiomysql.Pool, ["acquire", "release"])
+    same(MySQLPool, aiomysql.Pool, ["acquire", "release", "wait_closed"])
     lite = ["execute", "executemany", "executescript", "execute_fetchall", "execute_insert"]
-    same(SQLiteConnection, aiosqlite.Connection, [*lite, "cursor", "commit", "rollback"])
+    same(SQLiteConnection, aiosqlite.Connection, [*lite, "cursor", "commit", "rollback", "close"])
     cursor = ["execute", "executemany", "fetchone", "fetchmany", "fetchall", "close"]
     same(_Cursor, aiosqlite.Cursor, cursor)
 

@@ -12,7 +12,7 @@ The wrapper keeps its state (cache, the open transaction's writes, the database 
 from __future__ import annotations
 
 import functools
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, cast
@@ -20,7 +20,7 @@ from typing import Any, cast
 import aiomysql
 
 from sqlshift.executor.statements import Prepared, key_args, map_args
-from sqlshift.executor.wrap import Core, Pending, Proxy, frozen_rows_size
+from sqlshift.executor.wrap import Core, Pending, Probe, Proxy, count_rows, frozen_rows_size
 
 __all__ = ["MySQLConnection", "MySQLPool"]
 
@@ -91,6 +91,20 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
         if state is None or self._sqlshift_inner or not isinstance(query, str):
             return await super().execute(query, args)
         core = state.core
+        if core.profiler is not None:
+            return await core.profile(
+                query,
+                args,
+                lambda probe: self._sqlshift_execute(state, query, args, probe),
+                count_rows,
+            )
+        return await self._sqlshift_execute(state, query, args, None)
+
+    async def _sqlshift_execute(
+        self, state: _State, query: str, args: Any, probe: Probe | None
+    ) -> Any:
+        conn = self._connection
+        core = state.core
         prepared = core.memo.get(query)
         if prepared is None:
             prepared = core.statements.prepare(query)
@@ -108,8 +122,12 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
                 key = (core.identity, state.database, cursor_class, prepared.sql, keyed)
                 hit: _Snapshot | None = cache.lookup(key)
                 if hit is not None:
+                    if probe is not None:
+                        probe.hit = True
                     await self._sqlshift_fill(hit, prepared.sql)
                     return self.rowcount
+                if probe is not None:
+                    probe.hit = False
                 loaded: _Snapshot = await cache.get_or_load(
                     key,
                     prepared.tables_read,
@@ -130,6 +148,19 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
         state: _State | None = getattr(conn, _STATE, None) if conn is not None else None
         if state is None or self._sqlshift_inner or not isinstance(query, str) or not args:
             return await super().executemany(query, args)
+        core = state.core
+        if core.profiler is not None:
+            return await core.profile(
+                query,
+                args,
+                lambda _: self._sqlshift_executemany(state, query, args),
+                count_rows,
+                explain=False,
+            )
+        return await self._sqlshift_executemany(state, query, args)
+
+    async def _sqlshift_executemany(self, state: _State, query: str, args: Any) -> Any:
+        conn = self._connection
         core = state.core
         prepared = core.statements.prepare(query)
         mapped = args if prepared.params is None else [_driver_args(prepared, a) for a in args]
@@ -280,10 +311,35 @@ class MySQLConnection(Proxy):
         return await self._raw.__aexit__(exc_type, exc, tb)
 
 
+class _PlanCursor(aiomysql.Cursor):  # type: ignore[misc]
+    """The plan capture's cursor: tuples, and the server's notes on EXPLAIN are not turned
+    into Python warnings."""
+
+    async def _show_warnings(self, conn: Any) -> None:
+        return None
+
+
 class MySQLPool(Proxy):
     """A wrapped aiomysql ``Pool``: ``acquire`` gives wrapped connections sharing its cache."""
 
     __slots__ = ()
+
+    async def _explain(
+        self, statement: str, prepared: Prepared, params: Any
+    ) -> Sequence[Sequence[Any]]:
+        """The plan capture of this pool's connections (see :meth:`Core.record`): on another
+        pooled connection, never on the caller's."""
+        async with self._raw.acquire() as conn:
+            async with conn.cursor(_PlanCursor) as cur:
+                await cur.execute(statement, _driver_args(prepared, params))
+                rows: Sequence[Sequence[Any]] = await cur.fetchall()
+            if not conn.get_autocommit():
+                await conn.rollback()  # returned to the pool outside a transaction
+        return rows
+
+    async def wait_closed(self) -> None:
+        await self._core.drain()  # plan captures in flight use the pool
+        await self._raw.wait_closed()
 
     def acquire(self) -> _MySQLAcquire:
         return _MySQLAcquire(self._raw.acquire(), self._core)
@@ -298,6 +354,7 @@ class MySQLPool(Proxy):
         return self
 
     async def __aexit__(self, *exc: object) -> Any:
+        await self._core.drain()
         return await self._raw.__aexit__(*exc)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 
 from sqlshift.executor.statements import Prepared, key_args, map_args
-from sqlshift.executor.wrap import Core, Pending, Proxy, frozen_rows_size
+from sqlshift.executor.wrap import Core, Pending, Probe, Proxy, frozen_rows_size
 
 __all__ = ["PgConnection", "PgPool"]
 
@@ -24,6 +24,16 @@ Records = tuple[Any, ...]
 
 def _records_size(records: Records) -> int | None:
     return frozen_rows_size(records)
+
+
+def _status_rows(status: str) -> int:
+    """The row count ending a command status (``UPDATE 3``, ``INSERT 0 1``, ``SELECT 2``)."""
+    tail = status.rpartition(" ")[2] if isinstance(status, str) else ""
+    return int(tail) if tail.isdigit() else 0
+
+
+def _no_rows(_: object) -> int:
+    return 0
 
 
 def _args(prepared: Prepared, args: tuple[Any, ...]) -> Any:
@@ -57,6 +67,24 @@ class _PgMethods(Proxy):
     async def fetch(
         self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
     ) -> list[Any]:
+        core = self._core
+        if core.profiler is not None:
+            return await core.profile(
+                query,
+                args,
+                lambda probe: self._fetch(query, args, timeout, record_class, probe),
+                len,
+            )
+        return await self._fetch(query, args, timeout, record_class, None)
+
+    async def _fetch(
+        self,
+        query: str,
+        args: tuple[Any, ...],
+        timeout: float | None,
+        record_class: Any,
+        probe: Probe | None,
+    ) -> list[Any]:
         prepared = self._prepare(query)
         driver_args = _args(prepared, args)
         key = self._key(prepared, "fetch", driver_args, record_class)
@@ -72,7 +100,7 @@ class _PgMethods(Proxy):
             )
             return tuple(records)
 
-        return list(await self._cached(key, prepared, load))
+        return list(await self._cached(key, prepared, load, probe))
 
     async def fetchrow(
         self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
@@ -94,16 +122,34 @@ class _PgMethods(Proxy):
         timeout: float | None = None,
         record_class: Any = None,
     ) -> list[Any]:
-        prepared = self._prepare(query)
-        mapped = [_args(prepared, tuple(a)) for a in args]
-        result: list[Any] = await self._run_many(
-            "fetchmany", prepared, mapped, timeout=timeout, record_class=record_class
+        core = self._core
+        if core.profiler is not None:
+            sets = list(args)
+            return await core.profile(
+                query,
+                sets,
+                lambda _: self._many(
+                    "fetchmany", query, sets, timeout=timeout, record_class=record_class
+                ),
+                len,
+                explain=False,
+            )
+        result: list[Any] = await self._many(
+            "fetchmany", query, args, timeout=timeout, record_class=record_class
         )
         return result
 
     # ------------------------------------------------------------------------------- writes
 
     async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
+        core = self._core
+        if core.profiler is not None:
+            return await core.profile(
+                query, args, lambda _: self._execute(query, args, timeout), _status_rows
+            )
+        return await self._execute(query, args, timeout)
+
+    async def _execute(self, query: str, args: tuple[Any, ...], timeout: float | None) -> str:
         prepared = self._prepare(query)
         status: str = await self._run("execute", prepared, _args(prepared, args), timeout=timeout)
         return status
@@ -111,9 +157,25 @@ class _PgMethods(Proxy):
     async def executemany(
         self, command: str, args: Iterable[Sequence[Any]], *, timeout: float | None = None
     ) -> None:
-        prepared = self._prepare(command)
+        core = self._core
+        if core.profiler is not None:
+            sets = list(args)
+            await core.profile(
+                command,
+                sets,
+                lambda _: self._many("executemany", command, sets, timeout=timeout),
+                _no_rows,
+                explain=False,
+            )
+            return
+        await self._many("executemany", command, args, timeout=timeout)
+
+    async def _many(
+        self, method: str, query: str, args: Iterable[Sequence[Any]], **kwargs: Any
+    ) -> Any:
+        prepared = self._prepare(query)
         mapped = [_args(prepared, tuple(a)) for a in args]
-        await self._run_many("executemany", prepared, mapped, timeout=timeout)
+        return await self._run_many(method, prepared, mapped, **kwargs)
 
     # ---------------------------------------------------------------------------- internals
 
@@ -135,19 +197,45 @@ class _PgMethods(Proxy):
             return None
 
     async def _cached(
-        self, key: tuple[Any, ...], prepared: Prepared, load: Callable[[], Awaitable[Records]]
+        self,
+        key: tuple[Any, ...],
+        prepared: Prepared,
+        load: Callable[[], Awaitable[Records]],
+        probe: Probe | None,
     ) -> Records:
         cache = self._core.cache
         assert cache is not None
         hit: Records | None = cache.lookup(key)
         if hit is not None:
+            if probe is not None:
+                probe.hit = True
             return hit
+        if probe is not None:
+            probe.hit = False
         return await cache.get_or_load(key, prepared.tables_read, load, sizeof=_records_size)
 
     async def _row(
         self, query: str, args: tuple[Any, ...], timeout: float | None, record_class: Any
     ) -> Records:
         """``fetchrow``'s answer as ``(record,)`` or ``()``; fetchval shares its entries."""
+        core = self._core
+        if core.profiler is not None:
+            return await core.profile(
+                query,
+                args,
+                lambda probe: self._row_of(query, args, timeout, record_class, probe),
+                len,
+            )
+        return await self._row_of(query, args, timeout, record_class, None)
+
+    async def _row_of(
+        self,
+        query: str,
+        args: tuple[Any, ...],
+        timeout: float | None,
+        record_class: Any,
+        probe: Probe | None,
+    ) -> Records:
         prepared = self._prepare(query)
         driver_args = _args(prepared, args)
 
@@ -160,7 +248,7 @@ class _PgMethods(Proxy):
         key = self._key(prepared, "fetchrow", driver_args, record_class)
         if key is None:
             return await load()
-        return await self._cached(key, prepared, load)
+        return await self._cached(key, prepared, load, probe)
 
     async def _run(self, method: str, prepared: Prepared, driver_args: Any, **kwargs: Any) -> Any:
         """Run ``method`` of the original with the translated statement; track writes."""
@@ -192,6 +280,9 @@ class _PgMethods(Proxy):
         finally:
             if not prepared.read_only:
                 self._wrote(prepared.written, in_tx)
+            elif pending is not None and pending.active:
+                # A COMMIT sent as text (read-only: it writes no table) ends the transaction.
+                pending.settle(self._core, self._in_transaction())
 
     async def _run_many(
         self, method: str, prepared: Prepared, mapped: list[Any], **kwargs: Any
@@ -373,7 +464,20 @@ class PgPool(_PgMethods):
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        await self._core.drain()
         await self._raw.__aexit__(*exc)
+
+    async def close(self) -> None:
+        await self._core.drain()  # plan captures in flight use the pool
+        await self._raw.close()
+
+    async def _explain(
+        self, statement: str, prepared: Prepared, params: Any
+    ) -> Sequence[Sequence[Any]]:
+        """The plan capture of this pool and its connections (see :meth:`Core.record`): on a
+        pooled connection, never on the caller's."""
+        rows: Sequence[Sequence[Any]] = await self._raw.fetch(statement, *_args(prepared, params))
+        return rows
 
     copy_records_to_table = _copy_method("copy_records_to_table")
 

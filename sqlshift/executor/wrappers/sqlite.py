@@ -8,7 +8,7 @@ without touching the database thread; otherwise it is backed by the driver's own
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Coroutine, Generator, Iterable
+from collections.abc import Coroutine, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 import aiosqlite
 
 from sqlshift.executor.statements import Prepared, key_args, map_args
-from sqlshift.executor.wrap import Core, Pending, Proxy, frozen_rows_size
+from sqlshift.executor.wrap import Core, Pending, Probe, Proxy, count_rows, frozen_rows_size
 
 __all__ = ["SQLiteConnection"]
 
@@ -66,6 +66,20 @@ def _snapshot_size(snapshot: _Snapshot) -> int | None:
     return _rows_size(snapshot.rows)
 
 
+def _len(rows: Iterable[Any]) -> int:
+    return len(rows) if isinstance(rows, list) else 0
+
+
+def _no_rows(_: object) -> int:
+    return 0
+
+
+def _cursor_rows(cursor: _Cursor) -> int:
+    """Rows a cursor holds from the cache, else the driver's count (-1 for a read: 0)."""
+    snapshot = cursor._snapshot
+    return len(snapshot.rows) if snapshot is not None else count_rows(cursor.rowcount)
+
+
 def _driver_args(prepared: Prepared, parameters: Any) -> Any:
     if prepared.params is None:
         return parameters
@@ -100,16 +114,13 @@ class _Cursor(aiosqlite.Cursor):
         return self._real
 
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _Cursor:
-        await self._owner._execute(sql, parameters, self)
-        return self
+        return await self._owner._execute_profiled(sql, parameters, self)
 
     async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> _Cursor:
-        await self._owner._executemany(sql, parameters, self)
-        return self
+        return await self._owner._executemany_profiled(sql, parameters, self)
 
     async def executescript(self, sql_script: str) -> _Cursor:
-        await self._owner._executescript(sql_script, self)
-        return self
+        return await self._owner._executescript_profiled(sql_script, self)
 
     async def fetchone(self) -> Any:
         snapshot = self._snapshot
@@ -222,25 +233,53 @@ class SQLiteConnection(Proxy):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        await self._core.drain()  # plan captures in flight use this connection
         await self._raw.__aexit__(exc_type, exc, tb)
+
+    async def close(self) -> None:
+        await self._core.drain()
+        await self._raw.close()
 
     # ------------------------------------------------------------------- the driver's API
 
     def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> Result[_Cursor]:
-        return Result(self._execute(sql, parameters, None))
+        if self._core.profiler is not None:
+            return Result(self._execute_profiled(sql, parameters, None))
+        return Result(self._execute(sql, parameters, None, None))
 
     def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> Result[_Cursor]:
+        if self._core.profiler is not None:
+            return Result(self._executemany_profiled(sql, parameters, None))
         return Result(self._executemany(sql, parameters, None))
 
     def executescript(self, sql_script: str) -> Result[_Cursor]:
+        if self._core.profiler is not None:
+            return Result(self._executescript_profiled(sql_script, None))
         return Result(self._executescript(sql_script, None))
 
     def execute_fetchall(
         self, sql: str, parameters: Iterable[Any] | None = None
     ) -> Result[Iterable[Any]]:
-        return Result(self._execute_fetchall(sql, parameters))
+        core = self._core
+        if core.profiler is not None:
+            return Result(
+                core.profile(
+                    sql,
+                    parameters,
+                    lambda probe: self._execute_fetchall(sql, parameters, probe),
+                    _len,
+                )
+            )
+        return Result(self._execute_fetchall(sql, parameters, None))
 
     def execute_insert(self, sql: str, parameters: Iterable[Any] | None = None) -> Result[Any]:
+        core = self._core
+        if core.profiler is not None:
+            return Result(
+                core.profile(
+                    sql, parameters, lambda _: self._execute_insert(sql, parameters), _no_rows
+                )
+            )
         return Result(self._execute_insert(sql, parameters))
 
     def cursor(self) -> Result[_Cursor]:
@@ -304,7 +343,60 @@ class SQLiteConnection(Proxy):
         finally:
             await real.close()
 
-    async def _execute(self, sql: str, parameters: Any, cursor: _Cursor | None) -> _Cursor:
+    # -------------------------------------------------------------------- profiled calls
+
+    async def _execute_profiled(self, sql: str, parameters: Any, cursor: _Cursor | None) -> _Cursor:
+        core = self._core
+        if core.profiler is None:  # a cursor's execute comes here either way
+            return await self._execute(sql, parameters, cursor, None)
+        return await core.profile(
+            sql,
+            parameters,
+            lambda probe: self._execute(sql, parameters, cursor, probe),
+            _cursor_rows,
+        )
+
+    async def _executemany_profiled(
+        self, sql: str, parameters: Iterable[Any], cursor: _Cursor | None
+    ) -> _Cursor:
+        core = self._core
+        if core.profiler is None:
+            return await self._executemany(sql, parameters, cursor)
+        sets = list(parameters)
+        return await core.profile(
+            sql, sets, lambda _: self._executemany(sql, sets, cursor), _cursor_rows, explain=False
+        )
+
+    async def _executescript_profiled(self, sql_script: str, cursor: _Cursor | None) -> _Cursor:
+        core = self._core
+        if core.profiler is None:
+            return await self._executescript(sql_script, cursor)
+        return await core.profile(
+            sql_script, None, lambda _: self._executescript(sql_script, cursor), _cursor_rows
+        )
+
+    async def _explain(
+        self, statement: str, prepared: Prepared, params: Any
+    ) -> Sequence[Sequence[Any]] | None:
+        """The plan capture (see :meth:`Core.record`): on this connection, queued behind the
+        statements before it on aiosqlite's thread, and only outside a transaction."""
+        raw = self._raw
+        if raw.in_transaction:
+            return None
+        cursor = await raw.cursor()
+        try:
+            cursor.row_factory = None  # tuples, whatever the connection's row_factory
+            await cursor.execute(statement, _driver_args(prepared, params))
+            rows: Sequence[Sequence[Any]] = await cursor.fetchall()
+            return rows
+        finally:
+            await cursor.close()
+
+    # ------------------------------------------------------------------------- the calls
+
+    async def _execute(
+        self, sql: str, parameters: Any, cursor: _Cursor | None, probe: Probe | None
+    ) -> _Cursor:
         prepared = self._prepare(sql)
         args = _driver_args(prepared, parameters)
         in_tx = self._begin()
@@ -312,6 +404,8 @@ class SQLiteConnection(Proxy):
         cache = self._core.cache
         if key is not None and cache is not None:
             snapshot: _Snapshot | None = cache.lookup(key)
+            if probe is not None:
+                probe.hit = snapshot is not None
             if snapshot is None:
                 snapshot = await cache.get_or_load(
                     key,
@@ -372,7 +466,9 @@ class SQLiteConnection(Proxy):
         finally:
             self._wrote(prepared, False)
 
-    async def _execute_fetchall(self, sql: str, parameters: Any) -> Iterable[Any]:
+    async def _execute_fetchall(
+        self, sql: str, parameters: Any, probe: Probe | None
+    ) -> Iterable[Any]:
         prepared = self._prepare(sql)
         args = _driver_args(prepared, parameters)
         in_tx = self._begin()
@@ -385,6 +481,8 @@ class SQLiteConnection(Proxy):
         cache = self._core.cache
         if key is not None and cache is not None:
             rows: tuple[Any, ...] | None = cache.lookup(key)
+            if probe is not None:
+                probe.hit = rows is not None
             if rows is None:
                 rows = await cache.get_or_load(key, prepared.tables_read, load, sizeof=_rows_size)
             return list(rows)
