@@ -1,4 +1,4 @@
-"""wrap(): a driver's own pool or connection, with translation and the result cache applied.
+"""wrap(): a driver's own pool or connection, with translation, caching and profiling applied.
 
 ::
 
@@ -50,6 +50,31 @@ pool with ``autocommit=True`` to benefit). A write invalidates the tables it wro
 and, inside a transaction, again when it commits (``commit()``, ``transaction()`` exits, or
 the next statement finds the transaction ended); a rollback leaves nothing behind, because
 reads inside the transaction bypassed the cache.
+
+**Profiling** (``profiler=True`` or a :class:`~sqlshift.executor.profiler.Profiler`;
+``wrapper.profiler``, shared by a pool wrapper and the connections it hands out): every
+intercepted statement (asyncpg ``fetch``/``fetchrow``/``fetchval``/``fetchmany``/``execute``/
+``executemany``; aiomysql cursor ``execute``/``executemany``; aiosqlite ``execute``/
+``executemany``/``executescript``/``execute_fetchall``/``execute_insert`` and cursor
+``execute``) is recorded under its fingerprint as :class:`Database` records it: time, rows
+(as the driver reports them at no extra cost: asyncpg's fetched records or command status,
+aiomysql's ``rowcount``, aiosqlite's rows served from the cache or its ``rowcount``; 0 when
+unknown, e.g. an uncached aiosqlite read or an ``SSCursor``), errors (re-raised unchanged),
+cache hits and misses (neither when the cache was not used), redacted arguments. An
+``executemany`` is one call, never explained.
+
+A slow call's plan is captured off the caller's path (an asyncio task, rate-limited per
+fingerprint) only where that cannot disturb the caller's connection: for a **pool** wrapper
+(and its connections) on another pooled connection (asyncpg ``pool.fetch``; aiomysql a
+connection acquired from the pool, rolled back after without autocommit), and for an
+**aiosqlite** connection on that connection (aiosqlite runs one call at a time on its
+thread) only when it is not in a transaction (a capture skipped for that is retried by the
+next slow call). A **single** wrapped asyncpg or aiomysql connection is recorded but never
+explained: its statements must not interleave with the caller's. The pool wrapper's
+``close()`` (asyncpg), ``wait_closed()`` (aiomysql), the aiosqlite wrapper's ``close()`` and
+``async with`` exits wait (5 s at most) for captures in flight; closing the original object
+directly does not. A statement run in another ``select_db()`` database than the pool's is
+explained in the pool's (and its plan is then an error at worst).
 
 Not tracked (use a ``ttl``, call ``cache.invalidate(table=...)``, or keep such work off the
 wrapper): writes made through objects the wrapper does not intercept (asyncpg ``prepare()``,
