@@ -105,13 +105,19 @@ class _PgMethods(Proxy):
     async def fetchrow(
         self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
     ) -> Any:
-        row = await self._row(query, args, timeout, record_class)
+        if self._core.profiler is not None:
+            row = await self._profiled_row(query, args, timeout, record_class)
+        else:
+            row = await self._row(query, args, timeout, record_class, None)
         return row[0] if row else None
 
     async def fetchval(
         self, query: str, *args: Any, column: int = 0, timeout: float | None = None
     ) -> Any:
-        row = await self._row(query, args, timeout, None)
+        if self._core.profiler is not None:
+            row = await self._profiled_row(query, args, timeout, None)
+        else:
+            row = await self._row(query, args, timeout, None, None)
         return row[0][column] if row else None
 
     async def fetchmany(
@@ -214,21 +220,14 @@ class _PgMethods(Proxy):
             probe.hit = False
         return await cache.get_or_load(key, prepared.tables_read, load, sizeof=_records_size)
 
-    async def _row(
+    async def _profiled_row(
         self, query: str, args: tuple[Any, ...], timeout: float | None, record_class: Any
     ) -> Records:
-        """``fetchrow``'s answer as ``(record,)`` or ``()``; fetchval shares its entries."""
-        core = self._core
-        if core.profiler is not None:
-            return await core.profile(
-                query,
-                args,
-                lambda probe: self._row_of(query, args, timeout, record_class, probe),
-                len,
-            )
-        return await self._row_of(query, args, timeout, record_class, None)
+        return await self._core.profile(
+            query, args, lambda probe: self._row(query, args, timeout, record_class, probe), len
+        )
 
-    async def _row_of(
+    async def _row(
         self,
         query: str,
         args: tuple[Any, ...],
@@ -236,6 +235,7 @@ class _PgMethods(Proxy):
         record_class: Any,
         probe: Probe | None,
     ) -> Records:
+        """``fetchrow``'s answer as ``(record,)`` or ``()``; fetchval shares its entries."""
         prepared = self._prepare(query)
         driver_args = _args(prepared, args)
 
