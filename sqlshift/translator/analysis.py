@@ -133,8 +133,14 @@ def analyse(statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]]) -> Statem
         targets = _written_tables(writes)
         if kind in ("select", "set-operation") and targets == set():
             pass
-        elif kind in ("transaction", "inspect"):
+        elif kind == "inspect":
             deterministic = False  # reads nothing a cache could keep, writes no table
+        elif kind == "transaction":
+            # COMMIT/ROLLBACK sent as text end a transaction the caller's library may not
+            # know about: whatever it wrote (or read uncommitted) must be forgotten
+            read_only = False
+            deterministic = False
+            written = None
         elif kind in ("other", "command"):
             read_only = False
             deterministic = False
