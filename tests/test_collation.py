@@ -13,7 +13,10 @@ TARGET = Options(collation="target")
 
 def test_default_emulates_mysql_case_insensitivity() -> None:
     sql = "SELECT id FROM people WHERE name = 'bob'"
-    assert "LOWER(name) = LOWER('bob')" in translate(sql, "postgres", "mysql")
+    # case and accents folded on PostgreSQL, the literal folded here; GLOB classes on SQLite
+    assert "TRANSLATE(LOWER(name), 'àá" in translate(sql, "postgres", "mysql")
+    assert translate(sql, "postgres", "mysql").endswith(") = 'bob'")
+    assert "name GLOB '[bBḂḃḄḅḆḇ][oOÒÓ" in translate(sql, "sqlite", "mysql")
 
 
 def test_unknown_types_are_left_to_the_target() -> None:
@@ -25,7 +28,13 @@ def test_schema_enables_emulation_for_placeholders() -> None:
     out = translate(
         "SELECT 1 FROM t WHERE name = ?", "postgres", "mysql", schema={"t": {"name": "TEXT"}}
     )
-    assert "LOWER(name) = LOWER($1)" in out
+    assert "TRANSLATE(LOWER($1), 'àá" in out
+    # SQLite can fold neither accents nor non-ASCII case of a parameter
+    with pytest.raises(UntranslatableError) as refused:
+        translate(
+            "SELECT 1 FROM t WHERE name = ?", "sqlite", "mysql", schema={"t": {"name": "TEXT"}}
+        )
+    assert refused.value.code == "collation-unicode"
 
 
 def test_target_policy_keeps_the_targets_collation() -> None:

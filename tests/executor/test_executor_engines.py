@@ -274,10 +274,10 @@ async def test_scripts_with_parameters(target: str, table: str) -> None:
         # once per argument set, statement by statement
         pairs = (
             f"INSERT INTO {table} (id, name) VALUES (%s, %s);\n"
-            f"UPDATE {table} SET name = UPPER(name) WHERE id = %s"
+            f"UPDATE {table} SET name = CONCAT(name, '+') WHERE id = %s"
         )
         assert await db.execute_many(pairs, [(3, "cy", 3), (4, "di", 4)]) == 2
-        assert await db.fetch_val(read, (4,)) == "DI"
+        assert await db.fetch_val(read, (4,)) == "di+"
         with pytest.raises(ParameterError):
             await db.execute(pairs, (5, "x"))  # the script takes 3 arguments
         # a failing statement of a script names itself, not the script

@@ -122,23 +122,8 @@ DATETIME_LITERALS = ("2024-01-03 10:00:00", "2023-01-05 09:15:00", "2024-03-01 0
 #: Key: a construct name used below, or "construct@dialect" to switch it off for one source
 #: dialect only; value: the corpus case(s) in corpus/cases/generated.toml that show the bug.
 EXCLUDED: dict[str, str] = {
-    # aggregates: GROUP_CONCAT/STRING_AGG (... ORDER BY ...) reaches SQLite 3.40 as a syntax error
-    "string-agg": "gen-my-group-concat-order-sqlite, gen-pg-string-agg-order-sqlite",
-    # strings: functions SQLite lacks are passed through (no such function / syntax error)
-    "left-right": "gen-my-left-sqlite",
-    "pad": "gen-my-lpad-sqlite",
-    "reverse": "gen-my-reverse-sqlite",
-    "repeat": "gen-pg-repeat-sqlite",
-    # strings: SQLite UPPER/LOWER fold ASCII only
-    "upper-lower": "gen-lite-upper-non-ascii",
     # strings: CAST(x AS CHAR) reaches PostgreSQL as char(1)
     "int-to-text": "gen-my-cast-char-postgres",
-    # collation: MySQL compares, matches (LIKE) and deduplicates text case- and
-    # accent-insensitively, SQLite's LIKE is ASCII case-insensitive, PostgreSQL's neither
-    "like": "gen-pg-like-mysql, gen-lite-like-postgres, gen-lite-like-accent-mysql",
-    "text-compare": "gen-lite-text-compare-mysql",
-    "distinct-text": "gen-my-distinct-text-sqlite",
-    "group-by-text": "gen-my-distinct-text-sqlite",
     # booleans: a BOOLEAN column as a MySQL/SQLite truth value becomes `col <> 0` in PostgreSQL
     "bool-column": "gen-my-bool-or-postgres, gen-lite-bool-postgres",
     # datetime: PostgreSQL date - date / date + n, MySQL DATE_ADD(date, INTERVAL n DAY)

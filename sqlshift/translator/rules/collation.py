@@ -12,12 +12,24 @@ Policy (``Options.collation``):
   string literal containing letters, or ``schema=`` says a column is text -- the source's
   comparison is reproduced on the target:
 
-  - from MySQL: `a = b`, `<>`, `<=>`, `IN (...)` become `LOWER(a) = LOWER(b)`; `LIKE` becomes
-    `ILIKE` in PostgreSQL (SQLite's LIKE already ignores ASCII case); `LOCATE`/`INSTR` search
-    `LOWER()` of both strings. Text ordering cannot be reproduced (MySQL sorts `É` with `E`),
-    so `<`, `BETWEEN`, `ORDER BY`, `GROUP BY`, `DISTINCT`, `MIN`/`MAX` of known text are
-    refused (`collation-order`, `collation-group`); `COLLATE utf8mb4_bin` in the source is
-    honoured (byte comparison is what the targets do anyway).
+  - from MySQL: `a = b`, `<>`, `<=>`, `IN (...)`, `LIKE` and `LOCATE`/`INSTR` compare
+    case- and accent-insensitively (`'émile' = 'EMILE'`, `'Zoë' LIKE '%e%'`). On PostgreSQL
+    both sides are folded with `TRANSLATE(LOWER(x), <accented letters>, <base letters>)`
+    (a string literal is folded here, in Python). On SQLite, which can neither fold
+    non-ASCII case nor accents, a comparison with a literal becomes `GLOB` with a character
+    class per letter (`[eEèéêë...]`); a comparison of two computed texts, a computed LIKE
+    pattern or a LOCATE of letters is refused (`collation-unicode`). Text ordering cannot
+    be reproduced (MySQL sorts `É` with `E`), so `<`, `BETWEEN`, `ORDER BY`, `GROUP BY`,
+    `DISTINCT`, `MIN`/`MAX` of known text are refused (`collation-order`,
+    `collation-group`); `COLLATE utf8mb4_bin` in the source is honoured (byte comparison is
+    what the targets do anyway).
+
+    The folding table (`_CLASSES`) holds the letters MariaDB's utf8mb4_general_ci and the
+    UCA collations (MySQL 8's utf8mb4_0900_ai_ci, MariaDB's uca1400_ai_ci) both treat as
+    equal (Latin, Greek, Cyrillic, measured on the server). Where the two families disagree
+    (`ß`, dotless `i`, `Ø`, `Ł`, `Đ`, Greek accents, ...) no translation can be right for both: a
+    literal holding such a letter is refused (`collation-accent`), and data holding one is
+    compared as utf8mb4_general_ci would, letter by letter (a documented limit).
   - into MySQL: the comparison is made byte-wise with `CAST(x AS BINARY)` (`=`, `<`, `IN`,
     `ORDER BY`; no trailing-space padding either) or `COLLATE utf8mb4_bin` (`LIKE`, `LOCATE`,
     character-wise); `ILIKE` is `LOWER(x) LIKE LOWER(p)` under the binary collation.
@@ -31,14 +43,14 @@ Policy (``Options.collation``):
 * ``"target"``: no collation rule runs; every comparison follows the target's collation
   (what sqlglot does).
 
-Known limits of the emulation, each refused where a literal shows it and documented where
-only the data can: MySQL's accent-insensitivity (`'é' = 'e'`, `'ß' = 's'`) is not
-reproduced (a literal with accented letters compared from MySQL is refused,
-`collation-accent`; a column holding `É` compared with the literal `'e'` is not caught); MariaDB ignores trailing spaces in `=` (PAD SPACE) while MySQL 8's default
-collation does not, so a literal with trailing spaces compared from MySQL is refused
-(`collation-pad-space`); SQLite's LOWER() and LIKE fold ASCII letters only, so a literal with
-non-ASCII letters whose case matters is refused there (`collation-unicode`), and a column
-holding `É` still does not equal `é` on SQLite.
+Known limits of the emulation: MariaDB ignores trailing spaces in `=` (PAD SPACE) while
+MySQL 8's default collation does not, so a literal with trailing spaces compared from MySQL
+is refused (`collation-pad-space`) and data with trailing spaces follows the target; the
+letters the MySQL collation families disagree on (above) follow utf8mb4_general_ci;
+comparisons whose operands are not known to be text (no ``schema=``) follow the target.
+SQLite's LOWER() and LIKE fold ASCII letters only: a non-ASCII literal whose case matters
+is refused there (`collation-unicode`), and so is UPPER()/LOWER() of text that may hold
+non-ASCII letters (strings.py, `case-mapping`).
 """
 
 from __future__ import annotations
@@ -48,8 +60,8 @@ import unicodedata
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
-from sqlshift.translator.rules import rule
-from sqlshift.translator.types import Kind, infer
+from sqlshift.translator.rules import func, rule
+from sqlshift.translator.types import Kind, infer, is_simple
 
 _BINARY = "sqlshift_binary"
 """Meta flag: the source asked for a byte-wise comparison of this operand (COLLATE x_bin)."""
@@ -96,14 +108,61 @@ def _assignment(node: exp.Expr) -> bool:
     )
 
 
+_BINARY_TYPES = frozenset(
+    {exp.DataType.Type.BINARY, exp.DataType.Type.VARBINARY, exp.DataType.Type.BLOB}
+)
+
+
 def _binary(node: exp.Expr | None) -> bool:
+    """A byte-wise operand: `x COLLATE utf8mb4_bin` in the source, or CAST(x AS BINARY)."""
+    if isinstance(node, exp.Cast) and node.to.this in _BINARY_TYPES:
+        return True
     return isinstance(node, exp.Expr) and bool(node.meta.get(_BINARY))
 
 
+_TEXT_FUNCTIONS = (
+    exp.Upper,
+    exp.Lower,
+    exp.Trim,
+    exp.Substring,
+    exp.Left,
+    exp.Right,
+    exp.Reverse,
+    exp.Replace,
+    exp.Pad,
+    exp.Repeat,
+    exp.Concat,
+    exp.ConcatWs,
+    exp.DPipe,
+    exp.SubstringIndex,
+    exp.SplitPart,
+    exp.Initcap,
+)
+"""Functions whose result is text whatever their arguments (the collation applies to it)."""
+
+
 def _text_column(node: exp.Expr | None, ctx: Context) -> bool:
-    """True when ``node`` is not a literal and is known (schema, CAST) to be text."""
+    """True when ``node`` is not a literal and is known (schema, CAST, a string function
+    such as TRIM(name) or CONCAT(a, b), a CASE/COALESCE of text) to be text."""
     if node is None or _literal(node) is not None or _binary(node):
         return False
+    if isinstance(node, _TEXT_FUNCTIONS):
+        return True
+    if isinstance(node, exp.Paren):
+        return _text_column(node.this, ctx)
+    if isinstance(node, exp.Coalesce | exp.Case | exp.If | exp.Nullif):
+        branches = (
+            [node.this, *node.expressions]
+            if isinstance(node, exp.Coalesce)
+            else [node.this]
+            if isinstance(node, exp.Nullif)
+            else [b.args.get("true") for b in node.args.get("ifs") or []]
+            + [node.args.get("default")]
+            if isinstance(node, exp.Case)
+            else [node.args.get("true"), node.args.get("false")]
+        )
+        if any(_text_column(b, ctx) for b in branches if isinstance(b, exp.Expr)):
+            return True
     return infer(node, ctx).kind is Kind.TEXT
 
 
@@ -153,6 +212,21 @@ def _refuse_unicode(node: exp.Expr, operands: list[exp.Expr], ctx: Context) -> b
     return False
 
 
+def _refuse_computed(node: exp.Expr, ctx: Context) -> bool:
+    """SQLite's LIKE folds ASCII letters only, the other engines' ILIKE / LOWER() every
+    letter: with a computed pattern the data decides, so it is refused."""
+    if _literal(node.expression) is not None:
+        return False
+    ctx.refuse(
+        node,
+        "collation-unicode",
+        "SQLite's LIKE folds ASCII letters only and the other engines fold every letter; "
+        "with a computed pattern the two differ on non-ASCII text",
+        "use a literal pattern, or pass options=Options(collation='target')",
+    )
+    return True
+
+
 def _like(
     kind: type[exp.Like | exp.ILike], this: exp.Expr, pattern: exp.Expr, like: exp.Expr
 ) -> exp.Expr:
@@ -161,22 +235,144 @@ def _like(
 
 
 def _refuse_accent(node: exp.Expr, operands: list[exp.Expr], ctx: Context) -> bool:
-    """MySQL's collations ignore accents (`'é%'` LIKE-matches 'Eve'): a literal with accented
-    letters compared from MySQL cannot be reproduced."""
+    """A literal holding a letter the MySQL collation families disagree on (`ß`, `Ø`, Greek
+    accents) or one outside the folding table whose equivalences are unknown."""
     for operand in operands:
         text = _literal(operand)
-        if text is not None and any(
-            not c.isascii() and c.isalpha() and unicodedata.decomposition(c) for c in text
-        ):
-            ctx.refuse(
-                node,
-                "collation-accent",
-                f"MySQL compares {text!r} accent-insensitively (é = e); {ctx.target} does not",
-                "compare under a _bin collation in the source, or pass "
-                "options=Options(collation='target')",
-            )
-            return True
+        if text is None:
+            continue
+        for c in text:
+            if c.isascii() or c in _FOLD:
+                continue
+            if c in _AMBIGUOUS or _has_case(c) or unicodedata.decomposition(c):
+                ctx.refuse(
+                    node,
+                    "collation-accent",
+                    f"MySQL compares {text!r} accent-insensitively, and its collations "
+                    f"disagree on (or sqlshift has no table for) {c!r}",
+                    "compare under a _bin collation in the source, or pass "
+                    "options=Options(collation='target')",
+                )
+                return True
     return False
+
+
+# The letters MariaDB's utf8mb4_general_ci and the UCA collations (uca1400_ai_ci, MySQL 8's
+# 0900_ai_ci) both compare as equal, one class per line entry, its representative first;
+# measured with WEIGHT_STRING on MariaDB 10.11 over Latin, Greek and Cyrillic letters.
+_CLASS_TABLE = (
+    "aAÀÁÂÃÄÅàáâãäåĀāĂăĄąǍǎǞǟǠǡǺǻȀȁȂȃȦȧḀḁẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặ bBḂḃḄḅḆḇ cCÇçĆćĈĉĊċČčḈḉ "
+    "dDĎďḊḋḌḍḎḏḐḑḒḓ eEÈÉÊËèéêëĒēĔĕĖėĘęĚěȄȅȆȇȨȩḔḕḖḗḘḙḚḛḜḝẸẹẺẻẼẽẾếỀềỂểỄễỆệ fFḞḟ "
+    "gGĜĝĞğĠġĢģǦǧǴǵḠḡ hHĤĥȞȟḢḣḤḥḦḧḨḩḪḫẖ iIÌÍÎÏìíîïĨĩĪīĬĭĮįİǏǐȈȉȊȋḬḭḮḯỈỉỊị jJĴĵǰ "
+    "kKĶķǨǩḰḱḲḳḴḵ lLĹĺĻļĽľḶḷḸḹḺḻḼḽ mMḾḿṀṁṂṃ nNÑñŃńŅņŇňǸǹṄṅṆṇṈṉṊṋ "
+    "oOÒÓÔÕÖòóôõöŌōŎŏŐőƠơǑǒǪǫǬǭȌȍȎȏȪȫȬȭȮȯȰȱṌṍṎṏṐṑṒṓỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợ pPṔṕṖṗ qQ "
+    "rRŔŕŖŗŘřȐȑȒȓṘṙṚṛṜṝṞṟ sSŚśŜŝŞşŠšſȘșṠṡṢṣṤṥṦṧṨṩẛ tTŢţŤťȚțṪṫṬṭṮṯṰṱẗ "  # noqa: RUF001
+    "uUÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲųƯưǓǔǕǖǗǘǙǚǛǜȔȕȖȗṲṳṴṵṶṷṸṹṺṻỤụỦủỨứỪừỬửỮữỰự vVṼṽṾṿ "
+    "wWŴŵẀẁẂẃẄẅẆẇẈẉẘ xXẊẋẌẍ yYÝýÿŶŷŸȲȳẎẏẙỲỳỴỵỶỷỸỹ zZŹźŻżŽžẐẑẒẓẔẕ µΜμ æÆǢǣǼǽ ðÐ øØǾǿ þÞ đĐ "
+    "ħĦ ĳĲ ŀĿ łŁ ŋŊ œŒ ŧŦ ƃƂ ƅƄ ƈƇ ƌƋ ƒƑ ƕǶ ƙƘ ƣƢ ƥƤ ƨƧ ƭƬ ƴƳ ƶƵ ƹƸ ƽƼ ƿǷ ǆǄǅ ǉǇǈ ǌǊǋ ǝƎ "  # noqa: RUF001
+    "ǥǤ ǯƷǮ ǳǱǲ ȝȜ ȣȢ ȥȤ ΐΊΙΪίιϊἰἱἲἳἴἵἶἷἸἹἺἻἼἽἾἿὶιῐῑῒῖῗῘῙῚ "  # noqa: RUF001
+    "άΆΑαἀἁἂἃἄἅἆἇἈἉἊἋἌἍἎἏὰᾀᾁᾂᾃᾄᾅᾆᾇᾈᾉᾊᾋᾌᾍᾎᾏᾰᾱᾲᾳᾴᾶᾷᾸᾹᾺᾼ έΈΕεἐἑἒἓἔἕἘἙἚἛἜἝὲῈ "
+    "ήΉΗηἠἡἢἣἤἥἦἧἨἩἪἫἬἭἮἯὴᾐᾑᾒᾓᾔᾕᾖᾗᾘᾙᾚᾛᾜᾝᾞᾟῂῃῄῆῇῊῌ ΰΎΥΫυϋύὐὑὒὓὔὕὖὗὙὛὝὟὺῠῡῢῦῧῨῩῪ βΒϐ γΓ δΔ "
+    "ζΖ θΘϑ κΚϰ λΛ νΝ ξΞ οΌΟόὀὁὂὃὄὅὈὉὊὋὌὍὸῸ πΠϖ ρΡϱῤῥῬ ςΣσϲ τΤ φΦϕ χΧ ψΨ "  # noqa: RUF001
+    "ωΏΩώὠὡὢὣὤὥὦὧὨὩὪὫὬὭὮὯὼᾠᾡᾢᾣᾤᾥᾦᾧᾨᾩᾪᾫᾬᾭᾮᾯῲῳῴῶῷῺῼ ϒϓϔ ϛϚ ϝϜ ϟϞ ϡϠ ϣϢ ϥϤ ϧϦ ϩϨ ϫϪ ϭϬ ϯϮ "
+    "аАӐӑӒӓ бБ вВ гЃГѓ дД еЀЁЕѐёӖӗ жЖӁӂӜӝ зЗӞӟ иЍИѝӢӣӤӥ йЙ кЌКќ лЛ мМ нН оОӦӧ пП рР сС тТ "  # noqa: RUF001
+    "уЎУўӮӯӰӱӲӳ фФ хХ цЦ чЧӴӵ шШ щЩ ъЪ ыЫӸӹ ьЬ эЭӬӭ юЮ яЯ ђЂ єЄ ѕЅ іІЇї јЈ љЉ њЊ ћЋ џЏ ѡѠ "  # noqa: RUF001
+    "ѣѢ ѥѤ ѧѦ ѩѨ ѫѪ ѭѬ ѯѮ ѱѰ ѳѲ ѵѴѶѷ ѹѸ ѻѺ ѽѼ ѿѾ ҁҀ ҍҌ ҏҎ ґҐ ғҒ ҕҔ җҖ ҙҘ қҚ ҝҜ ҟҞ ҡҠ ңҢ "
+    "ҥҤ ҧҦ ҩҨ ҫҪ ҭҬ үҮ ұҰ ҳҲ ҵҴ ҷҶ ҹҸ һҺ ҽҼ ҿҾ ӄӃ ӈӇ ӌӋ ӕӔ әӘӚӛ ӡӠ өӨӪӫ άΆ έΈ ήΉ ίΊ όΌ ύΎ "  # noqa: RUF001
+    "ώΏ "
+)
+_CLASSES: tuple[str, ...] = tuple(_CLASS_TABLE.split())
+_AMBIGUOUS = frozenset(
+    "ªºÐØßðøĐđĦħıĿŀŁłƀƚƞǄǅǆǱǲǳǾǿȠȻȼȽɁɂɃɆɇɈɉɊɋɌɍɎɏͰͱͲͳͶͷͺͻͼͽͿΆΈΉΊΌΎΏΐΑΕΗΘΙΟΣΥΩΪΫάέήίΰα"
+    "εηθιοςσυωϊϋόύώϏϑϒϓϔϗϘϙϲϳϴϵϷϸϹϺϻϽϾϿЃГгѓҊҋҐґӀӅӆӉӊӍӎӏӶӷӺӻӼӽӾӿԀԁԂԃԄԅԆԇԈԉԊԋԌԍԎԏԐԑԒԓԔԕ"
+    "ԖԗԘԙԚԛԜԝԞԟԠԡԢԣԤԥԦԧԨԩԪԫԬԭԮԯẞỺỻỼỽỾỿἀἁἂἃἄἅἆἇἈἉἊἋἌἍἎἏἐἑἒἓἔἕἘἙἚἛἜἝἠἡἢἣἤἥἦἧἨἩἪἫἬἭἮἯἰἱἲ"
+    "ἳἴἵἶἷἸἹἺἻἼἽἾἿὀὁὂὃὄὅὈὉὊὋὌὍὐὑὒὓὔὕὖὗὙὛὝὟὠὡὢὣὤὥὦὧὨὩὪὫὬὭὮὯὰάὲέὴήὶίὸόὺύὼώᾀᾁᾂᾃᾄᾅᾆᾇᾈᾉᾊᾋᾌ"
+    "ᾍᾎᾏᾐᾑᾒᾓᾔᾕᾖᾗᾘᾙᾚᾛᾜᾝᾞᾟᾠᾡᾢᾣᾤᾥᾦᾧᾨᾩᾪᾫᾬᾭᾮᾯᾰᾱᾲᾳᾴᾶᾷᾸᾹᾺΆᾼιῂῃῄῆῇῈΈῊΉῌῐῑῒΐῖῗῘῙῚΊῠῡῢΰῦῧῨῩῪΎῲῳ"
+    "ῴῶῷῸΌῺΏῼ"
+)
+_FOLD: dict[str, str] = {c: cls[0] for cls in _CLASSES for c in cls}
+_GLOB_CLASS: dict[str, str] = {c: f"[{cls}]" for cls in _CLASSES for c in cls}
+# TRANSLATE runs after LOWER(): only the letters LOWER() may leave are listed.
+_TRANSLATE_FROM = "".join(
+    c for cls in _CLASSES for c in cls[1:] if c == c.lower() or c.lower() not in cls
+)
+_TRANSLATE_TO = "".join(_FOLD[c] for c in _TRANSLATE_FROM)
+
+
+def _fold_text(text: str) -> str:
+    """A literal folded the way `_fold` folds a column on PostgreSQL."""
+    return "".join(_FOLD.get(c) or _FOLD.get(c.lower(), c.lower()) for c in text)
+
+
+def _fold(node: exp.Expr, ctx: Context) -> exp.Expr:
+    """MySQL's case- and accent-insensitive comparison key on PostgreSQL: the literal
+    folded here, anything else TRANSLATE(LOWER(x), accented letters, base letters)."""
+    text = _literal(node)
+    if text is not None:
+        return exp.Literal.string(_fold_text(text))
+    return func(
+        "TRANSLATE",
+        exp.Lower(this=node),
+        exp.Literal.string(_TRANSLATE_FROM),
+        exp.Literal.string(_TRANSLATE_TO),
+    )
+
+
+def _has_class(text: str) -> bool:
+    return any(c in _GLOB_CLASS for c in text)
+
+
+def _glob_literal(text: str) -> str:
+    """A GLOB pattern matching ``text`` case- and accent-insensitively (MySQL's `=`)."""
+    return "".join(_GLOB_CLASS.get(c) or _glob_char(c) for c in text)
+
+
+def _glob_char(c: str) -> str:
+    return f"[{c}]" if c in "*?[" else c
+
+
+def _like_to_ci_glob(pattern: str, escape: str) -> str | None:
+    """A MySQL LIKE pattern as a GLOB pattern with a character class per letter."""
+    out: list[str] = []
+    chars = iter(pattern)
+    for ch in chars:
+        if escape and ch == escape:
+            ch = next(chars, "")
+            if not ch:
+                return None
+            out.append(_GLOB_CLASS.get(ch) or _glob_char(ch))
+        elif ch == "%":
+            out.append("*")
+        elif ch == "_":
+            out.append("?")
+        else:
+            out.append(_GLOB_CLASS.get(ch) or _glob_char(ch))
+    return "".join(out)
+
+
+def _sqlite_equal(node: exp.Expr, a: exp.Expr, b: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL's `a = b` on SQLite: GLOB against the literal side; None after a refusal."""
+    left, right = _literal(a), _literal(b)
+    if left is not None and right is not None:
+        return exp.EQ(
+            this=exp.Literal.string(_fold_text(left)),
+            expression=exp.Literal.string(_fold_text(right)),
+        )
+    if right is None:
+        a, b, left, right = b, a, right, left
+    if right is None:
+        ctx.refuse(
+            node,
+            "collation-unicode",
+            "MySQL compares these two texts case- and accent-insensitively ('É' = 'e'); "
+            "SQLite can fold neither non-ASCII case nor accents",
+            "compare with a literal, compare under a _bin collation in the source, or pass "
+            "options=Options(collation='target')",
+        )
+        return None
+    if not _has_class(right):
+        return exp.EQ(this=a, expression=b)
+    return exp.Glob(this=a, expression=exp.Literal.string(_glob_literal(right)))
 
 
 def _lower(node: exp.Expr) -> exp.Expr:
@@ -214,26 +410,52 @@ def mysql_collate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
+@rule(*_EQUALITY, *_ORDERING, exp.Between, exp.In, source={"mysql"}, target=_OTHERS)
+def binary_cast_comparison(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `CAST(x AS BINARY) = y` compares bytes, which PostgreSQL's and SQLite's text
+    comparison already does (UTF-8 byte order is code point order), while their bytea /
+    BLOB would not compare with text at all: the cast is dropped and the operand is marked
+    byte-wise for the rules below. Corpus: collation.toml `coll-my-binary-cast`."""
+    for key in ("this", "expression", "low", "high"):
+        operand = node.args.get(key)
+        if isinstance(operand, exp.Cast) and _binary(operand):
+            inner: exp.Expr = operand.this
+            inner.meta[_BINARY] = True
+            node.set(key, inner)
+    return None
+
+
 @rule(*_EQUALITY, source={"mysql"}, target=_OTHERS)
 def case_insensitive_equality(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """MySQL `'Bob' = 'bob'` is true; PostgreSQL and SQLite compare code points. Where one
-    side is text, both become LOWER(). Corpus: collation.toml `coll-my-eq-*`."""
+    """MySQL `'Bob' = 'bob'` and `'ÉMILE' = 'emile'` are true; PostgreSQL and SQLite compare
+    code points. Where one side is text, PostgreSQL compares `_fold()` of both sides and
+    SQLite GLOBs the literal side's character classes (two computed texts are refused
+    there). Corpus: collation.toml `coll-my-eq-*`."""
     operands = [node.this, node.expression]
     if _assignment(node) or not _emulate(ctx) or not _matters(operands, ctx, into_mysql=False):
         return None
     if _refuse_pad_space(node, operands, ctx) or _refuse_accent(node, operands, ctx):
         return None
-    if ctx.target == "sqlite" and _refuse_unicode(node, operands, ctx):
+    if ctx.target == "postgres":
+        node.set("this", _fold(node.this, ctx))
+        node.set("expression", _fold(node.expression, ctx))
         return None
-    node.set("this", _lower(node.this))
-    node.set("expression", _lower(node.expression))
-    return None
+    equal = _sqlite_equal(node, node.this, node.expression, ctx)
+    if equal is None:
+        return None
+    if isinstance(node, exp.NullSafeEQ | exp.NullSafeNEQ):
+        equal = exp.Coalesce(this=equal, expressions=[exp.Literal.number(0)])
+    if isinstance(node, exp.NEQ | exp.NullSafeNEQ):
+        return exp.Not(this=exp.Paren(this=equal))
+    return exp.Paren(this=equal)
 
 
 @rule(exp.In, source={"mysql"}, target=_OTHERS)
 def case_insensitive_in(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """MySQL `name IN ('BOB', 'eve')` matches case-insensitively: LOWER() on both sides;
-    against a subquery of text it is refused. Corpus: collation.toml `coll-my-in*`."""
+    """MySQL `name IN ('BOB', 'eve')` matches case- and accent-insensitively: `_fold()` of
+    both sides on PostgreSQL, one GLOB per literal item on SQLite (OR-ed, which keeps IN's
+    NULL logic); against a subquery of text it is refused. Corpus: collation.toml
+    `coll-my-in*`, `coll-my-not-in`."""
     items: list[exp.Expr] = list(node.expressions)
     operands = [node.this, *items]
     if not _emulate(ctx) or not _matters(operands, ctx, into_mysql=False):
@@ -248,11 +470,29 @@ def case_insensitive_in(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     if _refuse_pad_space(node, operands, ctx) or _refuse_accent(node, operands, ctx):
         return None
-    if ctx.target == "sqlite" and _refuse_unicode(node, operands, ctx):
+    if ctx.target == "postgres":
+        node.set("this", _fold(node.this, ctx))
+        node.set("expressions", [_fold(item, ctx) for item in items])
         return None
-    node.set("this", _lower(node.this))
-    node.set("expressions", [_lower(item) for item in items])
-    return None
+    if len(items) > 1 and not is_simple(node.this):
+        ctx.refuse(
+            node,
+            "collation-unicode",
+            "MySQL's IN compares text case- and accent-insensitively; SQLite needs one GLOB "
+            "per item, which would repeat a computed operand",
+            "compute the operand in a subquery, or pass options=Options(collation='target')",
+        )
+        return None
+    tests: list[exp.Expr] = []
+    for item in items:
+        equal = _sqlite_equal(node, node.this.copy(), item, ctx)
+        if equal is None:
+            return None
+        tests.append(equal)
+    result: exp.Expr = tests[0]
+    for test in tests[1:]:
+        result = exp.Or(this=result, expression=test)
+    return exp.Paren(this=result)
 
 
 @rule(*_ORDERING, exp.Between, source={"mysql"}, target=_OTHERS)
@@ -277,30 +517,78 @@ def text_range_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 @rule(exp.Like, source={"mysql"}, target=_OTHERS)
 def case_insensitive_like(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """MySQL LIKE is case-insensitive: ILIKE in PostgreSQL; SQLite's LIKE already folds
-    ASCII letters, so a pattern with non-ASCII letters is refused there.
-    Corpus: collation.toml `coll-my-like*`."""
+    """MySQL LIKE is case- and accent-insensitive (`'Zoë' LIKE '%e%'`). PostgreSQL: `_fold()`
+    of the string LIKE the folded pattern; SQLite: a literal pattern becomes GLOB with a
+    character class per letter, a computed one is refused. Corpus: collation.toml
+    `coll-my-like*`."""
     if not _emulate(ctx) or _binary(node.this):
         return None
-    if _refuse_accent(node, [node.expression], ctx):
+    if _no_letters(node.expression) and _literal(node.this) is None:
         return None
-    if ctx.target == "sqlite":
-        _refuse_unicode(node, [node.expression], ctx)
+    if _refuse_accent(node, [node.this, node.expression], ctx):
         return None
-    return _like(exp.ILike, node.this, node.expression, node)
+    parent = node.parent
+    escape = "\\"
+    if isinstance(parent, exp.Escape):
+        escape = _literal(parent.expression) or ""
+    if ctx.target == "postgres":
+        node.set("this", _fold(node.this, ctx))
+        node.set("expression", _fold(node.expression, ctx))
+        return None
+    pattern = _literal(node.expression)
+    glob = _like_to_ci_glob(pattern, escape) if pattern is not None else None
+    if glob is None or len(escape) > 1:
+        ctx.refuse(
+            node,
+            "collation-unicode",
+            "MySQL LIKE is case- and accent-insensitive; SQLite can reproduce it only for a "
+            "literal pattern (as GLOB)",
+            "use a literal pattern, or pass options=Options(collation='target')",
+        )
+        return None
+    result: exp.Expr = exp.Glob(this=node.this, expression=exp.Literal.string(glob))
+    if node.args.get("negate"):
+        result = exp.Not(this=exp.Paren(this=result))
+    if isinstance(parent, exp.Escape):
+        parent.replace(result)
+        return None
+    return result
 
 
 @rule(exp.StrPosition, source={"mysql"}, target=_OTHERS)
 def case_insensitive_locate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """MySQL LOCATE/INSTR/POSITION search case-insensitively (`LOCATE('B', 'abc')` = 2):
-    LOWER() of both strings. Corpus: collation.toml `coll-my-locate*`."""
+    """MySQL LOCATE/INSTR/POSITION search case-insensitively (`LOCATE('B', 'abc')` = 2) but,
+    in MariaDB, accent-sensitively (`LOCATE('e', 'É')` = 0, where `'É' = 'e'` is true):
+    LOWER() of both strings. A needle with accented letters is refused (MySQL 8's
+    0900_ai_ci ignores the accents there); on SQLite, whose LOWER() folds ASCII only, so is
+    a needle that is not an ASCII literal. Corpus: collation.toml `coll-my-locate*`."""
     haystack, needle = node.this, node.args["substr"]
     if not _emulate(ctx) or _binary(haystack) or _binary(needle):
         return None
-    if _refuse_accent(node, [haystack, needle], ctx):
-        return None
-    if ctx.target == "sqlite" and _refuse_unicode(node, [haystack, needle], ctx):
-        return None
+    for operand in (haystack, needle):
+        text = _literal(operand)
+        if text is not None and any(
+            not c.isascii() and c.isalpha() and unicodedata.decomposition(c) for c in text
+        ):
+            ctx.refuse(
+                node,
+                "collation-accent",
+                f"MariaDB's LOCATE tells accents in {text!r} apart, MySQL 8's does not",
+                "search under a _bin collation in the source, or pass "
+                "options=Options(collation='target')",
+            )
+            return None
+    if ctx.target == "sqlite":
+        text = _literal(needle)
+        if text is None or _non_ascii_case(text):
+            ctx.refuse(
+                node,
+                "collation-unicode",
+                "MySQL's LOCATE/INSTR ignore the case of every letter; SQLite's LOWER() "
+                "folds ASCII letters only",
+                "search for a literal, or pass options=Options(collation='target')",
+            )
+            return None
     node.set("this", _lower(haystack))
     node.set("substr", _lower(needle))
     return None
@@ -439,8 +727,9 @@ def ilike_into_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 @rule(exp.ILike, source={"postgres"}, target={"sqlite"})
 def ilike_into_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite LIKE folds ASCII letters like ILIKE does; a pattern with non-ASCII letters
-    whose case matters is refused. Corpus: collation.toml `coll-pg-ilike`."""
-    if _refuse_unicode(node, [node.expression], ctx):
+    whose case matters, or a computed pattern (the data may hold such letters), is refused.
+    Corpus: collation.toml `coll-pg-ilike`, `coll-pg-ilike-column-pattern`."""
+    if _refuse_unicode(node, [node.expression], ctx) or _refuse_computed(node, ctx):
         return None
     return _like(exp.Like, node.this, node.expression, node)
 
@@ -469,9 +758,11 @@ def no_escape_from_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 @rule(exp.Like, source={"sqlite"}, target={"mysql", "postgres"})
 def ascii_case_like(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite LIKE folds ASCII letters only. PostgreSQL gets ILIKE, MySQL LOWER() of both
-    sides under utf8mb4_bin; exact for patterns without non-ASCII letters (refused).
-    Corpus: collation.toml `coll-lite-like*`."""
+    sides under utf8mb4_bin; exact for literal patterns without non-ASCII letters (others
+    are refused). Corpus: collation.toml `coll-lite-like*`."""
     if _no_letters(node.expression) or _refuse_unicode(node, [node.expression], ctx):
+        return None
+    if _refuse_computed(node, ctx):
         return None
     if ctx.target == "postgres":
         return _like(exp.ILike, node.this, node.expression, node)

@@ -123,6 +123,20 @@ def case_sensitive_regexp(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return exp.RegexpLike(this=exp.Paren(this=binary), expression=node.expression)
 
 
+@rule(exp.Translate, source={"postgres"}, target={"mysql", "sqlite"})
+def translate_function(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL TRANSLATE(s, from, to) replaces characters one for one in a single pass;
+    MySQL and SQLite have no such function, and chained REPLACE() calls differ as soon as a
+    replacement is itself replaced. Refused. Corpus: strings.toml `str-pg-translate`."""
+    ctx.refuse(
+        node,
+        "translate",
+        f"{ctx.target} has no TRANSLATE function",
+        "use REPLACE() for each character where the replacements do not overlap",
+    )
+    return None
+
+
 # ------------------------------------------------------------------ helpers for the rules below
 
 
@@ -187,6 +201,23 @@ def _sqlite_repeat(s: exp.Expr, times: exp.Expr) -> exp.Expr:
     """SQLite has no REPEAT: REPLACE(HEX(ZEROBLOB(n)), '00', s) (n < 1 gives '')."""
     zeros = exp.Hex(this=func("ZEROBLOB", times))
     return exp.Replace(this=zeros, expression=exp.Literal.string("00"), replacement=s)
+
+
+@rule(exp.Substring, source={"sqlite"}, target={"postgres"})
+def negative_substr_start(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite SUBSTR(s, -n [, len]) starts n characters from the end; PostgreSQL counts a
+    start below 1 as positions before the string. A literal negative start becomes
+    LENGTH(s) - n + 1 (PostgreSQL then shortens the length the way SQLite does); a
+    computed start stays as it is. Corpus: strings.toml `str-lite-substr-negative`."""
+    start = _int_literal(node.args.get("start"))
+    if start is None or start >= 0:
+        return None
+    s = node.this
+    if not _simple_or_refuse(ctx, node, "substr-start", s):
+        return None
+    position = exp.Add(this=exp.Length(this=s.copy()), expression=_num(start + 1))
+    node.set("start", position)
+    return None
 
 
 # ------------------------------------------------------------------------------ LPAD / RPAD
@@ -520,19 +551,65 @@ def concat_of_numbers(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
+def _unicode_cased(text: str) -> bool:
+    return any(not c.isascii() and c.upper() != c.lower() for c in text)
+
+
+_ASCII_SAFE_FUNCTIONS = (
+    exp.Paren,
+    exp.Concat,
+    exp.DPipe,
+    exp.Trim,
+    exp.Substring,
+    exp.Replace,
+    exp.Coalesce,
+    exp.Upper,
+    exp.Lower,
+    exp.Left,
+    exp.Right,
+    exp.Pad,
+    exp.Repeat,
+    exp.Reverse,
+)
+
+
+def _case_safe(node: exp.Expr, ctx: Context) -> bool:
+    """True when ``node`` cannot hold a non-ASCII letter with another case: a string literal
+    without one, a number or truth value, or a string function of such operands only."""
+    if isinstance(node, exp.Literal):
+        return not (node.is_string and _unicode_cased(node.name))
+    if isinstance(node, exp.Null):
+        return True
+    if infer(node, ctx).kind in (Kind.INT, Kind.EXACT, Kind.FLOAT, Kind.BOOL):
+        return True
+    if isinstance(node, _ASCII_SAFE_FUNCTIONS):
+        children = [v for v in node.args.values() if isinstance(v, exp.Expr)]
+        children += [e for e in node.expressions if isinstance(e, exp.Expr)]
+        return all(_case_safe(child, ctx) for child in children)
+    return False
+
+
 @rule(exp.Upper, exp.Lower, source={"mysql", "postgres"}, target={"sqlite"})
 def ascii_case_mapping(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """SQLite's UPPER()/LOWER() map ASCII letters only (UPPER('zoë') = 'ZOë'). A literal
-    with non-ASCII letters is refused; columns are mapped ASCII-only (a documented limit).
-    Corpus: literals.toml `lit-pg-multibyte`."""
-    text = _str_literal(node.this)
-    if text is not None and any(not c.isascii() and c.upper() != c.lower() for c in text):
-        ctx.refuse(
-            node,
-            "case-mapping",
-            "SQLite's UPPER() and LOWER() change ASCII letters only",
-            "write the literal in the case you need",
-        )
+    """SQLite's UPPER()/LOWER() map ASCII letters only (UPPER('Café crème') = 'CAFé CRèME'),
+    and SQLite has no other way to change the case of a non-ASCII letter. Refused unless
+    the operand cannot hold one (an ASCII literal, a number, string functions of those);
+    with options=Options(collation='target') SQLite's ASCII-only mapping is accepted.
+    Corpus: literals.toml `lit-pg-multibyte`, generated.toml `gen-my-upper-sqlite`,
+    `gen-pg-lower-sqlite`."""
+    if _case_safe(node.this, ctx):
+        return None
+    if ctx.options.collation == "target" and _str_literal(node.this) is None:
+        return None
+    ctx.refuse(
+        node,
+        "case-mapping",
+        "SQLite's UPPER() and LOWER() change ASCII letters only, and this text may hold "
+        "others (é, ü, ß, Cyrillic, Greek ...)",
+        "write the literal in the case you need; for columns known to hold ASCII only, pass "
+        "options=Options(collation='target'); or register Unicode-aware upper()/lower() "
+        "functions on the SQLite connection and translate with strict=False",
+    )
     return None
 
 
