@@ -256,3 +256,11 @@ def test_temp_table_is_not_cacheable() -> None:
 def test_explain_analyze_may_write() -> None:
     info = translation("EXPLAIN ANALYZE DELETE FROM t", "postgres", source="postgres").info
     assert not info.read_only and info.tables_written is None
+
+
+def test_warm_path_still_checks_argument_types() -> None:
+    translate("SELECT 1", "postgres", source="mysql")
+    with pytest.raises(InputTypeError):
+        translate("SELECT 1", "postgres", source="mysql", strict=1)  # type: ignore[arg-type]
+    with pytest.raises(InputTypeError):
+        translate("SELECT 1", ["postgres"], source="mysql")  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import warnings
@@ -104,7 +105,39 @@ def translation(
     return _translation(sql, target, source, schema, strict, paramstyle, options)
 
 
+_CALLS: dict[tuple[Any, ...], Translation] = {}
+"""Results by the caller's own arguments (before dialect names are resolved): the warm path.
+Bounded like the memo: cleared when it reaches CACHE_SIZE entries."""
+
+
 def _translation(
+    sql: object,
+    target: object,
+    source: object,
+    schema: object,
+    strict: object,
+    paramstyle: object,
+    options: object,
+) -> Translation:
+    if schema is not None and type(schema) is not Schema:
+        schema = as_schema(schema)  # a mapping: converted once per content (see as_schema)
+    key = (sql, target, source, schema, strict, paramstyle, options)
+    result = None
+    if type(sql) is str and type(strict) is bool:  # (1 == True would share True's entry)
+        with contextlib.suppress(TypeError):  # an unhashable argument: the checks say which
+            result = _CALLS.get(key)
+    if result is None:
+        result = _resolve_and_translate(sql, target, source, schema, strict, paramstyle, options)
+        with contextlib.suppress(TypeError):
+            if len(_CALLS) >= CACHE_SIZE:
+                _CALLS.clear()
+            _CALLS[key] = result
+    for message in result.warnings:
+        warnings.warn(message, TranslationWarning, stacklevel=3)
+    return result
+
+
+def _resolve_and_translate(
     sql: object,
     target: object,
     source: object,
@@ -124,14 +157,12 @@ def _translation(
         options = DEFAULT_OPTIONS
     elif not isinstance(options, Options):
         raise InputTypeError(f"options must be an Options, got {type(options).__name__}")
-    result = _memoised(sql, target_name, source_name, as_schema(schema), strict, style, options)
-    for message in result.warnings:
-        warnings.warn(message, TranslationWarning, stacklevel=3)
-    return result
+    return _memoised(sql, target_name, source_name, as_schema(schema), strict, style, options)
 
 
 def clear_cache() -> None:
     """Forget every memoised translation (benchmarks use this to measure cold calls)."""
+    _CALLS.clear()
     _memoised.cache_clear()
 
 
