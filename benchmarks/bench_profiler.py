@@ -82,9 +82,12 @@ async def run(calls: int, rounds: int) -> dict[str, Any]:
         await admin.close()
     median = {name: statistics.median(values) for name, values in samples.items()}
     overhead = (median["profiled"] - median["sqlshift"]) / median["raw"]
+    cpu = median["fake+prof"] - median["fake"]
     return {
         "us_per_call": median,
         "profiling_overhead_of_raw": overhead,
+        "profiler_cpu_us": cpu,
+        "profiler_cpu_of_raw": cpu / median["raw"],
         "calls": calls,
         "rounds": rounds,
     }
