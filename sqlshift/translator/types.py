@@ -125,15 +125,17 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
         return inner if inner.kind.numeric else UNKNOWN
     if isinstance(node, exp.Max | exp.Min | exp.Abs):
         return infer(node.this, ctx)
-    if isinstance(node, exp.Add | exp.Sub | exp.Mul):
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
         return _arith(node, infer(node.this, ctx), infer(node.expression, ctx))
     return _infer_more(node, ctx)
 
 
 def _infer_more(node: exp.Expr, ctx: Context) -> Typed:
     """Branching expressions, AVG and numeric functions (aggregates.py / numeric.py rules)."""
-    if isinstance(node, exp.Case | exp.If | exp.Coalesce):
+    if isinstance(node, exp.Case | exp.If | exp.Coalesce | exp.Greatest | exp.Least):
         return _common(ctx, _branches(node))
+    if isinstance(node, exp.Nullif):
+        return infer(node.this, ctx)
     if isinstance(node, exp.Avg):
         inner = infer(node.this, ctx)
         if inner.kind is Kind.FLOAT or (ctx.source == "sqlite" and inner.kind.numeric):

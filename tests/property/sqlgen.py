@@ -121,28 +121,7 @@ DATETIME_LITERALS = ("2024-01-03 10:00:00", "2023-01-05 09:15:00", "2024-03-01 0
 #: Constructs switched off until the counterexample named is fixed (see module docstring).
 #: Key: a construct name used below, or "construct@dialect" to switch it off for one source
 #: dialect only; value: the corpus case(s) in corpus/cases/generated.toml that show the bug.
-EXCLUDED: dict[str, str] = {
-    # strings: CAST(x AS CHAR) reaches PostgreSQL as char(1)
-    "int-to-text": "gen-my-cast-char-postgres",
-    # booleans: a BOOLEAN column as a MySQL/SQLite truth value becomes `col <> 0` in PostgreSQL
-    "bool-column": "gen-my-bool-or-postgres, gen-lite-bool-postgres",
-    # datetime: PostgreSQL date - date / date + n, MySQL DATE_ADD(date, INTERVAL n DAY)
-    "date-diff@postgres": "gen-pg-date-minus-date",
-    "date-add": "gen-pg-date-plus-int, gen-my-date-add-postgres",
-    # numbers: SQLite keeps whole DECIMAL values as integers, so salary / n truncates there
-    "division@sqlite": "gen-lite-decimal-division",
-    # numbers: MySQL keeps a quotient's full precision inside a larger expression; the
-    # translation rounds it to the final scale first (so only a whole select item divides)
-    "nested-division@mysql": "gen-my-division-times-decimal",
-    # numbers: SQLite holds DECIMAL columns as REAL, so DISTINCT/= on computed decimals differ
-    "distinct-num@sqlite": "gen-lite-distinct-decimal-arith",
-    # aggregates: from SQLite, AVG over a decimal literal (a REAL there) keeps MySQL's DECIMAL
-    # rounding to scale + 4
-    "avg@sqlite": "gen-lite-avg-literal-mysql",
-    # numbers: PostgreSQL SIGN()/FLOOR() of an integer is double precision, and the DIV() the
-    # MySQL `a DIV b` becomes does not take it
-    "sign-floor": "gen-my-div-sign-postgres",
-}
+EXCLUDED: dict[str, str] = {}
 
 
 def excluded(construct: str, dialect: str) -> bool:

@@ -18,12 +18,7 @@ import sqlshift
 
 #: Text the first translation produces that the way back translates wrongly, per (via, back):
 #: marker -> corpus case in corpus/cases/generated.toml. Remove an entry once the case passes.
-KNOWN_BAD_RETURNS: dict[tuple[str, str], dict[str, str]] = {
-    # PostgreSQL CAST(x AS DECIMAL) is unbounded NUMERIC; in MySQL it means DECIMAL(10, 0)
-    ("postgres", "mysql"): {"AS DECIMAL)": "gen-pg-cast-decimal-mysql"},
-    # SQLite CAST(x AS BLOB) reaches MySQL as CAST(x AS VARBINARY), a syntax error
-    ("sqlite", "mysql"): {"AS BLOB)": "gen-lite-cast-blob-mysql"},
-}
+KNOWN_BAD_RETURNS: dict[tuple[str, str], dict[str, str]] = {}
 
 SETTINGS = settings(
     max_examples=max(EXAMPLES // 8, 10),

@@ -33,7 +33,10 @@ _NUMERIC_AGGREGATES = (exp.Sum, exp.Avg, exp.Max, exp.Min)
 
 
 def _boolean_column(node: exp.Expr, ctx: Context) -> bool:
-    """A column the schema declares BOOLEAN: a real boolean in PostgreSQL, usable as is."""
+    """A column the schema declares BOOLEAN (in parentheses or not): a real boolean in
+    PostgreSQL, usable as is. Corpus: generated.toml `gen-my-not-bool-postgres`."""
+    while isinstance(node, exp.Paren):
+        node = node.this
     if not isinstance(node, exp.Column) or ctx.schema is None:
         return False
     dtype = ctx.schema.column_type(None, node.name)
@@ -80,6 +83,22 @@ def truth_value_as_integer(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     Where such a value is used as a value, it is cast to INTEGER.
     Corpus: boolean.toml `*-bool-select-*`, `my-sum-predicate`."""
     if not _value_context(node):
+        return None
+    return exp.Cast(this=node, to=exp.DataType.build("INT"))
+
+
+@rule(exp.Column, source={"mysql", "sqlite"}, target={"postgres"})
+def boolean_column_as_number(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A MySQL/SQLite BOOLEAN column holds 1/0 and takes part in arithmetic and numeric
+    aggregates (`SUM(active)` counts, `active + 1`); PostgreSQL has no boolean + integer,
+    sum(boolean) or max(boolean). There the column is cast to INT.
+    Corpus: boolean.toml `bool-my-column-arithmetic`, `bool-lite-column-sum`."""
+    if not _boolean_column(node, ctx):
+        return None
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    if not isinstance(parent, _ARITHMETIC + _NUMERIC_AGGREGATES):
         return None
     return exp.Cast(this=node, to=exp.DataType.build("INT"))
 

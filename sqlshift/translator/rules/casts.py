@@ -158,3 +158,95 @@ def sqlite_integer_is_64_bit(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.to.this == T.INT:
         node.set("to", exp.DataType.build("BIGINT"))
     return None
+
+
+_TEXT = (T.TEXT, T.VARCHAR, T.NVARCHAR)
+_NUMERIC_NODES = (exp.Binary, exp.Neg, exp.Abs, exp.Round, exp.Sum, exp.Avg, exp.Column)
+
+
+def _boolean(node: exp.Expr, ctx: Context) -> bool:
+    """A truth value: a predicate, or a column the schema declares BOOLEAN."""
+    if infer(node, ctx).kind is Kind.BOOL:
+        return True
+    if isinstance(node, exp.Column) and ctx.schema is not None:
+        dtype = ctx.schema.column_type(None, node.name)
+        return dtype is not None and dtype.this == T.BOOLEAN
+    return False
+
+
+def _printed(node: exp.Expr, scale: int) -> exp.Expr:
+    """SQLite text of an exact number with ``scale`` digits (NULL stays NULL)."""
+    printed = func("PRINTF", exp.Literal.string(f"%.{scale}f"), node)
+    null = exp.Is(this=node.copy(), expression=exp.Null())
+    return exp.If(this=null, true=exp.Null(), false=printed)
+
+
+@rule(exp.Cast, source={"postgres", "sqlite", "mysql"})
+def number_as_text(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """CAST(x AS TEXT) of a number or truth value writes different text per engine: a
+    PostgreSQL boolean is `true`, a MySQL/SQLite one `1`; SQLite writes a REAL 91.0 as `91.0`
+    where MySQL and PostgreSQL write `91`, and holds a whole DECIMAL 5200.00 as `5200`.
+    Truth values into PostgreSQL go through INT; a PostgreSQL boolean becomes 'true'/'false'
+    by CASE (its operand must be a column); an exact PostgreSQL value into SQLite is printed with
+    its scale; DOUBLEs into or out of SQLite (`cast-text-float`) and numbers of unknown type
+    from or to SQLite (`cast-text-needs-types`, with schema=: without one, a column is taken
+    as it is, as before) are refused. (MySQL CAST AS CHAR into SQLite: mysql_char_cast.)
+    Corpus: casts.toml `cast-*-text-*`, `cast-my-char-truth`."""
+    assert isinstance(node, exp.Cast)
+    if node.to.this not in _TEXT or node.to.expressions:
+        return None
+    value: exp.Expr = node.this
+    if _boolean(value, ctx):
+        if ctx.target == "postgres":
+            node.set("this", exp.Cast(this=value, to=exp.DataType.build("INT")))
+            return None
+        if ctx.source != "postgres":
+            return None
+        if not isinstance(value, exp.Column | exp.Boolean):
+            ctx.refuse(
+                node,
+                "cast-text-boolean",
+                "PostgreSQL writes a boolean as `true`/`false`; the emulation repeats the value, "
+                "which must be a column",
+                "CASE WHEN p THEN 'true' ELSE 'false' END",
+            )
+            return None
+        return exp.Case(
+            ifs=[
+                exp.If(this=value, true=exp.Literal.string("true")),
+                exp.If(this=exp.Not(this=value.copy()), true=exp.Literal.string("false")),
+            ]
+        )
+    if ctx.source == "mysql" or "sqlite" not in (ctx.source, ctx.target):
+        return None
+    typed = infer(value, ctx)
+    if typed.kind in (Kind.INT, Kind.TEXT) or isinstance(value, exp.Null | exp.Literal):
+        return None
+    if typed.kind is Kind.EXACT and ctx.source == "postgres":
+        return _printed(value, typed.scale)
+    if typed.kind is Kind.FLOAT:
+        ctx.refuse(
+            node,
+            "cast-text-float",
+            "SQLite writes a REAL with a fraction (91.0), MySQL and PostgreSQL without (91)",
+            "use ROUND(), CAST to an integer, or printf()",
+        )
+        return None
+    if typed.kind is Kind.EXACT or (
+        ctx.schema is not None
+        and isinstance(value, _NUMERIC_NODES)
+        and not _temporal(value, ctx)
+        and not _textual(value)
+    ):
+        ctx.refuse(
+            node,
+            "cast-text-needs-types",
+            "SQLite holds a whole DECIMAL as an integer (5200, not 5200.00) and a REAL with a "
+            "fraction, so the text of this number differs, and its type is not known here",
+            "pass schema= with the column types, or CAST to an integer first",
+        )
+    return None
+
+
+def _textual(node: exp.Expr) -> bool:
+    return isinstance(node, exp.DPipe | exp.Concat)

@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.types import TYPED, Kind, Typed, infer, is_simple
+from sqlshift.translator.types import TYPED, UNKNOWN, Kind, Typed, infer, is_simple
 
 #: MySQL's div_precision_increment default: digits a `/` adds to the dividend's scale
 MYSQL_DIV_PRECISION = 4
@@ -53,13 +53,16 @@ def mysql_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 def mysql_exact_result(node: exp.Expr, value: exp.Expr, scale: int, ctx: Context) -> exp.Expr:
     """A MySQL exact quotient (`/`, AVG) as the target must compute it: MySQL keeps it cut
-    (not rounded) to whole groups of 9 digits while it is used in further arithmetic
-    (1/3/3 = 0.11111111, 2/3*3000000000 = 1999999998.0000) and rounds it to ``scale`` digits
-    as a value or in a comparison (2/3 = 0.6667 is true). SQLite's REAL carries
-    more than those 9 digits, so an inner quotient is left unrounded there.
-    Corpus: numbers.toml `num-my-div-nested`."""
+    (not rounded) to whole groups of 9 digits while its value flows on, through arithmetic,
+    ABS/COALESCE/CASE/GREATEST and SUM/MIN/MAX, or into ROUND/FLOOR/CAST
+    (1/3/3 = 0.11111111, 2/3*3000000000 = 1999999998.0000, SUM(1/3) over two rows = 0.6667,
+    ROUND(1/3, 6) = 0.333333, FLOOR(1/3*3) = 0), and rounds it to ``scale`` digits as a value
+    or in a comparison (2/3 = 0.6667 is true). SQLite's REAL carries more than those 9
+    digits, so an inner quotient is left unrounded there.
+    Corpus: numbers.toml `num-my-div-nested`, `num-my-div-kept-*`."""
     result: exp.Expr
-    if not _in_arithmetic(node):
+    _refuse_grouped_quotient(node, ctx)
+    if not _keeps_precision(node):
         result = exp.Round(this=value, decimals=exp.Literal.number(scale))
     else:
         digits = -(-scale // 9) * 9
@@ -72,16 +75,121 @@ def mysql_exact_result(node: exp.Expr, value: exp.Expr, scale: int, ctx: Context
     return result
 
 
+def _refuse_grouped_quotient(node: exp.Expr, ctx: Context) -> None:
+    """MySQL aggregates a quotient at full precision when it reads rows in group order (no
+    GROUP BY, or an index), but at its declared scale when it groups through a temporary
+    table (GROUP BY without a usable index, DISTINCT): SUM(0.1 / id) is 0.06429 or 0.064285714
+    depending on the plan. Such a query has no single meaning to translate.
+    Corpus: numbers.toml `num-my-div-grouped-sum`."""
+    child = node
+    while True:
+        parent, carried = _carrier(child)
+        if isinstance(parent, exp.Sum | exp.Avg | exp.Max | exp.Min):
+            break
+        if not carried or parent is None:
+            return
+        child = parent
+    select = parent.find_ancestor(exp.Select)
+    grouped = select is not None and (
+        select.args.get("group") is not None or select.args.get("distinct") is not None
+    )
+    if grouped or isinstance(parent.this, exp.Distinct):
+        ctx.refuse(
+            node,
+            "grouped-quotient",
+            "MySQL aggregates a DECIMAL quotient at full precision or rounded to its scale "
+            "depending on the query plan (a GROUP BY through a temporary table rounds it)",
+            "ROUND the quotient to the digits you want inside the aggregate: SUM(ROUND(a / b, 4))",
+        )
+
+
 _CUT = "sqlshift_cut_quotient"
 """Meta flag: a MySQL quotient kept at 9-digit groups inside arithmetic (see above)."""
 
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
+#: nodes whose value is their operand's (or a function of it) at the operand's full precision
+_CARRIERS = (exp.Abs, exp.Coalesce, exp.Greatest, exp.Least, exp.Sum, exp.Max, exp.Min)
+#: nodes that take their operand at full precision and make a value of their own
+_CONSUMERS = (exp.Round, exp.Trunc, exp.Floor, exp.Ceil, exp.Avg, exp.Cast)
 
-@rule(exp.Add, exp.Sub, exp.Mul, exp.Neg, source={"mysql"}, target={"postgres", "sqlite"})
+
+def _carrier(node: exp.Expr) -> tuple[exp.Expr | None, bool]:
+    """``node``'s parent (parentheses skipped) and whether that parent goes on with
+    ``node``'s value unrounded: arithmetic, or a carrier (ABS, COALESCE, CASE/IF results,
+    GREATEST, NULLIF, SUM, MIN, MAX) whose own result is rounded later."""
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        node, parent = parent, parent.parent
+    if parent is None:
+        return None, False
+    key = node.arg_key
+    if isinstance(parent, _ARITHMETIC):
+        return parent, True
+    if isinstance(parent, exp.If):  # IF(c, a, b) or one WHEN of a CASE
+        return parent, key in ("true", "false")
+    if isinstance(parent, exp.Case):
+        return parent, key in ("ifs", "default")
+    if isinstance(parent, exp.Nullif):
+        return parent, key == "this"
+    if isinstance(parent, _CARRIERS):
+        return parent, key in ("this", "expressions")
+    if isinstance(parent, _CONSUMERS) and key == "this":
+        return parent, False
+    return None, False
+
+
+def _keeps_precision(node: exp.Expr) -> bool:
+    """True when MySQL uses ``node``'s exact value at full (9-digit group) precision: in a
+    further expression, or as the operand of ROUND/TRUNCATE/FLOOR/CEIL/AVG or a numeric
+    CAST, rather than as a value, as text or in a comparison (where it rounds to its
+    declared scale)."""
+    parent, carried = _carrier(node)
+    if carried:
+        return True
+    if isinstance(parent, exp.Cast):
+        return parent.to.this not in _TEXT_TYPES
+    return isinstance(parent, _CONSUMERS)
+
+
+_TEXT_TYPES = {
+    exp.DataType.Type.CHAR,
+    exp.DataType.Type.VARCHAR,
+    exp.DataType.Type.TEXT,
+    exp.DataType.Type.NCHAR,
+    exp.DataType.Type.NVARCHAR,
+}
+
+
+def _carries_cut(node: exp.Expr) -> bool:
+    """``node`` is a kept quotient, or carries one on unrounded (another rule may have
+    rewritten a carrier, e.g. GREATEST into a CASE, so this looks through the subtree)."""
+    if node._meta and node.meta.get(_CUT):
+        return True
+    return any(_carrier(child)[1] and _carries_cut(child) for child in node.iter_expressions())
+
+
+@rule(
+    exp.Add,
+    exp.Sub,
+    exp.Mul,
+    exp.Neg,
+    exp.Mod,
+    *_CARRIERS,
+    exp.Case,
+    exp.If,
+    exp.Nullif,
+    source={"mysql"},
+    target={"postgres", "sqlite"},
+)
 def round_arithmetic_result(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL rounds a DECIMAL result to its declared scale when it leaves the expression
-    (1/3*3 = 1.0000, not 0.999999999): arithmetic over a quotient kept at 9 digits is rounded
-    to the scale MySQL gives it. Corpus: numbers.toml `num-my-div-nested`."""
-    if _in_arithmetic(node) or not any(n.meta.get(_CUT) for n in node.walk() if n._meta):
+    (1/3*3 = 1.0000, not 0.999999999; ABS(1/3)*3 and MAX(1/3)*3 too): the outermost
+    expression over a quotient kept at 9 digits is rounded to the scale MySQL gives it.
+    Corpus: numbers.toml `num-my-div-nested`, `num-my-div-kept-*`."""
+    if not any(_carrier(child)[1] and _carries_cut(child) for child in node.iter_expressions()):
+        return None
+    if _keeps_precision(node):
+        node.meta[_CUT] = True  # carried on at full precision: rounded further up
         return None
     typed = infer(node, ctx)
     if typed.kind is not Kind.EXACT:
@@ -91,24 +199,22 @@ def round_arithmetic_result(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return result
 
 
-def _in_arithmetic(node: exp.Expr) -> bool:
-    parent = node.parent
-    while isinstance(parent, exp.Paren):
-        parent = parent.parent
-    return isinstance(
-        parent, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod | exp.IntDiv | exp.Neg
-    )
-
-
 @rule(exp.Div, source={"postgres", "sqlite"}, target={"mysql"})
 def truncating_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """PostgreSQL and SQLite truncate int/int (7/2 = 3, -7/2 = -3); MySQL `/` gives 3.5000.
-    int/int becomes MySQL `DIV` (also truncating toward zero); a non-integer division is done
-    in DOUBLE so MySQL does not round it to scale + 4 digits.
-    Corpus: numeric.toml `pg-div-*`, `lite-div-*`."""
+    int/int becomes MySQL `DIV` (also truncating toward zero); a PostgreSQL NUMERIC division
+    stays exact in DECIMAL(65, 30) (ROUND(5::numeric / 100, 1) = 0.1, where DOUBLE gives 0.0),
+    other non-integer divisions are done in DOUBLE so MySQL does not round them to scale + 4
+    digits. Corpus: numeric.toml `pg-div-*`, `lite-div-*`, generated.toml
+    `gen-pg-numeric-division-mysql`."""
     left, right = infer(node.this, ctx), infer(node.expression, ctx)
     if left.kind is Kind.INT and right.kind is Kind.INT:
         return exp.IntDiv(this=node.this, expression=node.expression)
+    exact = {left.kind, right.kind} <= {Kind.INT, Kind.EXACT}
+    if exact and ctx.source == "postgres":
+        # NUMERIC division keeps >= 16 significant digits: DECIMAL(65, 30) keeps 30 places
+        widest = exp.DataType.build("DECIMAL(65, 30)")
+        return exp.Div(this=exp.Cast(this=node.this, to=widest), expression=node.expression)
     if left.kind.numeric and right.kind.numeric:
         return exp.Div(this=cast(node.this, "DOUBLE"), expression=node.expression)
     ctx.refuse(
@@ -174,13 +280,31 @@ def sqlite_integer_modulo(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 
 @rule(exp.Mod, source={"mysql"}, target={"postgres"})
-def float_modulo(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """MySQL takes `%` of DOUBLE operands; PostgreSQL has no `%` for double precision, so the
-    operands go through NUMERIC. Corpus: numeric.toml `my-mod-float`."""
+def numeric_modulo(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL takes `%` of any numbers; PostgreSQL has `%` for integers and NUMERIC only (no
+    double precision % integer, and SIGN()/FLOOR() of an integer are double precision there).
+    Unless both operands are known integers, both go through NUMERIC.
+    Corpus: numeric.toml `my-mod-float`, generated.toml `gen-my-mod-sign-postgres`."""
     left, right = infer(node.this, ctx), infer(node.expression, ctx)
-    if Kind.FLOAT not in (left.kind, right.kind):
+    if left.kind is Kind.INT and right.kind is Kind.INT:
         return None
     return exp.Mod(this=cast(node.this, "NUMERIC"), expression=cast(node.expression, "NUMERIC"))
+
+
+@rule(exp.Sign, exp.Floor, exp.Ceil, source={"mysql", "sqlite"}, target={"postgres"})
+def integer_functions_for_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL and SQLite SIGN() is an integer, and FLOOR()/CEIL() of an integer is that
+    integer; PostgreSQL's sign(integer), floor(integer) and ceil(integer) resolve to the
+    double precision functions (sign(numeric) is NUMERIC), so `SIGN(x) / 2` is 0.5 there
+    instead of 0 (SQLite) and `SIGN(x) % 3` fails. SIGN() is cast to INT; FLOOR/CEIL of an
+    integer is the integer itself. Corpus: generated.toml `gen-lite-sign-division-postgres`,
+    `gen-my-mod-sign-postgres`, `gen-my-div-sign-postgres`."""
+    if isinstance(node, exp.Sign):
+        return cast(node, "INT")
+    operand: exp.Expr = node.this
+    if node.args.get("decimals") is None and infer(operand, ctx).kind is Kind.INT:
+        return operand
+    return None
 
 
 @rule(exp.Mod, source={"mysql", "sqlite"}, target={"postgres"})
@@ -333,6 +457,19 @@ def round_double_digits(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return _scaled(exp.Round, node.this, digits, ctx)
 
 
+@rule(exp.Round, source={"mysql"}, target={"postgres"})
+def round_integer_for_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL ROUND(integer) is that integer; PostgreSQL's round(integer) resolves to
+    round(double precision), so `ROUND(x) % 2` fails there and `ROUND(x) / 2` divides in
+    floating point. An integer rounded to 0 or more digits is the integer itself.
+    Corpus: numbers.toml `num-my-round-int-postgres`."""
+    digits = _int_literal(node.args.get("decimals"))
+    operand: exp.Expr = node.this
+    if digits is None or digits < 0 or infer(operand, ctx).kind is not Kind.INT:
+        return None
+    return operand
+
+
 @rule(exp.Round, source={"mysql", "postgres"}, target={"sqlite"})
 def round_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite round() goes half away from zero on a REAL and ignores a negative number of
@@ -404,19 +541,22 @@ def truncate_digits(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     no digits and PostgreSQL has no trunc(double precision, int). A DOUBLE is cut as
     trunc(x * 10^n) / 10^n (MySQL's own algorithm: TRUNCATE(0.29e0, 2) = 0.28); an exact value
     is first rounded to its own scale so the REAL product does not lose a unit
-    (TRUNCATE(0.29, 2) = 0.29). Unknown types into SQLite are refused.
+    (TRUNCATE(0.29, 2) = 0.29); an integer cut to n >= 0 digits is itself (PostgreSQL's
+    trunc(integer) is double precision). Unknown types into SQLite are refused.
     Corpus: numbers.toml `num-*-trunc*`."""
     decimals = node.args.get("decimals")
     digits = _int_literal(decimals)
     if digits is None:
         _refuse_decimals(node, ctx, "TRUNCATE()")
         return None
+    value: exp.Expr = node.this
+    kind = infer(value, ctx)
+    if ctx.target == "postgres" and kind.kind is Kind.INT and digits >= 0:
+        return value  # trunc(integer) would be trunc(double precision)
     if digits == 0:
         if decimals is not None:
             node.set("decimals", None)
         return None
-    value: exp.Expr = node.this
-    kind = infer(value, ctx)
     if ctx.target == "postgres":
         if kind.kind is Kind.FLOAT:
             return _scaled(exp.Trunc, value, digits, ctx)
@@ -607,8 +747,9 @@ def sqlite_decimal_is_real(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     is floating point (19.99 - 20 = -0.010000000000001563, 0.99 - 1 = -0.01000000000000001,
     two distinct values); MySQL and PostgreSQL compute exactly. Such a column used in
     arithmetic is cast to DOUBLE on the target (not under `/` or `%`: whole values are
-    integers there, and the division rules refuse). Corpus: generated.toml
-    `gen-lite-distinct-decimal-arith`."""
+    integers there, and the division rules refuse; the cast keeps the column's unknown
+    source type, so `45 / ABS(salary)` is refused too). Corpus: generated.toml
+    `gen-lite-distinct-decimal-arith`, `gen-lite-abs-decimal-division`."""
     parent = node.parent
     while isinstance(parent, exp.Paren):
         parent = parent.parent
@@ -617,7 +758,9 @@ def sqlite_decimal_is_real(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     dtype = ctx.schema.column_type(None, node.name)
     if dtype is None or dtype.this != exp.DataType.Type.DECIMAL:
         return None
-    return cast(node, "DOUBLE" if ctx.target == "mysql" else "DOUBLE PRECISION")
+    real = cast(node, "DOUBLE" if ctx.target == "mysql" else "DOUBLE PRECISION")
+    real.meta[TYPED] = UNKNOWN  # still SQLite's per-value type: `45 / ABS(salary)` truncates
+    return real
 
 
 @rule(exp.Div, source={"sqlite"}, target={"postgres"})
