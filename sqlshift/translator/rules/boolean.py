@@ -59,11 +59,15 @@ def _value_context(node: exp.Expr) -> bool:
     return isinstance(parent, _ARITHMETIC + _NUMERIC_AGGREGATES)
 
 
-@rule(exp.And, exp.Or, exp.Not, source={"mysql", "sqlite"}, target={"postgres"})
+@rule(exp.And, exp.Or, exp.Not, exp.If, source={"mysql", "sqlite"}, target={"postgres"})
 def number_as_condition(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """MySQL and SQLite accept numbers as conditions (`1 || 0`, `NOT qty`: non-zero is
-    true); PostgreSQL requires booleans. Numeric operands become `x <> 0`.
-    Corpus: boolean.toml `my-pipes-or`."""
+    """MySQL and SQLite accept numbers as conditions (`1 || 0`, `NOT qty`, `CASE WHEN qty`,
+    `IF(qty, a, b)`: non-zero is true); PostgreSQL requires booleans. Numeric operands (the
+    condition of a WHEN/IF) become `x <> 0`.
+    Corpus: boolean.toml `my-pipes-or`, `bool-my-case-when-number`."""
+    case = node.parent
+    if isinstance(node, exp.If) and isinstance(case, exp.Case) and case.args.get("this"):
+        return None  # CASE x WHEN 3: a value compared with x, not a condition
     for key in ("this", "expression"):
         operand = node.args.get(key)
         if (

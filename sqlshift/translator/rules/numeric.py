@@ -78,9 +78,9 @@ def mysql_exact_result(node: exp.Expr, value: exp.Expr, scale: int, ctx: Context
 def _refuse_grouped_quotient(node: exp.Expr, ctx: Context) -> None:
     """MySQL aggregates a quotient at full precision when it reads rows in group order (no
     GROUP BY, or an index), but at its declared scale when it groups through a temporary
-    table (GROUP BY without a usable index, DISTINCT): SUM(0.1 / id) is 0.06429 or 0.064285714
-    depending on the plan. Such a query has no single meaning to translate.
-    Corpus: numbers.toml `num-my-div-grouped-sum`."""
+    table (GROUP BY without a usable index, DISTINCT, window functions): SUM(0.1 / id) is
+    0.06429 or 0.064285714 depending on the plan. Such a query has no single meaning to
+    translate. Corpus: numbers.toml `num-my-div-grouped-sum`, `num-my-div-window`."""
     child = node
     while True:
         parent, carried = _carrier(child)
@@ -93,12 +93,14 @@ def _refuse_grouped_quotient(node: exp.Expr, ctx: Context) -> None:
     grouped = select is not None and (
         select.args.get("group") is not None or select.args.get("distinct") is not None
     )
-    if grouped or isinstance(parent.this, exp.Distinct):
+    windowed = isinstance(parent.parent, exp.Window)
+    if grouped or windowed or isinstance(parent.this, exp.Distinct):
         ctx.refuse(
             node,
             "grouped-quotient",
             "MySQL aggregates a DECIMAL quotient at full precision or rounded to its scale "
-            "depending on the query plan (a GROUP BY through a temporary table rounds it)",
+            "depending on the query plan (a GROUP BY or window through a temporary table "
+            "rounds it)",
             "ROUND the quotient to the digits you want inside the aggregate: SUM(ROUND(a / b, 4))",
         )
 
