@@ -63,6 +63,7 @@ from sqlshift.executor.cache import Cache
 from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
 from sqlshift.executor.profiler import Profiler
 from sqlshift.executor.rows import Row, RowMaker, make_rows, row_class
+from sqlshift.executor.settings import optional_setting
 from sqlshift.executor.statements import Prepared, Statements, key_args, map_args
 from sqlshift.executor.url import DatabaseURL, parse_url
 from sqlshift.translator.schema import Schema
@@ -146,24 +147,8 @@ class Database:
     ) -> None:
         self._backend = backend
         self._source = resolve_dialect(source, role="source dialect") if source else None
-        if cache is True:
-            cache = Cache()
-        elif cache is False:
-            cache = None
-        if cache is not None and not isinstance(cache, Cache):
-            raise ConfigurationError(
-                f"cache must be True, False, None or a Cache, got {type(cache).__name__}"
-            )
-        self._cache: Cache | None = cache
-        if profiler is True:
-            profiler = Profiler()
-        elif profiler is False:
-            profiler = None
-        if profiler is not None and not isinstance(profiler, Profiler):
-            raise ConfigurationError(
-                f"profiler must be True, False, None or a Profiler, got {type(profiler).__name__}"
-            )
-        self._profiler: Profiler | None = profiler
+        self._cache: Cache | None = optional_setting(cache, Cache, "cache")
+        self._profiler: Profiler | None = optional_setting(profiler, Profiler, "profiler")
         self._plan_tasks: set[asyncio.Task[None]] = set()
         self._url = url
         self._open = False

@@ -97,10 +97,11 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlshift.dialects import resolve_dialect
-from sqlshift.errors import ConfigurationError, InputTypeError
+from sqlshift.errors import InputTypeError
 from sqlshift.executor.cache import Cache
 from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
 from sqlshift.executor.profiler import Profiler, QueryStats
+from sqlshift.executor.settings import optional_setting
 from sqlshift.executor.statements import Prepared, Statements
 from sqlshift.translator.schema import Schema
 
@@ -131,7 +132,7 @@ def wrap(
     ``profiler=True`` (or a :class:`Profiler`) records every statement per fingerprint, as
     :func:`~sqlshift.executor.database.connect` does; ``wrapper.profiler.report()`` ranks them.
     """
-    _profiler(profiler)  # validated before anything else
+    optional_setting(profiler, Profiler, "profiler")  # validated before anything else
     if isinstance(obj, Proxy):
         raise InputTypeError("this object is already wrapped; wrap the original once")
     package = type(obj).__module__.partition(".")[0]
@@ -192,16 +193,8 @@ class Core:
         kind: str,
         profiler: Profiler | bool | None = None,
     ) -> None:
-        if cache is True:
-            cache = Cache()
-        elif cache is False:
-            cache = None
-        if cache is not None and not isinstance(cache, Cache):
-            raise ConfigurationError(
-                f"cache must be True, False, None or a Cache, got {type(cache).__name__}"
-            )
-        self.cache: Cache | None = cache
-        self.profiler: Profiler | None = _profiler(profiler)
+        self.cache: Cache | None = optional_setting(cache, Cache, "cache")
+        self.profiler: Profiler | None = optional_setting(profiler, Profiler, "profiler")
         self.dialect = dialect
         source_name = resolve_dialect(source, role="source dialect") if source else None
         #: the dialect the caller's statements are written in (their fingerprints')
@@ -327,18 +320,6 @@ class Probe:
 
     def __init__(self) -> None:
         self.hit: bool | None = None
-
-
-def _profiler(value: Any) -> Profiler | None:
-    if value is True:
-        return Profiler()
-    if value is None or value is False:
-        return None
-    if not isinstance(value, Profiler):
-        raise ConfigurationError(
-            f"profiler must be True, False, None or a Profiler, got {type(value).__name__}"
-        )
-    return value
 
 
 def _first(params: Any) -> Any:
