@@ -357,18 +357,7 @@ class Database:
         started = time.perf_counter()
         prepared = self._prepare(sql)
         driver_args = self._map_args(prepared, args)
-        result: int = -1
-        failed = True
-        try:
-            outcome = await self._run(prepared, driver_args, "execute", None)
-            assert isinstance(outcome, int)
-            result, failed = outcome, False
-            return result
-        finally:
-            if self._profiler is not None:
-                self._record(
-                    sql, args, started, max(result, 0), None, failed, prepared, driver_args, slow_ms
-                )
+        return await self._write(sql, args, started, prepared, driver_args, "execute", slow_ms)
 
     async def execute_many(self, sql: str, args_seq: Sequence[Args]) -> int:
         """Run a statement once per argument set (a sequence of sequences or mappings)."""
@@ -377,18 +366,42 @@ class Database:
         started = time.perf_counter()
         prepared = self._prepare(sql)
         mapped = [self._map_args(prepared, args) for args in args_seq]
+        # profiled as one call, with the first argument set as the (redacted) example
+        example = args_seq[0] if args_seq else None
+        return await self._write(sql, example, started, prepared, mapped, "execute_many", None)
+
+    async def _write(
+        self,
+        sql: str,
+        args: Args,
+        started: float,
+        prepared: Prepared,
+        driver_args: Any,
+        mode: Literal["execute", "execute_many"],
+        slow_ms: float | None,
+    ) -> int:
+        """Run an execute/execute_many and record it when profiling (plans only for execute)."""
         result = -1
         failed = True
         try:
-            outcome = await self._run(prepared, mapped, "execute_many", None)
+            outcome = await self._run(prepared, driver_args, mode, None)
             assert isinstance(outcome, int)
             result, failed = outcome, False
             return result
         finally:
             if self._profiler is not None:
-                # one call, with one argument set as the (redacted) example
-                example = args_seq[0] if args_seq else None
-                self._record(sql, example, started, max(result, 0), None, failed, None, None, None)
+                single = mode == "execute"
+                self._record(
+                    sql,
+                    args,
+                    started,
+                    max(result, 0),
+                    None,
+                    failed,
+                    prepared if single else None,
+                    driver_args if single else None,
+                    slow_ms,
+                )
 
     def transaction(self, *, isolation: str | None = None) -> Transaction:
         """A transaction (``async with``), or a savepoint when one is already open in this task.
