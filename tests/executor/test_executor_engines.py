@@ -291,3 +291,52 @@ async def test_scripts_with_parameters(target: str, table: str) -> None:
         finally:
             await raw.close()
             await db.close()
+
+
+async def test_sqlite_runs_each_statement_in_one_thread_hop(table: str) -> None:
+    """Execute, fetch and close go to aiosqlite's thread as one call (not three)."""
+    db = await open_database("sqlite")
+    try:
+        backend = db.backend
+        conn = backend._conn  # type: ignore[attr-defined]
+        hops = 0
+        real = conn._execute
+
+        async def counting(fn: object, *args: object, **kwargs: object) -> object:
+            nonlocal hops
+            hops += 1
+            return await real(fn, *args, **kwargs)
+
+        conn._execute = counting
+        await make_items(db, table)
+        hops = 0
+        assert await db.fetch_val(f"SELECT name FROM {table} WHERE id = ?", (2,)) == "n2"
+        assert hops == 1
+        assert await db.execute(f"UPDATE {table} SET name = 'x' WHERE id > ?", (3,)) == 2
+        assert hops == 2
+    finally:
+        await db.close()
+
+
+async def test_sqlite_without_the_one_hop_runner_uses_public_cursors(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should aiosqlite drop its private ``_execute``, statements still run, the same way."""
+    from sqlshift.executor.backends import sqlite as backend_module
+
+    monkeypatch.setattr(backend_module, "_in_thread", lambda conn: None)
+    db = await open_database("sqlite", cache=True)
+    try:
+        await make_items(db, table)
+        rows = await db.fetch_all(f"SELECT id, name FROM {table} WHERE id < ? ORDER BY id", (3,))
+        assert [tuple(r) for r in rows] == [(1, "n1"), (2, "n2")]
+        assert await db.fetch_one(f"SELECT id FROM {table} ORDER BY id") == (1,)
+        assert await db.execute(f"DELETE FROM {table} WHERE id >= ?", (4,)) == 2
+        async with db.transaction():
+            await db.execute(f"DELETE FROM {table}")
+            assert await db.fetch_val(f"SELECT count(*) FROM {table}") == 0
+        assert await db.fetch_val(f"SELECT count(*) FROM {table}") == 0
+        with pytest.raises(ExecutionError, match="no such table"):
+            await db.fetch_all("SELECT * FROM no_such_table_here")
+    finally:
+        await db.close()
