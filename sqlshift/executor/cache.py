@@ -13,10 +13,11 @@ read-only, deterministic statements outside transactions. This module owns how:
   write through the executor drops the entries tagged with a table it writes (or everything when
   its tables are unknown). Names are compared lower-cased without schema, so two tables of the
   same name in different schemas invalidate each other (safe, merely eager).
-* **No stale store**: each table has a generation counter, bumped by every invalidation of it
-  (``clear()`` bumps a global epoch). A miss captures the generations of its tables *before* it
-  runs and stores its result only if they are unchanged when it finishes; a read that was in
-  flight while one of its tables was written is returned to its caller but never stored.
+* **No stale store**: a write clock ticks at every invalidation, and each table remembers the
+  tick of its last one (``clear()`` marks every table). A miss reads the clock *before* it runs
+  and stores its result only if none of its tables was invalidated after that tick; a read that
+  was in flight while one of its tables was written is returned to its caller but never stored.
+  (When the clock has not moved at all, the check is one comparison.)
 * **Single-flight**: concurrent identical misses run one query; the others wait for it. A write
   detaches the in-flight reads of its tables, so a read that starts after a write never joins a
   read that started before it.
@@ -58,6 +59,7 @@ Sizer = Callable[[Any], "int | None"]
 """The bytes a result holds, or None when it must not be shared (it holds mutable values)."""
 
 DEFAULT_MAXSIZE = 1024
+_MAX_TRACKED_TABLES = 4096  # tables whose last invalidation tick is remembered
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 
@@ -96,10 +98,6 @@ class _Entry:
         self.tables = tables
         self.nbytes = nbytes
         self.expires_at = expires_at  # math.inf: never
-
-
-#: (epoch, ((table, generation), ...)) taken when a miss starts
-_Snapshot = tuple[int, tuple[tuple[str, int], ...]]
 
 
 @dataclass(slots=True)
@@ -206,8 +204,10 @@ class Cache:
         else:
             self._store = _TTL(self, max_bytes, timer)
         self._tags: dict[str, set[Key]] = {}
-        self._generations: dict[str, int] = {}
-        self._epoch = 0
+        #: ticks at every invalidation; a table's entry is the tick of its last invalidation
+        self._clock = 0
+        self._invalidated_at: dict[str, int] = {}
+        self._cleared_at = 0  # the tick of the last clear(), which invalidates every table
         self._inflight: dict[Key, _Flight] = {}
         self._normalised: dict[frozenset[str], frozenset[str]] = {}
         self._hits = self._misses = self._evictions = self._invalidations = 0
@@ -243,7 +243,9 @@ class Cache:
 
     def clear(self) -> None:
         """Drop every entry; reads in flight now will not be stored."""
-        self._epoch += 1
+        self._clock += 1
+        self._cleared_at = self._clock
+        self._invalidated_at.clear()  # all older than _cleared_at now
         self._invalidations += len(self._store)
         self._store.clear()
         self._tags.clear()
@@ -255,9 +257,23 @@ class Cache:
         """The cached result for ``key`` (counted as a hit), or None (not counted as a miss).
 
         A synchronous fast path for callers that want to avoid a coroutine on a hit; a miss
-        should then go through :meth:`get_or_load`, which counts it.
+        should then go through :meth:`miss` (or :meth:`get_or_load`), which counts it.
         """
         return self._lookup(key)
+
+    async def miss(
+        self,
+        key: Key,
+        tables: frozenset[str],
+        load: Callable[[], Awaitable[T]],
+        *,
+        ttl: float | None = None,
+        sizeof: Sizer = estimate_size,
+    ) -> T:
+        """:meth:`get_or_load` for a key that :meth:`lookup` has just missed (no second lookup)."""
+        if key in self._inflight:
+            return await self.get_or_load(key, tables, load, ttl=ttl, sizeof=sizeof)
+        return await self._lead(key, tables, load, ttl, sizeof)
 
     async def get_or_load(
         self,
@@ -315,7 +331,7 @@ class Cache:
                 self._normalised.clear()
             self._normalised[tables] = normalised
         tables = normalised
-        snapshot = self._snapshot(tables)
+        started = self._clock
         flight = _Flight(tables)
         self._inflight[key] = flight
         self._misses += 1
@@ -332,7 +348,7 @@ class Cache:
             if nbytes is None:
                 _fail(flight, _Unshareable())
             else:
-                self._store_rows(key, rows, tables, snapshot, ttl, nbytes)
+                self._store_rows(key, rows, tables, started, ttl, nbytes)
                 if flight.future is not None:
                     flight.future.set_result(rows)
             return rows
@@ -352,30 +368,25 @@ class Cache:
         self._hits += 1
         return entry.rows
 
-    def _snapshot(self, tables: frozenset[str]) -> _Snapshot:
-        generations = self._generations
-        if len(tables) == 1:
-            for table in tables:
-                return (self._epoch, ((table, generations.get(table, 0)),))
-        return (self._epoch, tuple((t, generations.get(t, 0)) for t in tables))
-
-    def _is_current(self, snapshot: _Snapshot) -> bool:
-        epoch, taken = snapshot
-        if epoch != self._epoch:
+    def _is_current(self, started: int, tables: frozenset[str]) -> bool:
+        """No table of ``tables`` was invalidated after tick ``started``."""
+        if self._clock == started:
+            return True
+        if self._cleared_at > started:
             return False
-        generations = self._generations
-        return all(generations.get(table, 0) == generation for table, generation in taken)
+        invalidated_at = self._invalidated_at
+        return all(invalidated_at.get(table, -1) <= started for table in tables)
 
     def _store_rows(
         self,
         key: Key,
         rows: Any,
         tables: frozenset[str],
-        snapshot: _Snapshot,
+        started: int,
         ttl: float | None,
         nbytes: int,
     ) -> None:
-        if not self._is_current(snapshot):
+        if not self._is_current(started, tables):
             self._discarded += 1
             return
         if nbytes > self.max_bytes:
@@ -383,9 +394,7 @@ class Cache:
         lifetime = ttl if ttl is not None else self.ttl
         expires_at = self._timer() + lifetime if lifetime is not None else math.inf
         store = self._store
-        if key in store:  # (rare: a concurrent read of the same key stored first)
-            old = store.pop(key)
-            self._untag(key, old)
+        # A key stored meanwhile (rare) is replaced: same statement, same tables, same tags.
         store[key] = _Entry(rows, tables, nbytes, expires_at)
         if lifetime is not None and key not in store:  # already expired (the timer moved)
             return
@@ -400,9 +409,16 @@ class Cache:
             store.popitem()
 
     def _invalidate_tables(self, tables: frozenset[str]) -> None:
-        generations = self._generations
+        self._clock += 1
+        tick = self._clock
+        invalidated_at = self._invalidated_at
+        if len(invalidated_at) >= _MAX_TRACKED_TABLES:
+            # Bound the memory: forget every table's tick, and (as clear() does) let no read
+            # in flight now store its result. Stored entries stay valid.
+            invalidated_at.clear()
+            self._cleared_at = tick
         for table in tables:
-            generations[table] = generations.get(table, 0) + 1
+            invalidated_at[table] = tick
             for key in self._tags.pop(table, ()):
                 entry = self._store.pop(key, None)
                 if entry is not None:

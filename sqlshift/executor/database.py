@@ -554,7 +554,7 @@ class Database:
             if outcome is not None:
                 outcome.append(True)
             return rows
-        return await cache.get_or_load(
+        return await cache.miss(
             key, prepared.tables_read, lambda: self._fetch(prepared, driver_args, limit), ttl=ttl
         )
 
@@ -586,7 +586,7 @@ class Database:
                 if not prepared.read_only:
                     self._tx_wrote(state, prepared.written)
         try:
-            async with self._acquire() as connection:
+            async with _Lease(self) as connection:
                 return await self._on(connection, prepared, driver_args, mode, limit)
         except ExecutionError as error:
             if not (prepared.pure and mode == "fetch" and self._backend.is_disconnect(error)):
@@ -623,13 +623,16 @@ class Database:
         mode: str,
         limit: int | None,
     ) -> tuple[Row, ...] | int:
-        if mode == "execute_many" and prepared.is_script:
+        if prepared.statement_params is None:  # not a script (the common case: no await)
+            statement, args = prepared.statements[0], driver_args
+        elif mode == "execute_many":
             return await self._script_many(connection, prepared, driver_args)
-        statement, args = await self._run_leading(connection, prepared, driver_args)
+        else:
+            statement, args = await self._run_leading(connection, prepared, driver_args)
         try:
             if mode == "fetch":
                 names, rows = await connection.fetch(statement, args, limit=limit)
-                return _rows(names, rows)
+                return make_rows(names, rows)
             if mode == "execute":
                 return await connection.execute(statement, args)
             return await connection.execute_many(statement, args)
@@ -836,10 +839,6 @@ class Transaction:
             raise
         except Exception as error:
             raise self._db._error(error, statement, ()) from error
-
-
-def _rows(names: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> tuple[Row, ...]:
-    return make_rows(names, rows)
 
 
 _REDACTED = "<redacted>"
