@@ -6,21 +6,26 @@ Usage: python benchmarks/bench_executor.py [--calls N] [--rounds R] [--engines p
 
 For each engine (PostgreSQL through asyncpg, MariaDB/MySQL through aiomysql, SQLite through
 aiosqlite) two statements are timed: a point select by primary key and a 100-row range select.
-Each column runs ``--calls`` sequential calls with varying arguments; columns are interleaved
-round by round and each cell is the median over ``--rounds`` rounds, in microseconds per call:
+The columns' calls are interleaved one by one (call 1 of every column, in an order that
+rotates, then call 2, ...) over ``--calls`` distinct ids, ``--rounds`` times; each cell is the
+median time of one call in microseconds, so every column meets the same drift of a shared
+machine and stalls (scheduling, GC between rounds) drop out:
 
 * ``raw``: the driver itself (asyncpg ``pool.fetchrow``/``fetch``; aiomysql ``pool.acquire`` +
-  cursor ``execute`` + ``fetchone``/``fetchall``; aiosqlite ``execute`` + fetch)
+  cursor ``execute`` + ``fetchone``/``fetchall``; aiosqlite ``execute_fetchall``, its fastest
+  call: one thread hop. Its cursor idiom, ``async with execute() as cursor`` + fetch, takes
+  three hops and is shown as ``raw cursor`` in a note)
 * ``databases``: encode/databases with the same driver (left out when it is not installed)
 * ``pass``: ``sqlshift.connect(url)``, no cache (statement analysed once, memoised)
 * ``xlate``: ``connect(url, source=...)`` writing the statement in another dialect (MySQL on
   PostgreSQL and SQLite, PostgreSQL on MySQL), no cache
-* ``miss``: ``connect(url, cache=True)``, every call a different key (lookup, load, store)
+* ``miss``: ``connect(url, cache=True)``, every call a different key (lookup, load, store;
+  the cache is cleared each round)
 * ``hit``: the same, every call answered from the cache
 * ``wrap hit``: ``sqlshift.wrap(raw pool, cache=True)`` answered from the cache
 
-Ratios: ``miss/raw`` (target <= 1.10) and ``hit/pg`` = a cache hit over one raw asyncpg point
-select (target <= 0.05). The concurrent run has 50 tasks share a pool of 10 connections (SQLite:
+Ratios of those medians: ``miss/raw`` (target <= 1.10) and ``hit/pg`` = a cache hit over one
+raw asyncpg point select (target <= 0.05); ``miss-raw`` is the difference in microseconds. The concurrent run has 50 tasks share a pool of 10 connections (SQLite:
 its one connection) for ``--concurrent-calls`` point selects each; it reports queries per second.
 """
 
@@ -143,7 +148,7 @@ class Engine:
             conn = await aiosqlite.connect(url.database)
             self.raw = conn
             self.raw_close = conn.close
-        size = {"min_size": pool_size, "max_size": pool_size}
+        size: dict[str, Any] = {"min_size": pool_size, "max_size": pool_size}
         source = TRANSLATE_FROM[self.name]
         self.dbs = {
             "pass": connect(self.url, **size),
@@ -163,7 +168,7 @@ class Engine:
         else:
             auth = url.user or ""
             peer_url = f"{scheme}://{auth}@{url.host}:{url.port}/{url.database}"
-        options = {"min_size": pool_size, "max_size": pool_size} if scheme else {}
+        options: dict[str, Any] = {"min_size": pool_size, "max_size": pool_size} if scheme else {}
         if self.name == "mysql":
             options = {"minsize": pool_size, "maxsize": pool_size}
         self.peer = databases.Database(peer_url, **options)
@@ -194,6 +199,18 @@ class Engine:
                     return await (cur.fetchone() if kind == "point" else cur.fetchall())
 
             return mysql_call
+
+        async def sqlite_call(i: int) -> Any:
+            # the fastest public aiosqlite call: execute and fetch in one thread hop
+            rows = await raw.execute_fetchall(sql, (i,) if kind == "point" else (i, i + 100))
+            return rows[0] if kind == "point" else rows
+
+        return sqlite_call
+
+    def raw_cursor_call(self, kind: str) -> Call:
+        """aiosqlite's cursor idiom: execute, fetch and close are three thread hops."""
+        sql = POINT[self.name] if kind == "point" else RANGE[self.name]
+        raw = self.raw
 
         async def sqlite_call(i: int) -> Any:
             args = (i,) if kind == "point" else (i, i + 100)
@@ -248,55 +265,66 @@ class Engine:
 # ---------------------------------------------------------------------------------- timing
 
 
-async def timed(call: Call, ids: list[int]) -> float:
-    """Microseconds per call over ``ids``."""
-    gc.disable()
-    try:
-        start = time.perf_counter_ns()
-        for i in ids:
-            await call(i)
-        elapsed = time.perf_counter_ns() - start
-    finally:
-        gc.enable()
-    return elapsed / len(ids) / 1000
-
-
 async def bench_engine(engine: Engine, calls: int, rounds: int) -> dict[str, dict[str, float]]:
+    """Each column's median time per call, the columns' calls interleaved one by one.
+
+    On a shared, noisy machine the round trip time drifts by more than the differences being
+    measured; interleaving call by call (the column order rotating) exposes every column to the
+    same drift, and the median drops the stalls (scheduling, GC) that a mean would carry.
+    """
     results: dict[str, dict[str, float]] = {}
     cache = engine.dbs["cached"].cache
     wrap_cache = engine.wrapped.cache
     for kind in ("point", "range"):
         top = ROWS - 100 if kind == "range" else ROWS
-        ids = [1 + (i * 7919) % top for i in range(calls)]  # distinct while calls <= top
-        hit_ids = ids[: max(1, min(50, calls))] * (calls // max(1, min(50, calls)) + 1)
-        hit_ids = hit_ids[:calls]
-        columns: dict[str, tuple[Call, list[int], Callable[[], None] | None]] = {
-            "raw": (engine.raw_call(kind), ids, None),
-            "pass": (engine.sqlshift_call("pass", kind), ids, None),
-            "xlate": (engine.sqlshift_call("xlate", kind), ids, None),
-            "miss": (engine.sqlshift_call("miss", kind), ids, cache.clear),
-            "hit": (engine.sqlshift_call("hit", kind), hit_ids, None),
-            "wrap hit": (engine.wrap_call(kind), hit_ids, None),
+        distinct = [1 + (i * 7919) % top for i in range(top)]
+        hit_ids, ids = distinct[:50], distinct[50 : 50 + calls]  # hits never collide with misses
+        columns: dict[str, tuple[Call, list[int]]] = {
+            "raw": (engine.raw_call(kind), ids),
+            "pass": (engine.sqlshift_call("pass", kind), ids),
+            "xlate": (engine.sqlshift_call("xlate", kind), ids),
+            "miss": (engine.sqlshift_call("miss", kind), ids),
+            "hit": (engine.sqlshift_call("hit", kind), hit_ids),
+            "wrap hit": (engine.wrap_call(kind), hit_ids),
         }
         if engine.peer is not None:
-            columns["databases"] = (engine.peer_call(kind), ids, None)
-        # warm up: connections, memoised translations, and the entries the hit columns use
-        for call, column_ids, _ in columns.values():
+            columns["databases"] = (engine.peer_call(kind), ids)
+        if engine.name == "sqlite":
+            columns["raw cursor"] = (engine.raw_cursor_call(kind), ids)
+        # warm up: connections, memoised translations, prepared statements
+        for call, column_ids in columns.values():
             for i in column_ids[:50]:
                 await call(i)
-        samples: dict[str, list[float]] = {name: [] for name in columns}
+        hit = columns["hit"][0]
+        samples: dict[str, list[int]] = {name: [] for name in columns}
         names = list(columns)
-        for r in range(rounds):
-            order = names[r % len(names) :] + names[: r % len(names)]
-            for name in order:
-                call, column_ids, before = columns[name]
-                if before is not None:
-                    before()
-                if name in ("hit", "wrap hit"):
-                    for i in set(column_ids):  # make sure they are cached (a miss was cleared)
-                        await call(i)
-                samples[name].append(await timed(call, column_ids))
-        results[kind] = {name: statistics.median(values) for name, values in samples.items()}
+        clock = time.perf_counter_ns
+        gc.disable()
+        try:
+            for n in range(len(ids) * rounds):
+                position = n % len(ids)
+                if position == 0:  # every "miss" id is new again; the "hit" ids are cached
+                    cache.clear()
+                    gc.enable()
+                    gc.collect()
+                    gc.disable()
+                    for i in hit_ids:
+                        await hit(i)
+                shift = n % len(names)
+                for name in names[shift:] + names[:shift]:
+                    call, column_ids = columns[name]
+                    i = column_ids[position % len(column_ids)]
+                    started = clock()
+                    await call(i)
+                    samples[name].append(clock() - started)
+        finally:
+            gc.enable()
+        cells = {name: statistics.median(values) / 1000 for name, values in samples.items()}
+        for name in ("pass", "miss", "databases", "raw cursor"):
+            if name in cells:
+                cells[f"{name}/raw"] = cells[name] / cells["raw"]
+                cells[f"{name}-raw"] = cells[name] - cells["raw"]
+        results[kind] = cells
         assert wrap_cache.stats().hits > 0
     return results
 
@@ -332,27 +360,37 @@ def render(results: dict[str, Any], pg_point: float | None) -> str:
     lines = []
     header = (
         f"{'engine':<9}{'query':<7}{'raw':>8}{'databases':>11}{'pass':>8}{'xlate':>8}"
-        f"{'miss':>8}{'hit':>7}{'wrap hit':>10}{'miss/raw':>10}{'pass/raw':>10}"
-        f"{'dbs/raw':>9}{'hit/pg':>8}"
+        f"{'miss':>8}{'hit':>7}{'wrap hit':>10}{'miss/raw':>10}{'miss-raw':>10}"
+        f"{'pass/raw':>10}{'dbs/raw':>9}{'hit/pg':>8}"
     )
     lines.append(header)
     lines.append("-" * len(header))
+    notes = []
     for engine, kinds in results["sequential"].items():
         for kind, cells in kinds.items():
-            raw = cells["raw"]
             peer = cells.get("databases")
             lines.append(
-                f"{engine:<9}{kind:<7}{raw:>8.1f}"
+                f"{engine:<9}{kind:<7}{cells['raw']:>8.1f}"
                 + (f"{peer:>11.1f}" if peer is not None else f"{'-':>11}")
                 + f"{cells['pass']:>8.1f}{cells['xlate']:>8.1f}{cells['miss']:>8.1f}"
                 f"{cells['hit']:>7.2f}{cells['wrap hit']:>10.2f}"
-                f"{cells['miss'] / raw:>10.2f}{cells['pass'] / raw:>10.2f}"
-                + (f"{peer / raw:>9.2f}" if peer is not None else f"{'-':>9}")
+                f"{cells['miss/raw']:>10.2f}{cells['miss-raw']:>+10.1f}{cells['pass/raw']:>10.2f}"
+                + (f"{cells['databases/raw']:>9.2f}" if peer is not None else f"{'-':>9}")
                 + (f"{cells['hit'] / pg_point:>8.3f}" if pg_point else f"{'-':>8}")
             )
+            if "raw cursor" in cells:
+                notes.append(
+                    f"{engine} {kind}: aiosqlite cursor idiom (execute + fetch + close, three "
+                    f"thread hops) {cells['raw cursor']:.1f} us = "
+                    f"{cells['raw cursor/raw']:.2f}x raw; sqlshift miss / cursor idiom "
+                    f"{cells['miss'] / cells['raw cursor']:.2f}"
+                )
     lines.append("")
-    lines.append("times: microseconds per call (median of rounds); hit/pg: hit over a raw asyncpg")
-    lines.append("point select. Targets: miss/raw <= 1.10, hit/pg <= 0.05.")
+    lines.append("times: median microseconds per call, columns interleaved call by call;")
+    lines.append("ratios and miss-raw (us) between those medians; hit/pg: a hit over a raw")
+    lines.append("asyncpg point select.")
+    lines.append("Targets: miss/raw <= 1.10, hit/pg <= 0.05.")
+    lines.extend(notes)
     lines.append("")
     lines.append(f"{'engine':<9}{'concurrent (50 tasks, queries/s)':<36}")
     for engine, qps in results["concurrent"].items():
@@ -395,8 +433,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=400, help="calls per column and round")
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--calls", type=int, default=200, help="distinct ids per round (<= 850)")
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--concurrent-calls", type=int, default=100, help="per task")
     parser.add_argument("--pool-size", type=int, default=10)
     parser.add_argument("--engines", default="postgres,mysql,sqlite")
