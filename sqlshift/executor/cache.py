@@ -259,7 +259,16 @@ class Cache:
         A synchronous fast path for callers that want to avoid a coroutine on a hit; a miss
         should then go through :meth:`miss` (or :meth:`get_or_load`), which counts it.
         """
-        return self._lookup(key)
+        entry = self._store.get(key)
+        if entry is None:
+            return None
+        if entry.expires_at != math.inf and not self._timer() < entry.expires_at:
+            # LRU/LFU keep expired entries until looked up; TTL has usually dropped them already.
+            self._store.pop(key, None)
+            self._evicted(key, entry)
+            return None
+        self._hits += 1
+        return entry.rows
 
     async def miss(
         self,
@@ -270,60 +279,10 @@ class Cache:
         ttl: float | None = None,
         sizeof: Sizer = estimate_size,
     ) -> T:
-        """:meth:`get_or_load` for a key that :meth:`lookup` has just missed (no second lookup)."""
+        """:meth:`get_or_load` for a key that :meth:`lookup` has just missed (no second lookup):
+        join the read in flight for ``key``, or lead one."""
         if key in self._inflight:
             return await self.get_or_load(key, tables, load, ttl=ttl, sizeof=sizeof)
-        return await self._lead(key, tables, load, ttl, sizeof)
-
-    async def get_or_load(
-        self,
-        key: Key,
-        tables: frozenset[str],
-        load: Callable[[], Awaitable[T]],
-        *,
-        ttl: float | None = None,
-        sizeof: Sizer = estimate_size,
-    ) -> T:
-        """The cached result for ``key``, or ``load()``'s (run once for concurrent callers).
-
-        ``sizeof(result)`` estimates the bytes a result holds; when it returns None the
-        result is neither stored nor handed to concurrent callers (they run ``load`` too).
-        """
-        while True:
-            rows = self._lookup(key)
-            if rows is not None:
-                return rows  # type: ignore[no-any-return]
-            flight = self._inflight.get(key)
-            if flight is None:
-                return await self._lead(key, tables, load, ttl, sizeof)
-            self._coalesced += 1
-            if flight.future is None:
-                flight.future = asyncio.get_running_loop().create_future()
-            try:
-                # shield: a waiter being cancelled must not cancel the shared read.
-                return await asyncio.shield(flight.future)
-            except _Abandoned:
-                continue
-            except _Unshareable:
-                return await load()
-
-    def invalidate_written(self, tables: frozenset[str] | None) -> None:
-        """Called by the executor for every write; None means "unknown": drop everything."""
-        if tables is None:
-            self.clear()
-        elif tables:
-            self._invalidate_tables(frozenset(_normalise(t) for t in tables))
-
-    # ------------------------------------------------------------------------------- internals
-
-    async def _lead(
-        self,
-        key: Key,
-        tables: frozenset[str],
-        load: Callable[[], Awaitable[T]],
-        ttl: float | None,
-        sizeof: Sizer,
-    ) -> T:
         normalised = self._normalised.get(tables)
         if normalised is None:
             normalised = frozenset(_normalise(t) for t in tables)
@@ -356,17 +315,46 @@ class Cache:
             if self._inflight.get(key) is flight:
                 del self._inflight[key]
 
-    def _lookup(self, key: Key) -> Any | None:
-        entry = self._store.get(key)
-        if entry is None:
-            return None
-        if entry.expires_at != math.inf and not self._timer() < entry.expires_at:
-            # LRU/LFU keep expired entries until looked up; TTL has usually dropped them already.
-            self._store.pop(key, None)
-            self._evicted(key, entry)
-            return None
-        self._hits += 1
-        return entry.rows
+    async def get_or_load(
+        self,
+        key: Key,
+        tables: frozenset[str],
+        load: Callable[[], Awaitable[T]],
+        *,
+        ttl: float | None = None,
+        sizeof: Sizer = estimate_size,
+    ) -> T:
+        """The cached result for ``key``, or ``load()``'s (run once for concurrent callers).
+
+        ``sizeof(result)`` estimates the bytes a result holds; when it returns None the
+        result is neither stored nor handed to concurrent callers (they run ``load`` too).
+        """
+        while True:
+            rows = self.lookup(key)
+            if rows is not None:
+                return rows  # type: ignore[no-any-return]
+            flight = self._inflight.get(key)
+            if flight is None:
+                return await self.miss(key, tables, load, ttl=ttl, sizeof=sizeof)
+            self._coalesced += 1
+            if flight.future is None:
+                flight.future = asyncio.get_running_loop().create_future()
+            try:
+                # shield: a waiter being cancelled must not cancel the shared read.
+                return await asyncio.shield(flight.future)
+            except _Abandoned:
+                continue
+            except _Unshareable:
+                return await load()
+
+    def invalidate_written(self, tables: frozenset[str] | None) -> None:
+        """Called by the executor for every write; None means "unknown": drop everything."""
+        if tables is None:
+            self.clear()
+        elif tables:
+            self._invalidate_tables(frozenset(_normalise(t) for t in tables))
+
+    # ------------------------------------------------------------------------------- internals
 
     def _is_current(self, started: int, tables: frozenset[str]) -> bool:
         """No table of ``tables`` was invalidated after tick ``started``."""
@@ -386,7 +374,7 @@ class Cache:
         ttl: float | None,
         nbytes: int,
     ) -> None:
-        if not self._is_current(started, tables):
+        if self._clock != started and not self._is_current(started, tables):
             self._discarded += 1
             return
         if nbytes > self.max_bytes:

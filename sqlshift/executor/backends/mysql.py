@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import ssl as ssl_module
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 import aiomysql
@@ -141,21 +140,11 @@ class MySQLBackend:
             pool.close()
             await pool.wait_closed()
 
-    @asynccontextmanager
-    async def acquire(self) -> AsyncIterator[_MySQLConnection]:
+    def acquire(self) -> _Acquire:
         pool = self._pool
         if pool is None:
             raise RuntimeError("the MySQL backend is closed")
-        async with asyncio.timeout(self._url.options.acquire_timeout):
-            conn = await pool.acquire()
-        try:
-            yield _MySQLConnection(conn)
-        except BaseException as error:
-            if is_disconnect(error):
-                conn.close()  # a closed connection is not given back to the free list
-            raise
-        finally:
-            await pool.release(conn)
+        return _Acquire(pool, self._url.options.acquire_timeout)
 
     def metrics(self) -> PoolMetrics:
         options = self._url.options
@@ -190,6 +179,34 @@ def is_disconnect(error: BaseException) -> bool:
             if isinstance(cause, pymysql.err.InterfaceError) and errno in (0, None):
                 return True  # aiomysql: "(0, '')" when writing to a closed connection
     return False
+
+
+class _Acquire:
+    """A pooled connection; one that lost its server is closed, not given back to the free
+    list. (A class, not a generator-based context manager: it is on every statement's path.)"""
+
+    __slots__ = ("_conn", "_pool", "_timeout")
+
+    def __init__(self, pool: Any, timeout: float | None) -> None:
+        self._pool = pool
+        self._timeout = timeout
+        self._conn: Any = None
+
+    async def __aenter__(self) -> _MySQLConnection:
+        if self._timeout is None:
+            self._conn = await self._pool.acquire()
+        else:
+            async with asyncio.timeout(self._timeout):
+                self._conn = await self._pool.acquire()
+        return _MySQLConnection(self._conn)
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
+        conn = self._conn
+        if exc is not None and is_disconnect(exc):
+            conn.close()
+        await self._pool.release(conn)
 
 
 def _escape(conn: Any, value: Any) -> Any:
