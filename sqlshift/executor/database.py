@@ -42,6 +42,7 @@ import asyncio
 import contextlib
 import contextvars
 import dataclasses
+import functools
 import itertools
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -554,9 +555,8 @@ class Database:
             if outcome is not None:
                 outcome.append(True)
             return rows
-        return await cache.miss(
-            key, prepared.tables_read, lambda: self._fetch(prepared, driver_args, limit), ttl=ttl
-        )
+        load = functools.partial(self._fetch, prepared, driver_args, limit)
+        return await cache.miss(key, prepared.tables_read, load, ttl=ttl)
 
     async def _fetch(
         self, prepared: Prepared, driver_args: Any, limit: int | None

@@ -106,7 +106,17 @@ def _adapt_value(value: Any) -> Any:
     return value
 
 
+#: argument types sqlite3 takes as they are
+_PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
+
+
 def _adapt(args: Any) -> Any:
+    if type(args) is tuple:
+        for value in args:
+            if type(value) not in _PLAIN:
+                break
+        else:
+            return args  # (the common case: nothing to adapt, no new tuple)
     if isinstance(args, Mapping):
         return {k: _adapt_value(v) for k, v in args.items()}
     return tuple(_adapt_value(v) for v in args)
@@ -160,7 +170,10 @@ class _Lease:
         if conn is None:
             raise RuntimeError("the SQLite backend is closed")
         await backend._lock.take(backend._url.options.acquire_timeout)
-        return _SQLiteConnection(conn)
+        connection = backend._connection
+        if connection is None or connection._conn is not conn:
+            connection = backend._connection = _SQLiteConnection(conn)
+        return connection
 
     async def __aexit__(self, *exc: object) -> None:
         self._backend._lock.give()
@@ -170,6 +183,7 @@ class SQLiteBackend:
     def __init__(self, url: DatabaseURL) -> None:
         self._url = url
         self._conn: aiosqlite.Connection | None = None
+        self._connection: _SQLiteConnection | None = None  # made once, lent in turn
         self._lock = _TaskLock()
         if url.is_memory:
             self._identity = f"sqlite:///:memory:#{id(self):x}"  # each one is its own database
@@ -200,7 +214,7 @@ class SQLiteBackend:
         self._conn = await conn
 
     async def close(self) -> None:
-        conn, self._conn = self._conn, None
+        conn, self._conn, self._connection = self._conn, None, None
         if conn is not None:
             await conn.close()
 
@@ -218,7 +232,7 @@ class SQLiteBackend:
 
 
 def _names(description: Any) -> tuple[str, ...]:
-    return tuple(d[0] for d in description or ())
+    return tuple([d[0] for d in description or ()])
 
 
 def _fetch_now(
