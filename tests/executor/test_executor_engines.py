@@ -340,3 +340,30 @@ async def test_sqlite_without_the_one_hop_runner_uses_public_cursors(
             await db.fetch_all("SELECT * FROM no_such_table_here")
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize(
+    ("converter", "raw", "expected"),
+    [
+        ("_to_bool", b"1", True),
+        ("_to_bool", b"0", False),
+        ("_to_bool", b" True ", True),
+        ("_to_bool", b"f", False),
+        ("_to_bool", b"2.5", True),
+        ("_to_bool", b"0.0", False),
+        ("_to_bool", b"maybe", "maybe"),
+        ("_to_decimal", b"12.30", Decimal("12.30")),
+        ("_to_decimal", b"-1e3", Decimal("-1E+3")),
+        ("_to_decimal", b"n/a", "n/a"),
+        ("_to_date", b"2024-02-29 10:11:12", dt.date(2024, 2, 29)),
+        ("_to_date", b"someday", "someday"),
+        ("_to_datetime", b"2024-02-29 10:11:12.5", dt.datetime(2024, 2, 29, 10, 11, 12, 500000)),
+        ("_to_datetime", b"later", "later"),
+    ],
+)
+def test_sqlite_declared_type_converters(converter: str, raw: bytes, expected: object) -> None:
+    """Values of declared columns become sqlshift's types; what is not such a value stays text."""
+    from sqlshift.executor.backends import sqlite as backend_module
+
+    value = getattr(backend_module, converter)(raw)
+    assert value == expected and type(value) is type(expected)

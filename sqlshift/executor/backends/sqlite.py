@@ -39,41 +39,49 @@ _ISOLATION = {
 }
 
 
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
+# Converters run once per value of a declared column, in the connection's thread: one Python
+# frame each (no helper calls), the common values first.
 
 
 def _to_decimal(raw: bytes) -> Any:
+    text = raw.decode("utf-8", "replace")
     try:
-        return Decimal(_text(raw))
+        return Decimal(text)
     except InvalidOperation:
-        return _text(raw)  # not a number after all (SQLite stores what it is given)
+        return text  # not a number after all (SQLite stores what it is given)
 
 
 def _to_bool(raw: bytes) -> Any:
-    text = _text(raw).strip().lower()
-    if text in ("1", "true", "t"):
+    if raw == b"1":
         return True
-    if text in ("0", "false", "f"):
+    if raw == b"0":
+        return False
+    text = raw.decode("utf-8", "replace")
+    folded = text.strip().lower()
+    if folded in ("1", "true", "t"):
+        return True
+    if folded in ("0", "false", "f"):
         return False
     try:
-        return float(text) != 0
+        return float(folded) != 0
     except ValueError:
-        return _text(raw)
+        return text
 
 
 def _to_date(raw: bytes) -> Any:
+    text = raw.decode("utf-8", "replace")
     try:
-        return dt.date.fromisoformat(_text(raw)[:10])
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
-        return _text(raw)
+        return text
 
 
 def _to_datetime(raw: bytes) -> Any:
+    text = raw.decode("utf-8", "replace")
     try:
-        return dt.datetime.fromisoformat(_text(raw))
+        return dt.datetime.fromisoformat(text)
     except ValueError:
-        return _text(raw)
+        return text
 
 
 _CONVERTERS = {
