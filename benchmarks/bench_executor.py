@@ -13,8 +13,10 @@ machine and stalls (scheduling, GC between rounds) drop out:
 
 * ``raw``: the driver itself (asyncpg ``pool.fetchrow``/``fetch``; aiomysql ``pool.acquire`` +
   cursor ``execute`` + ``fetchone``/``fetchall``; aiosqlite ``execute_fetchall``, its fastest
-  call: one thread hop. Its cursor idiom, ``async with execute() as cursor`` + fetch, takes
-  three hops and is shown as ``raw cursor`` in a note)
+  call: one thread hop. Two more SQLite columns are shown in notes: ``raw cursor``, its
+  cursor idiom ``async with execute() as cursor`` + fetch (three hops), and ``raw typed``, the
+  one-hop call on a connection converting declared types to sqlshift's value types (Decimal
+  for the DECIMAL column) as sqlshift's own connection does)
 * ``databases``: encode/databases with the same driver (left out when it is not installed)
 * ``pass``: ``sqlshift.connect(url)``, no cache (statement analysed once, memoised)
 * ``xlate``: ``connect(url, source=...)`` writing the statement in another dialect (MySQL on
@@ -115,6 +117,7 @@ class Engine:
         self.dbs: dict[str, Any] = {}
         self.peer: Any = None
         self.wrapped: Any = None
+        self.raw_typed: Any = None  # SQLite only
 
     async def open(self, pool_size: int) -> None:
         url = parse_url(self.url)
@@ -158,6 +161,17 @@ class Engine:
         for db in self.dbs.values():
             await db.open()
         self.wrapped = wrap(self.raw, cache=Cache(maxsize=4 * ROWS))
+        if self.name == "sqlite":
+            import sqlite3
+
+            import aiosqlite
+
+            # raw aiosqlite giving sqlshift's value types: declared-type converters (the ones
+            # sqlshift registered when its SQLite database opened above), autocommit as sqlshift
+            typed = await aiosqlite.connect(
+                url.database, detect_types=sqlite3.PARSE_DECLTYPES, isolation_level=None
+            )
+            self.raw_typed = typed
         try:
             import databases
         except ImportError:
@@ -181,6 +195,8 @@ class Engine:
             await db.close()
         if self.raw_close is not None:
             await self.raw_close()
+        if self.raw_typed is not None:
+            await self.raw_typed.close()
 
     # ---------------------------------------------------------------------------- the calls
 
@@ -203,6 +219,17 @@ class Engine:
         async def sqlite_call(i: int) -> Any:
             # the fastest public aiosqlite call: execute and fetch in one thread hop
             rows = await raw.execute_fetchall(sql, (i,) if kind == "point" else (i, i + 100))
+            return rows[0] if kind == "point" else rows
+
+        return sqlite_call
+
+    def raw_typed_call(self, kind: str) -> Call:
+        """SQLite: the one-hop aiosqlite call on a connection converting declared types."""
+        sql = POINT[self.name] if kind == "point" else RANGE[self.name]
+        typed = self.raw_typed
+
+        async def sqlite_call(i: int) -> Any:
+            rows = await typed.execute_fetchall(sql, (i,) if kind == "point" else (i, i + 100))
             return rows[0] if kind == "point" else rows
 
         return sqlite_call
@@ -291,6 +318,7 @@ async def bench_engine(engine: Engine, calls: int, rounds: int) -> dict[str, dic
             columns["databases"] = (engine.peer_call(kind), ids)
         if engine.name == "sqlite":
             columns["raw cursor"] = (engine.raw_cursor_call(kind), ids)
+            columns["raw typed"] = (engine.raw_typed_call(kind), ids)
         # warm up: connections, memoised translations, prepared statements
         for call, column_ids in columns.values():
             for i in column_ids[:50]:
@@ -320,7 +348,7 @@ async def bench_engine(engine: Engine, calls: int, rounds: int) -> dict[str, dic
         finally:
             gc.enable()
         cells = {name: statistics.median(values) / 1000 for name, values in samples.items()}
-        for name in ("pass", "miss", "databases", "raw cursor"):
+        for name in ("pass", "miss", "databases", "raw cursor", "raw typed"):
             if name in cells:
                 cells[f"{name}/raw"] = cells[name] / cells["raw"]
                 cells[f"{name}-raw"] = cells[name] - cells["raw"]
@@ -384,6 +412,12 @@ def render(results: dict[str, Any], pg_point: float | None) -> str:
                     f"thread hops) {cells['raw cursor']:.1f} us = "
                     f"{cells['raw cursor/raw']:.2f}x raw; sqlshift miss / cursor idiom "
                     f"{cells['miss'] / cells['raw cursor']:.2f}"
+                )
+                notes.append(
+                    f"{engine} {kind}: raw aiosqlite converting declared types as sqlshift does "
+                    f"{cells['raw typed']:.1f} us = {cells['raw typed/raw']:.2f}x raw; sqlshift "
+                    f"miss / typed raw {cells['miss'] / cells['raw typed']:.2f}, pass / typed "
+                    f"raw {cells['pass'] / cells['raw typed']:.2f}"
                 )
     lines.append("")
     lines.append("times: median microseconds per call, columns interleaved call by call;")
