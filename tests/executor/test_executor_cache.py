@@ -490,3 +490,62 @@ async def test_the_leaders_error_reaches_the_waiters(fake: FakeBackend) -> None:
         assert all("boom" in str(r) for r in results)
         assert fetches(fake) == 1
         assert db.cache.stats().entries == 0  # type: ignore[union-attr]
+
+
+async def _in_flight(
+    cache: Cache, key: str, tables: frozenset[str]
+) -> tuple[asyncio.Task[object], asyncio.Event]:
+    """A miss of ``key`` whose load waits for the returned event."""
+    release = asyncio.Event()
+
+    async def load() -> object:
+        await release.wait()
+        return ("rows",)
+
+    task: asyncio.Task[object] = asyncio.create_task(
+        cache.get_or_load((key,), tables, load, sizeof=lambda rows: 10)
+    )
+    await asyncio.sleep(0)  # let it start (and capture the write clock)
+    return task, release
+
+
+async def test_a_write_to_another_table_during_a_read_does_not_stop_its_store() -> None:
+    cache = Cache()
+    task, release = await _in_flight(cache, "q", frozenset({"cities"}))
+    cache.invalidate_written(frozenset({"people"}))
+    release.set()
+    await task
+    assert cache.lookup(("q",)) == ("rows",)
+    assert cache.stats().discarded == 0
+
+
+async def test_a_clear_during_a_read_stops_its_store() -> None:
+    cache = Cache()
+    task, release = await _in_flight(cache, "q", frozenset({"cities"}))
+    cache.clear()
+    release.set()
+    assert await task == ("rows",)  # the caller still gets its rows
+    assert cache.lookup(("q",)) is None
+    assert cache.stats().discarded == 1
+
+
+async def test_tracked_tables_are_bounded_without_a_stale_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sqlshift.executor import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "_MAX_TRACKED_TABLES", 3)
+    cache = Cache()
+    stale, release_stale = await _in_flight(cache, "stale", frozenset({"t0"}))
+    for name in ("t0", "t1", "t2"):
+        cache.invalidate_written(frozenset({name}))  # t0: the in-flight read is now stale
+    # the fourth table resets the tracking: t0's tick is forgotten, reads in flight not stored
+    cache.invalidate_written(frozenset({"t3"}))
+    assert len(cache._invalidated_at) <= 3
+    release_stale.set()
+    await stale
+    assert cache.lookup(("stale",)) is None
+    fresh, release_fresh = await _in_flight(cache, "fresh", frozenset({"t0"}))
+    release_fresh.set()
+    await fresh
+    assert cache.lookup(("fresh",)) == ("rows",)
