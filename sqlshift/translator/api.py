@@ -27,7 +27,7 @@ from sqlshift.errors import (
 from sqlshift.translator import rules
 from sqlshift.translator.analysis import StatementInfo, analyse
 from sqlshift.translator.check import SUSPECTS, check_faithful
-from sqlshift.translator.context import Context, line_col
+from sqlshift.translator.context import Context, caret, line_col
 from sqlshift.translator.detect import candidates
 from sqlshift.translator.identifiers import normalise_identifiers
 from sqlshift.translator.options import DEFAULT_OPTIONS, Options
@@ -41,6 +41,7 @@ from sqlshift.translator.params import (
 from sqlshift.translator.rules.scripts import prepare as prepare_script
 from sqlshift.translator.rules.scripts import unwrap_conditional_comments
 from sqlshift.translator.schema import Schema, as_schema
+from sqlshift.translator.shape import check_shape
 from sqlshift.translator.targets import DIALECTS as _DIALECTS
 
 __all__ = ["Translation", "clear_cache", "translate", "translation"]
@@ -244,11 +245,17 @@ def _translate_from(
     trees = _parse(scanned, sql, source)
     ctx = Context(source, target, strict, scanned, sql, schema, options)
     if source != target:
+        for tree in trees:  # before any rule reads the trees (prepare_script does)
+            check_shape(tree.walk(), ctx)
         trees = prepare_script(trees, ctx)  # load-only statements, inline indexes, ...
     walked = [(tree, list(tree.walk(bfs=False))) for tree in trees]  # the one walk per tree
     info = analyse(walked)
+    # Same dialect, one statement: the caller's own text is sent (see below), not regenerated.
+    own_text = source == target and len(walked) == 1 and keep_text
     statements: list[str] = []
     for tree, nodes in walked:
+        if source == target:
+            check_shape(nodes, ctx)  # (checked before prepare_script otherwise)
         suspects = [n for n in nodes if isinstance(n, SUSPECTS)]
         if source != target:
             normalise_identifiers(nodes, ctx)
@@ -256,8 +263,9 @@ def _translate_from(
         check_faithful(tree, suspects, ctx)
         if scanned.refs:
             mark_placeholders(tree)
-        statements.append(_generate(tree, target, ctx))
-    if source == target and len(statements) == 1 and keep_text:
+        if not own_text:
+            statements.append(_generate(tree, target, ctx))
+    if own_text:
         # Same dialect: send the caller's own text (only placeholders restyled). Regenerating
         # it could change its meaning (sqlglot writes MySQL `INTERVAL 1.5 DAY` as '1.5').
         own = scan_placeholders(sql, source)
@@ -292,6 +300,11 @@ def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:
         raise _parse_error(error, scanned, original) from None
     except sqlglot.errors.TokenError as error:
         raise ParseError(f"cannot tokenize the statement: {error}") from None
+    except Exception as error:  # sqlglot's parser itself failed on this text
+        raise ParseError(
+            f"the parser failed on this statement ({type(error).__name__}: {error}); check "
+            "its syntax, and report it with the statement if it is valid SQL"
+        ) from error
     trees = [tree for tree in parsed if tree is not None]
     if not trees:
         raise ParseError("no SQL statement found")
@@ -310,7 +323,7 @@ def _parse_error(
     col -= max(len(str(details.get("highlight") or "")) - 1, 0)  # sqlglot points at the end
     offset = _offset_of(scanned.text, line, col)
     line, col = line_col(original, scanned.original_offset(offset))
-    return ParseError(message, line=line, col=col, snippet=_caret(original, line, col))
+    return ParseError(message, line=line, col=col, snippet=caret(original, line, col))
 
 
 _TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
@@ -324,12 +337,6 @@ def _offset_of(text: str, line: int, col: int) -> int:
             break
         start = nl + 1
     return start + max(col - 1, 0)
-
-
-def _caret(text: str, line: int, col: int) -> str:
-    lines = text.splitlines() or [""]
-    shown = lines[min(line, len(lines)) - 1]
-    return f"  {shown}\n  {' ' * (col - 1)}^"
 
 
 def _generate(tree: exp.Expr, target: str, ctx: Context) -> str:
@@ -350,6 +357,24 @@ def _generate(tree: exp.Expr, target: str, ctx: Context) -> str:
             raise failure from None
         ctx.warnings.append(str(failure))
         return _DIALECTS[target].generate(tree, copy=False)
+    except ValueError as error:
+        # sqlglot's generator has no spelling for this node in the target (e.g. the recursive
+        # JSON path `$..a`): nothing to fall back to, even in lenient mode.
+        if not str(error).startswith("Unsupported expression type"):
+            raise
+        kind = str(error).rsplit(" ", 1)[-1]
+        node = next((n for n in tree.walk() if type(n).__name__ == kind), tree)
+        line, col = ctx.position(node)
+        raise UntranslatableError(
+            "unsupported",
+            construct=_first_line(ctx.original),
+            reason=f"{target} has no spelling for this construct ({kind})",
+            hint="rewrite the statement without this construct",
+            line=line,
+            col=col,
+            source=ctx.source,
+            target=target,
+        ) from None
 
 
 def _first_line(text: str) -> str:

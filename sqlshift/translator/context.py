@@ -51,16 +51,20 @@ class Context:
         )
 
     def position(self, node: exp.Expr) -> tuple[int | None, int | None]:
-        """1-based (line, col) in the caller's text of the first token under ``node``."""
-        best: int | None = None
-        for sub in node.walk():
-            meta = sub._meta
-            if meta and "start" in meta:
-                start = int(meta["start"])
-                best = start if best is None else min(best, start)
-        if best is None:
-            return None, None
-        return line_col(self.original, self.scanned.original_offset(best))
+        """1-based (line, col) in the caller's text of the first token under ``node`` (or under
+        its nearest ancestor with a token, for a node the parser made without one)."""
+        at: exp.Expr | None = node
+        while at is not None:
+            best: int | None = None
+            for sub in at.walk():
+                meta = sub._meta
+                if meta and "start" in meta:
+                    start = int(meta["start"])
+                    best = start if best is None else min(best, start)
+            if best is not None:
+                return line_col(self.original, self.scanned.original_offset(best))
+            at = at.parent
+        return None, None
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -69,3 +73,10 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, col
+
+
+def caret(text: str, line: int, col: int) -> str:
+    """The ``line`` of ``text`` with a caret under column ``col`` (both 1-based)."""
+    lines = text.splitlines() or [""]
+    shown = lines[min(line, len(lines)) - 1]
+    return f"  {shown}\n  {' ' * (col - 1)}^"

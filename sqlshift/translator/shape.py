@@ -1,0 +1,109 @@
+"""Statements sqlglot parses but no engine accepts, reported as positioned ``ParseError``.
+
+sqlglot's parser is lenient: ``STRING_AGG(DISTINCT , ',')`` or ``CEIL()`` leave a hole where
+a value was missing, ``CREATE TABLE t (2 int)`` takes a number for a column name, ``UPDATE t SET col WHERE ...`` keeps a bare column as an "assignment", ``X' 00FF'``
+keeps its space, and a ``PRIMARY KEY (id)`` naming no column of its table is kept as written. Rules read these trees
+as if they were well formed, so they are rejected here first, with a message that says what is
+wrong and where, instead of failing later inside a rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlglot import exp
+
+from sqlshift.errors import ParseError
+from sqlshift.translator.context import Context, caret
+
+__all__ = ["check_shape"]
+
+_HEX = re.compile(r"[0-9A-Fa-f]*")
+_HOLE: dict[type[exp.Expr], str] = {exp.Distinct: "DISTINCT without a value"}
+
+
+def _holder(node: exp.Expr) -> exp.Expr:
+    """Where to point for a hole in ``node``: the function that holds it (a DISTINCT has no
+    token of its own), else the node."""
+    if isinstance(node, exp.Distinct):
+        return node.find_ancestor(exp.Func) or node
+    return node
+
+
+def _hole_message(node: exp.Expr) -> str:
+    known = _HOLE.get(type(node))
+    if known is not None:
+        return known
+    if isinstance(node, exp.Func):
+        name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
+        return f"{name.upper()}() is missing a value"
+    return "a value is missing"
+
+
+def _has_hole(values: list[object]) -> bool:
+    # identity tests: `None in values` would call each node's __eq__
+    return any(value is None for value in values)
+
+
+def check_shape(nodes: Iterable[exp.Expr], ctx: Context) -> None:
+    """Raise ``ParseError`` for the first malformed construct among ``nodes`` (one tree's walk)."""
+    for node in nodes:
+        for value in node.args.values():
+            if type(value) is list and _has_hole(value):
+                raise _error(_holder(node), ctx, _hole_message(node))
+        if isinstance(node, exp.Func):
+            if node.args.get("this") is None and node.arg_types.get("this"):
+                raise _error(node, ctx, _hole_message(node))
+        elif isinstance(node, exp.ColumnDef):
+            _check_column(node, ctx)
+        elif isinstance(node, exp.Update | exp.OnConflict):
+            for item in node.expressions:
+                if not isinstance(item, exp.EQ):
+                    clause = (
+                        "UPDATE ... SET" if isinstance(node, exp.Update) else "the upsert's SET"
+                    )
+                    raise _error(item, ctx, f"{clause} takes `column = value` assignments")
+        elif isinstance(node, exp.Create) and isinstance(node.this, exp.Schema):
+            _check_keys(node.this, ctx)
+        elif isinstance(node, exp.HexString) and not _HEX.fullmatch(node.name):
+            raise _error(node, ctx, "a hexadecimal literal holds a character that is not 0-9/A-F")
+
+
+def _check_column(column: exp.ColumnDef, ctx: Context) -> None:
+    if not isinstance(column.this, exp.Identifier):
+        raise _error(column, ctx, "a column definition starts with the column's name")
+    if column.args.get("kind") is None and any(
+        isinstance(c.args.get("kind"), exp.AutoIncrementColumnConstraint)
+        for c in column.args.get("constraints") or ()
+    ):
+        raise _error(column, ctx, f"column {column.name} is AUTO_INCREMENT but has no type")
+
+
+def _check_keys(schema: exp.Schema, ctx: Context) -> None:
+    """A table-level PRIMARY KEY / UNIQUE names columns the table defines."""
+    defined = {
+        column.name.lower() for column in schema.expressions if isinstance(column, exp.ColumnDef)
+    }
+    for item in schema.expressions:
+        if not isinstance(item, exp.PrimaryKey | exp.UniqueColumnConstraint):
+            continue
+        for part in item.expressions if isinstance(item, exp.PrimaryKey) else _unique(item):
+            name = part.this.name if isinstance(part, exp.Ordered) else part.name
+            if name and name.lower() not in defined:
+                kind = "PRIMARY KEY" if isinstance(item, exp.PrimaryKey) else "UNIQUE"
+                raise _error(
+                    part, ctx, f"{kind} names column {name}, which the table does not define"
+                )
+
+
+def _unique(constraint: exp.Expr) -> list[exp.Expr]:
+    this = constraint.this
+    return list(this.expressions) if isinstance(this, exp.Schema) else []
+
+
+def _error(node: exp.Expr, ctx: Context, message: str) -> ParseError:
+    line, col = ctx.position(node)
+    if line is None or col is None:
+        return ParseError(message)
+    return ParseError(message, line=line, col=col, snippet=caret(ctx.original, line, col))
