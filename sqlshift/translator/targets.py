@@ -5,11 +5,12 @@ Subclassing keeps sqlglot's own dialects untouched for anyone else in the proces
 
 from __future__ import annotations
 
-from sqlglot import TokenType, exp
+from sqlglot import TokenType, exp, transforms
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.mysql import MySQL
 from sqlglot.dialects.sqlite import SQLite
 from sqlglot.generators.mysql import MySQLGenerator
+from sqlglot.generators.sqlite import SQLiteGenerator, _transform_create
 from sqlglot.parser import Parser
 from sqlglot.parsers.mysql import MySQLParser
 from sqlglot.parsers.sqlite import SQLiteParser
@@ -61,6 +62,35 @@ class _SQLiteParser(SQLiteParser):
     }
 
 
+def _key_spelling(expression: exp.Expr) -> exp.Expr:
+    """A table-level PRIMARY KEY names its column as the column is defined (``id`` for
+    ``PRIMARY KEY (ID)``): SQLite names are case-insensitive, but sqlglot's move of a one-column
+    key onto its column looks the name up as written."""
+    schema = expression.this
+    if not (isinstance(expression, exp.Create) and isinstance(schema, exp.Schema)):
+        return expression
+    defined = {c.name.lower(): c.name for c in schema.expressions if isinstance(c, exp.ColumnDef)}
+    for key in schema.expressions:
+        if isinstance(key, exp.PrimaryKey):
+            for part in key.expressions:
+                spelled = defined.get(part.name.lower())
+                if (
+                    spelled is not None
+                    and spelled != part.name
+                    and isinstance(part, exp.Identifier | exp.Column)
+                ):
+                    target = part if isinstance(part, exp.Identifier) else part.this
+                    target.set("this", spelled)
+    return expression
+
+
+class _SQLiteGenerator(SQLiteGenerator):
+    TRANSFORMS = {  # noqa: RUF012 - sqlglot's own class attribute, extended as sqlglot does
+        **SQLiteGenerator.TRANSFORMS,
+        exp.Create: transforms.preprocess([_key_spelling, _transform_create]),
+    }
+
+
 class SqlshiftMySQL(MySQL):
     """MySQL as both MySQL 8 and MariaDB 10.11 accept it."""
 
@@ -72,12 +102,13 @@ class SqlshiftMySQL(MySQL):
 
 
 class SqlshiftSQLite(SQLite):
-    """SQLite, parsing `REPLACE INTO` as an INSERT."""
+    """SQLite, parsing `REPLACE INTO` as an INSERT; a primary key spelled unlike its column."""
 
     class Tokenizer(SQLite.Tokenizer):
         COMMANDS = SQLite.Tokenizer.COMMANDS - {TokenType.REPLACE}
 
     Parser = _SQLiteParser
+    Generator = _SQLiteGenerator
 
 
 DIALECTS: dict[str, Dialect] = {
