@@ -219,13 +219,14 @@ def sqlite_date_functions(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     by modifiers ('+1 month' overflows 2024-01-31 to 2024-03-02; 'start of month';
     'weekday N'); emulated on the target step by step, keeping SQLite's overflow.
     Corpus: `dt-lite-date-plus-days`, `dt-lite-month-overflow`, `dt-lite-start-of-month`,
-    `dt-lite-weekday-modifier`, `dt-lite-date-now`."""
+    `dt-lite-weekday-modifier`, `dt-lite-date-now`, `dt-lite-date-no-argument`."""
     name = node.name.upper() if isinstance(node, exp.Anonymous) else "DATE"
     if name not in ("DATE", "DATETIME", "UNIXEPOCH", "JULIANDAY"):
         return None
     args = node.expressions if isinstance(node, exp.Anonymous) else [node.this]
     if isinstance(node, exp.Date) and node.expressions:
         args = [node.this, *node.expressions]
+    args = [a for a in args if a is not None]  # DATE() parses with no `this`
     if name in ("JULIANDAY",):
         ctx.refuse(
             node,
@@ -235,8 +236,7 @@ def sqlite_date_functions(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         )
         return None
     if not args:
-        ctx.refuse(node, "datetime-function", f"{name}() without arguments", "pass 'now'")
-        return None
+        args = [exp.Literal.string("now")]  # SQLite: no time value means the current time
     value, modifiers = args[0], list(args[1:])
     if name == "UNIXEPOCH":
         if modifiers:
@@ -263,7 +263,36 @@ def sqlite_date_functions(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         if step is None:
             return None
         current = step
-    return _as_kind(current, DATE if name == "DATE" else DATETIME, ctx)
+    return _as_text_for_strings(
+        node, _as_kind(current, DATE if name == "DATE" else DATETIME, ctx), ctx
+    )
+
+
+#: functions that take text: PostgreSQL has no implicit cast from date/timestamp into them
+_STRING_FUNCTIONS = (
+    exp.Length,
+    exp.Substring,
+    exp.Upper,
+    exp.Lower,
+    exp.Trim,
+    exp.Replace,
+    exp.StrPosition,
+    exp.Left,
+    exp.Right,
+    exp.Pad,
+    exp.Like,
+    exp.ILike,
+)
+
+
+def _as_text_for_strings(node: exp.Expr, result: exp.Expr, ctx: Context) -> exp.Expr:
+    """SQLite's date functions return text, and string functions take it as it is; PostgreSQL's
+    dates and timestamps must be cast to text first (``length(date)`` does not exist). The text
+    is the same: 'YYYY-MM-DD' and 'YYYY-MM-DD HH:MM:SS'.
+    Corpus: datetime.toml `dt-lite-date-no-argument`, `dt-lite-date-text-functions`."""
+    if ctx.target != "postgres" or not isinstance(node.parent, _STRING_FUNCTIONS):
+        return result
+    return exp.Cast(this=result, to=exp.DataType.build("TEXT"))
 
 
 _SQLITE_SHIFT = re.compile(r"^([+-]?\d+)\s+(year|month|day|hour|minute|second)s?$")
