@@ -64,6 +64,13 @@ from sqlshift.errors import ParseError
         ),
         ("SELECT id, ceil() FROM products", "mysql", "postgres", "CEIL() is missing a value", 8),
         (
+            "SELECT id FROM orders WHERE status IN id('' 'returned')",
+            "mysql",
+            "sqlite",
+            "IN takes a parenthesised list or subquery",
+            29,
+        ),
+        (
             "CREATE TABLE ix (id int PRIMARY KEY, 2 int); INSERT INTO ix VALUES (1, 2)",
             "postgres",
             "mysql",

@@ -66,6 +66,9 @@ def check_shape(nodes: Iterable[exp.Expr], ctx: Context) -> None:
                     raise _error(item, ctx, f"{clause} takes `column = value` assignments")
         elif isinstance(node, exp.Create) and isinstance(node.this, exp.Schema):
             _check_keys(node.this, ctx)
+        elif isinstance(node, exp.In) and node.args.get("field") is not None:
+            # `x IN f(...)` (BigQuery's IN UNNEST): none of the three takes it
+            raise _error(node, ctx, "IN takes a parenthesised list or subquery")
         elif isinstance(node, exp.HexString) and not _HEX.fullmatch(node.name):
             raise _error(node, ctx, "a hexadecimal literal holds a character that is not 0-9/A-F")
 
