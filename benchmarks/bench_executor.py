@@ -216,23 +216,13 @@ class Engine:
 
             return mysql_call
 
-        async def sqlite_call(i: int) -> Any:
-            # the fastest public aiosqlite call: execute and fetch in one thread hop
-            rows = await raw.execute_fetchall(sql, (i,) if kind == "point" else (i, i + 100))
-            return rows[0] if kind == "point" else rows
-
-        return sqlite_call
+        return _fetchall_call(raw, sql, kind)
 
     def raw_typed_call(self, kind: str) -> Call:
         """SQLite: the one-hop aiosqlite call on a connection converting declared types."""
-        sql = POINT[self.name] if kind == "point" else RANGE[self.name]
-        typed = self.raw_typed
-
-        async def sqlite_call(i: int) -> Any:
-            rows = await typed.execute_fetchall(sql, (i,) if kind == "point" else (i, i + 100))
-            return rows[0] if kind == "point" else rows
-
-        return sqlite_call
+        return _fetchall_call(
+            self.raw_typed, POINT[self.name] if kind == "point" else RANGE[self.name], kind
+        )
 
     def raw_cursor_call(self, kind: str) -> Call:
         """aiosqlite's cursor idiom: execute, fetch and close are three thread hops."""
@@ -287,6 +277,16 @@ class Engine:
         if kind == "point":
             return lambda i: peer.fetch_one(query=NAMED["point"], values={"a": i})
         return lambda i: peer.fetch_all(query=NAMED["range"], values={"a": i, "b": i + 100})
+
+
+def _fetchall_call(conn: Any, sql: str, kind: str) -> Call:
+    """aiosqlite's fastest public call: execute and fetch in one thread hop."""
+
+    async def sqlite_call(i: int) -> Any:
+        rows = await conn.execute_fetchall(sql, (i,) if kind == "point" else (i, i + 100))
+        return rows[0] if kind == "point" else rows
+
+    return sqlite_call
 
 
 # ---------------------------------------------------------------------------------- timing
