@@ -32,6 +32,7 @@ from sqlshift.translator.types import Kind, infer
 
 DATE, DATETIME = "date", "datetime"
 _KIND = "sqlshift_temporal"  # meta: the temporal kind of a node a rule produced
+_WHOLE = "sqlshift_whole_seconds"  # meta: a DATETIME without fractional seconds
 
 _DATE_TYPES = {exp.DataType.Type.DATE, exp.DataType.Type.DATE32}
 _DATETIME_TYPES = {
@@ -199,10 +200,13 @@ def mysql_now(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 
 def _now(ctx: Context) -> exp.Expr:
+    """The current time in whole seconds, truncated as MySQL and SQLite do (PostgreSQL's
+    LOCALTIMESTAMP(0) would round it)."""
     if ctx.target == "postgres":
-        node: exp.Expr = exp.Localtimestamp(this=exp.Literal.number(0))
+        node: exp.Expr = exp.TimestampTrunc(this=exp.Localtimestamp(), unit=exp.Var(this="SECOND"))
     else:
         node = exp.CurrentTimestamp()
+    node.meta[_WHOLE] = True
     return _mark(node, DATETIME)
 
 
@@ -263,9 +267,29 @@ def sqlite_date_functions(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         if step is None:
             return None
         current = step
-    return _as_text_for_strings(
-        node, _as_kind(current, DATE if name == "DATE" else DATETIME, ctx), ctx
-    )
+    if name == "DATE":
+        return _as_text_for_strings(node, _as_kind(current, DATE, ctx), ctx)
+    return _as_text_for_strings(node, _whole_seconds(current, ctx), ctx)
+
+
+def _whole_seconds(value: exp.Expr, ctx: Context) -> exp.Expr:
+    """SQLite's datetime() drops fractional seconds ('10:00:00.7' -> '10:00:00'); PostgreSQL's
+    timestamps keep them and MySQL 8's CAST to DATETIME rounds them (MariaDB truncates), so
+    ``datetime(x) = '... 10:00:00'`` would differ. Truncated explicitly on both.
+    Corpus: datetime.toml `dt-lite-datetime-fraction`."""
+    if value.meta.get(_WHOLE):
+        return value
+    node: exp.Expr
+    if ctx.target == "postgres":
+        node = exp.TimestampTrunc(this=_as_kind(value, DATETIME, ctx), unit=exp.Var(this="SECOND"))
+    elif ctx.target == "mysql":
+        while isinstance(value, exp.Cast) and value.meta.get(_KIND) == DATETIME:
+            value = value.this  # a step's own CAST(... AS DATETIME) would round on MySQL 8
+        node = _cast(func("DATE_FORMAT", value, _str("%Y-%m-%d %H:%i:%s")), "DATETIME")
+    else:
+        return _as_kind(value, DATETIME, ctx)
+    node.meta[_WHOLE] = True
+    return _mark(node, DATETIME)
 
 
 #: functions that take text: PostgreSQL has no implicit cast from date/timestamp into them
@@ -292,7 +316,7 @@ def _as_text_for_strings(node: exp.Expr, result: exp.Expr, ctx: Context) -> exp.
     Corpus: datetime.toml `dt-lite-date-no-argument`, `dt-lite-date-text-functions`."""
     if ctx.target != "postgres" or not isinstance(node.parent, _STRING_FUNCTIONS):
         return result
-    return exp.Cast(this=result, to=exp.DataType.build("TEXT"))
+    return _text(result, ctx)
 
 
 _SQLITE_SHIFT = re.compile(r"^([+-]?\d+)\s+(year|month|day|hour|minute|second)s?$")
