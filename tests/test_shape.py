@@ -142,3 +142,9 @@ def test_a_construct_the_target_cannot_spell_is_refused_not_an_internal_error() 
     assert "internal error" not in str(detected.value)
     # one statement from SQLite itself: the caller's own text is passed on, not regenerated
     assert sqlshift.translate(sql, "sqlite", source="sqlite") == sql
+
+
+def test_a_key_on_a_column_without_a_type_is_defined_and_reaches_sqlite() -> None:
+    # a SQLite column without a type is a bare identifier in sqlglot's tree
+    out = sqlshift.translate("CREATE TABLE t (a, PRIMARY KEY (a)); SELECT 1", "sqlite", "sqlite")
+    assert out == "CREATE TABLE t (a PRIMARY KEY);\nSELECT 1"

@@ -85,8 +85,10 @@ def _check_column(column: exp.ColumnDef, ctx: Context) -> None:
 
 def _check_keys(schema: exp.Schema, ctx: Context) -> None:
     """A table-level PRIMARY KEY / UNIQUE names columns the table defines."""
-    defined = {
-        column.name.lower() for column in schema.expressions if isinstance(column, exp.ColumnDef)
+    defined = {  # (a SQLite column without a type is a bare identifier)
+        column.name.lower()
+        for column in schema.expressions
+        if isinstance(column, exp.ColumnDef | exp.Identifier)
     }
     for item in schema.expressions:
         if not isinstance(item, exp.PrimaryKey | exp.UniqueColumnConstraint):

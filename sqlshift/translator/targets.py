@@ -64,11 +64,15 @@ class _SQLiteParser(SQLiteParser):
 
 def _key_spelling(expression: exp.Expr) -> exp.Expr:
     """A table-level PRIMARY KEY names its column as the column is defined (``id`` for
-    ``PRIMARY KEY (ID)``): SQLite names are case-insensitive, but sqlglot's move of a one-column
-    key onto its column looks the name up as written."""
+    ``PRIMARY KEY (ID)``), and a column without a type is a column definition: SQLite names are
+    case-insensitive, but sqlglot's move of a one-column key onto its column looks the name up,
+    as written, among the column definitions."""
     schema = expression.this
     if not (isinstance(expression, exp.Create) and isinstance(schema, exp.Schema)):
         return expression
+    for position, item in enumerate(schema.expressions):
+        if isinstance(item, exp.Identifier):  # a column without a type: sqlglot's key move
+            schema.expressions[position] = exp.ColumnDef(this=item)  # looks up definitions
     defined = {c.name.lower(): c.name for c in schema.expressions if isinstance(c, exp.ColumnDef)}
     for key in schema.expressions:
         if isinstance(key, exp.PrimaryKey):

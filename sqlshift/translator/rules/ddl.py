@@ -44,7 +44,8 @@ PostgreSQL and SQLite sources: ``SERIAL``/``IDENTITY`` and SQLite's ``INTEGER PR
 ``INTEGER`` (64-bit) is ``BIGINT``; ``BYTEA`` is MySQL ``LONGBLOB``; ``JSONB`` is MySQL
 ``JSON`` and SQLite ``TEXT``; ``NUMERIC`` without a precision is refused for MySQL
 (``ddl-numeric-precision``: MySQL would make it DECIMAL(10,0) and round every value), ``UUID``
-for MySQL and SQLite (``ddl-type``: the text form is not normalised there).
+for MySQL and SQLite (``ddl-type``: the text form is not normalised there); a SQLite column
+without a type is refused (``ddl-untyped``: it keeps each value's own type).
 """
 
 from __future__ import annotations
@@ -192,6 +193,28 @@ def _defaults_to_boolean(node: exp.ColumnDef) -> None:
             value = default.this
             if isinstance(value, exp.Literal) and value.name in ("0", "1"):
                 default.set("this", exp.Boolean(this=value.name == "1"))
+
+
+@rule(exp.Create, source={"sqlite"}, target={"mysql", "postgres"})
+def sqlite_untyped_columns(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A SQLite column declared without a type (``CREATE TABLE t (a, b)``) keeps every value
+    with its own type (1, '1' and 1.5 side by side); MySQL and PostgreSQL columns need a type,
+    and any one type would convert some values. Refused (``ddl-untyped``).
+    Corpus: ddl.toml ``ddl-lite-untyped-column``."""
+    schema = node.this
+    if not isinstance(schema, exp.Schema):
+        return None
+    for item in schema.expressions:
+        if isinstance(item, exp.Identifier):  # sqlglot's form of a column without a type
+            ctx.refuse(
+                item,
+                "ddl-untyped",
+                f"a SQLite column without a type keeps each value's own type; {ctx.target} "
+                "columns need a type, and each type converts values differently",
+                "declare the column's type (INTEGER, TEXT, REAL, BLOB, ...)",
+            )
+            return None
+    return None
 
 
 @rule(exp.Create, source={"mysql"}, target={"postgres", "sqlite"})
