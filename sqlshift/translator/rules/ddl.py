@@ -495,6 +495,8 @@ def generated_keys_and_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         node.set("kind", exp.DataType.build("JSON" if ctx.target == "mysql" else "TEXT"))
     elif t == T.JSON and ctx.target == "sqlite":
         node.set("kind", exp.DataType.build("TEXT"))
+    elif t in _MICROSECONDS and ctx.source == "postgres" and ctx.target == "mysql":
+        _keep_microseconds(kind)
     if ctx.source == "sqlite":
         _sqlite_integer(node, ctx)
     elif ctx.target == "sqlite":
@@ -505,6 +507,16 @@ def generated_keys_and_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 
 _SERIAL_BASE = {T.SERIAL: "INT", T.BIGSERIAL: "BIGINT", T.SMALLSERIAL: "SMALLINT"}
+_MICROSECONDS = {T.TIMESTAMP, T.TIMESTAMPTZ, T.TIME}
+
+
+def _keep_microseconds(kind: exp.DataType) -> None:
+    """PostgreSQL's ``timestamp``/``timestamptz``/``time`` keep microseconds unless a precision
+    is given; MySQL's DATETIME/TIMESTAMP/TIME without one keep whole seconds, so a stored
+    '10:00:59.9' would become 10:00:59 (MariaDB) or 10:01:00 (MySQL 8). The column gets
+    precision 6. Corpus: ddl.toml `ddl-pg-timestamp-microseconds`."""
+    if not kind.expressions:
+        kind.set("expressions", [exp.DataTypeParam(this=exp.Literal.number(6))])
 
 
 def _identity_for_mysql(node: exp.ColumnDef) -> None:
