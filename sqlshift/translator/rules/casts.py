@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
@@ -125,6 +127,34 @@ def postgres_numeric_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return exp.Cast(this=node.this, to=exp.DataType.build("NUMERIC"))
     real = exp.Cast(this=node.this, to=exp.DataType.build("REAL"))
     return exp.Round(this=real, decimals=exp.Literal.number(params[1]))
+
+
+_FRACTION = re.compile(r"\d{1,2}:\d{2}:\d{2}\.(\d+)")
+
+
+@rule(exp.Cast, source={"postgres"}, target={"mysql"})
+def postgres_timestamp_literal_fraction(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL's `TIMESTAMP '... 10:00:59.9'` (or a cast of such a literal) keeps the
+    fraction; MySQL's CAST to DATETIME/TIME without a precision drops it (MariaDB) or rounds it
+    (MySQL 8). A literal's fraction is known: the cast gets as many digits (at most 6), which
+    MySQL also prints as PostgreSQL does ('10:00:59.9').
+    Corpus: datetime.toml `dt-pg-literal-fraction`."""
+    assert isinstance(node, exp.Cast)
+    literal = node.this
+    if (
+        node.to.this not in (T.TIMESTAMP, T.TIMESTAMPTZ, T.TIME)
+        or _params(node.to)
+        or not (isinstance(literal, exp.Literal) and literal.is_string)
+    ):
+        return None
+    found = _FRACTION.search(literal.name)
+    if found is None:
+        return None
+    digits = min(len(found.group(1)), 6)
+    to = exp.DataType(
+        this=node.to.this, expressions=[exp.DataTypeParam(this=exp.Literal.number(digits))]
+    )
+    return exp.Cast(this=literal, to=to)
 
 
 @rule(exp.Cast, source={"sqlite"}, target={"mysql", "postgres"})
