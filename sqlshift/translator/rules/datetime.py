@@ -765,7 +765,10 @@ def _part(unit: str, value: exp.Expr, ctx: Context, fractional: bool = False) ->
     if ctx.target == "postgres":
         pg_unit = unit
         node = _extract(pg_unit, _pg_ts(value))
-        return node if unit == "SECOND" else _cast(node, "INT")
+        if unit == "SECOND" and fractional:
+            return node
+        # PostgreSQL's SECOND keeps the fraction (59.9); MySQL's SECOND() and SQLite's %S do not
+        return _cast(exp.Floor(this=node) if unit == "SECOND" else node, "INT")
     # MySQL
     simple: dict[str, Callable[..., exp.Expr]] = {
         "YEAR": exp.Year,
