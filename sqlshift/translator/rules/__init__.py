@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 
-__all__ = ["ALL", "Rule", "apply_rules", "func", "rule"]
+__all__ = ["ALL", "TEXT_CONSUMERS", "Rule", "apply_rules", "func", "rule"]
 
 RuleFn = Callable[[exp.Expr, Context], exp.Expr | None]
 ALL = frozenset({"mysql", "postgres", "sqlite"})
@@ -113,6 +113,27 @@ def _wraps(outer: exp.Expr, inner: exp.Expr) -> bool:
 
 GENERATED = "sqlshift_generated"
 """Meta flag on function calls a rule wrote on purpose (the faithfulness check trusts them)."""
+
+
+#: nodes that read their operands as text (where a date's or timestamp's text form matters)
+TEXT_CONSUMERS: tuple[type[exp.Expr], ...] = (
+    exp.Length,
+    exp.Substring,
+    exp.Upper,
+    exp.Lower,
+    exp.Trim,
+    exp.Replace,
+    exp.StrPosition,
+    exp.Left,
+    exp.Right,
+    exp.Pad,
+    exp.Like,
+    exp.ILike,
+    exp.Concat,
+    exp.ConcatWs,
+    exp.DPipe,
+    exp.GroupConcat,
+)
 
 
 def func(name: str, *args: exp.Expr) -> exp.Anonymous:

@@ -10,7 +10,7 @@ import re
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
-from sqlshift.translator.rules import func, rule
+from sqlshift.translator.rules import TEXT_CONSUMERS, func, rule
 from sqlshift.translator.types import Kind, infer
 
 T = exp.DataType.Type
@@ -133,28 +133,38 @@ _FRACTION = re.compile(r"\d{1,2}:\d{2}:\d{2}\.(\d+)")
 
 
 @rule(exp.Cast, source={"postgres"}, target={"mysql"})
-def postgres_timestamp_literal_fraction(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """PostgreSQL's `TIMESTAMP '... 10:00:59.9'` (or a cast of such a literal) keeps the
-    fraction; MySQL's CAST to DATETIME/TIME without a precision drops it (MariaDB) or rounds it
-    (MySQL 8). A literal's fraction is known: the cast gets as many digits (at most 6), which
-    MySQL also prints as PostgreSQL does ('10:00:59.9').
-    Corpus: datetime.toml `dt-pg-literal-fraction`."""
+def postgres_timestamp_fraction(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL's timestamps and times keep microseconds; MySQL's CAST to DATETIME/TIME
+    without a precision drops them (MariaDB) or rounds them (MySQL 8). A literal's fraction is
+    known, so its cast gets as many digits (printed as PostgreSQL prints it: '10:00:59.9');
+    any other value gets 6, except where it is read as text (there MySQL would print
+    '.000000' where PostgreSQL prints nothing, so the whole-second cast stays).
+    Corpus: datetime.toml `dt-pg-literal-fraction`, `dt-pg-cast-fraction`."""
     assert isinstance(node, exp.Cast)
-    literal = node.this
-    if (
-        node.to.this not in (T.TIMESTAMP, T.TIMESTAMPTZ, T.TIME)
-        or _params(node.to)
-        or not (isinstance(literal, exp.Literal) and literal.is_string)
-    ):
+    if node.to.this not in (T.TIMESTAMP, T.TIME) or _params(node.to):
         return None
-    found = _FRACTION.search(literal.name)
-    if found is None:
+    value = node.this
+    if isinstance(value, exp.Literal) and value.is_string:
+        found = _FRACTION.search(value.name)
+        if found is None:
+            return None
+        digits = min(len(found.group(1)), 6)
+    elif isinstance(node.parent, TEXT_CONSUMERS) or _is_text_cast(node.parent):
         return None
-    digits = min(len(found.group(1)), 6)
-    to = exp.DataType(
-        this=node.to.this, expressions=[exp.DataTypeParam(this=exp.Literal.number(digits))]
+    else:
+        digits = 6
+    param = exp.DataTypeParam(this=exp.Literal.number(digits))
+    return exp.Cast(this=value, to=exp.DataType(this=node.to.this, expressions=[param]))
+
+
+def _is_text_cast(node: exp.Expr | None) -> bool:
+    return isinstance(node, exp.Cast) and node.to.this in (
+        T.TEXT,
+        T.VARCHAR,
+        T.CHAR,
+        T.NCHAR,
+        T.NVARCHAR,
     )
-    return exp.Cast(this=literal, to=to)
 
 
 @rule(exp.Cast, source={"sqlite"}, target={"mysql", "postgres"})

@@ -26,7 +26,7 @@ from sqlglot.tokenizer_core import TokenType
 
 from sqlshift.translator import formats
 from sqlshift.translator.context import Context
-from sqlshift.translator.rules import func, rule
+from sqlshift.translator.rules import TEXT_CONSUMERS, func, rule
 from sqlshift.translator.targets import DIALECTS
 from sqlshift.translator.types import Kind, infer
 
@@ -292,29 +292,12 @@ def _whole_seconds(value: exp.Expr, ctx: Context) -> exp.Expr:
     return _mark(node, DATETIME)
 
 
-#: functions that take text: PostgreSQL has no implicit cast from date/timestamp into them
-_STRING_FUNCTIONS = (
-    exp.Length,
-    exp.Substring,
-    exp.Upper,
-    exp.Lower,
-    exp.Trim,
-    exp.Replace,
-    exp.StrPosition,
-    exp.Left,
-    exp.Right,
-    exp.Pad,
-    exp.Like,
-    exp.ILike,
-)
-
-
 def _as_text_for_strings(node: exp.Expr, result: exp.Expr, ctx: Context) -> exp.Expr:
     """SQLite's date functions return text, and string functions take it as it is; PostgreSQL's
     dates and timestamps must be cast to text first (``length(date)`` does not exist). The text
     is the same: 'YYYY-MM-DD' and 'YYYY-MM-DD HH:MM:SS'.
     Corpus: datetime.toml `dt-lite-date-no-argument`, `dt-lite-date-text-functions`."""
-    if ctx.target != "postgres" or not isinstance(node.parent, _STRING_FUNCTIONS):
+    if ctx.target != "postgres" or not isinstance(node.parent, TEXT_CONSUMERS):
         return result
     return _text(result, ctx)
 
