@@ -126,6 +126,8 @@ def test_a_primary_key_spelled_unlike_its_column_reaches_sqlite(source: str) -> 
 def test_well_formed_keys_and_hex_literals_pass() -> None:
     sql = "CREATE TABLE t (a INT, b INT, PRIMARY KEY (a), UNIQUE (b))"
     assert "PRIMARY KEY" in sqlshift.translate(sql, "postgres", source="mysql")
+    copied = "CREATE TABLE t (LIKE base INCLUDING ALL, extra INT, PRIMARY KEY (id))"
+    assert sqlshift.translate(copied, "postgres", source="postgres") == copied
     assert sqlshift.translate("SELECT X'0F', 0xAB", "postgres", source="mysql") == (
         "SELECT DECODE('0f', 'hex'), DECODE('ab', 'hex')"
     )

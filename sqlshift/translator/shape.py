@@ -1,10 +1,11 @@
 """Statements sqlglot parses but no engine accepts, reported as positioned ``ParseError``.
 
 sqlglot's parser is lenient: ``STRING_AGG(DISTINCT , ',')`` or ``CEIL()`` leave a hole where
-a value was missing, ``CREATE TABLE t (2 int)`` takes a number for a column name, ``UPDATE t SET col WHERE ...`` keeps a bare column as an "assignment", ``X' 00FF'``
-keeps its space, and a ``PRIMARY KEY (id)`` naming no column of its table is kept as written. Rules read these trees
-as if they were well formed, so they are rejected here first, with a message that says what is
-wrong and where, instead of failing later inside a rule.
+a value was missing, ``CREATE TABLE t (2 int)`` takes a number for a column name,
+``UPDATE t SET col WHERE ...`` keeps a bare column as an "assignment", ``X' 00FF'`` keeps its
+space, and a ``PRIMARY KEY (id)`` naming no column of its table is kept as written. Rules read
+these trees as if they were well formed, so they are rejected here first, with a message that
+says what is wrong and where, instead of failing later inside a rule.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def _check_column(column: exp.ColumnDef, ctx: Context) -> None:
 
 def _check_keys(schema: exp.Schema, ctx: Context) -> None:
     """A table-level PRIMARY KEY / UNIQUE names columns the table defines."""
+    if any(isinstance(item, exp.LikeProperty) for item in schema.expressions):
+        return  # `(LIKE other, ...)` copies columns this statement does not list
     defined = {  # (a SQLite column without a type is a bare identifier)
         column.name.lower()
         for column in schema.expressions
