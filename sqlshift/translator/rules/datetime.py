@@ -246,7 +246,7 @@ def sqlite_date_functions(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         if modifiers:
             ctx.refuse(node, "sqlite-modifier", "unixepoch() with modifiers", "")
             return None
-        return _epoch_of(value, ctx)
+        return _whole_epoch(_epoch_of(value, ctx), ctx)
     if modifiers and isinstance(modifiers[0], exp.Literal) and modifiers[0].name == "unixepoch":
         current: exp.Expr = _from_epoch(value, ctx)
         modifiers = modifiers[1:]
@@ -878,6 +878,14 @@ def _epoch_of(value: exp.Expr, ctx: Context) -> exp.Expr:
     if ctx.target == "postgres":
         return _extract("EPOCH", _pg_ts(value))
     return func("UNIX_TIMESTAMP", value.copy())
+
+
+def _whole_epoch(epoch: exp.Expr, ctx: Context) -> exp.Expr:
+    """SQLite's unixepoch() is whole seconds, rounded down ('... 00:00:00.9' -> ...200, and
+    '1969-12-31 23:59:59.5' -> -1); PostgreSQL's EXTRACT(EPOCH) and MySQL's UNIX_TIMESTAMP()
+    keep the fraction. Corpus: datetime.toml `dt-lite-unixepoch-fraction`."""
+    whole = exp.Floor(this=epoch)
+    return _cast(whole, "BIGINT")  # (MySQL: SIGNED)
 
 
 def _from_epoch(value: exp.Expr, ctx: Context) -> exp.Expr:
