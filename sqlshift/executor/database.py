@@ -586,7 +586,8 @@ class Database:
                 if not prepared.read_only:
                     self._tx_wrote(state, prepared.written)
         try:
-            async with _Lease(self) as connection:
+            # one statement, one call: a connection may be shared (SQLite pipelines them)
+            async with _Lease(self, not prepared.is_script) as connection:
                 return await self._on(connection, prepared, driver_args, mode, limit)
         except ExecutionError as error:
             if not (prepared.pure and mode == "fetch" and self._backend.is_disconnect(error)):
@@ -681,10 +682,11 @@ class _Lease:
     A class rather than a generator-based context manager: it is on every statement's path.
     """
 
-    __slots__ = ("_db", "_inner")
+    __slots__ = ("_db", "_inner", "_shared")
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, shared: bool = False) -> None:
         self._db = db
+        self._shared = shared  # see Backend.acquire
         self._inner: AbstractAsyncContextManager[Connection] | None = None
 
     async def __aenter__(self) -> Connection:
@@ -694,7 +696,7 @@ class _Lease:
                 "the database is not open: use `async with db:` or `await db.open()`",
                 backend=db.dialect,
             )
-        inner = db._backend.acquire()
+        inner = db._backend.acquire(shared=self._shared)
         db._waiting += 1
         try:
             connection = await inner.__aenter__()

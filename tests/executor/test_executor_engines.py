@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import threading
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from conftest import open_database
@@ -318,6 +320,119 @@ async def test_sqlite_runs_each_statement_in_one_thread_hop(table: str) -> None:
         await db.close()
 
 
+def _gate_thread(monkeypatch: pytest.MonkeyPatch, name: str) -> threading.Event:
+    """Make the SQLite backend's in-thread function ``name`` wait, in aiosqlite's thread, for
+    the returned event on its first call (later calls run at once)."""
+    from sqlshift.executor.backends import sqlite as backend_module
+
+    real = getattr(backend_module, name)
+    gate = threading.Event()
+    first = [True]
+
+    def gated(conn: Any, *args: Any) -> Any:
+        if first[0]:
+            first[0] = False
+            assert gate.wait(10), "the test never opened the gate"
+        return real(conn, *args)
+
+    monkeypatch.setattr(backend_module, name, gated)
+    return gate
+
+
+async def test_sqlite_pipelines_concurrent_statements(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Single statements from concurrent tasks are all queued on the one connection at once
+    (not each after the previous one's round trip), and each gets its own answer."""
+    db = await open_database("sqlite")
+    try:
+        await make_items(db, table)
+        conn = db.backend._conn  # type: ignore[attr-defined]
+        real, queued = conn._execute, [0]
+
+        async def counting(fn: object, *args: object) -> object:
+            queued[0] += 1
+            return await real(fn, *args)
+
+        conn._execute = counting
+        db.backend._connection = None  # type: ignore[attr-defined]  # (it holds the runner)
+        gate = _gate_thread(monkeypatch, "_fetch_now")
+        sql = f"SELECT name FROM {table} WHERE id = ?"
+        tasks = [asyncio.create_task(db.fetch_val(sql, (i % 5 + 1,))) for i in range(10)]
+        await asyncio.sleep(0.05)  # every task that can runs up to its queued statement
+        assert queued[0] == 10  # while the first one is still running
+        gate.set()
+        assert await asyncio.gather(*tasks) == [f"n{i % 5 + 1}" for i in range(10)]
+        assert db.pool_metrics().in_use == 0
+    finally:
+        await db.close()
+
+
+async def test_sqlite_statement_queued_before_a_transaction_is_not_part_of_it(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A statement queued before another task begins a transaction runs before BEGIN: the
+    transaction's rollback does not undo it, and the transaction waits for nobody."""
+    db = await open_database("sqlite")
+    try:
+        await make_items(db, table)
+        gate = _gate_thread(monkeypatch, "_execute_now")
+        write = asyncio.create_task(db.execute(f"DELETE FROM {table} WHERE id = ?", (1,)))
+        await asyncio.sleep(0.05)  # the DELETE is queued; aiosqlite's thread waits at the gate
+
+        async def roll_back() -> None:
+            with contextlib.suppress(_Undo):
+                async with db.transaction():
+                    await db.execute(f"DELETE FROM {table} WHERE id = ?", (2,))
+                    raise _Undo
+
+        undo = asyncio.create_task(roll_back())
+        await asyncio.sleep(0.05)
+        gate.set()
+        assert await write == 1
+        await undo
+        ids = await db.fetch_all(f"SELECT id FROM {table} ORDER BY id")
+        assert [r[0] for r in ids] == [2, 3, 4, 5]
+    finally:
+        await db.close()
+
+
+async def test_sqlite_statements_wait_while_another_task_holds_a_transaction(
+    table: str,
+) -> None:
+    """Another task's statement waits for the transaction to end, so it never sees (or joins)
+    its uncommitted rows."""
+    db = await open_database("sqlite")
+    try:
+        await make_items(db, table)
+        inside, finish = asyncio.Event(), asyncio.Event()
+
+        async def transaction() -> None:
+            async with db.transaction():
+                await db.execute(f"DELETE FROM {table}")
+                inside.set()
+                await finish.wait()
+                # the holding task itself may still run statements outside the queue
+                assert await db.fetch_val(f"SELECT count(*) FROM {table}") == 0
+                raise _Undo
+
+        holder = asyncio.create_task(transaction())
+        await inside.wait()
+        reader = asyncio.create_task(db.fetch_val(f"SELECT count(*) FROM {table}"))
+        await asyncio.sleep(0.05)
+        assert not reader.done()
+        finish.set()
+        with contextlib.suppress(_Undo):
+            await holder
+        assert await reader == 5
+    finally:
+        await db.close()
+
+
+class _Undo(Exception):
+    """Raised to roll a test transaction back."""
+
+
 async def test_sqlite_without_the_one_hop_runner_uses_public_cursors(
     table: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -327,6 +442,10 @@ async def test_sqlite_without_the_one_hop_runner_uses_public_cursors(
     monkeypatch.setattr(backend_module, "_in_thread", lambda conn: None)
     db = await open_database("sqlite", cache=True)
     try:
+        # a statement is then several thread hops: it holds the connection, another task's
+        # BEGIN must not land between them
+        async with db.backend.acquire(shared=True):
+            assert db.backend._lock.held  # type: ignore[attr-defined]
         await make_items(db, table)
         rows = await db.fetch_all(f"SELECT id, name FROM {table} WHERE id < ? ORDER BY id", (3,))
         assert [tuple(r) for r in rows] == [(1, "n1"), (2, "n2")]

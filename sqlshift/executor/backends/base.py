@@ -105,11 +105,15 @@ class Backend(Protocol):
 
     async def close(self) -> None: ...
 
-    def acquire(self) -> AbstractAsyncContextManager[Connection]:
+    def acquire(self, *, shared: bool = False) -> AbstractAsyncContextManager[Connection]:
         """Borrow a connection for a statement or a transaction.
 
-        When the block raises an error that :meth:`is_disconnect` recognises, the connection
-        is discarded instead of being returned to the pool.
+        ``shared=True`` promises that the block makes one call on the connection (``fetch``,
+        ``execute`` or ``execute_many``) and nothing else: a backend may then lend the same
+        connection to other such blocks at the same time (SQLite queues their statements on
+        its one connection). A pool ignores it. When the block raises an error that
+        :meth:`is_disconnect` recognises, the connection is discarded instead of being
+        returned to the pool.
         """
         ...
 

@@ -114,7 +114,7 @@ class FakeBackend:
         self.closed = True
 
     @asynccontextmanager
-    async def acquire(self) -> AsyncIterator[_FakeConnection]:
+    async def acquire(self, *, shared: bool = False) -> AsyncIterator[_FakeConnection]:
         async with asyncio.timeout(self.acquire_timeout):
             await self._slots.acquire()
         self.in_use += 1

@@ -140,7 +140,7 @@ class MySQLBackend:
             pool.close()
             await pool.wait_closed()
 
-    def acquire(self) -> _Acquire:
+    def acquire(self, *, shared: bool = False) -> _Acquire:  # a connection per block
         pool = self._pool
         if pool is None:
             raise RuntimeError("the MySQL backend is closed")

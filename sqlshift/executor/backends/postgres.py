@@ -147,7 +147,7 @@ class PostgresBackend:
         if pool is not None:
             await pool.close()
 
-    def acquire(self) -> _Acquire:
+    def acquire(self, *, shared: bool = False) -> _Acquire:  # a connection per block
         if self._pool is None:
             raise RuntimeError("the PostgreSQL backend is closed")
         return _Acquire(self._pool.acquire(timeout=self._url.options.acquire_timeout))

@@ -1,9 +1,11 @@
-"""SQLite through aiosqlite: one connection, shared in turn, with sqlshift's value types.
+"""SQLite through aiosqlite: one connection, shared, with sqlshift's value types.
 
 One connection because a ``:memory:`` database exists only inside its connection and because
-SQLite runs one writer at a time anyway. A transaction holds the connection until it ends, so
-no other task ever sees its uncommitted rows; the connection lock is re-entrant per task, so a
-task may run statements while it iterates over a result.
+SQLite runs one writer at a time anyway. Single statements from concurrent tasks are queued on
+it together (aiosqlite's thread runs them in order). A transaction holds the connection until
+it ends, so no other task ever sees its uncommitted rows; so does a stream (``iterate``) or a
+script. That hold is re-entrant per task, so a task may run statements while it iterates over
+a result.
 
 Values: SQLite keeps no DECIMAL, BOOLEAN, DATE or DATETIME values, only the declared type of a
 column. Columns declared with those types are converted on the way out (see ``rows``); this
@@ -139,6 +141,11 @@ class _TaskLock:
     def held(self) -> bool:
         return self._lock.locked()
 
+    @property
+    def owned(self) -> bool:
+        """Held by the current task."""
+        return self._owner is not None and self._owner is asyncio.current_task()
+
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
@@ -164,27 +171,48 @@ class _TaskLock:
 
 
 class _Lease:
-    """``async with backend.acquire() as connection``: the one connection, taken in turn. (A
-    class, not a generator-based context manager: it is on every statement's path.)"""
+    """``async with backend.acquire() as connection``: the one connection. (A class, not a
+    generator-based context manager: it is on every statement's path.)
 
-    __slots__ = ("_backend",)
+    An exclusive lease (a transaction, a stream, a script) holds the connection until it ends.
+    A shared lease is for one statement run as one call in the connection's thread: it only
+    waits while another task holds the connection exclusively, then queues its statement
+    behind the others, so concurrent statements are pipelined rather than each waiting for
+    the previous one's round trip. aiosqlite's thread runs them in the order they were queued,
+    so a transaction begun later starts after them and none lands inside it.
+    """
 
-    def __init__(self, backend: SQLiteBackend) -> None:
+    __slots__ = ("_backend", "_shared")
+
+    def __init__(self, backend: SQLiteBackend, shared: bool) -> None:
         self._backend = backend
+        self._shared = shared
 
     async def __aenter__(self) -> _SQLiteConnection:
         backend = self._backend
         conn = backend._conn
         if conn is None:
             raise RuntimeError("the SQLite backend is closed")
-        await backend._lock.take(backend._url.options.acquire_timeout)
         connection = backend._connection
         if connection is None or connection._conn is not conn:
             connection = backend._connection = _SQLiteConnection(conn)
+        lock = backend._lock
+        if self._shared and connection._run is not None:
+            if lock.held and not lock.owned:
+                # wait out the exclusive holder; nothing suspends between here and queueing
+                await lock.take(backend._url.options.acquire_timeout)
+                lock.give()
+            backend._shared += 1
+        else:
+            self._shared = False
+            await lock.take(backend._url.options.acquire_timeout)
         return connection
 
     async def __aexit__(self, *exc: object) -> None:
-        self._backend._lock.give()
+        if self._shared:
+            self._backend._shared -= 1
+        else:
+            self._backend._lock.give()
 
 
 class SQLiteBackend:
@@ -193,6 +221,7 @@ class SQLiteBackend:
         self._conn: aiosqlite.Connection | None = None
         self._connection: _SQLiteConnection | None = None  # made once, lent in turn
         self._lock = _TaskLock()
+        self._shared = 0  # statements queued under shared leases, not yet answered
         if url.is_memory:
             self._identity = f"sqlite:///:memory:#{id(self):x}"  # each one is its own database
         else:
@@ -226,13 +255,13 @@ class SQLiteBackend:
         if conn is not None:
             await conn.close()
 
-    def acquire(self) -> _Lease:
-        return _Lease(self)
+    def acquire(self, *, shared: bool = False) -> _Lease:
+        return _Lease(self, shared)
 
     def metrics(self) -> PoolMetrics:
         if self._conn is None:
             return PoolMetrics(0, 0, 0, 0, 1, 1)
-        busy = 1 if self._lock.held else 0
+        busy = 1 if self._lock.held or self._shared else 0
         return PoolMetrics(1, busy, 1 - busy, 0, 1, 1)
 
     def is_disconnect(self, error: BaseException) -> bool:
@@ -257,6 +286,14 @@ def _fetch_now(
 
 def _execute_now(conn: aiosqlite.Connection, sql: str, args: Any) -> int:
     cursor = conn._conn.execute(sql, args)
+    try:
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
+def _execute_many_now(conn: aiosqlite.Connection, sql: str, args_seq: list[Any]) -> int:
+    cursor = conn._conn.executemany(sql, args_seq)
     try:
         return cursor.rowcount
     finally:
@@ -298,6 +335,10 @@ class _SQLiteConnection(SavepointMixin):
             return cursor.rowcount
 
     async def execute_many(self, sql: str, args_seq: Sequence[Any]) -> int:
+        run = self._run
+        if run is not None:
+            adapted = [_adapt(a) for a in args_seq]
+            return cast(int, await run(_execute_many_now, self._conn, sql, adapted))
         async with self._conn.executemany(sql, [_adapt(a) for a in args_seq]) as cursor:
             return cursor.rowcount
 
