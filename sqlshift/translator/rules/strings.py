@@ -203,23 +203,6 @@ def _sqlite_repeat(s: exp.Expr, times: exp.Expr) -> exp.Expr:
     return exp.Replace(this=zeros, expression=exp.Literal.string("00"), replacement=s)
 
 
-@rule(exp.Substring, source={"sqlite"}, target={"postgres"})
-def negative_substr_start(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """SQLite SUBSTR(s, -n [, len]) starts n characters from the end; PostgreSQL counts a
-    start below 1 as positions before the string. A literal negative start becomes
-    LENGTH(s) - n + 1 (PostgreSQL then shortens the length the way SQLite does); a
-    computed start stays as it is. Corpus: strings.toml `str-lite-substr-negative`."""
-    start = _int_literal(node.args.get("start"))
-    if start is None or start >= 0:
-        return None
-    s = node.this
-    if not _simple_or_refuse(ctx, node, "substr-start", s):
-        return None
-    position = exp.Add(this=exp.Length(this=s.copy()), expression=_num(start + 1))
-    node.set("start", position)
-    return None
-
-
 # ------------------------------------------------------------------------------ LPAD / RPAD
 
 
