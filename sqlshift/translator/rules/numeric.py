@@ -524,7 +524,14 @@ def sqlite_round(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite round() goes half away from zero even for REAL values (round(72.25, 1) = 72.3,
     round(-12.5) = -13.0) where MySQL and PostgreSQL round a DOUBLE half to even, and a
     negative number of digits counts as 0. Non-integer operands are rounded as DECIMAL.
-    Corpus: numbers.toml `num-lite-round-*`."""
+
+    SQLite also rounds a REAL that is a hair below a half up: round(0.99 * 1.5, 2) = 1.49 (the
+    product is 1.48499999999999998...): SQLite 3.40 adds a relative 3e-16 before cutting the
+    digits, later releases round to 16 significant digits first. PostgreSQL's cast of a
+    double to NUMERIC keeps 15 significant digits, which does the same; MySQL's keeps the
+    binary value, so there the DECIMAL is scaled by (1 + 3e-16) (SQLite 3.40 skips that nudge
+    above 2^(45 - 3n); the two differ only where a value that large is within 3e-16 of a
+    half). Corpus: numbers.toml `num-lite-round-*`."""
     digits = _int_literal(node.args.get("decimals"))
     if digits is None:
         _refuse_decimals(node, ctx, "SQLite round()")
@@ -533,8 +540,13 @@ def sqlite_round(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     value: exp.Expr = node.this
     if infer(value, ctx).kind is Kind.INT:
         return value
-    exact = "DECIMAL(65, 30)" if ctx.target == "mysql" else "NUMERIC"
-    return exp.Round(this=cast(value, exact), decimals=exp.Literal.number(digits))
+    if ctx.target == "postgres":
+        return exp.Round(this=cast(value, "NUMERIC"), decimals=exp.Literal.number(digits))
+    exact: exp.Expr = cast(value, "DECIMAL(65, 30)")
+    if digits > 0:  # (round(x) is x + 0.5 cut to an integer: no nudge)
+        nudged = exp.Mul(this=exact, expression=exp.Literal.number("1.0000000000000003"))
+        exact = exp.Paren(this=nudged)
+    return exp.Round(this=exact, decimals=exp.Literal.number(digits))
 
 
 @rule(exp.Trunc, source={"mysql", "postgres"}, target={"sqlite", "postgres"})
