@@ -26,7 +26,7 @@ from sqlshift.errors import (
 )
 from sqlshift.translator import rules
 from sqlshift.translator.analysis import StatementInfo, analyse
-from sqlshift.translator.check import SUSPECTS, check_faithful
+from sqlshift.translator.check import MISSING_FUNCTIONS, SUSPECTS, check_faithful
 from sqlshift.translator.context import Context, caret, line_col
 from sqlshift.translator.detect import candidates
 from sqlshift.translator.identifiers import normalise_identifiers
@@ -253,10 +253,11 @@ def _translate_from(
     # Same dialect, one statement: the caller's own text is sent (see below), not regenerated.
     own_text = source == target and len(walked) == 1 and keep_text
     statements: list[str] = []
+    missing = MISSING_FUNCTIONS[target] if source != target else frozenset()
     for tree, nodes in walked:
         if source == target:
             check_shape(nodes, ctx)  # (checked before prepare_script otherwise)
-        suspects = [n for n in nodes if isinstance(n, SUSPECTS)]
+        suspects = [n for n in nodes if isinstance(n, SUSPECTS) or type(n) in missing]
         if source != target:
             normalise_identifiers(nodes, ctx)
             tree = rules.apply_rules(tree, nodes, ctx)
