@@ -270,6 +270,19 @@ def _resolve_table(node: exp.Column) -> str | None:
     return qualifier
 
 
+#: nodes an emulation may evaluate more than once: deterministic, cheap, no subquery
+_REPEATABLE = (
+    exp.Column, exp.Identifier, exp.Literal, exp.Placeholder, exp.Null, exp.Paren, exp.Neg,
+    exp.Add, exp.Sub, exp.Mul, exp.Length, exp.StrPosition, exp.Lower, exp.Upper,
+)  # fmt: skip
+
+
+def is_repeatable(node: exp.Expr) -> bool:
+    """True for a column, literal or parameter, or arithmetic, LENGTH(), LOWER()/UPPER() and
+    LOCATE()/INSTR()/POSITION() over them: the same value however often it is evaluated."""
+    return all(isinstance(part, _REPEATABLE) for part in node.walk())
+
+
 def is_simple(node: exp.Expr) -> bool:
     """True when evaluating ``node`` twice is cheap and gives the same value (safe to repeat)."""
     if isinstance(node, exp.Paren | exp.Neg):

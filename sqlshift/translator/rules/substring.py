@@ -35,6 +35,7 @@ from sqlshift.translator.rules.strings import (
     _num,
     _substr,
 )
+from sqlshift.translator.types import is_repeatable
 
 _ONE = 1
 
@@ -101,23 +102,10 @@ def _at_least_one(node: exp.Expr | None) -> bool:
     return False
 
 
-#: nodes an emulation may evaluate more than once: deterministic, cheap, no subquery
-_REPEATABLE = (
-    exp.Column, exp.Identifier, exp.Literal, exp.Placeholder, exp.Null, exp.Paren, exp.Neg,
-    exp.Add, exp.Sub, exp.Mul, exp.Length, exp.StrPosition, exp.Lower, exp.Upper,
-)  # fmt: skip
-
-
-def _repeatable(node: exp.Expr) -> bool:
-    """True for a column, literal or parameter, or arithmetic, LENGTH(), LOWER()/UPPER() and
-    LOCATE()/INSTR()/POSITION() over them: the same value however often it is evaluated."""
-    return all(isinstance(part, _REPEATABLE) for part in node.walk())
-
-
 def _repeatable_or_refuse(
     ctx: Context, node: exp.Expr, *parts: exp.Expr | None, code: str = "substr-start"
 ) -> bool:
-    if all(part is None or _repeatable(part) for part in parts):
+    if all(part is None or is_repeatable(part) for part in parts):
         return True
     ctx.refuse(
         node,
@@ -179,7 +167,7 @@ def _clamped_length(n: exp.Expr, target: str, start: int | None) -> exp.Expr:
     PostgreSQL rejects a negative length: an error, not a wrong answer)."""
     if target == "sqlite":
         return n if start == 1 else exp.Greatest(this=n.copy(), expressions=[_num(0)])
-    if not _repeatable(n):
+    if not is_repeatable(n):
         return n
     return _case((exp.LT(this=n.copy(), expression=_num(0)), _num(0)), default=n.copy())
 
@@ -246,7 +234,7 @@ def _sqlite_length_for_postgres(s: exp.Expr, start: exp.Expr, n: exp.Expr | None
         return _substr(s, start, n and n.copy())
     if count is not None:  # negative
         return _substr(s, _plus(start, count), _num(-count))
-    if not _repeatable(n):
+    if not is_repeatable(n):
         return _substr(s, start, n.copy())
     before = _substr(
         s, exp.Add(this=start.copy(), expression=n.copy()), exp.Neg(this=exp.Paren(this=n.copy()))
