@@ -38,7 +38,7 @@ MISSING_FUNCTION_NAMES: dict[str, str] = {
         "ConvertTimezone Cot CurrentDatabase CurrentRole CurrentUser Dayname Decode Elt Encode "
         "Factorial FromBase64 Initcap JSONArrayAppend JSONArrayInsert JSONBObjectAgg JSONKeys "
         "MakeInterval MD5 Normalize NumberToStr RegexpCount RegexpInstr RegexpReplace "
-        "RegexpSubstr SessionUser SHA SHA2 SHA2Digest Space StartsWith Stddev StddevPop "
+        "RegexpSubstr SessionUser SHA SHA2 SHA2Digest Soundex Space StartsWith Stddev StddevPop "
         "StddevSamp StringToArray TimeFromParts Timestamp ToBase64 Unhex Uuid Variance "
         "VariancePop Week WeekOfYear WeightString " + _STATISTICS
     ),
@@ -48,8 +48,8 @@ MISSING_FUNCTION_NAMES: dict[str, str] = {
         "NumberToStr SHA SHA2 Soundex Time Timestamp ToBase64 Typeof Unhex UtcTime WeightString"
     ),
     "mysql": (
-        "Acosh Asinh Atanh Cbrt Cosh CurrentDatabase Factorial Initcap JSONBObjectAgg "
-        "Normalize RegexpCount SHA2Digest Sinh StartsWith StringToArray Tanh Typeof "
+        "Acosh ArrayAgg Asinh Atanh Cbrt Cosh CurrentDatabase Factorial Initcap JSONBObjectAgg "
+        "Normalize RegexpCount SHA2Digest Sinh Soundex StartsWith StringToArray Tanh Typeof "
         + _STATISTICS
     ),
 }

@@ -358,3 +358,49 @@ def postgres_every(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.name.lower() != "every" or len(node.expressions) != 1:
         return None
     return exp.Min(this=node.expressions[0])
+
+
+# ------------------------------------------------------------------ BIT_AND / BIT_OR / BIT_XOR
+
+_BIT_AGGREGATES = (exp.BitwiseAndAgg, exp.BitwiseOrAgg, exp.BitwiseXorAgg)
+_TWO_TO_64 = 2**64
+
+
+@rule(*_BIT_AGGREGATES, source={"mysql"}, target={"postgres"})
+def mysql_bit_aggregate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL BIT_AND/BIT_OR/BIT_XOR are unsigned 64-bit: over no rows they give all ones
+    (BIT_AND) or 0 rather than NULL, and a negative result reads as its unsigned value
+    (BIT_AND(-7) = 18446744073709551609); PostgreSQL's are NULL over no rows and signed.
+    Becomes COALESCE((agg::NUMERIC + 2^64) % 2^64, 2^64 - 1 or 0) (a NUMERIC: Decimal values).
+    Corpus: aggregates.toml `agg-my-bit-*`."""
+    unsigned = exp.Mod(
+        this=exp.Paren(this=exp.Add(this=cast(node, "NUMERIC"), expression=_number(_TWO_TO_64))),
+        expression=_number(_TWO_TO_64),
+    )
+    empty = _TWO_TO_64 - 1 if isinstance(node, exp.BitwiseAndAgg) else 0
+    return exp.Coalesce(this=unsigned, expressions=[_number(empty)])
+
+
+@rule(*_BIT_AGGREGATES, source={"postgres"}, target={"mysql"})
+def postgres_bit_aggregate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL BIT_AND/BIT_OR/BIT_XOR are NULL over no rows and signed (BIT_AND(-7) = -7);
+    MySQL's give all ones or 0 over no rows and are unsigned. Becomes CASE WHEN COUNT(x) > 0
+    THEN CAST(agg AS SIGNED) END, which repeats x (a column or literal; else refused).
+    Corpus: aggregates.toml `agg-pg-bit-*`."""
+    value: exp.Expr = node.this
+    if not is_simple(value):
+        ctx.refuse(
+            node,
+            "bit-aggregate",
+            "PostgreSQL's bitwise aggregates are NULL over no rows; the emulation counts the "
+            "argument, which must be a column or a literal",
+            "aggregate a column of a subquery",
+        )
+        return None
+    counted = exp.GT(this=exp.Count(this=value.copy()), expression=exp.Literal.number(0))
+    signed = exp.Cast(this=node, to=exp.DataType.build("BIGINT"))  # CAST(.. AS SIGNED)
+    return exp.Case(ifs=[exp.If(this=counted, true=signed)])
+
+
+def _number(value: int) -> exp.Expr:
+    return exp.Literal.number(value)

@@ -630,7 +630,27 @@ def mysql_datediff(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL DATEDIFF(a, b) counts days between the dates of a and b, ignoring the time of
     day (sqlglot's SQLite julianday() difference does not). Corpus: `dt-my-datediff`,
     `dt-my-datediff-times`."""
+    _to_days_from_year_one(node)
     return _days_between(_unwrap(node.this), _unwrap(node.expression), ctx)
+
+
+def _to_days_from_year_one(node: exp.Expr) -> None:
+    """MySQL TO_DAYS(x) (parsed as DATEDIFF(x, '0000-01-01') + 1) counts from a year 0 that
+    is not a leap year, so TO_DAYS('2024-03-05') is one less than the proleptic Gregorian day
+    count SQLite computes (and PostgreSQL has no year 0 at all). Counted from 0001-01-01
+    instead, where MySQL's TO_DAYS is 366. Corpus: datetime.toml `dt-my-to-days`."""
+    start, total = node.expression, node.parent
+    if (
+        isinstance(start, exp.TsOrDsToDate)
+        and isinstance(start.this, exp.Literal)
+        and start.this.name == "0000-01-01"
+        and isinstance(total, exp.Add)
+        and total.this is node
+        and isinstance(total.expression, exp.Literal)
+        and total.expression.name == "1"
+    ):
+        start.set("this", exp.Literal.string("0001-01-01"))
+        total.set("expression", _int(366))
 
 
 @rule(exp.TimestampDiff, source={"mysql"})
@@ -1162,3 +1182,17 @@ def parse_date(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return _mark(parsed, DATETIME if has_time else DATE)
     parsed = func("STR_TO_DATE", value, _str(fmt))
     return _as_kind(parsed, DATETIME if has_time else DATE, ctx)
+
+
+@rule(exp.ToChar, source={"mysql"})
+def mariadb_to_char(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MariaDB TO_CHAR(t[, format]) writes a date or time with Oracle-style formats (a DATE as
+    '2024-01-02 00:00:00', text that is no date as NULL); sqlglot makes it a plain cast to
+    text. Refused. Corpus: datetime.toml `dt-my-to-char`."""
+    ctx.refuse(
+        node,
+        "datetime-function",
+        "MariaDB TO_CHAR() formats dates and times its own way",
+        "format the date with DATE_FORMAT()",
+    )
+    return None

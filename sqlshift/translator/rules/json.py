@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
+from sqlshift.translator.types import is_repeatable
 
 Step = str | int  # an object key or an array index
 
@@ -276,3 +277,67 @@ def jsonb_containment(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         "test the extracted values instead (e.g. doc ->> 'k' = 'v', doc -> 'k' IS NOT NULL)",
     )
     return None
+
+
+#: SQLite json_type() names -> MySQL/MariaDB JSON_TYPE() names
+_JSON_TYPE_NAMES = {
+    "object": "OBJECT",
+    "array": "ARRAY",
+    "integer": "INTEGER",
+    "real": "DOUBLE",
+    "text": "STRING",
+    "true": "BOOLEAN",
+    "false": "BOOLEAN",
+    "null": "NULL",
+}
+
+
+@rule(exp.JSONType, source={"mysql"}, target={"sqlite"})
+def mysql_json_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL JSON_TYPE() says OBJECT, ARRAY, INTEGER, DOUBLE, STRING, BOOLEAN or NULL; SQLite's
+    json_type() says object, array, integer, real, text, true, false or null. Mapped by a CASE
+    on SQLite's answer (MariaDB calls 1e2 an INTEGER, SQLite a real: not mapped).
+    Corpus: json.toml `json-my-type`."""
+    kind = func("json_type", node.this.copy())
+    ifs = [
+        exp.If(this=exp.Literal.string(name), true=exp.Literal.string(mysql))
+        for name, mysql in _JSON_TYPE_NAMES.items()
+    ]
+    return exp.Case(this=kind, ifs=ifs)
+
+
+@rule(exp.JSONType, source={"sqlite"}, target={"mysql"})
+def sqlite_json_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """The other way: SQLite json_type() names (object, ..., true, false) from MySQL's
+    JSON_TYPE(); BOOLEAN is told apart by the value's text, which repeats the argument (columns,
+    literals and arithmetic; else refused). json_type(x, path) reads JSON_EXTRACT(x, path).
+    Corpus: json.toml `json-lite-type`."""
+    doc: exp.Expr = node.this
+    path = node.args.get("expression")
+    value = doc.copy() if path is None else func("JSON_EXTRACT", doc.copy(), path.copy())
+    if not all(is_repeatable(part) for part in (doc, path) if part is not None):
+        ctx.refuse(
+            node,
+            "json-type",
+            "MySQL JSON_TYPE() says BOOLEAN for true and false alike; telling them apart "
+            "repeats the argument, which must be built from columns, literals and parameters",
+            "compute the JSON value in a subquery or CTE",
+        )
+        return None
+    names = {mysql: name for name, mysql in _JSON_TYPE_NAMES.items() if mysql != "BOOLEAN"}
+    names |= {"DOUBLE": "real", "DECIMAL": "real", "UNSIGNED INTEGER": "integer"}
+    truth = exp.Case(
+        ifs=[
+            exp.If(
+                this=exp.EQ(
+                    this=exp.Trim(this=exp.Cast(this=value.copy(), to=exp.DataType.build("CHAR"))),
+                    expression=exp.Literal.string("true"),
+                ),
+                true=exp.Literal.string("true"),
+            )
+        ],
+        default=exp.Literal.string("false"),
+    )
+    ifs = [exp.If(this=exp.Literal.string(m), true=exp.Literal.string(n)) for m, n in names.items()]
+    ifs.append(exp.If(this=exp.Literal.string("BOOLEAN"), true=truth))
+    return exp.Case(this=func("JSON_TYPE", value), ifs=ifs)

@@ -796,3 +796,12 @@ def sqlite_division_for_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | Non
         _NEEDS_TYPES,
     )
     return None
+
+
+@rule(exp.Log, source={"postgres", "sqlite"}, target={"mysql"})
+def log_base_ten(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL and SQLite LOG(x) is the base-10 logarithm; MySQL's LOG(x) is the natural
+    one. Becomes MySQL's LOG(10, x). Corpus: numbers.toml `num-pg-log`, `num-lite-log`."""
+    if node.args.get("expression") is not None:
+        return None  # LOG(b, x): the same everywhere
+    return exp.Log(this=exp.Literal.number(10), expression=node.this)

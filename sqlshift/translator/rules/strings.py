@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.types import Kind, infer, is_simple
+from sqlshift.translator.types import Kind, infer, is_repeatable, is_simple
 
 
 def _octets(node: exp.Expr, target: str) -> exp.Expr:
@@ -40,13 +40,25 @@ def octet_length(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 @rule(exp.Concat, source={"postgres", "mysql"}, target={"sqlite"})
 def concat_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite before 3.44 has no CONCAT(): PostgreSQL's CONCAT skips NULLs (becomes `||` over
-    COALESCE(x, '')); MySQL's is NULL if any argument is (becomes plain `||`).
-    Corpus: strings.toml `*-concat-null`."""
+    COALESCE(x, '')); MySQL's is NULL if any argument is (becomes plain `||`). A single
+    argument is still made text, and decimal literals keep their digits.
+    Corpus: strings.toml `*-concat-null`, `str-my-concat-one`."""
     concat_number_format(node, ctx)  # runs first: this rule changes the node's kind
-    parts: list[exp.Expr] = list(node.expressions)
+    parts: list[exp.Expr] = [_decimal_text(p) for p in node.expressions]
     if node.args.get("coalesce"):
         parts = [exp.Coalesce(this=p, expressions=[exp.Literal.string("")]) for p in parts]
+    if len(parts) == 1:  # still text (CONCAT(7) is '7'): `x || ''`
+        parts.append(exp.Literal.string(""))
     return _dpipe(parts)
+
+
+def _decimal_text(part: exp.Expr) -> exp.Expr:
+    """A decimal literal as the text MySQL and PostgreSQL write for it (CONCAT(1.50) is
+    '1.50'; SQLite reads 1.50 as the REAL 1.5)."""
+    text = part.name if isinstance(part, exp.Literal) and not part.is_string else ""
+    if "." in text and text.replace(".", "", 1).isdigit():
+        return exp.Literal.string(text)
+    return part
 
 
 def _dpipe(parts: Sequence[exp.Expr]) -> exp.Expr:
@@ -620,3 +632,192 @@ def sqlite_ascii_case_mapping(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     for old, new in zip(source, target, strict=True):
         result = func("REPLACE", result, exp.Literal.string(old), exp.Literal.string(new))
     return result
+
+
+# --------------------------------------------------------------------------------------- HEX
+
+
+def _refuse_hex(node: exp.Expr, ctx: Context, why: str) -> None:
+    ctx.refuse(
+        node,
+        "hex-needs-types",
+        f"{ctx.source} and {ctx.target} HEX() differ for numbers (the integer in hexadecimal, "
+        f"or the bytes of its text) and for NULL; {why}",
+        "HEX() a text value or an integer column the schema declares",
+    )
+
+
+def _hex_kind(value: exp.Expr, ctx: Context) -> Kind:
+    """INT, or TEXT for text and bytes (whose bytes both engines write alike)."""
+    return Kind.TEXT if isinstance(value, exp.HexString) else infer(value, ctx).kind
+
+
+@rule(exp.Hex, source={"mysql"}, target={"sqlite"})
+def mysql_hex_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL HEX() of a number writes the integer in hexadecimal (HEX(255) = 'FF', HEX(-1) =
+    'FFFFFFFFFFFFFFFF') and NULL for NULL; SQLite's writes the bytes of the value's text
+    ('323535') and '' for NULL. An integer becomes printf('%X', n), text stays HEX(); both
+    under CASE WHEN x IS NOT NULL. Corpus: strings.toml `str-my-hex`."""
+    value: exp.Expr = node.this
+    if isinstance(value, exp.Null):
+        return exp.Null()
+    kind = _hex_kind(value, ctx)
+    if kind not in (Kind.INT, Kind.TEXT):
+        _refuse_hex(node, ctx, "the argument's type is not known to be integer or text")
+        return None
+    if not (is_simple(value) or isinstance(value, exp.HexString)):
+        _refuse_hex(
+            node, ctx, "the emulation repeats the argument, which is not a column or literal"
+        )
+        return None
+    body = func("PRINTF", exp.Literal.string("%X"), value.copy()) if kind is Kind.INT else node
+    present = exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
+    return _case((present, body))
+
+
+@rule(exp.Hex, source={"sqlite"}, target={"mysql"})
+def sqlite_hex_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite HEX() writes the bytes of the value's text (HEX(255) = '323535') and '' for
+    NULL; MySQL writes a number's integer value in hexadecimal and NULL for NULL. Integers are
+    cast to text first, and NULL becomes ''; REAL values (whose text differs) and unknown
+    types are refused. Corpus: strings.toml `str-lite-hex`."""
+    value: exp.Expr = node.this
+    if isinstance(value, exp.Null):
+        return exp.Literal.string("")
+    kind = _hex_kind(value, ctx)
+    if kind is Kind.INT:
+        node.set("this", exp.Cast(this=value.copy(), to=exp.DataType.build("CHAR")))
+    elif kind is not Kind.TEXT:
+        _refuse_hex(node, ctx, "the argument's type is not known to be integer or text")
+        return None
+    return exp.Coalesce(this=node, expressions=[exp.Literal.string("")])
+
+
+# ------------------------------------------------------------------------------------ FORMAT
+
+
+@rule(exp.Format, source={"postgres"}, target={"mysql", "sqlite"})
+@rule(exp.Format, source={"sqlite"}, target={"mysql", "postgres"})
+def postgres_format(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL format('Hello %s', x) fills %s with the text of each argument ('' for NULL);
+    MySQL's FORMAT(x, d) is a different function (a number with thousands separators), and
+    SQLite's format() is printf() (NULL for an empty format, REAL text for 2.50). A literal
+    format of only %s and %% becomes the concatenation of its pieces and COALESCE(CAST(arg AS
+    text), ''); other formats (%I, %L, positions, widths) are refused. SQLite's own format()
+    (printf) goes to MySQL the same way, and stays format() on PostgreSQL (its empty format is
+    NULL).
+    Corpus: strings.toml `str-pg-format`, `str-lite-format`."""
+    template = _str_literal(node.this)
+    pieces = None if template is None else _format_pieces(template)
+    args: list[exp.Expr] = list(node.expressions)
+    if pieces is None or pieces.count(None) != len(args):
+        ctx.refuse(
+            node,
+            "format-function",
+            f"{ctx.source} format() has no {ctx.target} equivalent beyond a literal format of "
+            "%s placeholders, one per argument",
+            "build the text with CONCAT()",
+        )
+        return None
+    if template == "" and ctx.source == "sqlite":
+        return exp.Null()
+    if ctx.target == "postgres":
+        return None  # (from SQLite: %s and %% mean the same in PostgreSQL's format())
+    text_type = "TEXT" if ctx.target == "sqlite" else "CHAR"
+    values = iter(args)
+    parts: list[exp.Expr] = [
+        exp.Literal.string(piece)
+        if piece is not None
+        else exp.Coalesce(
+            this=exp.Cast(
+                this=_decimal_text(next(values)).copy(), to=exp.DataType.build(text_type)
+            ),
+            expressions=[exp.Literal.string("")],
+        )
+        for piece in pieces
+    ] or [exp.Literal.string("")]
+    if ctx.target == "sqlite":
+        concat_number_format(exp.Concat(expressions=args), ctx)  # (REAL columns: refused)
+        return _dpipe([*parts, exp.Literal.string("")] if len(parts) == 1 else parts)
+    return exp.Concat(expressions=parts, safe=True)
+
+
+def _format_pieces(template: str) -> list[str | None] | None:
+    """``template`` split into literal text and None for each %s; None for any other %."""
+    pieces: list[str | None] = []
+    text, i = "", 0
+    while i < len(template):
+        char = template[i]
+        if char != "%":
+            text, i = text + char, i + 1
+            continue
+        follower = template[i + 1 : i + 2]
+        if follower == "%":
+            text, i = text + "%", i + 2
+        elif follower == "s":
+            pieces += [text, None] if text else [None]
+            text, i = "", i + 2
+        else:
+            return None
+    return [*pieces, text] if text else pieces
+
+
+# -------------------------------------------------------------------------------- CHR / CHAR
+
+
+@rule(exp.Chr, source={"postgres", "sqlite"}, target={"mysql"})
+def code_points_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL CHR(n) and SQLite CHAR(n, ...) make text of Unicode code points (CHR(233) =
+    'é'); MySQL CHAR(n) makes a binary string of bytes (CHAR(233) = b'\\xe9', returned as
+    bytes). Becomes CAST(CHAR(n USING utf32) AS CHAR CHARACTER SET utf8mb4). NULL: SQLite
+    reads it as code point 0 (COALESCE(n, 0)); PostgreSQL's CHR(NULL) is NULL where MySQL
+    skips it, so the argument is repeated in CASE WHEN n IS NOT NULL (columns, literals
+    and arithmetic, else refused). Corpus: strings.toml `str-pg-chr`, `str-lite-char`."""
+    points: list[exp.Expr] = list(node.expressions)
+    if ctx.source == "sqlite":
+        points = [exp.Coalesce(this=p.copy(), expressions=[exp.Literal.number(0)]) for p in points]
+    elif not (len(points) == 1 and is_repeatable(points[0])):
+        ctx.refuse(
+            node,
+            "chr-argument",
+            "MySQL CHAR() skips a NULL where PostgreSQL CHR() is NULL; the emulation repeats "
+            "the argument, which must be built from columns, literals and parameters",
+            "compute the code point in a subquery or CTE",
+        )
+        return None
+    utf32 = exp.Chr(expressions=[p.copy() for p in points], charset=exp.var("utf32"))
+    text_type = exp.DataType(this=exp.DataType.Type.CHARACTER_SET, kind=exp.var("utf8mb4"))
+    text = exp.Cast(this=utf32, to=text_type)
+    if ctx.source == "sqlite":
+        return text
+    present = exp.Not(this=exp.Is(this=points[0].copy(), expression=exp.Null()))
+    return _case((present, text))
+
+
+@rule(exp.Chr, source={"postgres"}, target={"sqlite"})
+def chr_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL CHR(NULL) is NULL; SQLite char(NULL) is '\\x00' (NULL read as 0). The code
+    point is repeated in CASE WHEN n IS NOT NULL THEN char(n) END (a column or literal; else
+    refused). Corpus: strings.toml `str-pg-chr`."""
+    point = node.expressions[0] if len(node.expressions) == 1 else None
+    if point is None or not is_repeatable(point):
+        ctx.refuse(
+            node,
+            "chr-argument",
+            "SQLite char() reads NULL as 0 where PostgreSQL CHR() is NULL; the emulation "
+            "repeats the argument, which must be built from columns, literals and parameters",
+            "compute the code point in a subquery or CTE",
+        )
+        return None
+    return _case((exp.Not(this=exp.Is(this=point.copy(), expression=exp.Null())), node))
+
+
+@rule(exp.Chr, source={"sqlite"}, target={"postgres"})
+def sqlite_char_for_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite char(a, b, ...) takes several code points; PostgreSQL CHR() one. Becomes
+    CHR(a) || CHR(b) || ... (a NULL, which SQLite reads as '\\x00', is NULL there: PostgreSQL
+    text cannot hold '\\x00'). Corpus: strings.toml `str-lite-char`."""
+    points: list[exp.Expr] = list(node.expressions)
+    if len(points) < 2:
+        return None
+    return exp.Paren(this=_dpipe([exp.Chr(expressions=[p.copy()]) for p in points]))
