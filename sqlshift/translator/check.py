@@ -27,7 +27,9 @@ def _classes(names: str) -> frozenset[type[exp.Expr]]:
 
 
 _STATISTICS = "Corr CovarPop CovarSamp RegrAvgx RegrAvgy RegrCount RegrIntercept RegrR2 "
-_STATISTICS += "RegrSlope RegrSxx RegrSxy RegrSyy"
+_STATISTICS += "RegrSlope RegrSxx RegrSxy RegrSyy "
+_POSTGRES_ONLY = "CurrentSchemas Host JSONStripNulls JustifyDays JustifyHours JustifyInterval "
+_POSTGRES_ONLY += "Overlay SplitPart "
 
 #: functions sqlglot models (so no rule and no unknown-function check sees them) that the
 #: target engine does not have, by sqlglot class name: sqlglot writes them through and the
@@ -39,18 +41,19 @@ MISSING_FUNCTION_NAMES: dict[str, str] = {
         "Factorial FromBase64 Initcap JSONArrayAppend JSONArrayInsert JSONBObjectAgg JSONKeys "
         "MakeInterval MD5 Normalize NumberToStr RegexpCount RegexpInstr RegexpReplace "
         "RegexpSubstr SessionUser SHA SHA2 SHA2Digest Soundex Space StartsWith Stddev StddevPop "
-        "StddevSamp StringToArray TimeFromParts Timestamp ToBase64 Unhex Uuid Variance "
-        "VariancePop Week WeekOfYear WeightString " + _STATISTICS
+        "StddevSamp StringToArray Stuff TimeFromParts Timestamp ToBase64 Unhex Uuid Variance "
+        "VariancePop Week WeekOfYear WeightString " + _STATISTICS + _POSTGRES_ONLY
     ),
     "postgres": (
         "AddMonths BitwiseCount Collation Compress CurrentRole Dayname Decode Elt Encode "
         "FromBase64 Hex JSONArrayAppend JSONArrayInsert JSONKeys JSONRemove JSONSet JSONType "
-        "NumberToStr SHA SHA2 Soundex Time Timestamp ToBase64 Typeof Unhex UtcTime WeightString"
+        "NumberToStr SHA SHA2 Soundex Stuff Time Timestamp ToBase64 Typeof Unhex UtcTime "
+        "WeightString"
     ),
     "mysql": (
         "Acosh ArrayAgg Asinh Atanh Cbrt Cosh CurrentDatabase Factorial Initcap JSONBObjectAgg "
         "Normalize RegexpCount SHA2Digest Sinh Soundex StartsWith StringToArray Tanh Typeof "
-        + _STATISTICS
+        "MakeInterval " + _STATISTICS + _POSTGRES_ONLY
     ),
 }
 MISSING_FUNCTIONS = {target: _classes(names) for target, names in MISSING_FUNCTION_NAMES.items()}
