@@ -40,7 +40,8 @@ def mysql_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             quotient = exp.Div(this=cast(num, "NUMERIC"), expression=_nullif_zero(den))
         else:
             quotient = exp.Div(this=cast(num, "REAL"), expression=den)
-        return mysql_exact_result(node, quotient, scale, ctx)
+        digits = mysql_quotient_digits(left.scale, right.scale)
+        return mysql_exact_result(node, quotient, scale, ctx, digits=digits)
     ctx.refuse(
         node,
         "division-needs-types",
@@ -51,21 +52,38 @@ def mysql_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
-def mysql_exact_result(node: exp.Expr, value: exp.Expr, scale: int, ctx: Context) -> exp.Expr:
+def mysql_quotient_digits(dividend_scale: int, divisor_scale: int) -> int:
+    """The fractional digits MySQL computes of a DECIMAL quotient (strings/decimal.c,
+    do_div_mod): each operand's fraction rounded up to whole 9-digit words, plus what is left
+    of the 4-digit increment after that rounding, rounded up to a word: 2/3 keeps 9 digits
+    (0.666666666), 0.75/7 also 9, but 0.75/19.99 keeps 18 (0.037518759379689844).
+    Corpus: numbers.toml `num-my-div-fractional-divisor`."""
+    dividend_words = -(-dividend_scale // 9) * 9
+    divisor_words = -(-divisor_scale // 9) * 9
+    rounding = dividend_words - dividend_scale + divisor_words - divisor_scale
+    increment = max(MYSQL_DIV_PRECISION - rounding, 0)
+    return -(-(dividend_words + divisor_words + increment) // 9) * 9
+
+
+def mysql_exact_result(
+    node: exp.Expr, value: exp.Expr, scale: int, ctx: Context, *, digits: int | None = None
+) -> exp.Expr:
     """A MySQL exact quotient (`/`, AVG) as the target must compute it: MySQL keeps it cut
     (not rounded) to whole groups of 9 digits while its value flows on, through arithmetic,
     ABS/COALESCE/CASE/GREATEST and SUM/MIN/MAX, or into ROUND/FLOOR/CAST
     (1/3/3 = 0.11111111, 2/3*3000000000 = 1999999998.0000, SUM(1/3) over two rows = 0.6667,
     ROUND(1/3, 6) = 0.333333, FLOOR(1/3*3) = 0), and rounds it to ``scale`` digits as a value
     or in a comparison (2/3 = 0.6667 is true). SQLite's REAL carries more than those 9
-    digits, so an inner quotient is left unrounded there.
+    digits, so an inner quotient is left unrounded there. ``digits``: the digits kept (by
+    default those of a quotient by an integer, see :func:`mysql_quotient_digits`).
     Corpus: numbers.toml `num-my-div-nested`, `num-my-div-kept-*`."""
     result: exp.Expr
     _refuse_grouped_quotient(node, ctx)
     if not _keeps_precision(node):
         result = exp.Round(this=value, decimals=exp.Literal.number(scale))
     else:
-        digits = -(-scale // 9) * 9
+        if digits is None:
+            digits = mysql_quotient_digits(scale - MYSQL_DIV_PRECISION, 0)
         if ctx.target == "postgres":
             result = exp.Trunc(this=value, decimals=exp.Literal.number(digits))
         else:
