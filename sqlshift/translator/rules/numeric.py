@@ -279,6 +279,47 @@ def mysql_intdiv(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return cast(quotient, "BIGINT")
 
 
+@rule(exp.IntDiv, source={"mysql"}, target={"sqlite"})
+def mysql_intdiv_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `a DIV b` of two integers is exact; sqlglot writes it for SQLite as
+    CAST(CAST(a AS REAL) / b AS INTEGER), which loses digits past 2^53
+    (9007199254740993 DIV 1 = 9007199254740992). SQLite's own integer `/` truncates toward
+    zero and gives NULL for b = 0, as DIV does. Corpus: numbers.toml `num-my-intdiv-big`."""
+    left, right = infer(node.this, ctx), infer(node.expression, ctx)
+    if left.kind is not Kind.INT or right.kind is not Kind.INT:
+        return None
+    return exp.Div(this=node.this, expression=node.expression, typed=True)
+
+
+@rule(exp.BitwiseLeftShift, exp.BitwiseRightShift, source={"mysql", "sqlite"}, target={"postgres"})
+def shift_in_bigint(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL shifts an INTEGER (int4) within 32 bits, counting the shift modulo 32
+    (1 << 40 = 256, id << 33 = id << 1); MySQL and SQLite shift 64-bit integers
+    (1 << 40 = 1099511627776). The shifted value becomes BIGINT.
+    Corpus: numbers.toml `num-my-shift-wide`, `num-lite-shift-wide`."""
+    node.set("this", cast(node.this, "BIGINT"))
+    return None
+
+
+_SIGNED_BITWISE = (
+    exp.BitwiseOr,
+    exp.BitwiseAnd,
+    exp.BitwiseXor,
+    exp.BitwiseNot,
+    exp.BitwiseLeftShift,
+)
+
+
+@rule(*_SIGNED_BITWISE, source={"postgres", "sqlite"}, target={"mysql"})
+def signed_bitwise_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL's bitwise operators give an unsigned 64-bit result (-7 | 2 =
+    18446744073709551611, ~0 = 18446744073709551615, 1 << 63 = 9223372036854775808);
+    PostgreSQL's and SQLite's are signed (-5, -1, -9223372036854775808): the same bits, read
+    back with CAST(... AS SIGNED). (`>>` of a negative number is arithmetic there and logical
+    in MySQL, which no cast undoes: left alone.) Corpus: numbers.toml `num-*-bitwise-signed`."""
+    return exp.Cast(this=node, to=exp.DataType.build("BIGINT"))  # CAST(... AS SIGNED)
+
+
 @rule(exp.Mod, source={"mysql", "postgres"}, target={"sqlite"})
 def sqlite_modulo(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite `%` casts both operands to INTEGER first (7.5 % 2 = 1.0, MySQL and PostgreSQL
