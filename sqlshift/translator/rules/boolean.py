@@ -6,7 +6,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import rule
-from sqlshift.translator.types import infer
+from sqlshift.translator.types import Kind, infer
 
 _PREDICATES: tuple[type[exp.Expr], ...] = (
     exp.EQ,
@@ -161,4 +161,21 @@ def number_as_where(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         and infer(condition, ctx).kind.numeric
     ):
         node.set("this", exp.NEQ(this=condition, expression=exp.Literal.number(0)))
+    return None
+
+
+@rule(exp.NullSafeEQ, exp.NullSafeNEQ, source={"mysql", "postgres"}, target={"sqlite"})
+@rule(exp.NullSafeEQ, exp.NullSafeNEQ, source={"mysql"}, target={"postgres"})
+def null_safe_boolean_as_number(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `x <=> TRUE` (PostgreSQL `x IS NOT DISTINCT FROM TRUE`) compares x with 1, so
+    7 <=> TRUE is false; sqlglot writes it for SQLite as `x IS TRUE`, SQLite's truth test
+    (7 IS TRUE is true), and PostgreSQL cannot compare an integer with a boolean. The
+    boolean literal becomes the number it stands for (`x IS 1`) on SQLite, and on PostgreSQL
+    when the other side is an integer. Corpus: boolean.toml `bool-my-null-safe-true`."""
+    sides = (node.args.get("this"), node.args.get("expression"))
+    for key, side, other in (("this", *sides), ("expression", *reversed(sides))):
+        if not isinstance(side, exp.Boolean) or other is None:
+            continue
+        if ctx.target == "sqlite" or infer(other, ctx).kind is Kind.INT:
+            node.set(key, exp.Literal.number(1 if side.this else 0))
     return None
