@@ -1,10 +1,10 @@
-"""Functions: call every function a source dialect's parser knows, with a handful of argument
-shapes, on the real engines, and report the calls sqlshift translates without a refusal but
-whose translation fails on the target (``--failing``) or answers differently (the default).
-A tool for finding counterexamples across the whole function catalogue; the findings become
-rules and corpus cases.
+"""Functions and operators: call every function a source dialect's parser knows (or, with
+``--operators``, every operator of the dialect) with a handful of argument shapes on the real
+engines, and report the calls sqlshift translates without a refusal but whose translation
+fails on the target (``--failing``) or answers differently (the default). A tool for finding
+counterexamples across the whole catalogue; the findings become rules and corpus cases.
 
-    .venv/bin/python tests/property/functions.py mysql [--failing] [NAME ...]
+    .venv/bin/python tests/property/functions.py mysql [--failing] [--operators] [NAME ...]
 
 Many differences it prints are about arguments no application passes (the text 'abc' to
 SIN(), a number to DAY()): MySQL reads non-numeric text as 0 where SQLite returns NULL.
@@ -13,6 +13,7 @@ SIN(), a number to DAY()): MySQL reads non-numeric text as 0 where SQLite return
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -88,44 +89,154 @@ def translated(sql: str, source: str, target: str) -> str | None:
     return result if isinstance(result, str) else str(result.sql)
 
 
+#: binary and prefix operators per dialect, for --operators
+OPERATORS = {
+    "mysql": [
+        "+",
+        "-",
+        "*",
+        "/",
+        "DIV",
+        "%",
+        "MOD",
+        "^",
+        "&",
+        "|",
+        "<<",
+        ">>",
+        "=",
+        "<=>",
+        "<>",
+        "<",
+        ">=",
+        "AND",
+        "OR",
+        "XOR",
+        "||",
+        "LIKE",
+        "REGEXP",
+    ],
+    "postgres": [
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "^",
+        "&",
+        "|",
+        "#",
+        "<<",
+        ">>",
+        "=",
+        "<>",
+        "<",
+        ">=",
+        "AND",
+        "OR",
+        "||",
+        "LIKE",
+        "ILIKE",
+        "~",
+        "~*",
+    ],
+    "sqlite": [
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "&",
+        "|",
+        "<<",
+        ">>",
+        "=",
+        "==",
+        "<>",
+        "<",
+        ">=",
+        "AND",
+        "OR",
+        "||",
+        "LIKE",
+        "GLOB",
+        "IS",
+    ],
+}
+PREFIX = {"mysql": ["-", "~", "NOT "], "postgres": ["-", "~", "NOT ", "@"], "sqlite": ["-", "~"]}
+OPERANDS = (
+    "7", "-7", "2", "0", "2.5", "-2.5", "NULL", "'7'", "'abc'", "''", "1e2", "TRUE", "FALSE",
+    "3000000000", "-9223372036854775807",
+)  # fmt: skip
+
+
+class Scan:
+    def __init__(self, source: str, failing: bool) -> None:
+        self.source, self.failing = source, failing
+        self.engines = {name: connect(name) for name in DIALECTS}
+
+    def check(self, sql: str) -> bool:
+        """Compare ``sql`` on the source engine with its translations; False when the source
+        engine rejects it."""
+        try:
+            expected = harness.normalise_rows(self.engines[self.source].query(sql))
+        except Exception:
+            return False
+        for target in DIALECTS:
+            out = translated(sql, self.source, target) if target != self.source else None
+            if out is None:
+                continue
+            try:
+                got = harness.normalise_rows(self.engines[target].query(out))
+            except Exception as error:
+                if self.failing:
+                    print(f"{self.source}->{target} {sql}  =>  {out}\n    {error}")
+                continue
+            if not self.failing and harness.compare(expected, got, ordered=True):
+                print(f"{self.source}->{target} {sql}  =>  {out}")
+                print(f"    expected {expected} got {got}")
+        return True
+
+    def functions(self, only: list[str]) -> None:
+        for name in sorted(Dialect.get_or_raise(self.source).parser_class.FUNCTIONS):
+            if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name) or name in VOLATILE:
+                continue
+            if only and name not in only:
+                continue
+            for arguments in ARGUMENTS:
+                if self.check(f"SELECT {name}({arguments})") and self.failing:
+                    break  # one accepted argument list is enough to see a missing function
+
+    def operators(self, only: list[str]) -> None:
+        for operator in OPERATORS[self.source]:
+            if not only or operator in only:
+                for left, right in itertools.product(OPERANDS, OPERANDS):
+                    self.check(f"SELECT {left} {operator} {right}")
+        for operator in PREFIX[self.source]:
+            if not only or operator in only:
+                for operand in OPERANDS:
+                    self.check(f"SELECT {operator}{operand}")
+
+    def close(self) -> None:
+        for engine in self.engines.values():
+            engine.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("source", choices=DIALECTS)
-    parser.add_argument("names", nargs="*", help="only these functions")
+    parser.add_argument("names", nargs="*", help="only these functions (or operators)")
     parser.add_argument("--failing", action="store_true", help="report target errors instead")
-    args = parser.parse_args()
-    engines = {name: connect(name) for name in DIALECTS}
-    functions = sorted(Dialect.get_or_raise(args.source).parser_class.FUNCTIONS)
+    parser.add_argument("--operators", action="store_true", help="operators, not functions")
+    args = parser.parse_intermixed_args()
+    scan = Scan(args.source, args.failing)
     try:
-        for name in functions:
-            if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name) or name in VOLATILE:
-                continue
-            if args.names and name not in args.names:
-                continue
-            for arguments in ARGUMENTS:
-                sql = f"SELECT {name}({arguments})"
-                try:
-                    expected = harness.normalise_rows(engines[args.source].query(sql))
-                except Exception:
-                    continue  # the source engine rejects these arguments
-                for target in DIALECTS:
-                    out = translated(sql, args.source, target) if target != args.source else None
-                    if out is None:
-                        continue
-                    try:
-                        got = harness.normalise_rows(engines[target].query(out))
-                    except Exception as error:
-                        if args.failing:
-                            print(f"{args.source}->{target} {sql}  =>  {out}\n    {error}")
-                        continue
-                    if not args.failing and harness.compare(expected, got, ordered=True):
-                        print(f"{args.source}->{target} {sql}  =>  {out}")
-                        print(f"    expected {expected} got {got}")
-                if args.failing:
-                    break  # one accepted argument list is enough to see a missing function
+        if args.operators:
+            scan.operators(args.names)
+        else:
+            scan.functions(args.names)
     finally:
-        for engine in engines.values():
-            engine.close()
+        scan.close()
 
 
 if __name__ == "__main__":
