@@ -44,6 +44,21 @@ def _postgres_output_name(item: exp.Expr) -> str | None:
     return written.name.lower() if isinstance(written, exp.Column) else None
 
 
+def _named_after_columns(items: list[exp.Expr], names: set[str]) -> dict[str, exp.Expr]:
+    """The unaliased select items PostgreSQL names after one of the columns ``names``
+    (lower case), by that name. Only items mentioning such a column are generated."""
+    found: dict[str, exp.Expr] = {}
+    for item in items:
+        if isinstance(item, exp.Alias | exp.Column):
+            continue
+        if not any(c.name.lower() in names for c in item.find_all(exp.Column)):
+            continue
+        name = _postgres_output_name(item)
+        if name is not None:
+            found.setdefault(name, item)
+    return found
+
+
 def _single_source(select: exp.Select) -> exp.Identifier | None:
     """The name that qualifies a column of the query's only FROM source (no joins)."""
     source = select.args.get("from_")
@@ -78,7 +93,7 @@ def order_by_input_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     ]
     if not keys:
         return None
-    shadows = {_postgres_output_name(i) for i in items if not isinstance(i, exp.Alias | exp.Column)}
+    shadows = _named_after_columns(items, {key.name.lower() for key in keys})
     for key in keys:
         name = key.name.lower()
         if name not in shadows:
@@ -121,12 +136,7 @@ def order_by_output_name(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     ]
     if not keys:
         return None
-    by_name: dict[str, exp.Expr] = {}
-    for item in items:
-        if not isinstance(item, exp.Alias | exp.Column):
-            name = _postgres_output_name(item)
-            if name is not None:
-                by_name.setdefault(name, item)
+    by_name = _named_after_columns(items, {key.name.lower() for key in keys})
     for key in keys:
         item = by_name.get(key.name.lower())
         if item is not None:
