@@ -665,10 +665,8 @@ def mysql_hex_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if kind not in (Kind.INT, Kind.TEXT):
         _refuse_hex(node, ctx, "the argument's type is not known to be integer or text")
         return None
-    if not (is_simple(value) or isinstance(value, exp.HexString)):
-        _refuse_hex(
-            node, ctx, "the emulation repeats the argument, which is not a column or literal"
-        )
+    if not (is_repeatable(value) or isinstance(value, exp.HexString)):
+        _refuse_hex(node, ctx, "the emulation repeats the argument, which is not repeatable")
         return None
     body = func("PRINTF", exp.Literal.string("%X"), value.copy()) if kind is Kind.INT else node
     present = exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
@@ -698,7 +696,7 @@ def sqlite_hex_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 @rule(exp.Format, source={"postgres"}, target={"mysql", "sqlite"})
 @rule(exp.Format, source={"sqlite"}, target={"mysql", "postgres"})
-def postgres_format(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+def format_placeholders(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """PostgreSQL format('Hello %s', x) fills %s with the text of each argument ('' for NULL);
     MySQL's FORMAT(x, d) is a different function (a number with thousands separators), and
     SQLite's format() is printf() (NULL for an empty format, REAL text for 2.50). A literal
