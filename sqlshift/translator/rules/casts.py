@@ -221,6 +221,57 @@ def _printed(node: exp.Expr, scale: int) -> exp.Expr:
     return exp.If(this=null, true=exp.Null(), false=printed)
 
 
+def cast_int(node: exp.Expr) -> exp.Expr:
+    return exp.Cast(this=node, to=exp.DataType.build("INT"))
+
+
+#: the arguments a string function reads as text (the others are positions and lengths)
+_NUMERIC_ARGUMENTS = frozenset({"start", "length", "position", "is_left"})
+
+
+def _text_arguments(node: exp.Expr) -> list[exp.Expr]:
+    skip = ("expression",) if isinstance(node, exp.Left | exp.Right | exp.Pad) else ()
+    return [
+        child
+        for key, value in node.args.items()
+        if key not in _NUMERIC_ARGUMENTS and key not in skip
+        for child in (value if isinstance(value, list) else [value])
+        if isinstance(child, exp.Column)
+    ]
+
+
+@rule(*TEXT_CONSUMERS, source={"mysql"}, target={"sqlite", "postgres"})
+def number_read_as_text(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A MySQL string function (LENGTH, SUBSTRING, LIKE, CONCAT, ...) reads a number column as
+    its text: a DECIMAL with its declared scale ('5200.00', LENGTH 7). SQLite holds 5200.00 as
+    the number 5200 and reads '5200': such a column is printed with its scale first
+    (printf('%.2f', x), NULL kept), and a DOUBLE column (MySQL writes 91, SQLite 91.0) is
+    refused. PostgreSQL has no string functions of numbers (LENGTH(numeric) fails): the
+    column is cast to TEXT, which writes numbers as MySQL does (a BOOLEAN through INT: MySQL
+    writes 1 where PostgreSQL writes true). Corpus: casts.toml `cast-my-number-text-functions`."""
+    for child in _text_arguments(node):
+        if ctx.target == "postgres" and _boolean(child, ctx):  # MySQL writes 1, not true
+            child.replace(exp.Cast(this=cast_int(child.copy()), to=exp.DataType.build("TEXT")))
+            continue
+        typed = infer(child, ctx)
+        if not typed.kind.numeric:
+            continue
+        if ctx.target == "postgres":
+            child.replace(exp.Cast(this=child.copy(), to=exp.DataType.build("TEXT")))
+        elif typed.kind is Kind.EXACT:
+            child.replace(_printed(child.copy(), typed.scale))
+        elif typed.kind is Kind.FLOAT:
+            ctx.refuse(
+                child,
+                "cast-text-float",
+                "MySQL reads a DOUBLE as text in its shortest form (91), SQLite with a "
+                "fraction (91.0)",
+                "ROUND() it or CAST it to DECIMAL(p, s) first",
+            )
+            return None
+    return None
+
+
 @rule(exp.Cast, source={"postgres", "sqlite", "mysql"})
 def number_as_text(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """CAST(x AS TEXT) of a number or truth value writes different text per engine: a

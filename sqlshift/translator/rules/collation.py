@@ -637,6 +637,18 @@ def text_min_max(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
+@rule(exp.Greatest, exp.Least, source={"mysql"}, target=_OTHERS)
+@rule(exp.Greatest, exp.Least, source={"postgres", "sqlite"}, target={"mysql"})
+def text_greatest_least(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """GREATEST/LEAST of known text follow the collation's order too (MySQL:
+    GREATEST('Bob', 'a') = 'Bob'; PostgreSQL: 'a'). Refused.
+    Corpus: collation.toml `coll-my-greatest-text`."""
+    operands = [node.this, *node.expressions]
+    if _emulate(ctx) and any(_text_column(o, ctx) for o in operands):
+        _refuse_grouping(node, ctx, "collation-order", "orders")
+    return None
+
+
 def _refuse_grouping(node: exp.Expr, ctx: Context, code: str, verb: str) -> None:
     ctx.refuse(
         node,
