@@ -36,7 +36,7 @@ _POSTGRES_ONLY += "Overlay SplitPart "
 #: engine fails. Found by calling every function each source parser knows on the real engines.
 MISSING_FUNCTION_NAMES: dict[str, str] = {
     "sqlite": (
-        "AddMonths ArrayAgg Ascii BitLength BitwiseCount Cbrt Collation Compress "
+        "AddMonths ArrayAgg BitLength BitwiseCount Cbrt Collation Compress "
         "ConvertTimezone Cot CurrentDatabase CurrentRole CurrentUser Dayname Decode Elt Encode "
         "Factorial FromBase64 Initcap JSONArrayAppend JSONArrayInsert JSONBObjectAgg JSONKeys "
         "MakeInterval MD5 Normalize NumberToStr RegexpCount RegexpInstr RegexpReplace "

@@ -273,13 +273,17 @@ def _resolve_table(node: exp.Column) -> str | None:
 #: nodes an emulation may evaluate more than once: deterministic, cheap, no subquery
 _REPEATABLE = (
     exp.Column, exp.Identifier, exp.Literal, exp.Placeholder, exp.Null, exp.Paren, exp.Neg,
-    exp.Add, exp.Sub, exp.Mul, exp.Length, exp.StrPosition, exp.Lower, exp.Upper,
+    exp.Add, exp.Sub, exp.Mul, exp.Length, exp.StrPosition, exp.Lower, exp.Upper, exp.Boolean,
+    exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Not, exp.And, exp.Or, exp.Is,
+    exp.Cast, exp.DataType, exp.DataTypeParam, exp.Div, exp.Mod, exp.IntDiv, exp.BitwiseAnd,
+    exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseLeftShift, exp.BitwiseRightShift,
 )  # fmt: skip
 
 
 def is_repeatable(node: exp.Expr) -> bool:
-    """True for a column, literal or parameter, or arithmetic, LENGTH(), LOWER()/UPPER() and
-    LOCATE()/INSTR()/POSITION() over them: the same value however often it is evaluated."""
+    """True for a column, literal or parameter, or arithmetic, comparisons, casts, LENGTH(),
+    LOWER()/UPPER() and LOCATE()/INSTR()/POSITION() over them: the same value however often it
+    is evaluated."""
     return all(isinstance(part, _REPEATABLE) for part in node.walk())
 
 

@@ -1,10 +1,12 @@
 """Functions and operators: call every function a source dialect's parser knows (or, with
 ``--operators``, every operator of the dialect) with a handful of argument shapes on the real
 engines, and report the calls sqlshift translates without a refusal but whose translation
-fails on the target (``--failing``) or answers differently (the default). A tool for finding
-counterexamples across the whole catalogue; the findings become rules and corpus cases.
+fails on the target (``--failing``) or answers differently (the default). ``--columns`` calls
+the functions on the corpus fixture's columns (with its schema) instead of literals. A tool for
+finding counterexamples across the whole catalogue; the findings become rules and corpus cases.
 
-    .venv/bin/python tests/property/functions.py mysql [--failing] [--operators] [NAME ...]
+    .venv/bin/python tests/property/functions.py mysql [--failing] [--operators | --columns]
+                                                        [NAME ...]
 
 Many differences it prints are about arguments no application passes (the text 'abc' to
 SIN(), a number to DAY()): MySQL reads non-numeric text as 0 where SQLite returns NULL.
@@ -81,9 +83,9 @@ VOLATILE = frozenset(
 )
 
 
-def translated(sql: str, source: str, target: str) -> str | None:
+def translated(sql: str, source: str, target: str, schema: Any = None) -> str | None:
     try:
-        result: Any = translate(sql, target, source=source, strict=True)
+        result: Any = translate(sql, target, source=source, schema=schema, strict=True)
     except SqlshiftError:
         return None
     return result if isinstance(result, str) else str(result.sql)
@@ -99,6 +101,12 @@ OPERATORS = {
                "OR", "||", "LIKE", "GLOB", "IS"],
 }  # fmt: skip
 PREFIX = {"mysql": ["-", "~", "NOT "], "postgres": ["-", "~", "NOT ", "@"], "sqlite": ["-", "~"]}
+#: argument lists over the fixture's people table, for --columns
+COLUMNS = (
+    "name", "age", "salary", "score", "created_at", "birth_date", "active", "name, 3",
+    "age, 2", "salary, 1", "score, 1", "created_at, 1", "email, '@'", "name, 'a'",
+    "age, salary", "birth_date, created_at",
+)  # fmt: skip
 OPERANDS = (
     "7", "-7", "2", "0", "2.5", "-2.5", "NULL", "'7'", "'abc'", "''", "1e2", "TRUE", "FALSE",
     "3000000000", "-9223372036854775807",
@@ -106,8 +114,8 @@ OPERANDS = (
 
 
 class Scan:
-    def __init__(self, source: str, failing: bool) -> None:
-        self.source, self.failing = source, failing
+    def __init__(self, source: str, failing: bool, schema: Any = None) -> None:
+        self.source, self.failing, self.schema = source, failing, schema
         self.engines = {name: connect(name) for name in DIALECTS}
 
     def check(self, sql: str) -> bool:
@@ -118,7 +126,9 @@ class Scan:
         except Exception:
             return False
         for target in DIALECTS:
-            out = translated(sql, self.source, target) if target != self.source else None
+            out = (
+                None if target == self.source else translated(sql, self.source, target, self.schema)
+            )
             if out is None:
                 continue
             try:
@@ -132,14 +142,16 @@ class Scan:
                 print(f"    expected {expected} got {got}")
         return True
 
-    def functions(self, only: list[str]) -> None:
+    def functions(self, only: list[str], columns: bool) -> None:
         for name in sorted(Dialect.get_or_raise(self.source).parser_class.FUNCTIONS):
             if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name) or name in VOLATILE:
                 continue
             if only and name not in only:
                 continue
-            for arguments in ARGUMENTS:
-                if self.check(f"SELECT {name}({arguments})") and self.failing:
+            for arguments in COLUMNS if columns else ARGUMENTS:
+                call = f"{name}({arguments})"
+                sql = f"SELECT id, {call} FROM people ORDER BY id" if columns else f"SELECT {call}"
+                if self.check(sql) and self.failing:
                     break  # one accepted argument list is enough to see a missing function
 
     def operators(self, only: list[str]) -> None:
@@ -163,13 +175,14 @@ def main() -> None:
     parser.add_argument("names", nargs="*", help="only these functions (or operators)")
     parser.add_argument("--failing", action="store_true", help="report target errors instead")
     parser.add_argument("--operators", action="store_true", help="operators, not functions")
+    parser.add_argument("--columns", action="store_true", help="the fixture's columns as arguments")
     args = parser.parse_intermixed_args()
-    scan = Scan(args.source, args.failing)
+    scan = Scan(args.source, args.failing, harness.load_schema() if args.columns else None)
     try:
         if args.operators:
             scan.operators(args.names)
         else:
-            scan.functions(args.names)
+            scan.functions(args.names, args.columns)
     finally:
         scan.close()
 

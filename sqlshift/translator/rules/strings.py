@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.types import Kind, infer, is_repeatable, is_simple
+from sqlshift.translator.types import Kind, declared_type, infer, is_repeatable, is_simple
 
 
 def _octets(node: exp.Expr, target: str) -> exp.Expr:
@@ -35,6 +35,35 @@ def octet_length(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.name.lower() != "octet_length" or len(node.expressions) != 1:
         return None
     return _octets(node.expressions[0], ctx.target)
+
+
+@rule(exp.Concat, source={"postgres"}, target={"mysql", "sqlite"})
+def postgres_concat_of_booleans(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL CONCAT() writes a boolean as 't' / 'f' (CONCAT(TRUE) = 't'); MySQL and
+    SQLite hold it as 1 / 0 and write '1'. A boolean column or predicate becomes CASE WHEN b
+    THEN 't' WHEN NOT b THEN 'f' END (which repeats it: columns, literals and arithmetic,
+    else refused). Runs before concat_for_sqlite, which makes CONCAT `||`.
+    Corpus: strings.toml `str-pg-concat-boolean`."""
+    for part in list(node.expressions):
+        declared = declared_type(part, ctx)
+        boolean = declared is not None and declared.this == exp.DataType.Type.BOOLEAN
+        if not (boolean or infer(part, ctx).kind is Kind.BOOL):
+            continue
+        if not is_repeatable(part):
+            ctx.refuse(
+                part,
+                "concat-boolean",
+                "PostgreSQL CONCAT() writes a boolean as t/f; the emulation repeats it",
+                "CONCAT(CASE WHEN p THEN 't' ELSE 'f' END)",
+            )
+            return None
+        part.replace(
+            _case(
+                (part.copy(), exp.Literal.string("t")),
+                (exp.Not(this=part.copy()), exp.Literal.string("f")),
+            )
+        )
+    return None
 
 
 @rule(exp.Concat, source={"postgres", "mysql"}, target={"sqlite"})
@@ -133,6 +162,130 @@ def case_sensitive_regexp(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     collation, so the operand is compared under utf8mb4_bin. Corpus: strings.toml `pg-regexp`."""
     binary = exp.Collate(this=node.this, expression=exp.var("utf8mb4_bin"))
     return exp.RegexpLike(this=exp.Paren(this=binary), expression=node.expression)
+
+
+@rule(exp.RegexpSubstr, exp.RegexpInstr, exp.RegexpReplace, source={"postgres"}, target={"mysql"})
+def case_sensitive_regexp_functions(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """The same for PostgreSQL's REGEXP_SUBSTR/REGEXP_INSTR/REGEXP_REPLACE: case-sensitive
+    there, by the collation in MySQL (REGEXP_SUBSTR('Bob', 'b') is NULL in PostgreSQL, 'B' in
+    MySQL). The subject is read under utf8mb4_bin; REGEXP_SUBSTR without a match is NULL
+    (MariaDB returns '': NULLIF, which also turns an empty match into NULL).
+    Corpus: strings.toml `str-pg-regexp-substr`."""
+    binary = exp.Collate(this=node.this, expression=exp.var("utf8mb4_bin"))
+    node.set("this", exp.Paren(this=binary))
+    if isinstance(node, exp.RegexpSubstr):  # MariaDB gives '' where there is no match
+        return exp.Nullif(this=node, expression=exp.Literal.string(""))
+    return None
+
+
+@rule(exp.Ascii, source={"postgres"}, target={"mysql", "sqlite"})
+def code_point_of_first(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL ASCII(s) is the code point of the first character (ASCII('É') = 201, '' ->
+    0); MySQL's is its first byte (195), and SQLite has UNICODE(), NULL for ''. Becomes
+    ORD(CONVERT(s USING utf32)) on MySQL and COALESCE(UNICODE(s), LENGTH(s) * 0) on SQLite
+    (which repeats s: columns, literals and arithmetic, else refused).
+    Corpus: strings.toml `str-pg-ascii`."""
+    if ctx.target == "mysql":
+        utf32 = exp.Cast(
+            this=node.this,
+            to=exp.DataType(this=exp.DataType.Type.CHARACTER_SET, kind=exp.var("utf32")),
+        )
+        return func("ORD", utf32)
+    if not is_repeatable(node.this):
+        _refuse_ascii(node, ctx)
+        return None
+    return _sqlite_code_point(node.this)
+
+
+def _sqlite_code_point(text: exp.Expr) -> exp.Expr:
+    """SQLite: the first character's code point, 0 for '' (UNICODE('') is NULL) and NULL for
+    NULL: COALESCE(UNICODE(s), LENGTH(s) * 0), which repeats s."""
+    zero = exp.Mul(this=exp.Length(this=text.copy()), expression=_num(0))
+    return exp.Coalesce(this=func("UNICODE", text.copy()), expressions=[zero])
+
+
+def _refuse_ascii(node: exp.Expr, ctx: Context) -> None:
+    ctx.refuse(
+        node,
+        "ascii-argument",
+        "SQLite's UNICODE() is NULL for '' and it has no byte access to text; the emulation "
+        "repeats the argument, which must be built from columns, literals and parameters",
+        "compute the text in a subquery or CTE",
+    )
+
+
+@rule(exp.Ascii, source={"mysql"}, target={"postgres", "sqlite"})
+def first_byte(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL ASCII(s) is the first byte of s (ASCII('É') = 195, '' -> 0); PostgreSQL's is the
+    first character's code point (201) and SQLite has none. Becomes GET_BYTE(CONVERT_TO(s,
+    'UTF8') || '\\x00', 0) on PostgreSQL; SQLite computes UTF-8's lead byte from UNICODE()
+    (which repeats s: columns, literals and arithmetic, else refused).
+    Corpus: strings.toml `str-my-ascii`."""
+    if ctx.target == "postgres":
+        encoded = func("CONVERT_TO", node.this, exp.Literal.string("UTF8"))
+        zero = exp.Cast(this=exp.Literal.string("\\x00"), to=exp.DataType.build("BYTEA"))
+        return func("GET_BYTE", exp.DPipe(this=encoded, expression=zero), exp.Literal.number(0))
+    if not is_repeatable(node.this):
+        _refuse_ascii(node, ctx)
+        return None
+
+    def point() -> exp.Expr:
+        return _sqlite_code_point(node.this)
+
+    def lead(bits: int, shift: int) -> exp.Expr:
+        shifted = exp.BitwiseRightShift(this=point(), expression=_num(shift))
+        return exp.BitwiseOr(this=_num(bits), expression=exp.Paren(this=shifted))
+
+    return _case(
+        (exp.LT(this=point(), expression=_num(128)), point()),
+        (exp.LT(this=point(), expression=_num(2048)), lead(192, 6)),
+        (exp.LT(this=point(), expression=_num(65536)), lead(224, 12)),
+        default=lead(240, 18),
+    )
+
+
+@rule(exp.Hex, source={"postgres"}, target={"mysql", "sqlite"})
+def postgres_to_hex(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL TO_HEX(n) writes an integer in lower-case hexadecimal (TO_HEX(45) = '2d');
+    MySQL HEX(45) is '2D' and SQLite's HEX(45) the bytes of '45' ('3435'). Becomes
+    LOWER(HEX(n)) on MySQL and printf('%x', n) on SQLite (under CASE WHEN n IS NOT NULL, which
+    repeats n: columns, literals and arithmetic, else refused). PostgreSQL writes a negative
+    INTEGER in 32 bits (TO_HEX(-1) = 'ffffffff'), so an int4 is masked with 0xFFFFFFFF; an
+    operand of unknown width is refused. Corpus: strings.toml `str-pg-to-hex`."""
+    value: exp.Expr = node.this
+    bits = _postgres_int_bits(value, ctx)
+    if bits is None:
+        _refuse_hex(node, ctx, "the integer's width (INTEGER or BIGINT) is not known here")
+        return None
+    if bits == 32:  # a negative int4 is written as its 32-bit two's complement
+        value = exp.Paren(this=exp.BitwiseAnd(this=value, expression=_num(0xFFFFFFFF)))
+    if ctx.target == "mysql":
+        return exp.Lower(this=exp.Hex(this=value))
+    if not is_repeatable(value):
+        _refuse_hex(node, ctx, "the emulation repeats the argument, which is not repeatable")
+        return None
+    printed = func("PRINTF", exp.Literal.string("%x"), value.copy())
+    return _case((exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())), printed))
+
+
+def _postgres_int_bits(node: exp.Expr, ctx: Context) -> int | None:
+    """32 or 64: the width of a PostgreSQL integer expression (literals, columns the schema
+    types, casts, arithmetic over them), or None when unknown."""
+    if isinstance(node, exp.Paren | exp.Neg):
+        return _postgres_int_bits(node.this, ctx)
+    value = _int_literal(node)
+    if value is not None:
+        return 32 if -(2**31) <= value < 2**31 else 64
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul):
+        sides = (_postgres_int_bits(node.this, ctx), _postgres_int_bits(node.expression, ctx))
+        return None if None in sides else max(b for b in sides if b is not None)
+    declared = node.to if isinstance(node, exp.Cast) else declared_type(node, ctx)
+    if declared is None:
+        return None
+    kind = declared.this
+    if kind in (exp.DataType.Type.INT, exp.DataType.Type.SMALLINT):
+        return 32
+    return 64 if kind == exp.DataType.Type.BIGINT else None
 
 
 @rule(exp.Translate, source={"postgres"}, target={"mysql", "sqlite"})

@@ -180,6 +180,14 @@ def substring_from_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     computed one gets a CASE unless known to be >= 1 (a negative length is an error in
     PostgreSQL and is left alone). Corpus: strings.toml `str-pg-substr-bounds*`."""
     s, p, n = node.this, node.args.get("start"), node.args.get("length")
+    if isinstance(p, exp.Literal) and p.is_string:
+        ctx.refuse(
+            node,
+            "substring-pattern",
+            "PostgreSQL SUBSTRING(s FROM 'pattern') extracts a regular expression match",
+            "use REGEXP_SUBSTR, or a numeric start position",
+        )
+        return None
     if p is None or _at_least_one(p) or isinstance(p, exp.Null) or isinstance(n, exp.Null):
         return None  # (a NULL argument: NULL on every engine)
     start = _int_literal(p)
