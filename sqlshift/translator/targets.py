@@ -5,13 +5,15 @@ Subclassing keeps sqlglot's own dialects untouched for anyone else in the proces
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlglot import TokenType, exp, transforms
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.mysql import MySQL
 from sqlglot.dialects.sqlite import SQLite
 from sqlglot.generators.mysql import MySQLGenerator
 from sqlglot.generators.sqlite import SQLiteGenerator, _transform_create
-from sqlglot.parser import Parser
+from sqlglot.parser import Parser, build_mod
 from sqlglot.parsers.mysql import MySQLParser
 from sqlglot.parsers.sqlite import SQLiteParser
 
@@ -55,11 +57,23 @@ class _MySQLParser(MySQLParser):
     }
 
 
+SQLITE_MOD_FUNCTION = "sqlshift_sqlite_mod_function"
+"""Meta flag on the Mod node of SQLite's MOD() function, which keeps fractions (MOD(7.5, 2) =
+1.5) where its `%` operator works on integers (7.5 % 2 = 1): sqlglot parses both as Mod."""
+
+
+def _build_sqlite_mod(args: list[Any]) -> exp.Mod:
+    node = build_mod(args)
+    node.meta[SQLITE_MOD_FUNCTION] = True
+    return node
+
+
 class _SQLiteParser(SQLiteParser):
     STATEMENT_PARSERS = {  # noqa: RUF012 - sqlglot's own class attribute
         **SQLiteParser.STATEMENT_PARSERS,
         TokenType.REPLACE: _parse_replace_into,
     }
+    FUNCTIONS = {**SQLiteParser.FUNCTIONS, "MOD": _build_sqlite_mod}  # noqa: RUF012
 
 
 def _key_spelling(expression: exp.Expr) -> exp.Expr:

@@ -6,6 +6,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
+from sqlshift.translator.targets import SQLITE_MOD_FUNCTION
 from sqlshift.translator.types import TYPED, UNKNOWN, Kind, Typed, infer, is_simple
 
 #: MySQL's div_precision_increment default: digits a `/` adds to the dividend's scale
@@ -333,8 +334,16 @@ def sqlite_modulo(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 @rule(exp.Mod, source={"sqlite"}, target={"mysql", "postgres"})
 def sqlite_integer_modulo(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite `%` truncates both operands to integers before taking the remainder
-    (7.5 % 2 = 1.0); MySQL and PostgreSQL keep the fraction. Corpus: numeric.toml `lite-mod-*`."""
+    (7.5 % 2 = 1.0); MySQL and PostgreSQL keep the fraction. SQLite's MOD() function keeps it
+    too (MOD(7.5, 2) = 1.5, and NULL for a zero divisor): left as MySQL's MOD, and as a NUMERIC
+    remainder on PostgreSQL (which has none for DOUBLEs and fails on zero).
+    Corpus: numeric.toml `lite-mod-*`, numbers.toml `num-lite-mod-function`."""
     left, right = infer(node.this, ctx), infer(node.expression, ctx)
+    if node.meta.get(SQLITE_MOD_FUNCTION):
+        if ctx.target == "mysql" or (left.kind is Kind.INT and right.kind is Kind.INT):
+            return None
+        divisor = _nullif_zero(cast(node.expression, "NUMERIC"))
+        return exp.Mod(this=cast(node.this, "NUMERIC"), expression=divisor)
     if left.kind is Kind.INT and right.kind is Kind.INT:
         return None
     return exp.Mod(this=_truncate(node.this, ctx), expression=_truncate(node.expression, ctx))
