@@ -404,3 +404,50 @@ def postgres_bit_aggregate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 def _number(value: int) -> exp.Expr:
     return exp.Literal.number(value)
+
+
+# ---------------------------------------------------------------- SQLite's bare columns
+
+
+def _outside_subqueries(node: exp.Expr) -> list[exp.Expr]:
+    """``node`` and its descendants, not descending into subqueries."""
+    return list(node.walk(prune=lambda n: n is not node and isinstance(n, exp.Query)))
+
+
+@rule(exp.Select, source={"sqlite"}, target={"mysql", "postgres"})
+def sqlite_bare_columns(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """In SQLite's `SELECT id, MAX(age) FROM people`, the bare column id (neither aggregated
+    nor grouped) comes from the row that holds the maximum; MySQL returns a value of any row
+    of the group, and PostgreSQL rejects the query. Refused (bare-column) when the query has a
+    MIN or MAX aggregate and such a column. Corpus: aggregates.toml `agg-lite-bare-column`."""
+    items = node.expressions
+    nodes = [n for item in items for n in _outside_subqueries(item)]
+    if not any(
+        isinstance(n, exp.Min | exp.Max) and n.find_ancestor(exp.Window) is None for n in nodes
+    ):
+        return None
+    group = node.args.get("group")
+    keys = {key.sql() for key in group.expressions} if group is not None else set()
+    for column in (n for n in nodes if isinstance(n, exp.Column)):
+        if column.find_ancestor(exp.AggFunc) is not None or column.sql() in keys:
+            continue
+        if any(a.sql() in keys for a in _ancestors_within(column, node)):
+            continue
+        ctx.refuse(
+            column,
+            "bare-column",
+            f"SQLite takes `{column.sql()}` from the row holding the MIN/MAX; {ctx.target} "
+            "would take it from any row of the group (or refuse the query)",
+            "join back to the row with the extreme value, or aggregate the column too",
+        )
+        return None
+    return None
+
+
+def _ancestors_within(node: exp.Expr, top: exp.Expr) -> list[exp.Expr]:
+    found: list[exp.Expr] = []
+    current = node.parent
+    while current is not None and current is not top:
+        found.append(current)
+        current = current.parent
+    return found
