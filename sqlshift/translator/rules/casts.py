@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import TEXT_CONSUMERS, func, rule
-from sqlshift.translator.types import Kind, infer
+from sqlshift.translator.types import Kind, declared_type, infer
 
 T = exp.DataType.Type
 #: MySQL's DECIMAL without arguments is DECIMAL(10, 0); DECIMAL(p) is DECIMAL(p, 0)
@@ -241,35 +241,55 @@ def _text_arguments(node: exp.Expr) -> list[exp.Expr]:
 
 
 @rule(*TEXT_CONSUMERS, source={"mysql"}, target={"sqlite", "postgres"})
+@rule(*TEXT_CONSUMERS, source={"sqlite"}, target={"mysql", "postgres"})
 def number_read_as_text(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """A MySQL string function (LENGTH, SUBSTRING, LIKE, CONCAT, ...) reads a number column as
-    its text: a DECIMAL with its declared scale ('5200.00', LENGTH 7). SQLite holds 5200.00 as
-    the number 5200 and reads '5200': such a column is printed with its scale first
-    (printf('%.2f', x), NULL kept), and a DOUBLE column (MySQL writes 91, SQLite 91.0) is
-    refused. PostgreSQL has no string functions of numbers (LENGTH(numeric) fails): the
-    column is cast to TEXT, which writes numbers as MySQL does (a BOOLEAN through INT: MySQL
-    writes 1 where PostgreSQL writes true). Corpus: casts.toml `cast-my-number-text-functions`."""
+    """A string function (LENGTH, SUBSTRING, LIKE, CONCAT, ...) of a number column reads the
+    number's text, which each engine writes its own way. MySQL writes a DECIMAL with its
+    declared scale ('5200.00', LENGTH 7); SQLite holds 5200.00 as the integer 5200 and 7300.50
+    as the REAL 7300.5 and writes '5200', '7300.5'; SQLite writes a whole REAL as '91.0',
+    MySQL and PostgreSQL a DOUBLE as '91'. PostgreSQL has no string functions of numbers
+    (LENGTH(numeric) fails) and writes a boolean as 'true'. So, from MySQL: into SQLite a
+    DECIMAL column is printed with its scale (printf('%.2f', x), NULL kept); into PostgreSQL a
+    number is cast to TEXT (a BOOLEAN through INT). From SQLite: a DECIMAL column is read as
+    a DOUBLE (whose text is SQLite's), cast to TEXT on PostgreSQL. DOUBLE columns between
+    SQLite and the others are refused (cast-text-float).
+    Corpus: casts.toml `cast-my-number-text-functions`, `cast-lite-number-text-functions`."""
     for child in _text_arguments(node):
-        if ctx.target == "postgres" and _boolean(child, ctx):  # MySQL writes 1, not true
-            child.replace(exp.Cast(this=cast_int(child.copy()), to=exp.DataType.build("TEXT")))
+        if ctx.target == "postgres" and _boolean(child, ctx):  # 1 / 0, not true / false
+            child.replace(_as_text(cast_int(child.copy())))
+            continue
+        if ctx.source == "sqlite" and _sqlite_decimal(child, ctx):
+            double = exp.Cast(this=child.copy(), to=exp.DataType.build("DOUBLE"))
+            child.replace(_as_text(double) if ctx.target == "postgres" else double)
             continue
         typed = infer(child, ctx)
         if not typed.kind.numeric:
             continue
-        if ctx.target == "postgres":
-            child.replace(exp.Cast(this=child.copy(), to=exp.DataType.build("TEXT")))
-        elif typed.kind is Kind.EXACT:
-            child.replace(_printed(child.copy(), typed.scale))
-        elif typed.kind is Kind.FLOAT:
+        if typed.kind is Kind.FLOAT and "sqlite" in (ctx.source, ctx.target):
             ctx.refuse(
                 child,
                 "cast-text-float",
-                "MySQL reads a DOUBLE as text in its shortest form (91), SQLite with a "
-                "fraction (91.0)",
+                f"{ctx.source} and {ctx.target} write a DOUBLE as text differently (SQLite "
+                "91.0, the others 91)",
                 "ROUND() it or CAST it to DECIMAL(p, s) first",
             )
             return None
+        if ctx.target == "postgres":
+            child.replace(_as_text(child.copy()))
+        elif ctx.target == "sqlite" and typed.kind is Kind.EXACT:
+            child.replace(_printed(child.copy(), typed.scale))
     return None
+
+
+def _sqlite_decimal(node: exp.Expr, ctx: Context) -> bool:
+    """A SQLite column the schema declares DECIMAL/NUMERIC (NUMERIC affinity: its values are
+    integers or REALs, whatever the declared scale)."""
+    declared = declared_type(node, ctx)
+    return declared is not None and declared.this in (T.DECIMAL, T.BIGDECIMAL)
+
+
+def _as_text(node: exp.Expr) -> exp.Expr:
+    return exp.Cast(this=node, to=exp.DataType.build("TEXT"))
 
 
 @rule(exp.Cast, source={"postgres", "sqlite", "mysql"})
