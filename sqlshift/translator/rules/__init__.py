@@ -133,6 +133,8 @@ TEXT_CONSUMERS: tuple[type[exp.Expr], ...] = (
     exp.ConcatWs,
     exp.DPipe,
     exp.GroupConcat,
+    exp.Repeat,
+    exp.Reverse,
 )
 
 

@@ -226,7 +226,7 @@ def cast_int(node: exp.Expr) -> exp.Expr:
 
 
 #: the arguments a string function reads as text (the others are positions and lengths)
-_NUMERIC_ARGUMENTS = frozenset({"start", "length", "position", "is_left"})
+_NUMERIC_ARGUMENTS = frozenset({"start", "length", "position", "is_left", "times", "occurrence"})
 
 
 def _text_arguments(node: exp.Expr) -> list[exp.Expr]:
