@@ -677,6 +677,20 @@ def concat_number_format(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 
 @rule(exp.DPipe, source={"sqlite"}, target={"postgres"})
+def pipes_of_truth_values(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite's truth values are the integers 1 and 0 (`'x' || (age > 30)` is 'x1');
+    PostgreSQL's booleans are written 'true' / 'false'. A boolean operand (TRUE/FALSE or a
+    predicate) is concatenated as CAST(CAST(p AS INT) AS TEXT). Runs before pipes_of_numbers.
+    Corpus: strings.toml `str-lite-pipes-boolean`."""
+    for key in ("this", "expression"):
+        side = node.args.get(key)
+        if side is not None and infer(side, ctx).kind is Kind.BOOL:
+            as_int = exp.Cast(this=side.copy(), to=exp.DataType.build("INT"))
+            node.set(key, exp.Cast(this=as_int, to=exp.DataType.build("TEXT")))
+    return None
+
+
+@rule(exp.DPipe, source={"sqlite"}, target={"postgres"})
 def pipes_of_numbers(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite `id || age` concatenates the numbers' text; PostgreSQL's `||` needs one text
     operand. The left operand becomes CAST(x AS TEXT) unless a side is known text.
