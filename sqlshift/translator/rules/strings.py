@@ -676,6 +676,38 @@ def concat_number_format(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
+@rule(exp.DPipe, source={"postgres"}, target={"mysql", "sqlite"})
+def postgres_pipes_of_booleans(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `'x' || TRUE` writes the boolean as 'true' / 'false' (CONCAT() writes
+    't' / 'f'); MySQL and SQLite hold it as 1 / 0. A boolean operand becomes CASE WHEN p THEN
+    'true' WHEN NOT p THEN 'false' END (which repeats it: columns, literals, comparisons;
+    else refused). Corpus: strings.toml `str-pg-pipes-boolean`."""
+    for key in ("this", "expression"):
+        side = node.args.get(key)
+        if side is None:
+            continue
+        declared = declared_type(side, ctx)
+        boolean = declared is not None and declared.this == exp.DataType.Type.BOOLEAN
+        if not (boolean or infer(side, ctx).kind is Kind.BOOL):
+            continue
+        if not is_repeatable(side):
+            ctx.refuse(
+                side,
+                "concat-boolean",
+                "PostgreSQL writes a boolean as true/false in ||; the emulation repeats it",
+                "CASE WHEN p THEN 'true' ELSE 'false' END",
+            )
+            return None
+        node.set(
+            key,
+            _case(
+                (side.copy(), exp.Literal.string("true")),
+                (exp.Not(this=side.copy()), exp.Literal.string("false")),
+            ),
+        )
+    return None
+
+
 @rule(exp.DPipe, source={"sqlite"}, target={"postgres"})
 def pipes_of_truth_values(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite's truth values are the integers 1 and 0 (`'x' || (age > 30)` is 'x1');
