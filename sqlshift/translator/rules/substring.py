@@ -18,9 +18,10 @@ n < 0          ''                               an error                       t
 =============  ===============================  =============================  ===================
 
 Each rule below rewrites its source's meaning into the common form (start >= 1, length >= 0),
-computing it when the arguments are integer literals and otherwise with a CASE over a start
-that may be repeated (a column, literal or parameter). A computed start that is not known to be
-at least 1 and cannot be repeated is refused. Corpus: strings.toml ``str-*-substr-bounds*``.
+computing it when the arguments are integer literals and otherwise with a CASE over arguments
+that may be evaluated more than once (``is_repeatable``: columns, literals, parameters and
+arithmetic over them). A computed start that is not known to be at least 1 and cannot be
+repeated is refused. Corpus: strings.toml ``str-*-substr-bounds*``.
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ from sqlshift.translator.rules.strings import (
     _substr,
 )
 from sqlshift.translator.types import is_repeatable
-
-_ONE = 1
 
 
 def _one() -> exp.Expr:
@@ -149,7 +148,7 @@ def substring_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         )
     if not _repeatable_or_refuse(ctx, node, s, p):
         return None
-    from_end = exp.Add(this=_plus(_length(s), _ONE), expression=p.copy())
+    from_end = exp.Add(this=_plus(_length(s), 1), expression=p.copy())
     return _case(
         (exp.GT(this=p.copy(), expression=_num(0)), _substr(s, p.copy(), n and n.copy())),
         (
