@@ -38,7 +38,10 @@ def _postgres_output_name(item: exp.Expr) -> str | None:
     """The name PostgreSQL gives an unaliased select item when it is a column's: a cast of
     the column is named after it. Read from the generated PostgreSQL text, since sqlglot
     writes some functions as casts (MySQL DATE(x) is CAST(x AS DATE))."""
-    written = sqlglot.parse_one(item.sql("postgres"), read="postgres")
+    try:
+        written = sqlglot.parse_one(item.sql("postgres"), read="postgres")
+    except sqlglot.errors.SqlglotError:
+        return None  # (not a cast of a column, whatever it is)
     while isinstance(written, exp.Cast | exp.TryCast | exp.Paren):
         written = written.this
     return written.name.lower() if isinstance(written, exp.Column) else None
