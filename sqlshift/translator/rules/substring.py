@@ -258,8 +258,9 @@ def substring_from_sqlite_to_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | N
     positions before it (SUBSTR('hello', 0, 2) = 'h', SUBSTR('hello', -6, 2) = 'h') and
     returns the -n characters before p for n < 0; MySQL returns '' for all of these. Integer
     literals are computed into a start >= 1 and a length >= 0; a negative start gets a CASE
-    on LENGTH(s) (MySQL's own negative start when it is inside the string); a computed start or
-    length that may be out of range is emulated when it can be repeated, else refused.
+    on LENGTH(s) (MySQL's own negative start when it is inside the string); computed starts
+    and lengths that may be out of range are emulated (in general: the interval of positions
+    SQLite reads, clipped to the string) when they can be repeated, else refused.
     Corpus: strings.toml `str-lite-substr-bounds*`."""
     s, p, n = node.this, node.args.get("start"), node.args.get("length")
     if p is None or isinstance(p, exp.Null) or isinstance(n, exp.Null):
@@ -282,19 +283,11 @@ def substring_from_sqlite_to_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | N
             (exp.GTE(this=n.copy(), expression=_num(0)), _substr(s, p.copy(), n.copy())),
             default=_substr(s, low_expr, exp.Sub(this=p.copy(), expression=low_expr.copy())),
         )
-    if (count is not None and count < 0) or (
-        n is not None and count is None and not _non_negative(n)
-    ):
-        ctx.refuse(
-            node,
-            "substr-length",
-            "SQLite returns the characters before a negative start for a negative length; "
-            "MySQL returns ''. Not translated with a start that may be below 1",
-            "use a length >= 0",
-        )
-        return None
     if not _repeatable_or_refuse(ctx, node, s, p, n):
         return None
+    negative_length = count < 0 if count is not None else not _non_negative(n)
+    if n is not None and negative_length:
+        return _sqlite_interval_for_mysql(s, p, n)
     # a negative start (literal, or computed and not 0): MySQL's own when it is inside s,
     # else the characters of positions 1 .. LENGTH(s) + p + n
     inside = exp.GTE(this=_length(s), expression=exp.Neg(this=exp.Paren(this=p.copy())))
@@ -316,6 +309,26 @@ def substring_from_sqlite_to_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | N
         ),
         (exp.LT(this=p.copy(), expression=_num(0)), outside),
     )
+
+
+def _sqlite_interval_for_mysql(s: exp.Expr, p: exp.Expr, n: exp.Expr) -> exp.Expr:
+    """SQLite's SUBSTR(s, p, n) in general, for MySQL: the start P (counted from the end when
+    p < 0), the positions [P, P + n) or, for n < 0, [P + n, P), clipped to the string:
+    SUBSTRING(s, GREATEST(low, 1), high - GREATEST(low, 1)) (MySQL gives '' for a length
+    <= 0, and NULL when any part is NULL, as SQLite does)."""
+
+    def start() -> exp.Expr:
+        from_end = exp.Add(this=_plus(_length(s), 1), expression=p.copy())
+        return _case((exp.LT(this=p.copy(), expression=_num(0)), from_end), default=p.copy())
+
+    def shifted() -> exp.Expr:
+        return exp.Add(this=start(), expression=n.copy())
+
+    negative = exp.LT(this=n.copy(), expression=_num(0))
+    low = _case((negative, shifted()), default=start())
+    high = _case((negative.copy(), start()), default=shifted())
+    first = exp.Greatest(this=low, expressions=[_one()])
+    return _substr(s, first, exp.Sub(this=high, expression=first.copy()))
 
 
 @rule(exp.Anonymous, source={"mysql"}, target={"postgres", "sqlite"})
