@@ -451,3 +451,39 @@ def _ancestors_within(node: exp.Expr, top: exp.Expr) -> list[exp.Expr]:
         found.append(current)
         current = current.parent
     return found
+
+
+# ----------------------------------------------------- STDDEV / VARIANCE and their display
+
+_STATISTICS = (exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)
+
+
+@rule(*_STATISTICS, source={"mysql"}, target={"postgres"})
+def mysql_statistics_digits(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MariaDB gives STDDEV/VARIANCE of an exact column the column's scale + 4 digits
+    (STDDEV_POP(age) = 4.5277, the value 4.527692569...); PostgreSQL gives ~16 digits. The
+    result is rounded the same way (MySQL 8 returns the full DOUBLE: this follows MariaDB,
+    the engine the corpus runs); a DOUBLE column keeps every digit; unknown types are refused.
+    Corpus: aggregates.toml `agg-my-stddev`."""
+    operand = infer(node.this, ctx)
+    if operand.kind is Kind.FLOAT:
+        return None
+    if operand.kind in (Kind.INT, Kind.EXACT):
+        digits = exp.Literal.number(operand.scale + MYSQL_DIV_PRECISION)
+        return exp.Round(this=cast(node, "NUMERIC"), decimals=digits)
+    ctx.refuse(
+        node,
+        "stddev-needs-types",
+        "MariaDB rounds STDDEV/VARIANCE of exact values to the column's scale + 4 digits and "
+        "the column type is unknown here",
+        "pass schema= with the column types",
+    )
+    return None
+
+
+@rule(*_STATISTICS, source={"postgres", "sqlite"}, target={"mysql"})
+def statistics_every_digit(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """The other way: MariaDB would show STDDEV/VARIANCE of an exact column with only 4 more
+    digits than the column (4.5277); read as a DOUBLE it has them all (4.527692569068709).
+    Corpus: aggregates.toml `agg-pg-stddev`."""
+    return exp.Cast(this=node, to=exp.DataType.build("DOUBLE"))
