@@ -45,25 +45,35 @@ def postgres_concat_of_booleans(node: exp.Expr, ctx: Context) -> exp.Expr | None
     else refused). Runs before concat_for_sqlite, which makes CONCAT `||`.
     Corpus: strings.toml `str-pg-concat-boolean`."""
     for part in list(node.expressions):
-        declared = declared_type(part, ctx)
-        boolean = declared is not None and declared.this == exp.DataType.Type.BOOLEAN
-        if not (boolean or infer(part, ctx).kind is Kind.BOOL):
-            continue
-        if not is_repeatable(part):
-            ctx.refuse(
-                part,
-                "concat-boolean",
-                "PostgreSQL CONCAT() writes a boolean as t/f; the emulation repeats it",
-                "CONCAT(CASE WHEN p THEN 't' ELSE 'f' END)",
-            )
+        if not _postgres_boolean_as_text(part, ctx, "t", "f", "CONCAT()"):
             return None
-        part.replace(
-            _case(
-                (part.copy(), exp.Literal.string("t")),
-                (exp.Not(this=part.copy()), exp.Literal.string("f")),
-            )
-        )
     return None
+
+
+def _postgres_boolean_as_text(
+    value: exp.Expr, ctx: Context, true: str, false: str, where: str
+) -> bool:
+    """Replace ``value``, when it is a boolean (a BOOLEAN column or a predicate), by CASE WHEN
+    value THEN ``true`` WHEN NOT value THEN ``false`` END, the text PostgreSQL writes for it
+    in ``where``. False when it had to be refused (the CASE repeats it)."""
+    declared = declared_type(value, ctx)
+    boolean = declared is not None and declared.this == exp.DataType.Type.BOOLEAN
+    if not (boolean or infer(value, ctx).kind is Kind.BOOL):
+        return True
+    if not is_repeatable(value):
+        ctx.refuse(
+            value,
+            "concat-boolean",
+            f"PostgreSQL writes a boolean as {true}/{false} in {where}; the emulation repeats it",
+            f"CASE WHEN p THEN '{true}' ELSE '{false}' END",
+        )
+        return False
+    text = _case(
+        (value.copy(), exp.Literal.string(true)),
+        (exp.Not(this=value.copy()), exp.Literal.string(false)),
+    )
+    value.replace(text)
+    return True
 
 
 @rule(exp.Concat, source={"postgres", "mysql"}, target={"sqlite"})
@@ -682,29 +692,9 @@ def postgres_pipes_of_booleans(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     't' / 'f'); MySQL and SQLite hold it as 1 / 0. A boolean operand becomes CASE WHEN p THEN
     'true' WHEN NOT p THEN 'false' END (which repeats it: columns, literals, comparisons;
     else refused). Corpus: strings.toml `str-pg-pipes-boolean`."""
-    for key in ("this", "expression"):
-        side = node.args.get(key)
-        if side is None:
-            continue
-        declared = declared_type(side, ctx)
-        boolean = declared is not None and declared.this == exp.DataType.Type.BOOLEAN
-        if not (boolean or infer(side, ctx).kind is Kind.BOOL):
-            continue
-        if not is_repeatable(side):
-            ctx.refuse(
-                side,
-                "concat-boolean",
-                "PostgreSQL writes a boolean as true/false in ||; the emulation repeats it",
-                "CASE WHEN p THEN 'true' ELSE 'false' END",
-            )
+    for side in (node.this, node.expression):
+        if side is not None and not _postgres_boolean_as_text(side, ctx, "true", "false", "||"):
             return None
-        node.set(
-            key,
-            _case(
-                (side.copy(), exp.Literal.string("true")),
-                (exp.Not(this=side.copy()), exp.Literal.string("false")),
-            ),
-        )
     return None
 
 
