@@ -62,8 +62,8 @@ SQLITE_MOD_FUNCTION = "sqlshift_sqlite_mod_function"
 1.5) where its `%` operator works on integers (7.5 % 2 = 1): sqlglot parses both as Mod."""
 
 
-def _build_sqlite_mod(args: list[Any]) -> exp.Mod:
-    node = build_mod(args)
+def _build_sqlite_mod(args: list[Any], dialect: Dialect) -> exp.Mod:
+    node = build_mod(args, dialect)
     node.meta[SQLITE_MOD_FUNCTION] = True
     return node
 
