@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import json
 import os
 import sys
 import warnings
@@ -25,6 +26,8 @@ from sqlshift import (
     translation,
 )
 from sqlshift.dialects import resolve_dialect
+from sqlshift.translator.options import COLLATIONS, IDENTIFIER_CASES, Options
+from sqlshift.translator.schema import Schema, as_schema
 
 __all__ = ["main"]
 
@@ -208,6 +211,10 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.name}:{self.line}:{self.col}: [{self.code}] {self.message}"
 
+    def as_warning(self) -> str:
+        """The same line for a construct lenient mode translated on a best-effort basis."""
+        return f"{self.name}:{self.line}:{self.col}: warning: [{self.code}] {self.message}"
+
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
@@ -234,7 +241,7 @@ def _problem(name: str, stmt: Statement, exc: SqlshiftError) -> Problem:
         reason = _one_line(exc.reason)
         message = reason if not construct or construct in reason else f"`{construct}`: {reason}"
         if exc.hint:
-            message += f" (hint: {_one_line(exc.hint)})"
+            message += f" (hint: {_one_line(_cli_hint(exc.hint))})"
         line, col = _locate(stmt, exc.line, exc.col)
         return Problem(name, line, col, exc.code, message)
     if isinstance(exc, ParseError):
@@ -253,16 +260,30 @@ class _Outcome:
     problems: list[Problem]
 
 
+_DDL_START = ("CREATE", "ALTER", "DROP")
+
+
 def _translate_source(
-    source: Source, *, target: str, dialect: str | None, strict: bool
+    source: Source,
+    *,
+    target: str,
+    dialect: str | None,
+    strict: bool,
+    schema: Schema | None = None,
+    options: Options | None = None,
 ) -> _Outcome:
+    """Translate a script statement by statement; the tables its DDL defines type the
+    statements after it, as in a whole-script translation."""
     outcome = _Outcome([], [], [])
+    known = schema
     for stmt in split_statements(source.text, dialect):
         try:
             with warnings.catch_warnings():
                 # Translation.warnings already carries them; do not print them twice.
                 warnings.simplefilter("ignore", TranslationWarning)
-                result = translation(stmt.text, target, dialect, strict=strict)
+                result = translation(
+                    stmt.text, target, dialect, strict=strict, schema=known, options=options
+                )
         except SqlshiftError as exc:
             outcome.problems.append(_problem(source.name, stmt, exc))
             continue
@@ -280,12 +301,64 @@ def _translate_source(
                 )
             )
             continue
+        if stmt.text.lstrip().upper().startswith(_DDL_START):
+            try:
+                defined = Schema.from_ddl(stmt.text, result.source)
+            except SqlshiftError:
+                defined = None
+            if defined is not None and defined.tables:
+                known = defined if known is None else known.merged(defined)
         outcome.sql.append(result.sql)
         outcome.warnings.extend(
-            f"{source.name}:{stmt.line}:{stmt.col}: warning: {_one_line(w)}"
-            for w in result.warnings
+            _problem(source.name, stmt, problem).as_warning() for problem in result.problems
         )
     return outcome
+
+
+#: API wording in hints, and what a command-line user does instead (longest first)
+_CLI_WORDS = (
+    ("pass options=Options(collation='target')", "pass --collation target"),
+    ("options=Options(collation='target')", "--collation target"),
+    ("pass strict=False", "use --lenient"),
+    ("strict=False", "--lenient"),
+    ("pass schema=", "pass --schema FILE"),
+    ("schema=", "--schema FILE"),
+    ("pass source=", "pass --from"),
+    ("source=", "--from"),
+)
+
+
+def _cli_hint(hint: str) -> str:
+    """A hint in the command line's terms (``--schema FILE``, not ``schema=``)."""
+    for api, cli in _CLI_WORDS:
+        hint = hint.replace(api, cli)
+    return hint
+
+
+def _load_schema(given: str | None, dialect: str | None) -> Schema | None:
+    """``--schema``: a JSON mapping ``{table: {column: type}}`` or a DDL script."""
+    if given is None:
+        return None
+    text = _read_text(Path(given))
+    if given.endswith(".json"):
+        try:
+            mapping = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _UsageError(
+                f"--schema {given}: not JSON ({exc.msg} at line {exc.lineno})"
+            ) from None
+        try:
+            schema = as_schema(mapping)
+        except SqlshiftError as exc:
+            raise _UsageError(f"--schema {given}: {_one_line(str(exc))}") from None
+    else:
+        try:
+            schema = Schema.from_ddl(text, dialect or "mysql")
+        except SqlshiftError as exc:
+            raise _UsageError(f"--schema {given}: {_one_line(str(exc))}") from None
+    if schema is None or not schema.tables:
+        raise _UsageError(f"--schema {given}: defines no table (give CREATE TABLE statements)")
+    return schema
 
 
 def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
@@ -295,6 +368,8 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
         raise _UsageError(
             "--check reports what strict mode refuses; it cannot be combined with --lenient"
         )
+    schema = _load_schema(args.schema, source)
+    options = Options(collation=args.collation, identifier_case=args.identifier_case)
     inputs = args.inputs or ["-"]
     if inputs.count("-") > 1:
         raise _UsageError("standard input ('-') can be given only once")
@@ -302,7 +377,9 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
     if args.check:
         failed = False
         for src in _iter_sources(inputs, stdin):
-            outcome = _translate_source(src, target=target, dialect=source, strict=True)
+            outcome = _translate_source(
+                src, target=target, dialect=source, strict=True, schema=schema, options=options
+            )
             for problem in outcome.problems:
                 print(problem, file=stdout)
                 failed = True
@@ -310,7 +387,17 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
 
     # Translate everything before printing, so a failed run never leaves half a script behind.
     outcomes = [
-        (src, _translate_source(src, target=target, dialect=source, strict=not args.lenient))
+        (
+            src,
+            _translate_source(
+                src,
+                target=target,
+                dialect=source,
+                strict=not args.lenient,
+                schema=schema,
+                options=options,
+            ),
+        )
         for src in _iter_sources(inputs, stdin)
     ]
     problems = [p for _, outcome in outcomes for p in outcome.problems]
@@ -405,6 +492,24 @@ def _parser() -> _ArgumentParser:
         "--lenient",
         action="store_true",
         help="translate best-effort instead of refusing; warnings go to standard error",
+    )
+    tr.add_argument(
+        "--schema",
+        metavar="FILE",
+        help="the tables' column types and keys: a DDL script (in the --from dialect) or a "
+        "JSON file {table: {column: type}}",
+    )
+    tr.add_argument(
+        "--collation",
+        choices=COLLATIONS,
+        default="emulate",
+        help="emulate the source's text comparison (default), or accept the target's",
+    )
+    tr.add_argument(
+        "--identifier-case",
+        choices=IDENTIFIER_CASES,
+        default="lower",
+        help="fold names to lower case on PostgreSQL/MySQL targets (default), or preserve them",
     )
     tr.add_argument(
         "--check",

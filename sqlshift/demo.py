@@ -11,6 +11,7 @@ prints the cache's statistics.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import numbers
 import sqlite3
 import sys
@@ -128,11 +129,11 @@ _DATA = (
 
 _QUERIES = (
     Step(
-        "Orders and spend per customer (LEFT JOIN, GROUP BY, IFNULL)",
+        "Orders and spend per customer (LEFT JOIN, GROUP BY the key, IFNULL)",
         """SELECT c.name, COUNT(o.id) AS orders, IFNULL(SUM(o.amount), 0) AS spent
 FROM customers c
 LEFT JOIN orders o ON o.customer_id = c.id
-GROUP BY c.id, c.name
+GROUP BY c.id
 ORDER BY spent DESC, c.id""",
     ),
     Step(
@@ -159,21 +160,23 @@ LIMIT 3""",
         "SELECT id, amount, quantity, ROUND(amount / quantity, 2) AS per_item FROM orders ORDER BY id",
     ),
     Step(
-        "Cities with more than one customer (GROUP BY, HAVING)",
+        "Cities with more than one customer (MySQL groups 'london' with 'London': refused)",
         """SELECT city, COUNT(*) AS customers
 FROM customers
 WHERE city IS NOT NULL
 GROUP BY city
 HAVING COUNT(*) > 1""",
+        refused=True,
     ),
     Step(
         "Orders per year (YEAR)",
         "SELECT YEAR(placed) AS year, COUNT(*) AS orders FROM orders GROUP BY YEAR(placed) ORDER BY year",
     ),
     Step(
-        "Customers of one city (a parameter)",
+        "Customers of one city (MySQL ignores case and accents; SQLite cannot: refused)",
         "SELECT id, name FROM customers WHERE city = %s ORDER BY id",
         ("London",),
+        refused=True,
     ),
     Step(
         "An upsert (the schema names no keys, so strict mode refuses it)",
@@ -242,8 +245,18 @@ class DemoReport:
     executor: ExecutorReport | None = None
 
     @property
+    def unexpected(self) -> list[int]:
+        """Step numbers (from 1) whose outcome is not the one the workload expects: a failure,
+        a refusal of a step meant to run, or a translation of a step meant to be refused."""
+        return [
+            number
+            for number, r in enumerate(self.results, 1)
+            if r.failed or (r.refusal is not None) != r.step.refused
+        ]
+
+    @property
     def ok(self) -> bool:
-        if any(r.failed for r in self.results):
+        if self.unexpected:
             return False
         executor = self.executor
         return executor is None or not (
@@ -494,15 +507,16 @@ def run_demo(
     refused = sum(1 for r in report.results if r.refusal is not None)
     failed = sum(1 for r in report.results if r.error is not None)
     summary = f"{ran} ran, {refused} refused, {failed} failed"
-    surprises = [
-        str(i)
-        for i, r in enumerate(report.results, 1)
-        if r.failed or (r.refusal is not None and not r.step.refused)
-    ]
-    if surprises:
-        summary += f"; unexpected outcome in step(s) {', '.join(surprises)}"
+    if report.unexpected:
+        summary += f"; unexpected outcome in step(s) {', '.join(map(str, report.unexpected))}"
     print(summary, file=out)
-    if executor:
+    if executor and importlib.util.find_spec("aiosqlite") is None:
+        print(
+            "\n(the executor part of the demo needs the aiosqlite package: "
+            "pip install 'sqlshift[sqlite]')",
+            file=out,
+        )
+    elif executor:
         expected = {r.step.sql: r.rows for r in report.results if r.columns}
         try:
             asyncio.get_running_loop()

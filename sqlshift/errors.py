@@ -121,7 +121,7 @@ class UntranslatableError(TranslationError):
         direction = f" ({self.source} -> {self.target})" if self.source and self.target else ""
         text = f"{head}{direction}: {self.reason}"
         if self.hint:
-            text += f" Hint: {self.hint}"
+            text += f"\nHint: {self.hint}"
         return text
 
 

@@ -116,7 +116,9 @@ def test_lenient_translates_and_warns(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     assert status == 0
     assert "SELECT" in out and "1" in out
-    assert err.startswith(f"{script}:1:1: warning: ")
+    assert err.startswith(f"{script}:1:8: warning: [unknown-function] `foo(1)`: ")
+    assert "at line" not in err  # one position, the script's
+    assert "strict=False" not in err and "--lenient" in err  # hints in the CLI's terms
 
 
 def test_bad_dialect_name(capsys: pytest.CaptureFixture[str]) -> None:

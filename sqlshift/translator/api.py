@@ -58,7 +58,8 @@ class Translation:
     split per statement, ``params`` maps the caller's arguments to the target's placeholders
     (``statement_params[i]`` does it for ``statements[i]`` alone, from the same arguments),
     ``info`` describes what the statement does, and ``warnings`` lists what lenient mode
-    translated on a best-effort basis (empty in strict mode).
+    translated on a best-effort basis (empty in strict mode); ``problems`` holds the same as
+    ``UntranslatableError`` objects (code, construct, line, col, hint).
     """
 
     sql: str
@@ -69,6 +70,8 @@ class Translation:
     info: StatementInfo
     warnings: tuple[str, ...] = ()
     statement_params: tuple[ParamMap, ...] = ()
+    #: the lenient-mode refusals behind ``warnings``, with their code and position
+    problems: tuple[UntranslatableError, ...] = ()
 
 
 def translate(
@@ -283,7 +286,15 @@ def _translate_from(
     else:
         parts, per_statement = (text,), (params,)
     return Translation(
-        text, source, target, parts, params, info, tuple(ctx.warnings), per_statement
+        text,
+        source,
+        target,
+        parts,
+        params,
+        info,
+        tuple(ctx.warnings),
+        per_statement,
+        tuple(ctx.problems),
     )
 
 
@@ -356,7 +367,7 @@ def _generate(tree: exp.Expr, target: str, ctx: Context) -> str:
         )
         if ctx.strict:
             raise failure from None
-        ctx.warnings.append(str(failure))
+        ctx.tolerate(failure)
         return _DIALECTS[target].generate(tree, copy=False)
     except ValueError as error:
         # sqlglot's generator has no spelling for this node in the target (e.g. the recursive

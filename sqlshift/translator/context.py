@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlglot import exp
+from sqlglot.tokenizer_core import Token
 
 from sqlshift.errors import UntranslatableError
 from sqlshift.translator.options import DEFAULT_OPTIONS, Options
-from sqlshift.translator.params import ScannedText
+from sqlshift.translator.params import INTERNAL_PREFIX, ScannedText
 from sqlshift.translator.schema import Schema
+from sqlshift.translator.targets import DIALECTS
 
 
 @dataclass(slots=True)
@@ -24,21 +27,24 @@ class Context:
     schema: Schema | None = None
     options: Options = DEFAULT_OPTIONS
     warnings: list[str] = field(default_factory=list)
+    problems: list[UntranslatableError] = field(default_factory=list)
+
+    def tolerate(self, error: UntranslatableError) -> None:
+        """Lenient mode: keep ``error`` as a warning (its text) and a problem (structured)."""
+        self.warnings.append(str(error))
+        self.problems.append(error)
 
     def refuse(self, node: exp.Expr, code: str, reason: str, hint: str = "") -> None:
         """Refuse ``node``: raise in strict mode, record a warning in lenient mode."""
         error = self.error(node, code, reason, hint)
         if self.strict:
             raise error
-        self.warnings.append(str(error))
+        self.tolerate(error)
 
     def error(self, node: exp.Expr, code: str, reason: str, hint: str = "") -> UntranslatableError:
         """Build the positioned error for ``node`` (positions refer to the caller's text)."""
-        line, col = self.position(node)
-        try:
-            construct = node.sql(self.source)
-        except Exception:  # a half-rewritten node may not render; the code still identifies it
-            construct = type(node).__name__
+        at, construct = self.quote(node)
+        line, col = line_col(self.original, at) if at is not None else self.position(node)
         return UntranslatableError(
             code,
             construct=construct,
@@ -49,6 +55,43 @@ class Context:
             source=self.source,
             target=self.target,
         )
+
+    def quote(self, node: exp.Expr) -> tuple[int | None, str]:
+        """The caller's own text of ``node``: placeholders as written, operands before any
+        rewrite. It runs from the node's first positioned token to its last, widened over the
+        tokens its rendering has before and after them (``GROUP BY``, ``CAST(``, a closing
+        parenthesis, a trailing placeholder) where the caller's text has the same ones. A node
+        a rule made, with no token of the caller's, is rendered instead (offset None).
+        Returns the quote's offset in the caller's text, and the quote."""
+        spans = [
+            (int(sub._meta["start"]), int(sub._meta["end"]))
+            for sub in node.walk()
+            if sub._meta and "start" in sub._meta
+        ]
+        rendered = _rendered(node, self.source)
+        if not spans:
+            return None, _unmarked(rendered)
+        start = min(s for s, _ in spans)
+        end = max(e for _, e in spans)
+        dialect = DIALECTS[self.source]
+        try:
+            text = [t for t in dialect.tokenize(self.scanned.text)]
+            shape = [t.text.upper() for t in dialect.tokenize(rendered)]
+        except Exception:  # the text parsed; a rendering that does not tokenize keeps the span
+            text, shape = [], []
+        inside = [i for i, t in enumerate(text) if start <= t.start <= end]
+        if inside and shape:
+            first, last = inside[0], inside[-1]
+            before = _index(shape, text[first].text.upper())
+            if before is not None and _same(text[first - before : first], shape[:before]):
+                start = text[first - before].start
+            after = _index(shape[::-1], text[last].text.upper())
+            if after is not None and _same(text[last + 1 : last + 1 + after], shape[-after:]):
+                end = text[last + after].end
+        first_char = self.scanned.original_offset(start)
+        last_char = self.scanned.original_offset(end + 1)
+        quoted = self.original[first_char:last_char]
+        return (first_char, quoted) if quoted.strip() else (None, _unmarked(rendered))
 
     def position(self, node: exp.Expr) -> tuple[int | None, int | None]:
         """1-based (line, col) in the caller's text of the first token under ``node`` (or under
@@ -65,6 +108,33 @@ class Context:
                 return line_col(self.original, self.scanned.original_offset(best))
             at = at.parent
         return None, None
+
+
+def _index(shape: list[str], text: str) -> int | None:
+    """Position of the first token ``text`` in ``shape``, if any."""
+    try:
+        return shape.index(text)
+    except ValueError:
+        return None
+
+
+def _same(tokens: list[Token], shape: list[str]) -> bool:
+    """Do the caller's ``tokens`` spell ``shape`` (case-insensitively)?"""
+    return len(tokens) == len(shape) and all(
+        t.text.upper() == s for t, s in zip(tokens, shape, strict=True)
+    )
+
+
+def _rendered(node: exp.Expr, dialect: str) -> str:
+    try:
+        return node.sql(dialect)
+    except Exception:  # a half-rewritten node may not render; the code still identifies it
+        return type(node).__name__
+
+
+def _unmarked(text: str) -> str:
+    """A rendering with the internal placeholder names shown as ``?``."""
+    return re.sub(rf":{INTERNAL_PREFIX}\d+\b", "?", text)
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

@@ -49,6 +49,27 @@ class Schema:
         return ()
 
     @classmethod
+    def from_ddl(cls, text: str, dialect: str) -> Schema:
+        """The tables that a script's ``CREATE TABLE`` / ``ALTER TABLE ... ADD COLUMN`` /
+        ``DROP TABLE`` statements leave, with their column types and unique keys (primary
+        key first); ``dialect`` is the script's. Other statements are skipped, so a whole
+        dump can be given. A statement that does not parse raises ``ParseError``."""
+        from sqlshift.translator.ddl_schema import tables_from_ddl
+
+        tables, keys = tables_from_ddl(text, dialect)
+        return cls(tuple(tables.items()), tuple((k, v) for k, v in keys.items() if v))
+
+    def merged(self, other: Schema | None) -> Schema:
+        """This schema with ``other``'s tables added; ``other`` wins for a table in both."""
+        if other is None:
+            return self
+        names = {name for name, _ in other.tables}
+        tables = tuple(t for t in self.tables if t[0] not in names) + other.tables
+        key_names = {name for name, _ in other.keys} | names
+        keys = tuple(k for k in self.keys if k[0] not in key_names) + other.keys
+        return Schema(tables, keys)
+
+    @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> Schema:
         """Build a Schema from ``{table: {column: type}}``; the same mapping (by value) is
         converted once and then served from a small cache."""

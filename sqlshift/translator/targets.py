@@ -102,11 +102,38 @@ def _key_spelling(expression: exp.Expr) -> exp.Expr:
     return expression
 
 
+#: Declared column types SQLite keeps by name (sqlglot writes REAL and INTEGER). The name is
+#: what the executor converts by (``Decimal``, ``bool``, ``datetime``: the same Python types as
+#: the other engines give) and what a reader of the schema sees; the affinity SQLite derives
+#: from it (NUMERIC) is the one the corpus fixture's own SQLite tables have.
+_SQLITE_DECLARED: dict[exp.DType, str] = {
+    exp.DType.DECIMAL: "DECIMAL",
+    exp.DType.BOOLEAN: "BOOLEAN",
+    exp.DType.TIMESTAMPTZ: "TIMESTAMP",  # MySQL's TIMESTAMP: the text of a naive value
+}
+
+
 class _SQLiteGenerator(SQLiteGenerator):
     TRANSFORMS = {  # noqa: RUF012 - sqlglot's own class attribute, extended as sqlglot does
         **SQLiteGenerator.TRANSFORMS,
         exp.Create: transforms.preprocess([_key_spelling, _transform_create]),
     }
+
+    def columndef_sql(self, expression: exp.ColumnDef, sep: str = " ") -> str:
+        """A column keeps a type name that says what it holds (``DECIMAL(10, 2)``, ``BOOLEAN``)
+        where sqlglot's SQLite types (``REAL(10, 2)``, ``INTEGER``) would lose it; casts keep
+        sqlglot's mapping, which the rules rely on."""
+        kind = expression.args.get("kind")
+        name = _SQLITE_DECLARED.get(kind.this) if isinstance(kind, exp.DataType) else None
+        if name is None or kind is None:
+            return super().columndef_sql(expression, sep)
+        params = self.expressions(kind, flat=True)
+        declared = exp.DataType(
+            this=exp.DType.USERDEFINED, kind=f"{name}({params})" if params else name
+        )
+        column = expression.copy()
+        column.set("kind", declared)
+        return super().columndef_sql(column, sep)
 
 
 class SqlshiftMySQL(MySQL):

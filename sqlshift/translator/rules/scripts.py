@@ -320,18 +320,18 @@ def _fill_insert_columns(insert: exp.Insert, tables: dict[str, exp.Create]) -> N
 
 
 def _with_tables(schema: Schema | None, creates: Iterable[exp.Create]) -> Schema:
-    """``schema`` plus the column types of the tables the script creates (those win)."""
-    from sqlshift.translator.rules.ddl import logical_type
+    """``schema`` plus the column types and keys of the tables the script creates (those
+    win)."""
+    from sqlshift.translator.ddl_schema import create_columns, create_keys
 
-    added: list[tuple[str, tuple[tuple[str, exp.DataType], ...]]] = []
+    tables = []
+    keys = []
     for create in creates:
         assert isinstance(create.this, exp.Schema)
-        columns = tuple(
-            (c.name.lower(), logical_type(c))
-            for c in create.this.expressions
-            if isinstance(c, exp.ColumnDef) and isinstance(c.kind, exp.DataType)
-        )
-        added.append((create.this.this.name.lower(), columns))
-    names = {name for name, _ in added}
-    tables = tuple(t for t in (schema.tables if schema else ()) if t[0] not in names)
-    return Schema(tables + tuple(added), schema.keys if schema else ())
+        name = create.this.this.name.lower()
+        tables.append((name, create_columns(create)))
+        found = create_keys(create)
+        if found:
+            keys.append((name, found))
+    added = Schema(tuple(tables), tuple(keys))
+    return schema.merged(added) if schema is not None else added

@@ -1,0 +1,127 @@
+"""The tables, column types and unique keys that DDL statements define (for ``Schema``)."""
+
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel
+
+from sqlshift.dialects import resolve_dialect
+from sqlshift.errors import ParseError
+from sqlshift.translator.targets import DIALECTS
+
+__all__ = ["create_columns", "create_keys", "tables_from_ddl"]
+
+Columns = tuple[tuple[str, exp.DataType], ...]
+Keys = tuple[tuple[str, ...], ...]
+
+
+def create_columns(create: exp.Create) -> Columns:
+    """The columns of a ``CREATE TABLE`` with the types type-aware rules see (a MySQL
+    ``TINYINT(1)`` is a BOOLEAN)."""
+    from sqlshift.translator.rules.ddl import logical_type
+
+    schema = create.this
+    if not isinstance(schema, exp.Schema):
+        return ()
+    return tuple(
+        (c.name.lower(), logical_type(c))
+        for c in schema.expressions
+        if isinstance(c, exp.ColumnDef) and isinstance(c.kind, exp.DataType)
+    )
+
+
+def _names(node: exp.Expr) -> tuple[str, ...]:
+    holder = node.this if isinstance(node.this, exp.Schema) else node
+    return tuple(e.name.lower() for e in holder.expressions if e.name)
+
+
+def create_keys(create: exp.Create) -> Keys:
+    """The unique keys of a ``CREATE TABLE``, the primary key first: column constraints
+    (``id INT PRIMARY KEY``, ``UNIQUE``), table constraints (``PRIMARY KEY (a, b)``, MySQL
+    ``UNIQUE KEY k (a)``, ``CONSTRAINT c UNIQUE (a)``)."""
+    schema = create.this
+    if not isinstance(schema, exp.Schema):
+        return ()
+    primary: list[tuple[str, ...]] = []
+    unique: list[tuple[str, ...]] = []
+    for item in schema.expressions:
+        if isinstance(item, exp.ColumnDef):
+            for constraint in item.constraints:
+                kind = constraint.args.get("kind")
+                if isinstance(kind, exp.PrimaryKeyColumnConstraint):
+                    primary.append((item.name.lower(),))
+                elif isinstance(kind, exp.UniqueColumnConstraint):
+                    unique.append((item.name.lower(),))
+            continue
+        parts = item.expressions if isinstance(item, exp.Constraint) else [item]
+        for part in parts:
+            if isinstance(part, exp.PrimaryKey):
+                primary.append(_names(part))
+            elif isinstance(part, exp.UniqueColumnConstraint) and isinstance(part.this, exp.Schema):
+                unique.append(_names(part.this))
+    keys: list[tuple[str, ...]] = []
+    for key in primary + unique:
+        if key and key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
+def tables_from_ddl(text: str, dialect: str) -> tuple[dict[str, Columns], dict[str, Keys]]:
+    """Run the DDL of ``text`` (in ``dialect``) over an empty catalogue: tables created,
+    columns added, tables dropped or renamed; everything else is skipped."""
+    from sqlshift.translator.params import scan_placeholders
+    from sqlshift.translator.rules.scripts import unwrap_conditional_comments
+
+    name = resolve_dialect(dialect, role="dialect")
+    if name == "mysql":
+        text = unwrap_conditional_comments(text)
+    scanned = scan_placeholders(text, name)
+    try:
+        statements = DIALECTS[name].parse(scanned.text, error_level=ErrorLevel.IGNORE)
+    except sqlglot.errors.SqlglotError as error:
+        raise ParseError(f"the DDL does not parse as {name}: {error}") from None
+    tables: dict[str, Columns] = {}
+    keys: dict[str, Keys] = {}
+    for statement in statements:
+        if isinstance(statement, exp.Create) and str(statement.kind).upper() == "TABLE":
+            schema = statement.this
+            if isinstance(schema, exp.Schema) and isinstance(schema.this, exp.Table):
+                table = schema.this.name.lower()
+                tables[table] = create_columns(statement)
+                keys[table] = create_keys(statement)
+        elif isinstance(statement, exp.Drop) and str(statement.kind).upper() == "TABLE":
+            for dropped in [statement.this, *(statement.args.get("tables") or [])]:
+                if isinstance(dropped, exp.Table):
+                    tables.pop(dropped.name.lower(), None)
+                    keys.pop(dropped.name.lower(), None)
+        elif isinstance(statement, exp.Alter) and isinstance(statement.this, exp.Table):
+            _alter(statement, tables, keys)
+    return tables, keys
+
+
+def _alter(statement: exp.Alter, tables: dict[str, Columns], keys: dict[str, Keys]) -> None:
+    from sqlshift.translator.rules.ddl import logical_type
+
+    table = statement.this.name.lower()
+    if table not in tables:
+        return
+    for action in statement.args.get("actions") or []:
+        if isinstance(action, exp.ColumnDef) and isinstance(action.kind, exp.DataType):
+            column = (action.name.lower(), logical_type(action))
+            tables[table] = (*(c for c in tables[table] if c[0] != column[0]), column)
+        elif isinstance(action, exp.Drop) and str(action.args.get("kind")).upper() == "COLUMN":
+            gone = action.this.name.lower() if isinstance(action.this, exp.Expr) else ""
+            tables[table] = tuple(c for c in tables[table] if c[0] != gone)
+            keys[table] = tuple(k for k in keys.get(table, ()) if gone not in k)
+        elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
+            new = action.this.name.lower()
+            tables[new] = tables.pop(table)
+            keys[new] = keys.pop(table, ())
+            table = new
+        elif isinstance(action, exp.AddConstraint):
+            for part in action.expressions:
+                found = create_keys(
+                    exp.Create(this=exp.Schema(this=statement.this.copy(), expressions=[part]))
+                )
+                keys[table] = keys.get(table, ()) + found
