@@ -436,12 +436,15 @@ def _cmd_report(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr:
 
 
 def _cmd_digest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from sqlshift.errors import ConfigurationError
     from sqlshift.executor.digest import digest
 
     try:
         report = digest(args.log, kind=args.kind)
     except OSError as exc:
         raise _UsageError(f"cannot read {args.log}: {exc.strerror or exc}") from None
+    except ConfigurationError as exc:
+        raise _UsageError(str(exc)) from None
     if args.limit:
         report = type(report)(
             report.rows[: args.limit], report.total_ms, report.calls, report.malformed

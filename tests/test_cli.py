@@ -148,7 +148,7 @@ def test_untokenizable_input_is_a_parse_error(
     monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT 'unterminated"))
     status, out, _ = run(["translate", "--check", "--from", "postgres", "--to", "sqlite"], capsys)
     assert status == 1
-    assert out.startswith("<stdin>:1:1: [parse-error] ")
+    assert out.startswith("<stdin>:1:8: [parse-error] syntax error: unterminated string")
     assert out.count("\n") == 1
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlshift.errors import ConfigurationError
 from sqlshift.executor.profiler import Profiler, Report
 
 __all__ = ["LogEntry", "digest", "parse_mysql_slow_log", "parse_postgres_log"]
@@ -120,7 +121,15 @@ def parse_mysql_slow_log(lines: Iterable[str]) -> tuple[list[LogEntry], int]:
 def digest(path: str | Path, *, kind: str | None = None, dialect: str | None = None) -> Report:
     """Read a server log and return the ranked report (``kind``: "postgres" or "mysql";
     guessed from the content when None)."""
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    raw = Path(path).read_bytes()
+    if not raw.strip():
+        raise ConfigurationError(f"{path} is empty: give a server log with timed statements")
+    text = raw.decode("utf-8", errors="replace")
+    head = text[:65536]
+    if "\0" in head or head.count("\ufffd") > len(head) // 100:
+        raise ConfigurationError(
+            f"{path} is binary, not a PostgreSQL log or a MySQL/MariaDB slow query log"
+        )
     lines = text.splitlines()
     if kind is None:
         kind = "mysql" if "# Query_time:" in text else "postgres"
@@ -128,6 +137,12 @@ def digest(path: str | Path, *, kind: str | None = None, dialect: str | None = N
         entries, malformed = parse_mysql_slow_log(lines)
     else:
         entries, malformed = parse_postgres_log(lines)
+    if not entries and not malformed:
+        raise ConfigurationError(
+            f"{path} is not a PostgreSQL log written with log_min_duration_statement nor a "
+            f"MySQL/MariaDB slow query log: none of its {len(lines)} line(s) is a timed "
+            "statement"
+        )
     profiler = Profiler(slow_ms=float("inf"), explain=False)
     for entry in entries:
         profiler.record(entry.sql, dialect or kind, entry.duration_ms, rows=entry.rows)

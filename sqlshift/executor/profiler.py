@@ -457,8 +457,25 @@ class Profiler:
                 stats.plan_findings = tuple(Finding(c, m) for c, m in item["plan_findings"])
                 profiler._stats[stats.fingerprint] = stats
             return profiler
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise ConfigurationError(f"cannot read profiler snapshot {path}: {error}") from error
+        except UnicodeDecodeError as error:
+            raise ConfigurationError(
+                f"{path} is not a profiler snapshot: it is binary, not JSON text (write one "
+                "with db.profiler.save(path))"
+            ) from error
+        except json.JSONDecodeError as error:
+            raise ConfigurationError(
+                f"{path} is not a profiler snapshot: not JSON ({error.msg} at line "
+                f"{error.lineno}, column {error.colno}); write one with db.profiler.save(path)"
+            ) from error
+        except (KeyError, TypeError, ValueError) as error:
+            raise ConfigurationError(
+                f"{path} is not a profiler snapshot: JSON without the snapshot's fields "
+                f"({type(error).__name__}: {error}); write one with db.profiler.save(path)"
+            ) from error
+        except OSError as error:
+            raise ConfigurationError(
+                f"cannot read profiler snapshot {path}: {error.strerror or error}"
+            ) from error
 
 
 def static_findings(text: str) -> list[Finding]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from sqlshift.errors import (
 from sqlshift.translator import rules
 from sqlshift.translator.analysis import StatementInfo, analyse
 from sqlshift.translator.check import MISSING_FUNCTIONS, SUSPECTS, check_faithful
-from sqlshift.translator.context import Context, caret, line_col
+from sqlshift.translator.context import Context
 from sqlshift.translator.detect import candidates
 from sqlshift.translator.identifiers import normalise_identifiers
 from sqlshift.translator.options import DEFAULT_OPTIONS, Options
@@ -38,6 +37,7 @@ from sqlshift.translator.params import (
     render_placeholders,
     scan_placeholders,
 )
+from sqlshift.translator.parse_errors import incomplete, parse_error, token_error
 from sqlshift.translator.rules.scripts import prepare as prepare_script
 from sqlshift.translator.rules.scripts import unwrap_conditional_comments
 from sqlshift.translator.schema import Schema, as_schema
@@ -309,9 +309,14 @@ def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:
     try:
         parsed = _DIALECTS[source].parse(scanned.text)
     except sqlglot.errors.ParseError as error:
-        raise _parse_error(error, scanned, original) from None
-    except sqlglot.errors.TokenError as error:
-        raise ParseError(f"cannot tokenize the statement: {error}") from None
+        raise parse_error(error, scanned, original, source) from None
+    except sqlglot.errors.TokenError:
+        raise token_error(scanned, original, source) from None
+    except RecursionError:
+        raise ParseError(
+            "the statement is nested too deeply to parse (parentheses, subqueries or "
+            "operators inside each other); split it into smaller statements"
+        ) from None
     except Exception as error:  # sqlglot's parser itself failed on this text
         raise ParseError(
             f"the parser failed on this statement ({type(error).__name__}: {error}); check "
@@ -320,35 +325,11 @@ def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:
     trees = [tree for tree in parsed if tree is not None]
     if not trees:
         raise ParseError("no SQL statement found")
+    for tree in trees:
+        lacking = incomplete(tree)
+        if lacking is not None:
+            raise ParseError(f"syntax error: the statement ends too early ({lacking})")
     return trees
-
-
-def _parse_error(
-    error: sqlglot.errors.ParseError, scanned: ScannedText, original: str
-) -> ParseError:
-    details = error.errors[0] if error.errors else {}
-    message = _TOKEN_REPR.sub(r"'\1'", str(details.get("description") or "invalid SQL"))
-    message = message.rstrip(".")
-    line, col = details.get("line"), details.get("col")
-    if not isinstance(line, int) or not isinstance(col, int):
-        return ParseError(message)
-    col -= max(len(str(details.get("highlight") or "")) - 1, 0)  # sqlglot points at the end
-    offset = _offset_of(scanned.text, line, col)
-    line, col = line_col(original, scanned.original_offset(offset))
-    return ParseError(message, line=line, col=col, snippet=caret(original, line, col))
-
-
-_TOKEN_REPR = re.compile(r"<Token token_type: [^,]*, text: (.*?), line: .*?>")
-
-
-def _offset_of(text: str, line: int, col: int) -> int:
-    start = 0
-    for _ in range(line - 1):
-        nl = text.find("\n", start)
-        if nl < 0:
-            break
-        start = nl + 1
-    return start + max(col - 1, 0)
 
 
 def _generate(tree: exp.Expr, target: str, ctx: Context) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
+from sqlshift.translator.targets import DIALECTS
 from sqlshift.translator.params import internal_index
 from sqlshift.translator.rules import GENERATED
 
@@ -92,10 +93,21 @@ def check_faithful(tree: exp.Expr, suspects: Sequence[exp.Expr], ctx: Context) -
             and node.name.lower() not in _PORTABLE_FUNCTIONS
             and not node.meta.get(GENERATED)
         ):
+            owner = _owner(node.name, ctx.source)
+            if owner is not None:
+                ctx.refuse(
+                    node,
+                    "unknown-function",
+                    f"{node.name}() is a {_ENGINE[owner]} function, not a {_ENGINE[ctx.source]} "
+                    f"one, and this statement is read as {ctx.source}",
+                    f"pass source={owner!r} if the statement is written for {_ENGINE[owner]}",
+                )
+                continue
             ctx.refuse(
                 node,
                 "unknown-function",
-                f"function {node.name}() has no known equivalent in {ctx.target}",
+                f"{node.name}() is not a {_ENGINE[ctx.source]} built-in sqlshift knows, so its "
+                f"meaning in {ctx.target} cannot be checked",
                 "rewrite it with portable SQL, or pass strict=False if the function exists "
                 "on the target with the same meaning (e.g. one you defined)",
             )
@@ -122,6 +134,24 @@ def check_faithful(tree: exp.Expr, suspects: Sequence[exp.Expr], ctx: Context) -
                 f"{ctx.source} user variables (@name) do not exist in {ctx.target}",
                 "pass the value as a parameter instead",
             )
+
+
+_ENGINE = {"mysql": "MySQL", "postgres": "PostgreSQL", "sqlite": "SQLite"}
+#: name prefixes of each engine's own functions (system functions sqlglot does not model)
+_PREFIXES = {"postgres": ("pg_", "to_", "jsonb_"), "sqlite": ("sqlite_",), "mysql": ()}
+
+
+def _owner(name: str, source: str) -> str | None:
+    """The other engine whose built-in ``name`` is (``pg_sleep``: PostgreSQL), if one is."""
+    upper, lower = name.upper(), name.lower()
+    for dialect, prefixes in _PREFIXES.items():
+        if dialect != source and lower.startswith(prefixes):
+            return dialect
+    for dialect, instance in DIALECTS.items():
+        known = type(instance).parser_class.FUNCTIONS
+        if dialect != source and upper in known:
+            return dialect
+    return None
 
 
 def _attached(node: exp.Expr, root: exp.Expr) -> bool:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlglot import exp
-from sqlglot.tokenizer_core import Token
+from sqlglot.tokenizer_core import Token, TokenType
 
 from sqlshift.errors import UntranslatableError
 from sqlshift.translator.options import DEFAULT_OPTIONS, Options
@@ -88,6 +88,13 @@ class Context:
             after = _index(shape[::-1], text[last].text.upper())
             if after is not None and _same(text[last + 1 : last + 1 + after], shape[-after:]):
                 end = text[last + after].end
+            else:  # the rendering differs: at least close the parentheses the quote opens
+                depth = sum(_PAREN.get(t.token_type, 0) for t in text[first : last + 1])
+                for token in text[last + 1 :]:
+                    if depth <= 0:
+                        break
+                    depth += _PAREN.get(token.token_type, 0)
+                    end = token.end
         first_char = self.scanned.original_offset(start)
         last_char = self.scanned.original_offset(end + 1)
         quoted = self.original[first_char:last_char]
@@ -108,6 +115,9 @@ class Context:
                 return line_col(self.original, self.scanned.original_offset(best))
             at = at.parent
         return None, None
+
+
+_PAREN = {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}
 
 
 def _index(shape: list[str], text: str) -> int | None:
