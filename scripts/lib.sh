@@ -20,10 +20,11 @@ step() {
   return "$status"
 }
 
-# ensure_venv EXTRAS: create $VENV if needed and install sqlshift (editable) with EXTRAS,
-# e.g. "" or "[dev]"; reinstalls only when pyproject.toml changed since the last install.
+# ensure_venv EXTRAS: create $VENV if needed and install sqlshift (editable) with EXTRAS, e.g.
+# "" or "[dev]", at the exact versions of constraints.txt; reinstalls only when pyproject.toml or
+# constraints.txt changed since, or the EXTRAS were not installed yet ([dev] includes them all).
 ensure_venv() {
-  local extras="$1" stamp
+  local extras="$1" stamp digest
   if [[ ! -x "$VENV/bin/python" ]]; then
     if ! command -v "$PYTHON" >/dev/null; then
       echo "error: $PYTHON not found; set PYTHON to a Python 3.11+ interpreter" >&2
@@ -36,18 +37,22 @@ ensure_venv() {
     echo "creating virtualenv $VENV"
     "$PYTHON" -m venv "$VENV"
   fi
-  stamp="$VENV/.sqlshift-installed${extras:+-dev}"
-  # a [dev] install also satisfies a plain one
-  if [[ -z "$extras" && -f "$VENV/.sqlshift-installed-dev" ]]; then
-    stamp="$VENV/.sqlshift-installed-dev"
+  stamp="$VENV/.sqlshift-installed"
+  digest="$(cat "$ROOT/pyproject.toml" "$ROOT/constraints.txt" | cksum | cut -d' ' -f1)"
+  if [[ -f "$stamp" ]] && grep -qxF -e "$digest $extras" -e "$digest [dev]" "$stamp"; then
+    return 0
   fi
-  if [[ ! -f "$stamp" || "$ROOT/pyproject.toml" -nt "$stamp" ]]; then
-    echo "installing sqlshift${extras} into $VENV"
-    # pip's build chatter goes to a log, shown only when the install fails
-    if ! "$VENV/bin/python" -m pip install --quiet -e "$ROOT$extras" >"$VENV/pip.log" 2>&1; then
-      cat "$VENV/pip.log" >&2
-      return 1
-    fi
-    touch "$stamp"
+  echo "installing sqlshift${extras} into $VENV"
+  # PIP_CONSTRAINT (not -c) also reaches pip's isolated build environment (setuptools).
+  # editable_mode=compat: a plain path entry that mypy and other tools can follow (the default
+  # import-hook editable install hides the package from type checkers).
+  # pip's build chatter goes to a log, shown only when the install fails.
+  if ! PIP_CONSTRAINT="$ROOT/constraints.txt" "$VENV/bin/python" -m pip install --quiet \
+    --config-settings editable_mode=compat -e "$ROOT$extras" >"$VENV/pip.log" 2>&1; then
+    cat "$VENV/pip.log" >&2
+    return 1
   fi
+  grep -s -v "^$digest " "$stamp" >"$stamp.new" || true
+  echo "$digest $extras" >>"$stamp.new"
+  mv "$stamp.new" "$stamp"
 }

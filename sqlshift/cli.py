@@ -271,12 +271,16 @@ def _translate_source(
     strict: bool,
     schema: Schema | None = None,
     options: Options | None = None,
+    progress: TextIO | None = None,
 ) -> _Outcome:
     """Translate a script statement by statement; the tables its DDL defines type the
     statements after it, as in a whole-script translation."""
     outcome = _Outcome([], [], [])
     known = schema
-    for stmt in split_statements(source.text, dialect):
+    statements = split_statements(source.text, dialect)
+    bar = _Progress(progress, source.name, len(statements))
+    for stmt in statements:
+        bar.step()
         try:
             with warnings.catch_warnings():
                 # Translation.warnings already carries them; do not print them twice.
@@ -312,7 +316,37 @@ def _translate_source(
         outcome.warnings.extend(
             _problem(source.name, stmt, problem).as_warning() for problem in result.problems
         )
+    bar.done()
     return outcome
+
+
+class _Progress:
+    """A one-line progress bar on ``stream`` when it is a terminal (silent when piped), for
+    inputs long enough to need one."""
+
+    WIDTH = 30
+    MIN_STATEMENTS = 200
+
+    def __init__(self, stream: TextIO | None, name: str, total: int) -> None:
+        is_tty = stream is not None and getattr(stream, "isatty", lambda: False)()
+        self.stream = stream if is_tty and total >= self.MIN_STATEMENTS else None
+        self.name, self.total, self.count, self.shown = name, total, 0, -1
+
+    def step(self) -> None:
+        self.count += 1
+        percent = self.count * 100 // max(self.total, 1)
+        if self.stream is None or percent == self.shown:
+            return
+        self.shown = percent
+        filled = self.WIDTH * self.count // max(self.total, 1)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\r{self.name} [{bar}] {percent:3d}% {self.count}/{self.total}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.stream is not None:
+            self.stream.write("\r\033[K")  # clear the line: the output stays clean
+            self.stream.flush()
 
 
 #: API wording in hints, and what a command-line user does instead (longest first)
@@ -323,8 +357,8 @@ _CLI_WORDS = (
     ("strict=False", "--lenient"),
     ("pass schema=", "pass --schema FILE"),
     ("schema=", "--schema FILE"),
-    ("pass source=", "pass --from"),
-    ("source=", "--from"),
+    ("pass source=", "pass --from "),
+    ("source=", "--from "),
 )
 
 
@@ -378,7 +412,13 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
         failed = False
         for src in _iter_sources(inputs, stdin):
             outcome = _translate_source(
-                src, target=target, dialect=source, strict=True, schema=schema, options=options
+                src,
+                target=target,
+                dialect=source,
+                strict=True,
+                schema=schema,
+                options=options,
+                progress=stderr,
             )
             for problem in outcome.problems:
                 print(problem, file=stdout)
@@ -396,6 +436,7 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
                 strict=not args.lenient,
                 schema=schema,
                 options=options,
+                progress=stderr,
             ),
         )
         for src in _iter_sources(inputs, stdin)

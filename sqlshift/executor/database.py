@@ -45,11 +45,13 @@ import dataclasses
 import functools
 import itertools
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Generator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Generic, Literal, Self, cast, overload
+
+from typing_extensions import TypeVar
 
 from sqlshift.dialects import resolve_dialect
 from sqlshift.errors import (
@@ -67,6 +69,7 @@ from sqlshift.executor.rows import Row, RowMaker, make_rows, row_class
 from sqlshift.executor.settings import optional_setting
 from sqlshift.executor.statements import Prepared, Statements, key_args, map_args
 from sqlshift.executor.url import DatabaseURL, parse_url
+from sqlshift.translator.options import Options
 from sqlshift.translator.schema import Schema
 
 __all__ = ["Database", "Health", "PoolMetrics", "Transaction", "connect"]
@@ -74,6 +77,34 @@ __all__ = ["Database", "Health", "PoolMetrics", "Transaction", "connect"]
 Args = Sequence[Any] | Mapping[str, Any] | None
 
 
+CacheT = TypeVar("CacheT", bound="Cache | None", default="Cache | None")
+"""What ``Database.cache`` is: ``Cache`` when :func:`connect` was given one (or ``cache=True``),
+``None`` without, ``Cache | None`` when the type checker cannot tell."""
+
+
+@overload
+def connect(
+    url: str | DatabaseURL | None = None,
+    *,
+    source: str | None = None,
+    cache: Cache | Literal[True],
+    profiler: Profiler | bool | None = None,
+    schema: Schema | Mapping[str, Any] | None = None,
+    options: Options | None = None,
+    **pool_options: Any,
+) -> Database[Cache]: ...
+@overload
+def connect(
+    url: str | DatabaseURL | None = None,
+    *,
+    source: str | None = None,
+    cache: Literal[False] | None = None,
+    profiler: Profiler | bool | None = None,
+    schema: Schema | Mapping[str, Any] | None = None,
+    options: Options | None = None,
+    **pool_options: Any,
+) -> Database[None]: ...
+@overload
 def connect(
     url: str | DatabaseURL | None = None,
     *,
@@ -81,16 +112,30 @@ def connect(
     cache: Cache | bool | None = None,
     profiler: Profiler | bool | None = None,
     schema: Schema | Mapping[str, Any] | None = None,
+    options: Options | None = None,
     **pool_options: Any,
-) -> Database:
-    """A :class:`Database` for ``url`` (default: ``$SQLSHIFT_URL``); open it with ``async with``.
+) -> Database[Cache | None]: ...
+def connect(
+    url: str | DatabaseURL | None = None,
+    *,
+    source: str | None = None,
+    cache: Cache | bool | None = None,
+    profiler: Profiler | bool | None = None,
+    schema: Schema | Mapping[str, Any] | None = None,
+    options: Options | None = None,
+    **pool_options: Any,
+) -> Database[Any]:
+    """A :class:`Database` for ``url`` (default: ``$SQLSHIFT_URL``). Open it with
+    ``async with connect(url) as db`` (closed at the end of the block), or ``db = await
+    connect(url)`` (then ``await db.close()``).
 
     ``pool_options`` (``min_size``, ``max_size``, ``connect_timeout``, ``command_timeout``,
     ``acquire_timeout``, ``ssl``) override the URL's query options. ``cache=True`` enables a
     result cache with default settings; pass a :class:`Cache` to configure it. ``schema``
-    (column types, keys) is given to the translator when ``source=`` is set. ``profiler=True``
-    records every call per fingerprint (see :class:`~sqlshift.executor.profiler.Profiler`);
-    pass a ``Profiler`` to configure it; ``db.profiler.report()`` ranks them.
+    (column types, keys) and ``options`` (:class:`~sqlshift.Options`: collation, identifier
+    case) are given to the translator when ``source=`` is set. ``profiler=True`` records every
+    call per fingerprint (see :class:`~sqlshift.executor.profiler.Profiler`); pass a
+    ``Profiler`` to configure it; ``db.profiler.report()`` ranks them.
     """
     parsed = parse_url(url).with_options(pool_options)
     return Database(
@@ -100,6 +145,7 @@ def connect(
         url=parsed,
         schema=schema,
         profiler=profiler,
+        options=options,
     )
 
 
@@ -130,10 +176,11 @@ class _TxState:
             self.written |= tables
 
 
-class Database:
+class Database(Generic[CacheT]):
     """An async connection pool with translation and an optional result cache.
 
     Build it with :func:`connect` (or from a backend directly, e.g. the fake backend in tests).
+    Awaiting it opens it: ``db = await connect(url)``.
     """
 
     def __init__(
@@ -145,6 +192,7 @@ class Database:
         url: DatabaseURL | None = None,
         schema: Schema | Mapping[str, Any] | None = None,
         profiler: Profiler | bool | None = None,
+        options: Options | None = None,
     ) -> None:
         self._backend = backend
         self._source = resolve_dialect(source, role="source dialect") if source else None
@@ -154,7 +202,7 @@ class Database:
         self._url = url
         self._open = False
         self._identity = backend.identity
-        self._statements = Statements(backend.dialect, self._source, schema)
+        self._statements = Statements(backend.dialect, self._source, schema, options)
         self._memo = self._statements.memo
         self._waiting = 0
         self._retries = 0
@@ -175,8 +223,8 @@ class Database:
         return self._source
 
     @property
-    def cache(self) -> Cache | None:
-        return self._cache
+    def cache(self) -> CacheT:
+        return cast(CacheT, self._cache)
 
     @property
     def profiler(self) -> Profiler | None:
@@ -217,7 +265,15 @@ class Database:
         self._open = False
         await self._backend.close()
 
-    async def __aenter__(self) -> Database:
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    def __await__(self) -> Generator[Any, None, Self]:
+        """``db = await connect(url)``: open the pool, then use ``db`` (``await db.close()``)."""
+        return self._opened().__await__()
+
+    async def _opened(self) -> Self:
         await self.open()
         return self
 
@@ -684,7 +740,7 @@ class _Lease:
 
     __slots__ = ("_db", "_inner", "_shared")
 
-    def __init__(self, db: Database, shared: bool = False) -> None:
+    def __init__(self, db: Database[Any], shared: bool = False) -> None:
         self._db = db
         self._shared = shared  # see Backend.acquire
         self._inner: AbstractAsyncContextManager[Connection] | None = None
@@ -728,7 +784,7 @@ class Transaction:
     """``async with db.transaction():``, or ``tx = await db.transaction().start()`` then
     ``await tx.commit()`` / ``await tx.rollback()``. Nested ones are savepoints."""
 
-    def __init__(self, db: Database, isolation: str | None) -> None:
+    def __init__(self, db: Database[Any], isolation: str | None) -> None:
         self._db = db
         self._isolation = isolation
         self._stack: AsyncExitStack | None = None

@@ -14,6 +14,7 @@ from sqlshift.errors import ParameterError, TranslationError
 from sqlshift.executor.cache import freeze_args
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import translation
+from sqlshift.translator.options import Options
 from sqlshift.translator.params import ParamMap
 from sqlshift.translator.schema import Schema, as_schema
 
@@ -73,12 +74,25 @@ class Statements:
         dialect: str,
         source: str | None,
         schema: Schema | Mapping[str, Any] | None = None,
+        options: Options | None = None,
     ) -> None:
         self.dialect = dialect
         self.source = source
         self.schema = as_schema(schema)
+        self.options = options
         #: the memo itself: read it directly on hot paths (``memo.get(sql)``)
         self.memo: dict[str, Prepared] = {}
+
+    def _learn(self, ddl: str) -> None:
+        """The tables a DDL statement (about to run) defines type the statements after it, as
+        in a script: merged into the schema (the caller's ``schema=`` is the base), and every
+        statement prepared before is prepared again."""
+        assert self.source is not None
+        try:
+            self.schema = Schema.from_ddl(ddl, self.source, base=self.schema)
+        except TranslationError:
+            return
+        self.memo.clear()
 
     def prepare(self, sql: str) -> Prepared:
         if not isinstance(sql, str):
@@ -96,14 +110,21 @@ class Statements:
         else:
             # The caller's own mistakes (parse errors, refusals) surface as translator errors
             # (and are not memoised here: the translator's memo does not keep them either).
-            result = translation(sql, dialect, source=self.source, schema=self.schema)
+            result = translation(
+                sql, dialect, source=self.source, schema=self.schema, options=self.options
+            )
             per = result.statement_params if len(result.statements) > 1 else None
             prepared = _prepared(result.sql, result.statements, result.info, result.params, per)
+            if _DDL.intersection(result.info.kinds):
+                self._learn(sql)
         memo = self.memo
         if len(memo) >= MEMO_SIZE:
             del memo[next(iter(memo))]
         memo[sql] = prepared
         return prepared
+
+
+_DDL = frozenset({"create", "alter", "drop"})
 
 
 def map_args(prepared: Prepared, args: Sequence[Any] | Mapping[str, Any] | None) -> Any:

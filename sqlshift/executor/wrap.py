@@ -103,6 +103,7 @@ from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
 from sqlshift.executor.profiler import Profiler, QueryStats
 from sqlshift.executor.settings import optional_setting
 from sqlshift.executor.statements import Prepared, Statements
+from sqlshift.translator.options import Options
 from sqlshift.translator.schema import Schema
 
 __all__ = ["wrap"]
@@ -121,6 +122,7 @@ def wrap(
     cache: Cache | bool | None = None,
     profiler: Profiler | bool | None = None,
     schema: Schema | dict[str, Any] | None = None,
+    options: Options | None = None,
 ) -> Any:
     """Wrap an asyncpg ``Pool``/``Connection``, an aiomysql ``Pool``/``Connection`` or an
     aiosqlite ``Connection`` so its statements are translated from ``source`` (when given)
@@ -128,6 +130,9 @@ def wrap(
 
     Share one :class:`Cache` between wrappers of the same database so that a write through
     one invalidates the others' reads (a pool's connections share the pool's automatically).
+
+    ``schema`` and ``options`` (:class:`~sqlshift.Options`) are given to the translator, as
+    :func:`~sqlshift.executor.database.connect` gives them.
 
     ``profiler=True`` (or a :class:`Profiler`) records every statement per fingerprint, as
     :func:`~sqlshift.executor.database.connect` does; ``wrapper.profiler.report()`` ranks them.
@@ -140,7 +145,7 @@ def wrap(
     if package == "asyncpg" and name in ("Pool", "Connection"):
         from sqlshift.executor.wrappers.postgres import PgConnection, PgPool
 
-        core = Core("postgres", source, cache, schema, f"asyncpg-{name.lower()}", profiler)
+        core = Core("postgres", source, cache, schema, f"asyncpg-{name.lower()}", profiler, options)
         if name == "Pool":
             pool = PgPool(obj, core)
             core.explainer = pool._explain
@@ -149,7 +154,7 @@ def wrap(
     if package == "aiomysql" and name in ("Pool", "Connection"):
         from sqlshift.executor.wrappers.mysql import MySQLConnection, MySQLPool
 
-        core = Core("mysql", source, cache, schema, f"aiomysql-{name.lower()}", profiler)
+        core = Core("mysql", source, cache, schema, f"aiomysql-{name.lower()}", profiler, options)
         if name == "Pool":
             my_pool = MySQLPool(obj, core)
             core.explainer = my_pool._explain
@@ -158,7 +163,7 @@ def wrap(
     if package == "aiosqlite" and name == "Connection":
         from sqlshift.executor.wrappers.sqlite import SQLiteConnection
 
-        core = Core("sqlite", source, cache, schema, "aiosqlite", profiler)
+        core = Core("sqlite", source, cache, schema, "aiosqlite", profiler, options)
         connection = SQLiteConnection(obj, core)
         core.explainer = connection._explain
         return connection
@@ -192,6 +197,7 @@ class Core:
         schema: Schema | dict[str, Any] | None,
         kind: str,
         profiler: Profiler | bool | None = None,
+        options: Options | None = None,
     ) -> None:
         self.cache: Cache | None = optional_setting(cache, Cache, "cache")
         self.profiler: Profiler | None = optional_setting(profiler, Profiler, "profiler")
@@ -199,7 +205,7 @@ class Core:
         source_name = resolve_dialect(source, role="source dialect") if source else None
         #: the dialect the caller's statements are written in (their fingerprints')
         self.source = source_name or dialect
-        self.statements = Statements(dialect, source_name, schema)
+        self.statements = Statements(dialect, source_name, schema, options)
         self.memo = self.statements.memo
         # Each wrapped object is its own database as far as cache keys go: its connections'
         # sessions are its own (see the module docstring); invalidations are by table.

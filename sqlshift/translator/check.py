@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
-from sqlshift.translator.targets import DIALECTS
 from sqlshift.translator.params import internal_index
 from sqlshift.translator.rules import GENERATED
+from sqlshift.translator.targets import DIALECTS
 
 __all__ = ["check_faithful"]
 

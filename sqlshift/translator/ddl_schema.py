@@ -67,9 +67,13 @@ def create_keys(create: exp.Create) -> Keys:
     return tuple(keys)
 
 
-def tables_from_ddl(text: str, dialect: str) -> tuple[dict[str, Columns], dict[str, Keys]]:
-    """Run the DDL of ``text`` (in ``dialect``) over an empty catalogue: tables created,
-    columns added, tables dropped or renamed; everything else is skipped."""
+Catalogue = tuple[dict[str, Columns], dict[str, Keys]]
+
+
+def tables_from_ddl(text: str, dialect: str, start: Catalogue | None = None) -> Catalogue:
+    """Run the DDL of ``text`` (in ``dialect``) over ``start`` (default: an empty catalogue):
+    tables created, columns added or dropped, tables dropped or renamed; everything else is
+    skipped."""
     from sqlshift.translator.params import scan_placeholders
     from sqlshift.translator.rules.scripts import unwrap_conditional_comments
 
@@ -81,8 +85,8 @@ def tables_from_ddl(text: str, dialect: str) -> tuple[dict[str, Columns], dict[s
         statements = DIALECTS[name].parse(scanned.text, error_level=ErrorLevel.IGNORE)
     except sqlglot.errors.SqlglotError as error:
         raise ParseError(f"the DDL does not parse as {name}: {error}") from None
-    tables: dict[str, Columns] = {}
-    keys: dict[str, Keys] = {}
+    tables: dict[str, Columns] = dict(start[0]) if start else {}
+    keys: dict[str, Keys] = dict(start[1]) if start else {}
     for statement in statements:
         if isinstance(statement, exp.Create) and str(statement.kind).upper() == "TABLE":
             schema = statement.this
@@ -111,9 +115,10 @@ def _alter(statement: exp.Alter, tables: dict[str, Columns], keys: dict[str, Key
             column = (action.name.lower(), logical_type(action))
             tables[table] = (*(c for c in tables[table] if c[0] != column[0]), column)
         elif isinstance(action, exp.Drop) and str(action.args.get("kind")).upper() == "COLUMN":
-            gone = action.this.name.lower() if isinstance(action.this, exp.Expr) else ""
-            tables[table] = tuple(c for c in tables[table] if c[0] != gone)
-            keys[table] = tuple(k for k in keys.get(table, ()) if gone not in k)
+            named = [action.this, *(action.args.get("tables") or [])]
+            gone = {n.name.lower() for n in named if isinstance(n, exp.Expr)}
+            tables[table] = tuple(c for c in tables[table] if c[0] not in gone)
+            keys[table] = tuple(k for k in keys.get(table, ()) if not gone.intersection(k))
         elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
             new = action.this.name.lower()
             tables[new] = tables.pop(table)

@@ -202,8 +202,11 @@ class ParamMap:
             self.source_style is None or not self.source_style.is_named
         )
 
-    def apply(self, args: Sequence[Any] | Mapping[str, Any] | None) -> Any:
-        """Map ``args`` (a sequence for positional sources, a mapping for named ones)."""
+    def apply(
+        self, args: Sequence[Any] | Mapping[str, Any] | None
+    ) -> tuple[Any, ...] | dict[str, Any]:
+        """Map ``args`` (a sequence for positional sources, a mapping for named ones): a tuple
+        for a positional target style, a dict for a named one."""
         if not self.refs:
             if (
                 args

@@ -42,6 +42,13 @@ class Schema:
                     found = dtype
         return found
 
+    def columns(self, table: str) -> tuple[tuple[str, exp.DataType], ...]:
+        """The columns of ``table`` in their declared order (empty when unknown)."""
+        for name, columns in self.tables:
+            if name == table.lower():
+                return columns
+        return ()
+
     def unique_keys(self, table: str) -> tuple[tuple[str, ...], ...]:
         for name, keys in self.keys:
             if name == table.lower():
@@ -49,14 +56,19 @@ class Schema:
         return ()
 
     @classmethod
-    def from_ddl(cls, text: str, dialect: str) -> Schema:
-        """The tables that a script's ``CREATE TABLE`` / ``ALTER TABLE ... ADD COLUMN`` /
-        ``DROP TABLE`` statements leave, with their column types and unique keys (primary
-        key first); ``dialect`` is the script's. Other statements are skipped, so a whole
-        dump can be given. A statement that does not parse raises ``ParseError``."""
+    def from_ddl(cls, text: str, dialect: str, *, base: Schema | None = None) -> Schema:
+        """The tables that a script's ``CREATE TABLE`` / ``ALTER TABLE`` / ``DROP TABLE``
+        statements leave (run over ``base``, when given), with their column types and unique
+        keys (primary key first); ``dialect`` is the script's. Other statements are skipped,
+        so a whole dump can be given."""
         from sqlshift.translator.ddl_schema import tables_from_ddl
 
-        tables, keys = tables_from_ddl(text, dialect)
+        start = (
+            (dict(base.tables), {name: keys for name, keys in base.keys})
+            if base is not None
+            else None
+        )
+        tables, keys = tables_from_ddl(text, dialect, start)
         return cls(tuple(tables.items()), tuple((k, v) for k, v in keys.items() if v))
 
     def merged(self, other: Schema | None) -> Schema:

@@ -15,7 +15,7 @@ import pytest
 from conftest import engine_url
 from test_executor_wrap import drop_quietly, mysql_kwargs, reachable
 
-from sqlshift import wrap
+from sqlshift import Options, wrap
 from sqlshift.executor.profiler import Profiler, QueryStats, ReportRow
 
 ROWS = 40
@@ -280,7 +280,12 @@ async def test_aiosqlite_slow_query_plan_and_n_plus_one(sqlite_path: str) -> Non
     import aiosqlite
 
     profiler = Profiler(slow_ms=0.0, n_plus_one=10)
-    async with wrap(aiosqlite.connect(sqlite_path), source="mysql", profiler=profiler) as db:
+    # the CREATE TABLE below tells the translator `city` is text, which MySQL compares
+    # case-insensitively; this test is about plans, so take SQLite's comparison
+    target = Options(collation="target")
+    async with wrap(
+        aiosqlite.connect(sqlite_path), source="mysql", profiler=profiler, options=target
+    ) as db:
         await db.execute("CREATE TABLE t (id INT PRIMARY KEY, city VARCHAR(9), n INT)")
         await db.executemany("INSERT INTO t VALUES (%s, %s, %s)", fill_rows())
         await db.commit()

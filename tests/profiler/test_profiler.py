@@ -155,7 +155,7 @@ def test_snapshot_round_trip(tmp_path: Path) -> None:
     loaded = Profiler.load(path)
     assert str(loaded.report()) == str(profiler.report())
     (path.parent / "bad.json").write_text("{not json")
-    with pytest.raises(ConfigurationError, match="cannot read profiler snapshot"):
+    with pytest.raises(ConfigurationError, match="is not a profiler snapshot: not JSON"):
         Profiler.load(path.parent / "bad.json")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
+from sqlshift.translator.params import internal_index
 from sqlshift.translator.rules import rule
 from sqlshift.translator.types import Kind, infer
 
@@ -113,39 +114,56 @@ def boolean_column_literal(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     a PostgreSQL boolean column cannot be compared with an integer. With a schema saying the
     column is BOOLEAN, the literal 0/1 becomes FALSE/TRUE.
     Corpus: select_basics.toml `sel-my-bool-column-equals-one`."""
-    column, literal = node.this, node.expression
-    if isinstance(literal, exp.Column) and isinstance(column, exp.Literal):
-        column, literal = literal, column
-    if not (isinstance(column, exp.Column) and isinstance(literal, exp.Literal)):
+    column, value = node.this, node.expression
+    if isinstance(value, exp.Column) and isinstance(column, exp.Literal | exp.Placeholder):
+        column, value = value, column
+    if not isinstance(column, exp.Column) or ctx.schema is None:
         return None
-    if literal.is_string or literal.name not in ("0", "1") or ctx.schema is None:
+    if not isinstance(value, exp.Literal | exp.Placeholder):
         return None
     dtype = ctx.schema.column_type(None, column.name)
     if dtype is None or dtype.this != exp.DataType.Type.BOOLEAN:
         return None
-    literal.replace(exp.Boolean(this=literal.name == "1"))
+    _as_boolean(value)
     return None
+
+
+def _as_boolean(value: exp.Expr) -> None:
+    """A 0/1 literal becomes FALSE/TRUE; a placeholder goes through INT, so that the argument
+    the application passes for MySQL or SQLite (1, 0, True, None) is a boolean on PostgreSQL
+    (asyncpg refuses an int for a boolean parameter). Corpus: dml.toml
+    ``dml-my-bool-placeholder``."""
+    if isinstance(value, exp.Literal) and not value.is_string and value.name in ("0", "1"):
+        value.replace(exp.Boolean(this=value.name == "1"))
+    elif isinstance(value, exp.Placeholder) and internal_index(value) is not None:
+        as_int = exp.Cast(this=value.copy(), to=exp.DataType.build("INT"))
+        value.replace(exp.Cast(this=as_int, to=exp.DataType.build("BOOLEAN")))
 
 
 @rule(exp.Insert, source={"mysql", "sqlite"}, target={"postgres"})
 def boolean_insert_literal(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """Inserting 0/1 into a BOOLEAN column is normal in MySQL and SQLite; PostgreSQL refuses
-    an integer for a boolean column. With a schema, such literals in VALUES become FALSE/TRUE.
+    an integer for a boolean column. With a schema, such literals in VALUES become FALSE/TRUE
+    and placeholders go through INT (see ``_as_boolean``).
     Corpus: dml.toml `dml-lite-insert-bool-int`."""
     target, values = node.this, node.expression
-    if ctx.schema is None or not isinstance(target, exp.Schema):
+    if ctx.schema is None or not isinstance(values, exp.Values):
         return None
-    if not isinstance(values, exp.Values) or not isinstance(target.this, exp.Table):
+    if isinstance(target, exp.Schema) and isinstance(target.this, exp.Table):
+        table = target.this.name
+        types = [ctx.schema.column_type(table, column.name) for column in target.expressions]
+    elif isinstance(target, exp.Table):  # no column list: the table's columns, in order
+        table = target.name
+        types = [t for _, t in ctx.schema.columns(table)]
+        if any(len(row.expressions) != len(types) for row in values.expressions):
+            return None
+    else:
         return None
-    table = target.this.name
-    flags = []
-    for column in target.expressions:
-        dtype = ctx.schema.column_type(table, column.name)
-        flags.append(dtype is not None and dtype.this == exp.DataType.Type.BOOLEAN)
+    flags = [t is not None and t.this == exp.DataType.Type.BOOLEAN for t in types]
     for row in values.expressions:
         for flag, item in zip(flags, row.expressions, strict=False):
-            if flag and isinstance(item, exp.Literal) and item.name in ("0", "1"):
-                item.replace(exp.Boolean(this=item.name == "1"))
+            if flag:
+                _as_boolean(item)
     return None
 
 
