@@ -250,7 +250,7 @@ def _problem(name: str, stmt: Statement, exc: SqlshiftError) -> Problem:
         line, col = _locate(stmt, exc.line, exc.col)
         return Problem(name, line, col, "parse-error", _one_line(reason))
     code = "dialect-error" if isinstance(exc, DialectError) else "error"
-    return Problem(name, stmt.line, stmt.col, code, _one_line(str(exc)))
+    return Problem(name, stmt.line, stmt.col, code, _one_line(_cli_hint(str(exc))))
 
 
 @dataclass(slots=True)
@@ -360,12 +360,16 @@ _CLI_WORDS = (
     ("pass source=", "pass --from "),
     ("source=", "--from "),
 )
+_CLI_ENDINGS = (("pass --from ", "pass --from DIALECT"),)
 
 
 def _cli_hint(hint: str) -> str:
     """A hint in the command line's terms (``--schema FILE``, not ``schema=``)."""
     for api, cli in _CLI_WORDS:
         hint = hint.replace(api, cli)
+    for bare, named in _CLI_ENDINGS:  # "pass source=" at the end names no value
+        if hint.endswith(bare):
+            hint = hint[: -len(bare)] + named
     return hint
 
 

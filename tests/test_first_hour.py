@@ -127,6 +127,15 @@ def test_cli_hints_use_the_cli_options(tmp_path: Path, capsys: pytest.CaptureFix
     assert "schema=" not in out and "source=" not in out
 
 
+def test_cli_dialect_errors_use_the_cli_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT 7 / 2"))
+    status, out, _ = run(["translate", "--check", "--to", "postgres", "-"], capsys)
+    assert status == 1
+    assert out.rstrip().endswith("pass --from DIALECT")
+
+
 def test_cli_schema_option_and_script_ddl_type_later_statements(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
