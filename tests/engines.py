@@ -15,7 +15,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -24,7 +24,23 @@ import pytest
 from sqlglot import Dialect, TokenType
 from sqlglot.errors import SqlglotError
 
+# What the executor does to each driver's values, so the corpus compares what a user gets.
+from sqlshift.executor.backends.mysql import convert_rows as mysql_rows
+from sqlshift.executor.backends.postgres import convert_rows as postgres_rows
+from sqlshift.executor.backends.postgres import init_connection as postgres_init
+from sqlshift.executor.backends.sqlite import register_converters
+
 Row = tuple[Any, ...]
+
+
+class Result(list[Row]):
+    """A query's rows, and the names of its columns as the driver reports them."""
+
+    def __init__(self, rows: list[Row], names: Sequence[str] = ()) -> None:
+        super().__init__(rows)
+        self.names: tuple[str, ...] = tuple(names)
+
+
 DialectName = Literal["mysql", "postgres", "sqlite"]
 DIALECTS: tuple[DialectName, ...] = ("mysql", "postgres", "sqlite")
 
@@ -123,13 +139,16 @@ class SQLiteEngine:
     name: DialectName = "sqlite"
 
     def __init__(self) -> None:
+        register_converters()  # values as the executor gives them (Decimal, bool, date, ...)
         self._pristine = sqlite3.connect(":memory:", isolation_level=None)
         self._pristine.executescript(fixture_sql("sqlite"))
         self._conn = self._fresh()
         self._deadline = 0.0
 
     def _fresh(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn = sqlite3.connect(
+            ":memory:", isolation_level=None, detect_types=sqlite3.PARSE_DECLTYPES
+        )
         self._pristine.backup(conn)
         conn.set_progress_handler(self._over_time, 10_000)
         return conn
@@ -141,11 +160,12 @@ class SQLiteEngine:
         self._deadline = time.monotonic() + STATEMENT_TIMEOUT_S
         self._conn.executescript(sql)
 
-    def query(self, sql: str) -> list[Row]:
+    def query(self, sql: str) -> Result:
         self._deadline = time.monotonic() + STATEMENT_TIMEOUT_S
         cursor = self._conn.execute(sql)
         try:
-            return [tuple(row) for row in cursor.fetchall()]
+            rows = [tuple(row) for row in cursor.fetchall()]
+            return Result(rows, [d[0] for d in cursor.description or ()])
         finally:
             cursor.close()
 
@@ -234,12 +254,13 @@ class MariaDBEngine:
             for statement in split_statements(sql, "mysql"):
                 cursor.execute(statement)
 
-    def query(self, sql: str) -> list[Row]:
+    def query(self, sql: str) -> Result:
         with self._conn.cursor() as cursor:
             cursor.execute(sql)
             if cursor.description is None:
-                return []
-            return [tuple(row) for row in cursor.fetchall()]
+                return Result([])
+            rows = mysql_rows(cursor.description, cursor.fetchall())
+            return Result([tuple(row) for row in rows], [d[0] for d in cursor.description])
 
     def reset_fixture(self) -> None:
         db = self._database
@@ -352,6 +373,7 @@ class PostgresEngine:
                 f"PostgreSQL at {redact_url(url)} is unreachable: {type(error).__name__}: {error}"
             ) from error
         try:
+            self._loop.run(postgres_init(self._conn))
             self._drop_stale()
             # Held for the whole session: tells other runs this schema is alive.
             self.query(f"SELECT pg_advisory_lock(hashtext('{self._schema}'))")
@@ -374,8 +396,15 @@ class PostgresEngine:
         # No arguments: asyncpg uses the simple query protocol, which accepts several statements.
         self._loop.run(self._conn.execute(sql))
 
-    def query(self, sql: str) -> list[Row]:
-        return [tuple(record) for record in self._loop.run(self._conn.fetch(sql))]
+    def query(self, sql: str) -> Result:
+        names, rows = self._loop.run(self._fetch(sql))
+        return Result(rows, names)
+
+    async def _fetch(self, sql: str) -> tuple[list[str], list[Row]]:
+        statement = await self._conn.prepare(sql)
+        records = await statement.fetch()
+        names = [attribute.name for attribute in statement.get_attributes()]
+        return names, [tuple(row) for row in postgres_rows(records)]
 
     def reset_fixture(self) -> None:
         schema = self._schema

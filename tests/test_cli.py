@@ -25,7 +25,9 @@ def test_translate_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         ["translate", "--from", "mysql", "--to", "postgres", str(script)], capsys
     )
     assert (status, err) == (0, "")
-    assert out == 'SELECT COALESCE(a, 0) FROM t;\nSELECT "b" FROM u LIMIT 2 OFFSET 1;\n'
+    assert out == (
+        'SELECT COALESCE(a, 0) AS "IFNULL(a, 0)" FROM t;\nSELECT "b" FROM u LIMIT 2 OFFSET 1;\n'
+    )
 
 
 def test_translate_stdin(
@@ -33,14 +35,18 @@ def test_translate_stdin(
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT IFNULL(a, 0) FROM t"))
     status, out, err = run(["translate", "--from", "mariadb", "--to", "sqlite", "-"], capsys)
-    assert (status, out, err) == (0, "SELECT COALESCE(a, 0) FROM t;\n", "")
+    assert (status, out, err) == (0, 'SELECT COALESCE(a, 0) AS "IFNULL(a, 0)" FROM t;\n', "")
 
 
 def test_stdin_is_the_default_input(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT 1"))
-    assert run(["translate", "--from", "pg", "--to", "mysql"], capsys) == (0, "SELECT 1;\n", "")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("SELECT 1 AS one"))
+    assert run(["translate", "--from", "pg", "--to", "mysql"], capsys) == (
+        0,
+        "SELECT 1 AS one;\n",
+        "",
+    )
 
 
 def test_semicolons_in_strings_and_comments_do_not_split(
@@ -199,7 +205,11 @@ def test_python_dash_m() -> None:
         text=True,
         check=False,
     )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "SELECT COALESCE(a, 1) FROM t;\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        'SELECT COALESCE(a, 1) AS "IFNULL(a, 1)" FROM t;\n',
+        "",
+    )
 
 
 class TestSplitStatements:

@@ -146,7 +146,10 @@ def test_cli_schema_option_and_script_ddl_type_later_statements(
     argv = ["translate", "--from", "mysql", "--to", "sqlite", str(query)]
     assert run(argv, capsys)[0] == 1
     status, out, _ = run([*argv, "--schema", str(ddl)], capsys)
-    assert (status, out) == (0, "SELECT ROUND(CAST(price AS REAL) / qty, 4) FROM items;\n")
+    assert (status, out) == (
+        0,
+        'SELECT ROUND(CAST(price AS REAL) / qty, 4) AS "price / qty" FROM items;\n',
+    )
     # the script's own DDL types what follows: per-statement output equals the whole script's
     script = tmp_path / "script.sql"
     text = "CREATE TABLE t (id INT, flag TINYINT(1));\nINSERT INTO t VALUES (1, 1);\n"

@@ -53,9 +53,10 @@ def test_translated_formats() -> None:
     assert (
         translate(sql, "postgres", "mysql")
         == "SELECT TO_CHAR(CAST(d AS TIMESTAMP), 'FMDay FMDD FMMonth')"
+        + " AS \"DATE_FORMAT(d, '%W %e %M')\""
     )
     sql = "SELECT TO_CHAR(d, 'FMDay')"
-    assert translate(sql, "mysql", "postgres") == "SELECT DATE_FORMAT(d, '%W')"
+    assert translate(sql, "mysql", "postgres") == "SELECT DATE_FORMAT(d, '%W') AS `to_char`"
     with pytest.raises(UntranslatableError) as caught:
         translate("SELECT TO_CHAR(d, 'TMDay')", "mysql", "postgres")
     assert caught.value.code == "format-token"

@@ -37,16 +37,19 @@ def test_sqlite_brackets_are_identifiers() -> None:
 
 
 def test_mysql_double_quoted_text_is_a_string() -> None:
-    assert translate('SELECT "x" FROM t', "postgres", source="mysql") == "SELECT 'x' FROM t"
+    # (MySQL names the column x, the text's content)
+    assert translate('SELECT "x" FROM t', "postgres", source="mysql") == (
+        """SELECT 'x' AS "x" FROM t"""
+    )
 
 
 def test_default_policy_folds_names_for_postgres_and_mysql() -> None:
     sql = "SELECT A.`Name`, ARTISTID FROM `Artist` AS A"
     assert translate(sql, "postgres", source="mysql") == (
-        'SELECT a."name", artistid FROM "artist" AS a'
-    )
+        'SELECT a."name" AS "Name", artistid AS "ARTISTID" FROM "artist" AS a'
+    )  # the result columns keep the names MySQL gives them
     assert translate('SELECT "Name" FROM "Artist"', "mysql", source="postgres") == (
-        "SELECT `name` FROM `artist`"
+        "SELECT `name` AS `Name` FROM `artist`"
     )
     # SQLite ignores case: names (and result labels) keep their spelling
     assert (
@@ -56,7 +59,7 @@ def test_default_policy_folds_names_for_postgres_and_mysql() -> None:
 
 def test_folding_quotes_what_must_be_quoted() -> None:
     out = translate("SELECT `User`, `Émile`, `a b` FROM T", "postgres", source="mysql")
-    assert out == 'SELECT "user", "Émile", "a b" FROM t'
+    assert out == 'SELECT "user" AS "User", "Émile", "a b" FROM t'  # the result keeps "User"
 
 
 def test_collation_names_are_not_folded() -> None:

@@ -123,8 +123,8 @@ def test_sqlite_numbered_qmark() -> None:
 
 
 def test_placeholder_followed_by_a_word_does_not_swallow_it() -> None:
-    out = translation("SELECT 1 FROM t WHERE a = ?AND b = 2", "postgres", source="sqlite")
-    assert out.sql == "SELECT 1 FROM t WHERE a = $1 AND b = 2"
+    out = translation("SELECT a FROM t WHERE a = ?AND b = 2", "postgres", source="sqlite")
+    assert out.sql == "SELECT a FROM t WHERE a = $1 AND b = 2"
 
 
 def test_named_script_statement_without_placeholders_takes_the_mapping() -> None:

@@ -129,7 +129,7 @@ def test_well_formed_keys_and_hex_literals_pass() -> None:
     copied = "CREATE TABLE t (LIKE base INCLUDING ALL, extra INT, PRIMARY KEY (id))"
     assert sqlshift.translate(copied, "postgres", source="postgres") == copied
     assert sqlshift.translate("SELECT X'0F', 0xAB", "postgres", source="mysql") == (
-        "SELECT DECODE('0f', 'hex'), DECODE('ab', 'hex')"
+        "SELECT DECODE('0f', 'hex') AS \"X'0F'\", DECODE('ab', 'hex') AS \"0xAB\""
     )
 
 

@@ -29,6 +29,7 @@ from sqlshift.translator.check import MISSING_FUNCTIONS, SUSPECTS, check_faithfu
 from sqlshift.translator.context import Context
 from sqlshift.translator.detect import candidates
 from sqlshift.translator.identifiers import normalise_identifiers
+from sqlshift.translator.names import keep_output_names, output_names, values_statement
 from sqlshift.translator.options import DEFAULT_OPTIONS, Options
 from sqlshift.translator.params import (
     ParamMap,
@@ -262,8 +263,19 @@ def _translate_from(
             check_shape(nodes, ctx)  # (checked before prepare_script otherwise)
         suspects = [n for n in nodes if isinstance(n, SUSPECTS) or type(n) in missing]
         if source != target:
+            names = output_names(tree, ctx)
             normalise_identifiers(nodes, ctx)
             tree = rules.apply_rules(tree, nodes, ctx)
+            keep_output_names(tree, names, ctx)
+            tree = values_statement(tree, ctx)
+            # A rule that copies a subtree hides the copy's suspects from the list above (a
+            # ZEROBLOB() of the caller's went through to PostgreSQL that way): look again.
+            known = {id(n) for n in suspects}
+            suspects.extend(
+                n
+                for n in tree.walk()
+                if (isinstance(n, SUSPECTS) or type(n) in missing) and id(n) not in known
+            )
         check_faithful(tree, suspects, ctx)
         if scanned.refs:
             mark_placeholders(tree)

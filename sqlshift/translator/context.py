@@ -28,6 +28,14 @@ class Context:
     options: Options = DEFAULT_OPTIONS
     warnings: list[str] = field(default_factory=list)
     problems: list[UntranslatableError] = field(default_factory=list)
+    _tokens: list[Token] | None = None
+
+    def tokens(self) -> list[Token]:
+        """The tokens of the (placeholder-scanned) text, made once per translation: quotes
+        and result names read them, a script's statements share them."""
+        if self._tokens is None:
+            self._tokens = DIALECTS[self.source].tokenize(self.scanned.text)
+        return self._tokens
 
     def tolerate(self, error: UntranslatableError) -> None:
         """Lenient mode: keep ``error`` as a warning (its text) and a problem (structured)."""
@@ -75,7 +83,7 @@ class Context:
         end = max(e for _, e in spans)
         dialect = DIALECTS[self.source]
         try:
-            text = [t for t in dialect.tokenize(self.scanned.text)]
+            text = self.tokens()
             shape = [t.text.upper() for t in dialect.tokenize(rendered)]
         except Exception:  # the text parsed; a rendering that does not tokenize keeps the span
             text, shape = [], []

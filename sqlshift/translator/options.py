@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlshift.errors import ConfigurationError
 
-__all__ = ["COLLATIONS", "IDENTIFIER_CASES", "Options"]
+__all__ = ["COLLATIONS", "COLUMN_NAMES", "IDENTIFIER_CASES", "Options"]
 
 IDENTIFIER_CASES = ("lower", "preserve")
 COLLATIONS = ("emulate", "target")
+COLUMN_NAMES = ("source", "target")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +33,27 @@ class Options:
     MySQL, and refuses text ordering and grouping it cannot reproduce; ``"target"`` leaves
     every comparison to the target's own collation (sqlglot's behaviour: results may differ
     in case and order). See :mod:`sqlshift.translator.rules.collation`.
+
+    ``column_names``: ``"source"`` (default) gives each unaliased result column the name the
+    source engine gives it (``COUNT(*)`` from MySQL, ``count`` from PostgreSQL), adding an
+    alias where the target would name it otherwise, so that rows read by column name work
+    after the move; ``"target"`` adds no alias (a cleaner text, for applications that read
+    columns by position). See :mod:`sqlshift.translator.names`.
     """
 
     identifier_case: str = "lower"
     collation: str = "emulate"
+    column_names: str = "source"
 
     def __post_init__(self) -> None:
         if self.identifier_case not in IDENTIFIER_CASES:
             raise ConfigurationError(
                 f"identifier_case must be one of {', '.join(IDENTIFIER_CASES)}, "
                 f"got {self.identifier_case!r}"
+            )
+        if self.column_names not in COLUMN_NAMES:
+            raise ConfigurationError(
+                f"column_names must be one of {', '.join(COLUMN_NAMES)}, got {self.column_names!r}"
             )
         if self.collation not in COLLATIONS:
             raise ConfigurationError(

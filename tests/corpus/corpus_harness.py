@@ -28,10 +28,6 @@ REQUIRED_KEYS = frozenset({"id", "source", "sql"})
 OPTIONAL_KEYS = frozenset({"verify", "ordered", "refuse", "schema", "skip_targets", "why", "note"})
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-#: Numbers are equal when within this relative tolerance (or this absolute one, near zero).
-REL_TOL = 1e-9
-ABS_TOL = 1e-12
-
 
 # ------------------------------------------------------------------------------------- cases
 
@@ -298,41 +294,26 @@ def _run(engine: Engine, sql: str, verify: str | None) -> list[Row]:
     return engine.query(statements[-1])
 
 
-# ------------------------------------------------------------------------------ normalisation
+# ------------------------------------------------------------------------------ comparison
 
+#: Two binary floats are equal within this relative distance: about 45 units in the last place
+#: of a double, room for a sum or an average computed in another order, and far below any
+#: difference a person would see (3.0 vs 3.0000000001 differ). Exact numbers have none.
+FLOAT_REL_TOL = 1e-14
 
-def _format_datetime(value: datetime.datetime) -> str:
-    if value.tzinfo is not None:
-        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
-    return value.isoformat(sep=" ", timespec="microseconds" if value.microsecond else "seconds")
+#: Engines without a boolean type for computed values (a comparison is 0/1 there).
+NO_BOOLEAN_EXPRESSIONS = frozenset({"mysql", "sqlite"})
+#: Engines whose computed values have no exact decimal or temporal type (REAL, TEXT).
+TYPELESS_EXPRESSIONS = frozenset({"sqlite"})
 
-
-def _format_timedelta(value: datetime.timedelta) -> str:
-    sign = "-" if value < datetime.timedelta(0) else ""
-    micros = abs(value) // datetime.timedelta(microseconds=1)
-    seconds, micro = divmod(micros, 1_000_000)
-    hours, rest = divmod(seconds, 3600)
-    text = f"{sign}{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
-    return f"{text}.{micro:06d}" if micro else text
+_EXACT = (int, Decimal)
+_TEMPORAL = (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
 
 
 def normalise_value(value: Any) -> Any:
-    """Map a driver value onto the few types results are compared as (see corpus/README.md)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int | float | Decimal):
-        return value
-    if isinstance(value, datetime.datetime):
-        return _format_datetime(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, datetime.time):
-        return value.isoformat(timespec="microseconds" if value.microsecond else "seconds")
-    if isinstance(value, datetime.timedelta):
-        return _format_timedelta(value)
-    if isinstance(value, bytes | bytearray | memoryview):
+    """Only what no user could tell apart: memoryview/bytearray as bytes, UUID as str, an
+    array as a tuple. Everything else is compared as the executor returns it."""
+    if isinstance(value, bytearray | memoryview):
         return bytes(value)
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -349,46 +330,115 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def _is_integral(value: int | float | Decimal) -> bool:
-    if isinstance(value, int):
-        return True
-    try:
-        return math.isfinite(value) and value == int(value)
-    except (OverflowError, ValueError, ArithmeticError):
-        return False
-
-
-def values_equal(a: Any, b: Any) -> bool:
-    if _is_number(a) and _is_number(b):
-        a_nan = isinstance(a, float | Decimal) and a != a
-        b_nan = isinstance(b, float | Decimal) and b != b
-        if a_nan or b_nan:
-            return a_nan and b_nan
-        if isinstance(a, int) and isinstance(b, int):
-            return a == b
-        # An integer and a non-integral number differ, however close (e.g. 3 vs 3.0000000001).
-        if (isinstance(a, int) and not _is_integral(b)) or (
-            isinstance(b, int) and not _is_integral(a)
-        ):
-            return False
-        if _is_integral(a) and _is_integral(b):
-            return Decimal(a) == Decimal(b)
+def _numbers_equal(want: Any, got: Any, source: str, target: str, exact: bool = True) -> bool:
+    if not exact:  # values only: any numeric type, any scale
         try:
-            return math.isclose(float(a), float(b), rel_tol=REL_TOL, abs_tol=ABS_TOL)
-        except OverflowError:
-            return Decimal(a) == Decimal(b)
-    if _is_number(a) or _is_number(b):
+            return Decimal(want) == Decimal(got) or math.isclose(
+                float(want), float(got), rel_tol=FLOAT_REL_TOL, abs_tol=0.0
+            )
+        except (ArithmeticError, ValueError, OverflowError):
+            return False
+    if isinstance(want, float) or isinstance(got, float):
+        # A float where the other engine gave an exact number is a different type for the
+        # user, except on an engine whose computed values have no exact type (SQLite's REAL).
+        exact_side = (
+            (target if isinstance(want, float) else source)
+            if isinstance(want, float) != isinstance(got, float)
+            else None
+        )
+        float_side = source if isinstance(want, float) else target
+        if exact_side is not None and float_side not in TYPELESS_EXPRESSIONS:
+            return False
+        a, b = float(want), float(got)
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return a == b or math.isclose(a, b, rel_tol=FLOAT_REL_TOL, abs_tol=0.0)
+    # exact numbers: equal by value, exactly; a DECIMAL also shows its scale (3.5000 is not
+    # 3.5 to a reader), except where SQLite holds it (it keeps values, not scales)
+    if Decimal(want) != Decimal(got):
         return False
-    return type(a) is type(b) and bool(a == b)
+    if isinstance(want, Decimal) and isinstance(got, Decimal):
+        if source in TYPELESS_EXPRESSIONS or target in TYPELESS_EXPRESSIONS:
+            return True
+        return want.as_tuple().exponent == got.as_tuple().exponent
+    return True
 
 
-def rows_equal(a: Row, b: Row) -> bool:
-    return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
+def _temporal_equal(want: Any, got: Any, target: str) -> bool:
+    if isinstance(got, str) and target in TYPELESS_EXPRESSIONS:
+        # SQLite computes dates and times as text: the text must be the canonical one
+        return got == _canonical_text(want)
+    if type(want) is not type(got):
+        return False
+    if isinstance(want, datetime.datetime) and (want.tzinfo is None) != (got.tzinfo is None):
+        return False  # an aware value is not its naive UTC reading
+    return bool(want == got)
+
+
+def _canonical_text(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            return "<aware>"  # SQLite text has no zone: never equal
+        spec = "microseconds" if value.microsecond else "seconds"
+        return value.isoformat(sep=" ", timespec=spec)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.isoformat(timespec="microseconds" if value.microsecond else "seconds")
+    return "<duration>"
+
+
+def values_equal(
+    want: Any, got: Any, source: str = "mysql", target: str = "mysql", exact: bool = True
+) -> bool:
+    """Is ``got`` (from ``target``) what a user of ``source`` would read as ``want``?
+
+    Strict by design (corpus/README.md): exact numbers by value and scale, floats within
+    :data:`FLOAT_REL_TOL`, temporal values as typed values with their time zones, text and
+    bytes exactly. Differences no translation can remove are accepted, each on the engines
+    that impose it: 0/1 for a boolean where the target has no boolean expressions, REAL and
+    canonical text on SQLite for computed exact numbers and dates. ``exact=False`` compares
+    numbers by value alone (any type, any scale).
+    """
+    if want is None or got is None:
+        return want is None and got is None
+    if isinstance(want, bool) or isinstance(got, bool):
+        if isinstance(want, bool) and isinstance(got, bool):
+            return want == got
+        if isinstance(want, bool) and target in NO_BOOLEAN_EXPRESSIONS:
+            return type(got) is int and got == int(want)
+        return False
+    if _is_number(want) or _is_number(got):
+        return (
+            _is_number(want)
+            and _is_number(got)
+            and _numbers_equal(want, got, source, target, exact)
+        )
+    if isinstance(want, _TEMPORAL):
+        return _temporal_equal(want, got, target)
+    if isinstance(got, _TEMPORAL) and isinstance(want, str) and source in TYPELESS_EXPRESSIONS:
+        # SQLite computed the date as text; the target's typed value must read the same
+        return want == _canonical_text(got)
+    if isinstance(want, tuple) and isinstance(got, tuple):
+        return len(want) == len(got) and all(
+            values_equal(a, b, source, target, exact) for a, b in zip(want, got, strict=True)
+        )
+    return type(want) is type(got) and bool(want == got)
+
+
+def rows_equal(
+    a: Row, b: Row, source: str = "mysql", target: str = "mysql", exact: bool = True
+) -> bool:
+    return len(a) == len(b) and all(
+        values_equal(x, y, source, target, exact) for x, y in zip(a, b, strict=True)
+    )
 
 
 def _value_key(value: Any) -> tuple[Any, ...]:
     if value is None:
         return (0,)
+    if isinstance(value, bool):
+        return (1, int(value), 0)
     if _is_number(value):
         try:
             number = float(value)
@@ -403,6 +453,8 @@ def _value_key(value: Any) -> tuple[Any, ...]:
         return (3, value)
     if isinstance(value, tuple):
         return (4, tuple(_value_key(item) for item in value))
+    if isinstance(value, _TEMPORAL):
+        return (2, _canonical_text(value))  # next to SQLite's text of the same value
     return (5, type(value).__name__, repr(value))
 
 
@@ -411,8 +463,36 @@ def row_sort_key(row: Row) -> tuple[Any, ...]:
     return tuple(_value_key(value) for value in row)
 
 
-def compare(expected: list[Row], actual: list[Row], ordered: bool) -> str | None:
-    """None when the normalised results match, else a one-line description of the difference."""
+def _names_equal(want: tuple[str, ...], got: tuple[str, ...], source: str, target: str) -> bool:
+    """Column names as the application reads them. SQLite names a column reference by the
+    spelling its table declares, whatever the query writes, and the translator cannot see
+    that spelling: with SQLite on either side, names may differ in case only."""
+    if want == got:
+        return True
+    if len(want) == len(got) and all(w == g or w == "" for w, g in zip(want, got, strict=True)):
+        return True  # MySQL names SELECT '' with the empty string: nothing reads it by name
+    if "sqlite" in (source, target):
+        return tuple(n.casefold() for n in want) == tuple(n.casefold() for n in got)
+    return False
+
+
+def compare(
+    expected: list[Row],
+    actual: list[Row],
+    ordered: bool,
+    source: str = "mysql",
+    target: str = "mysql",
+    *,
+    exact: bool = True,
+) -> str | None:
+    """None when ``actual`` (from ``target``) is what ``expected`` (from ``source``) is to a
+    user: the same column names (when both results carry them), the same rows (in the same
+    order when ``ordered``), values compared by :func:`values_equal`; else a one-line
+    description of the first difference."""
+    want_names = tuple(getattr(expected, "names", ()))
+    got_names = tuple(getattr(actual, "names", ()))
+    if want_names and got_names and not _names_equal(want_names, got_names, source, target):
+        return f"column names differ: expected {list(want_names)}, got {list(got_names)}"
     expected, actual = normalise_rows(expected), normalise_rows(actual)
     widths = {len(row) for row in expected} | {len(row) for row in actual}
     if len(widths) > 1:
@@ -423,7 +503,7 @@ def compare(expected: list[Row], actual: list[Row], ordered: bool) -> str | None
         expected = sorted(expected, key=row_sort_key)
         actual = sorted(actual, key=row_sort_key)
     for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
-        if not rows_equal(want, got):
+        if not rows_equal(want, got, source, target, exact):
             where = f"row {index}" if ordered else f"row {index} (after sorting)"
             return f"{where}: expected {want!r}, got {got!r}"
     return None

@@ -18,7 +18,7 @@ def test_rows_match_sqlite(engine: Engine, engines: EnginePool) -> None:
     for table in FIXTURE_TABLES:
         query = f"SELECT * FROM {table} ORDER BY id"
         expected, actual = reference.query(query), engine.query(query)
-        difference = compare(expected, actual, ordered=True)
+        difference = compare(expected, actual, True, "sqlite", engine.name)
         assert difference is None, (
             f"{engine.name}.{table} differs from sqlite: {difference}\n"
             f"sqlite:\n{format_rows(expected)}\n{engine.name}:\n{format_rows(actual)}"

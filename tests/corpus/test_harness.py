@@ -15,50 +15,85 @@ from corpus_harness import (
     script_kind,
     values_equal,
 )
-from engines import Engine, split_statements
+from engines import Engine, Result, split_statements
+
+UTC = datetime.UTC
+PLUS_TWO = datetime.timezone(datetime.timedelta(hours=2))
 
 
 @pytest.mark.parametrize(
-    ("a", "b"),
+    ("want", "got", "source", "target"),
     [
-        (True, 1),
-        (False, 0),
-        (Decimal("3.00"), 3),
-        (3.0, 3),
-        (0.1 + 0.2, Decimal("0.3")),
-        (19.999999999999996, Decimal("20.00")),
-        (5.551115123125783e-17, Decimal("0")),
-        (datetime.date(2024, 1, 5), "2024-01-05"),
-        (datetime.datetime(2024, 1, 5, 9, 15), "2024-01-05 09:15:00"),
-        (datetime.datetime(2024, 1, 5, 9, 15, 0, 5), "2024-01-05 09:15:00.000005"),
-        (memoryview(b"ab"), b"ab"),
-        (None, None),
-        (float("nan"), Decimal("NaN")),
+        (Decimal("3.00"), Decimal("3.00"), "mysql", "postgres"),
+        (Decimal("15"), 15, "mysql", "postgres"),  # SUM(int): DECIMAL in MySQL, bigint in PG
+        (Decimal("19.90"), Decimal("19.9"), "mysql", "sqlite"),  # SQLite keeps no scale
+        (Decimal("2.5"), 2.5, "mysql", "sqlite"),  # SQLite computes in REAL
+        (0.1 + 0.2, 0.30000000000000004, "postgres", "mysql"),
+        (1.0000000000000002, 1.0, "postgres", "mysql"),  # a last-place difference
+        (True, True, "postgres", "sqlite"),
+        (True, 1, "postgres", "mysql"),  # MySQL has no boolean expressions
+        (datetime.date(2024, 1, 5), datetime.date(2024, 1, 5), "mysql", "postgres"),
+        (datetime.date(2024, 1, 5), "2024-01-05", "mysql", "sqlite"),  # SQLite computes text
+        ("2024-01-05 09:15:00", datetime.datetime(2024, 1, 5, 9, 15), "sqlite", "postgres"),
+        (
+            datetime.datetime(2024, 1, 5, 9, 15, tzinfo=UTC),
+            datetime.datetime(2024, 1, 5, 11, 15, tzinfo=PLUS_TWO),
+            "postgres",
+            "postgres",
+        ),
+        (memoryview(b"ab"), b"ab", "postgres", "mysql"),
+        (None, None, "mysql", "postgres"),
+        (float("nan"), float("nan"), "postgres", "mysql"),
     ],
 )
-def test_values_that_compare_equal(a: object, b: object) -> None:
-    assert values_equal(normalise_value(a), normalise_value(b))
-    assert values_equal(normalise_value(b), normalise_value(a))
+def test_values_that_compare_equal(want: object, got: object, source: str, target: str) -> None:
+    assert values_equal(normalise_value(want), normalise_value(got), source, target)
 
 
 @pytest.mark.parametrize(
-    ("a", "b"),
+    ("want", "got", "source", "target"),
     [
-        (3, 3.0000000001),
-        (3, Decimal("3.5")),
-        (Decimal("3.1429"), 3.142857142857143),
-        ("bob", "Bob"),
-        ("1", 1),
-        (None, 0),
-        (None, ""),
-        ("", b""),
-        (1.5, 1.5000001),
-        (datetime.date(2024, 1, 5), "2024-01-05 00:00:00"),
+        (Decimal("10000000.00"), Decimal("10000000.01"), "mysql", "postgres"),  # a cent
+        (Decimal("12345678901.00"), Decimal("12345678901.50"), "mysql", "postgres"),
+        (Decimal("3"), 3.0000000001, "mysql", "sqlite"),
+        (3.0, 3.0000000001, "postgres", "mysql"),
+        (Decimal("3.5000"), Decimal("3.5"), "mysql", "postgres"),  # the scale a user sees
+        (Decimal("8.5"), 8.5, "mysql", "postgres"),  # an exact number became a float
+        (8.5, Decimal("8.5"), "postgres", "mysql"),
+        (1, True, "mysql", "postgres"),  # an integer became a boolean
+        (True, Decimal("1.00"), "postgres", "mysql"),
+        (True, 1, "postgres", "postgres"),
+        (3, Decimal("3.5"), "mysql", "postgres"),
+        ("bob", "Bob", "mysql", "postgres"),
+        ("1", 1, "mysql", "postgres"),
+        (None, 0, "mysql", "postgres"),
+        (None, "", "mysql", "postgres"),
+        ("", b"", "mysql", "postgres"),
+        (datetime.datetime(2024, 1, 5, 9, 15), "2024-01-05 09:15:00", "mysql", "postgres"),
+        (datetime.date(2024, 1, 5), "2024-01-05 00:00:00", "mysql", "sqlite"),
+        (datetime.date(2024, 1, 5), datetime.datetime(2024, 1, 5), "mysql", "postgres"),
+        (datetime.timedelta(days=1), "24:00:00", "postgres", "mysql"),
+        (
+            datetime.datetime(2024, 1, 5, 11, 15, tzinfo=PLUS_TWO),
+            datetime.datetime(2024, 1, 5, 9, 15),
+            "postgres",
+            "mysql",
+        ),
     ],
 )
-def test_values_that_differ(a: object, b: object) -> None:
-    assert not values_equal(normalise_value(a), normalise_value(b))
-    assert not values_equal(normalise_value(b), normalise_value(a))
+def test_values_that_differ(want: object, got: object, source: str, target: str) -> None:
+    assert not values_equal(normalise_value(want), normalise_value(got), source, target)
+
+
+def test_column_names_are_compared() -> None:
+    want, got = Result([(1,)], ["COUNT(*)"]), Result([(1,)], ["count"])
+    assert compare(want, got, True, "mysql", "postgres") == (
+        "column names differ: expected ['COUNT(*)'], got ['count']"
+    )
+    assert compare(want, Result([(1,)], ["COUNT(*)"]), True, "mysql", "postgres") is None
+    # SQLite reports a column's declared spelling: case only
+    assert compare(Result([(1,)], ["Id"]), Result([(1,)], ["id"]), True, "sqlite", "mysql") is None
+    assert compare(Result([(1,)], ["Id"]), Result([(1,)], ["id"]), True, "mysql", "postgres")
 
 
 def test_compare_ordered_and_unordered() -> None:

@@ -137,7 +137,7 @@ class Scan:
                 if self.failing:
                     print(f"{self.source}->{target} {sql}  =>  {out}\n    {error}")
                 continue
-            if not self.failing and harness.compare(expected, got, ordered=True):
+            if not self.failing and harness.compare(expected, got, True, self.source, target):
                 print(f"{self.source}->{target} {sql}  =>  {out}")
                 print(f"    expected {expected} got {got}")
         return True

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 from engines import DIALECTS, DialectName, EnginePool
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, seed, settings
 from hypothesis import strategies as st
-from runner import DIRECTIONS, EXAMPLES, STATS, Discard, compare_rows, run_source, translate
+from runner import DIRECTIONS, EXAMPLES, SEED, STATS, Discard, compare_rows, run_source, translate
 from sqlgen import queries
 
 import sqlshift
@@ -22,7 +22,7 @@ KNOWN_BAD_RETURNS: dict[tuple[str, str], dict[str, str]] = {}
 
 SETTINGS = settings(
     max_examples=max(EXAMPLES // 8, 10),
-    derandomize=True,
+    derandomize=False,  # seeded from the commit (runner.SEED) instead
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -38,6 +38,7 @@ def test_round_trip_keeps_results(
     label = f"round trip {source}->{via}->{source}"
 
     @SETTINGS
+    @seed(SEED)
     @given(st.data())
     def check(data: st.DataObject) -> None:
         sql, ordered = data.draw(queries(source), label="query")
@@ -57,7 +58,18 @@ def test_round_trip_keeps_results(
             if marker in there:
                 STATS.add(label, f"known bug ({case})")
                 return
-        compare_rows(label, sql, back, engine, expected, ordered, f"\n  (via {via}: {there})")
+        compare_rows(
+            label,
+            sql,
+            back,
+            engine,
+            expected,
+            ordered,
+            f"\n  (via {via}: {there})",
+            source=source,
+            judged_as=via,  # a round trip is as exact as the engine it passes through
+            names=False,  # named by the engine in the middle: the corpus checks names
+        )
 
     check()
 
@@ -68,6 +80,7 @@ def test_translation_is_idempotent(source: DialectName) -> None:
     identity pass, which may respell it, e.g. `x IS NOT NULL` -> `NOT x IS NULL`)."""
 
     @SETTINGS
+    @seed(SEED)
     @given(st.data())
     def check(data: st.DataObject) -> None:
         sql, _ = data.draw(queries(source), label="query")

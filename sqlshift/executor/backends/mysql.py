@@ -294,3 +294,7 @@ class _MySQLConnection(SavepointMixin):
 
     async def rollback(self) -> None:
         await self._control("ROLLBACK")
+
+
+#: the conversion of each result (also used by the test suite's engine adapters)
+convert_rows = _convert

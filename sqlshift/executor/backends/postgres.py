@@ -263,3 +263,8 @@ class _PgConnection(SavepointMixin):
 
     async def rollback(self) -> None:
         await self._control("ROLLBACK")
+
+
+#: the conversion of each result (also used by the test suite's engine adapters)
+convert_rows = _rows
+init_connection = _init_connection

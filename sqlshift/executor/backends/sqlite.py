@@ -364,3 +364,7 @@ class _SQLiteConnection(SavepointMixin):
 
     async def rollback(self) -> None:
         await self._control("ROLLBACK")
+
+
+#: the converters (also used by the test suite's engine adapters)
+register_converters = _register_converters

@@ -22,6 +22,7 @@ _PREDICATES: tuple[type[exp.Expr], ...] = (
     exp.In,
     exp.Like,
     exp.ILike,
+    exp.Escape,  # x LIKE p ESCAPE e
     exp.Between,
     exp.And,
     exp.Or,

@@ -121,6 +121,7 @@ def _binary(node: exp.Expr | None) -> bool:
 
 
 _TEXT_FUNCTIONS = (
+    exp.Translate,
     exp.Upper,
     exp.Lower,
     exp.Trim,
@@ -867,7 +868,15 @@ def glob(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         else:
             out.append(ch)
     subject = node.this if ctx.target == "postgres" else _bin_collate(node.this)
-    return exp.Like(this=subject, expression=exp.Literal.string("".join(out)))
+    like = exp.Like(this=subject, expression=exp.Literal.string("".join(out)))
+    if ctx.target != "postgres":
+        return like
+    # A new node: the rules for a truth value used as a value do not see it; apply it here
+    # (SELECT 'a' GLOB 'a' is 1 in SQLite). Corpus: strings.toml `str-lite-glob-special`.
+    from sqlshift.translator.rules.boolean import truth_value_as_integer
+
+    node.replace(like)
+    return truth_value_as_integer(like, ctx) or like
 
 
 @rule(exp.Distinct, source={"mysql"}, target=_OTHERS)

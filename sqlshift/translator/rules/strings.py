@@ -815,11 +815,17 @@ def sqlite_ascii_case_mapping(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         if isinstance(node, exp.Upper)
         else (_UPPER_ASCII, _LOWER_ASCII)
     )
+    # sqlglot's own nodes (not opaque calls): the collation rules must still see text here,
+    # e.g. UPPER(a) < b from SQLite compares bytes (gen-lite-upper-compare)
     if ctx.target == "postgres":
-        return func("TRANSLATE", operand, exp.Literal.string(source), exp.Literal.string(target))
+        return exp.Translate(
+            this=operand, from_=exp.Literal.string(source), to=exp.Literal.string(target)
+        )
     result: exp.Expr = operand
     for old, new in zip(source, target, strict=True):
-        result = func("REPLACE", result, exp.Literal.string(old), exp.Literal.string(new))
+        result = exp.Replace(
+            this=result, expression=exp.Literal.string(old), replacement=exp.Literal.string(new)
+        )
     return result
 
 
