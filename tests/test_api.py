@@ -95,9 +95,16 @@ def test_lenient_mode_warns_and_returns_best_effort() -> None:
 
 
 def test_strict_mode_emits_no_warning() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        translate("SELECT a FROM t", "postgres", source="mysql")
+    """A construct lenient mode would warn about is refused in strict mode, not warned."""
+    sql = "SELECT price / qty FROM items"
+    with pytest.warns(TranslationWarning):
+        translate(sql, "sqlite", source="mysql", strict=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(UntranslatableError):
+            translate(sql, "sqlite", source="mysql")
+        assert translation("SELECT a FROM t", "postgres", source="mysql").warnings == ()
+    assert caught == []
 
 
 def test_script_translates_every_statement() -> None:

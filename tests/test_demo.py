@@ -33,9 +33,9 @@ def test_every_translated_step_runs() -> None:
 def test_division_keeps_mysql_meaning() -> None:
     report = run_demo(io.StringIO())
     (avg,) = [r for r in report.results if r.step.title.startswith("Average items")]
-    # Refusing is allowed; integer division (2) would be silently wrong: 21 items / 8 orders.
-    if avg.refusal is None:
-        assert avg.rows == [(2.625, 2)]
+    # Integer division (2) would be silently wrong: 21 items / 8 orders.
+    assert avg.refusal is None and avg.error is None
+    assert avg.rows == [(2.625, 2)]
 
 
 def test_a_refusal_does_not_stop_the_run() -> None:

@@ -93,7 +93,7 @@ def test_missing_named_argument() -> None:
 
 def test_parameters_are_never_interpolated() -> None:
     t = translation("SELECT ? FROM t", "mysql", source="sqlite")
-    assert "Robert" not in t.sql
+    assert t.sql == "SELECT %s AS `?` FROM t"  # a placeholder, whatever the argument
     assert t.params.apply(["Robert'); DROP TABLE students;--"]) == (
         "Robert'); DROP TABLE students;--",
     )

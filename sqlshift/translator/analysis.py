@@ -233,4 +233,7 @@ def _is_volatile(node: exp.Expr) -> bool:
         return "no_cache" in node.sql().lower()
     if isinstance(node, exp.Create):
         return node.find(exp.TemporaryProperty) is not None
-    return isinstance(node, exp.Select) and bool(node.args.get("locks"))
+    if isinstance(node, exp.Select):
+        modifiers = {m.name.upper() for m in node.args.get("operation_modifiers") or []}
+        return bool(node.args.get("locks")) or "SQL_NO_CACHE" in modifiers
+    return False

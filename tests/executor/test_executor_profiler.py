@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from typing import Any
 
 import pytest
 from conftest import _give_up, engine_url
@@ -108,9 +109,21 @@ async def test_plan_capture_is_rate_limited(engine_name: str) -> None:
     profiler = Profiler(slow_ms=0.0, explain_every_s=3600)
     db = await _open(engine_name, profiler)
     try:
+        captured = 0
+        original = db._capture_plan
+
+        async def counting(*args: Any, **kwargs: Any) -> None:
+            nonlocal captured
+            captured += 1
+            await original(*args, **kwargs)
+
+        db._capture_plan = counting  # type: ignore[method-assign]
         for i in range(5):
             await db.fetch_all(f"SELECT {i} AS n")
-        assert len(db._plan_tasks) <= 1  # one capture for the fingerprint, not five
+        await asyncio.gather(*db._plan_tasks)
+        assert captured == 1  # one capture for the fingerprint, not five (nor none)
+        (stats,) = [s for s in profiler.stats() if "AS n" in s.text]
+        assert stats.plan is not None
     finally:
         await db.close()
 

@@ -536,3 +536,41 @@ def text_number_comparison(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if new_right is not None:
         right.replace(new_right)  # already visited: safe to swap
     return new_left
+
+
+#: MySQL SELECT modifiers that change how, not what, a query answers
+_HARMLESS_MODIFIERS = frozenset(
+    {
+        "SQL_NO_CACHE",
+        "SQL_CACHE",
+        "HIGH_PRIORITY",
+        "STRAIGHT_JOIN",
+        "SQL_SMALL_RESULT",
+        "SQL_BIG_RESULT",
+        "SQL_BUFFER_RESULT",
+    }
+)
+
+
+@rule(exp.Select, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_select_modifiers(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL's `SELECT SQL_NO_CACHE ...` (and HIGH_PRIORITY, STRAIGHT_JOIN, SQL_*_RESULT) are
+    hints about execution, which the targets would reject as syntax: dropped.
+    SQL_CALC_FOUND_ROWS makes FOUND_ROWS() answer, which the targets cannot: refused.
+    Corpus: queries.toml `qs-my-select-modifiers`."""
+    modifiers = node.args.get("operation_modifiers") or []
+    if not modifiers:
+        return None
+    kept = []
+    for modifier in modifiers:
+        if modifier.name.upper() in _HARMLESS_MODIFIERS:
+            continue
+        ctx.refuse(
+            node,
+            "select-modifier",
+            f"MySQL's SELECT {modifier.name} has no equivalent in {ctx.target}",
+            "remove it (count the rows with a second query, e.g. SELECT COUNT(*))",
+        )
+        kept.append(modifier)
+    node.set("operation_modifiers", kept or None)
+    return None

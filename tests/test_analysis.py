@@ -1,0 +1,90 @@
+"""StatementInfo: what a statement reads and writes decides caching and invalidation, so every
+answer here is one a stale cache would follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from sqlshift import translation
+from sqlshift.translator.analysis import StatementInfo
+
+
+def info(sql: str, dialect: str = "mysql") -> StatementInfo:
+    return translation(sql, dialect, dialect).info
+
+
+def test_a_plain_read() -> None:
+    i = info("SELECT a FROM t JOIN u ON t.id = u.id WHERE b = 1")
+    assert (i.kinds, i.tables_read, i.tables_written) == (("select",), {"t", "u"}, frozenset())
+    assert i.read_only and i.deterministic and i.cacheable
+
+
+def test_cte_names_are_not_tables() -> None:
+    i = info("WITH x AS (SELECT a FROM t) SELECT a FROM x")
+    assert i.tables_read == {"t"}
+
+
+def test_a_script_reports_every_table_it_writes() -> None:
+    i = info("INSERT INTO a VALUES (1); UPDATE b SET c = 1; DELETE FROM c WHERE d = 2")
+    assert i.kinds == ("insert", "update", "delete")
+    assert i.tables_written == {"a", "b", "c"}
+    assert not i.read_only and not i.cacheable
+
+
+def test_a_read_then_a_write() -> None:
+    i = info("SELECT * FROM r; INSERT INTO w SELECT * FROM r")
+    assert i.tables_written == {"w"} and i.tables_read == {"r", "w"}
+    assert not i.read_only
+
+
+@pytest.mark.parametrize(
+    ("sql", "written"),
+    [
+        ("UPDATE t JOIN u ON t.id = u.id SET t.a = u.a", {"t", "u"}),
+        ("DELETE t1, t2 FROM t1 JOIN t2 ON t1.id = t2.id", {"t1", "t2"}),
+        ("TRUNCATE TABLE t", {"t"}),
+        ("DROP TABLE t, u", {"t", "u"}),
+        ("CREATE TABLE n (a INT)", {"n"}),
+        ("ALTER TABLE t ADD COLUMN b INT", {"t"}),
+    ],
+)
+def test_writes_name_their_tables(sql: str, written: set[str]) -> None:
+    i = info(sql)
+    assert i.tables_written == written
+    assert not i.read_only and not i.deterministic or not i.cacheable
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DROP SCHEMA s CASCADE",  # drops every table in it: which ones is unknown here
+        "COMMIT",
+        "SET @x = 1",
+    ],
+)
+def test_writes_to_unknown_tables(sql: str) -> None:
+    dialect = "postgres" if "SCHEMA" in sql else "mysql"
+    i = info(sql, dialect)
+    assert i.tables_written is None
+    assert not i.read_only and not i.cacheable
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT a INTO @v FROM t",  # writes a variable
+        "SELECT a FROM t FOR UPDATE",  # takes locks
+        "SELECT NOW(), a FROM t",
+        "SELECT RAND()",
+        "SELECT my_function(a) FROM t",  # a user function may read or write anything
+        "SELECT /*+ NO_CACHE */ a FROM t",
+        "SELECT SQL_NO_CACHE a FROM t",
+    ],
+)
+def test_not_cacheable(sql: str) -> None:
+    assert not info(sql).cacheable
+
+
+def test_known_pure_unknown_functions_stay_cacheable() -> None:
+    assert info("SELECT FIELD(a, 'x', 'y') FROM t").cacheable
+    assert info("SELECT a FROM t WHERE b = UPPER('x')").cacheable
