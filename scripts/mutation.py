@@ -114,7 +114,7 @@ def _docstring_lines(tree: ast.AST) -> set[int]:
 
 def _mutate(source: str, index: int) -> tuple[str, Mutant]:
     tree = ast.parse(source)
-    node, kind = _sites(tree)[index]
+    node, _ = _sites(tree)[index]
     line = getattr(node, "lineno", 0)
     if isinstance(node, ast.Compare):
         old = type(node.ops[0])
@@ -158,13 +158,17 @@ def _run_tests(tests: list[str], timeout: float) -> bool:
     return done.returncode == 0
 
 
-def mutate_module(name: str, sample: int | None, seed: int, timeout: float) -> tuple[int, int, list[Mutant]]:
+def mutate_module(
+    name: str, sample: int | None, seed: int, timeout: float
+) -> tuple[int, int, list[Mutant]]:
     path_text, tests = MODULES[name]
     path = ROOT / path_text
     original = path.read_text()
     tree = ast.parse(original)
     skip = _docstring_lines(tree)
-    indices = [i for i, (node, _) in enumerate(_sites(tree)) if getattr(node, "lineno", 0) not in skip]
+    indices = [
+        i for i, (node, _) in enumerate(_sites(tree)) if getattr(node, "lineno", 0) not in skip
+    ]
     if sample is not None and sample < len(indices):
         indices = sorted(random.Random(seed).sample(indices, sample))
     if not _run_tests(tests, timeout * 3):
