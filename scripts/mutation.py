@@ -43,7 +43,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "analysis": (
         "sqlshift/translator/analysis.py",
-        ["tests/test_api.py", "tests/test_analysis.py", "tests/executor/test_executor_cache.py"],
+        ["tests/test_analysis.py", "tests/test_api.py", "tests/executor/test_executor_cache.py"],
     ),
     "boolean": (
         "sqlshift/translator/rules/boolean.py",
@@ -192,12 +192,15 @@ def mutate_module(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*", default=list(MODULES), choices=[*MODULES, []])
+    parser.add_argument("modules", nargs="*", help=f"some of: {', '.join(MODULES)} (default: all)")
     parser.add_argument("-n", "--sample", type=int, default=40, help="mutants per module")
     parser.add_argument("--all", action="store_true", help="every mutant (slow)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds per test run")
     args = parser.parse_args()
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
     rows = []
     for name in args.modules or list(MODULES):
         started = time.monotonic()
