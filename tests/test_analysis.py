@@ -41,6 +41,9 @@ def test_a_read_then_a_write() -> None:
     ("sql", "written"),
     [
         ("UPDATE t JOIN u ON t.id = u.id SET t.a = u.a", {"t", "u"}),
+        ("DELETE c FROM parent p JOIN child c ON c.pid = p.id WHERE p.id = 1", {"child"}),
+        ("DELETE FROM c USING parent p JOIN child c ON c.pid = p.id", {"child"}),
+        ("UPDATE parent AS p JOIN child AS c ON c.pid = p.id SET c.v = 1", {"parent", "child"}),
         ("DELETE t1, t2 FROM t1 JOIN t2 ON t1.id = t2.id", {"t1", "t2"}),
         ("TRUNCATE TABLE t", {"t"}),
         ("DROP TABLE t, u", {"t", "u"}),

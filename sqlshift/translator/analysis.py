@@ -130,7 +130,7 @@ def analyse(statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]]) -> Statem
                 writes.append(node)
             if deterministic and _is_volatile(node):
                 deterministic = False
-        targets = _written_tables(writes)
+        targets = _written_tables(writes, _aliases(tables))
         if kind in ("select", "set-operation") and targets == set():
             pass
         elif kind == "inspect":
@@ -197,8 +197,18 @@ def _table_name(table: exp.Table) -> str:
     return table.name.lower()
 
 
-def _written_tables(writes: Sequence[exp.Expr]) -> set[str] | None:
-    """Tables changed by the write nodes of a statement (CTEs included); None if unknown."""
+def _aliases(tables: Sequence[exp.Table]) -> dict[str, str]:
+    """Alias -> table name, for the aliased tables of a statement (`child AS c`)."""
+    return {t.alias.lower(): _table_name(t) for t in tables if t.alias and t.name}
+
+
+def _written_tables(
+    writes: Sequence[exp.Expr], aliases: dict[str, str] | None = None
+) -> set[str] | None:
+    """Tables changed by the write nodes of a statement (CTEs included); None if unknown.
+    A target named by its alias (MySQL `DELETE c FROM parent p JOIN child c`, `DELETE FROM c
+    USING ...`) is the aliased table."""
+    aliases = aliases or {}
     tables: set[str] = set()
     for node in writes:
         target = node.this
@@ -215,7 +225,9 @@ def _written_tables(writes: Sequence[exp.Expr]) -> set[str] | None:
             table = item if isinstance(item, exp.Table) or item is None else item.find(exp.Table)
             if table is None or not table.name:
                 return None
-            tables.add(_table_name(table))
+            name = _table_name(table)
+            # a bare name that is some table's alias means that table (not a table so named)
+            tables.add(aliases.get(name, name) if not table.alias else name)
     return tables
 
 

@@ -93,3 +93,30 @@ async def test_options_reach_wrap() -> None:
         assert list(await cursor.fetchall()) == []
     finally:
         await raw.close()
+
+
+async def test_a_delete_through_an_alias_invalidates_the_cache(
+    engine_name: str, table: str
+) -> None:
+    """`DELETE c FROM parent p JOIN child c ...` writes `child`, not a table named `c`: a cached
+    count of `child` must not survive it."""
+    db = await open_database(engine_name, cache=True, source="mysql")
+    parent, child = f"{table}_p", f"{table}_c"
+    try:
+        for name in (child, parent):
+            await db.execute(f"DROP TABLE IF EXISTS {name}")
+        await db.execute(f"CREATE TABLE {parent} (id INT PRIMARY KEY)")
+        await db.execute(f"CREATE TABLE {child} (id INT PRIMARY KEY, pid INT)")
+        await db.execute(f"INSERT INTO {parent} VALUES (1), (2)")
+        await db.execute(f"INSERT INTO {child} VALUES (1, 1), (2, 1), (3, 2)")
+        count = f"SELECT COUNT(*) FROM {child}"
+        assert await db.fetch_val(count) == 3
+        assert await db.fetch_val(count) == 3  # now cached
+        await db.execute(
+            f"DELETE c FROM {parent} p JOIN {child} c ON c.pid = p.id WHERE p.id = %s", (1,)
+        )
+        assert await db.fetch_val(count) == 1
+    finally:
+        for name in (child, parent):
+            await db.execute(f"DROP TABLE IF EXISTS {name}")
+        await db.close()
