@@ -12,6 +12,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
+from sqlglot.tokenizer_core import Token
 
 from sqlshift.dialects import ParamStyle, resolve_dialect, resolve_paramstyle
 from sqlshift.errors import (
@@ -246,8 +247,8 @@ def _translate_from(
 ) -> Translation:
     text = unwrap_conditional_comments(sql) if source == "mysql" else sql
     scanned = scan_placeholders(text, source)
-    trees = _parse(scanned, sql, source)
-    ctx = Context(source, target, strict, scanned, sql, schema, options)
+    trees, tokens = _parse(scanned, sql, source)
+    ctx = Context(source, target, strict, scanned, sql, schema, options, _tokens=tokens)
     if source != target:
         for tree in trees:  # before any rule reads the trees (prepare_script does)
             check_shape(tree.walk(), ctx)
@@ -317,9 +318,14 @@ def _strip_terminator(sql: str) -> str:
     return text
 
 
-def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:
+def _parse(
+    scanned: ScannedText, original: str, source: str
+) -> tuple[list[exp.Expr], list[Token]]:
+    """The statements of ``scanned``, and its tokens (kept: quotes and names read them)."""
+    dialect = _DIALECTS[source]
     try:
-        parsed = _DIALECTS[source].parse(scanned.text)
+        tokens = dialect.tokenize(scanned.text)
+        parsed = dialect.parser().parse(tokens, scanned.text)
     except sqlglot.errors.ParseError as error:
         raise parse_error(error, scanned, original, source) from None
     except sqlglot.errors.TokenError:
@@ -341,7 +347,7 @@ def _parse(scanned: ScannedText, original: str, source: str) -> list[exp.Expr]:
         lacking = incomplete(tree)
         if lacking is not None:
             raise ParseError(f"syntax error: the statement ends too early ({lacking})")
-    return trees
+    return trees, tokens
 
 
 def _generate(tree: exp.Expr, target: str, ctx: Context) -> str:
