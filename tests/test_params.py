@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
 
-from sqlshift import ParameterError, ParamStyle, ParseError, translation
+from sqlshift import ParameterError, ParamStyle, ParseError, UntranslatableError, translation
 from sqlshift.translator.api import clear_cache
 
 
@@ -156,3 +157,38 @@ def test_placeholders_cost_linear_time() -> None:
     whole list): four times the placeholders must take about four times as long."""
     small, large = _marking_seconds(1000), _marking_seconds(4000)
     assert large / small < 4 * 2.5, f"4x placeholders took {large / small:.1f}x time"
+
+
+def test_a_param_map_is_immutable() -> None:
+    """Translations are memoised and shared: their maps must not change under anyone."""
+    params = translation("SELECT ? FROM t", "postgres", source="sqlite").params
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        params.refs = ()  # type: ignore[misc]
+    assert not hasattr(params, "__dict__")
+
+
+def test_wrong_argument_counts_say_what_is_wanted() -> None:
+    named = translation("SELECT %(a)s, %(b)s", "postgres", source="mysql").params
+    with pytest.raises(ParameterError, match=r"takes parameters a, b, got none"):
+        named.apply(None)
+    positional = translation("SELECT %s, %s", "postgres", source="mysql").params
+    with pytest.raises(ParameterError, match=r"takes 2 parameter\(s\), got none"):
+        positional.apply(None)
+    with pytest.raises(ParameterError, match=r"takes 2 parameter\(s\), got 3"):
+        positional.apply((1, 2, 3))
+    with pytest.raises(ParameterError, match=r"takes 2 parameter\(s\), got 1"):
+        positional.apply((1,))
+    with pytest.raises(ParameterError, match="need a sequence, got str"):
+        positional.apply("ab")
+    none = translation("SELECT 1 AS one", "postgres", source="mysql").params
+    with pytest.raises(ParameterError, match="takes no parameters, got 1"):
+        none.apply((1,))
+    assert none.apply(()) == () and none.apply(None) == ()
+
+
+def test_error_positions_after_a_placeholder_are_the_callers() -> None:
+    """The scanner shifts text when it swaps `%s` for an internal name; positions map back."""
+    with pytest.raises(UntranslatableError) as refused:
+        translation("SELECT %s, price / qty FROM items", "sqlite", source="mysql")
+    assert (refused.value.line, refused.value.col) == (1, 12)
+    assert refused.value.construct == "price / qty"
