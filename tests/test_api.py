@@ -271,3 +271,15 @@ def test_warm_path_still_checks_argument_types() -> None:
         translate("SELECT 1", "postgres", source="mysql", strict=1)  # type: ignore[arg-type]
     with pytest.raises(InputTypeError):
         translate("SELECT 1", ["postgres"], source="mysql")  # type: ignore[arg-type]
+
+
+def test_paging_spelled_for_each_target() -> None:
+    """The exact 'no limit' values (the fixture's small tables could not tell 100 from all)."""
+    assert translate("SELECT a FROM t OFFSET 5", "mysql", "postgres") == (
+        "SELECT a FROM t LIMIT 18446744073709551615 OFFSET 5"
+    )
+    assert translate("SELECT a FROM t LIMIT -5 OFFSET 2", "mysql", "sqlite") == (
+        "SELECT a FROM t LIMIT 18446744073709551615 OFFSET 2"
+    )
+    assert translate("SELECT a FROM t LIMIT -1", "postgres", "sqlite") == "SELECT a FROM t"
+    assert translate("SELECT a FROM t LIMIT 5", "mysql", "sqlite") == "SELECT a FROM t LIMIT 5"

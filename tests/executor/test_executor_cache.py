@@ -177,6 +177,16 @@ async def test_ttl_policy_with_a_fake_timer(fake: FakeBackend) -> None:
         assert fetches(fake) == 4
 
 
+@pytest.mark.parametrize("policy", ["ttl", "lru"])
+async def test_an_entry_is_not_served_at_exactly_its_ttl(fake: FakeBackend, policy: str) -> None:
+    timer = FakeTimer()
+    async for db in make_db(fake, Cache(policy, ttl=10, timer=timer)):  # type: ignore[arg-type]
+        await db.fetch_all(Q_CITIES)
+        timer.now += 10  # the entry's lifetime is [stored, stored + ttl)
+        await db.fetch_all(Q_CITIES)
+        assert fetches(fake) == 2
+
+
 async def test_per_query_ttl_with_lru(fake: FakeBackend) -> None:
     timer = FakeTimer()
     async for db in make_db(fake, Cache("lru", timer=timer)):
@@ -290,9 +300,14 @@ async def test_manual_invalidate_and_clear(db: Database, fake: FakeBackend) -> N
     await db.fetch_all(Q_CITIES)
     cache.invalidate(table="CITIES")  # names are case-insensitive
     assert cache.stats().entries == 1
+    cache.invalidate(table="public.people")  # a schema-qualified name is the table
+    assert cache.stats().entries == 0
+    await db.fetch_all(Q_PEOPLE, (1,))
+    cache.invalidate(table=['"main"."People"'])  # quoted, in a list
+    assert cache.stats().entries == 0
     cache.clear()
     assert cache.stats().entries == 0
-    assert cache.stats().invalidations == 2
+    assert cache.stats().invalidations == 3
 
 
 # -------------------------------------------------------------------------------- transactions
