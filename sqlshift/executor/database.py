@@ -44,6 +44,7 @@ import contextvars
 import dataclasses
 import functools
 import itertools
+import re
 import time
 from collections.abc import AsyncIterator, Generator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
@@ -929,9 +930,28 @@ def _redact(message: str, driver_args: Any) -> str:
         if text and (isinstance(value, str | bytes | bytearray) or len(text) >= 4):
             texts.add(text)
             texts.add(repr(value))
+            # as a server quotes it back: escaped (MySQL) or with doubled quotes (SQL)
+            texts.add(text.replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"'))
+            texts.add(text.replace("'", "''"))
+    if values:
+        # MySQL's "near '...' at line N" quotes the statement as the driver sent it, with the
+        # arguments written in (PyMySQL interpolates), and cut at 80 characters: a value may
+        # be there escaped, or only its beginning. The quoted text goes, the position stays.
+        message = _NEAR.sub(f"near {_REDACTED}", message)
     for text in sorted(texts, key=len, reverse=True):
         message = message.replace(text, _REDACTED)
+    for text in texts:  # a long value the server cut: its longest quoted beginning
+        for end in range(min(len(text), 200) - 1, _MIN_PREFIX - 1, -1):
+            if text[:end] in message:
+                message = message.replace(text[:end], _REDACTED)
+                break
     return message
+
+
+#: MySQL's syntax-error context, which quotes the statement with its arguments written in
+_NEAR = re.compile(r"near '.*?'(?= at line \d+)", re.S)
+#: the shortest beginning of a long value that is blanked out where the server cut it
+_MIN_PREFIX = 12
 
 
 def _shorten(text: str, limit: int = 200) -> str:

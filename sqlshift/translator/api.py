@@ -318,9 +318,7 @@ def _strip_terminator(sql: str) -> str:
     return text
 
 
-def _parse(
-    scanned: ScannedText, original: str, source: str
-) -> tuple[list[exp.Expr], list[Token]]:
+def _parse(scanned: ScannedText, original: str, source: str) -> tuple[list[exp.Expr], list[Token]]:
     """The statements of ``scanned``, and its tokens (kept: quotes and names read them)."""
     dialect = _DIALECTS[source]
     try:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from conftest import engine_url, open_database
 
-from sqlshift import Options, UntranslatableError, connect
+from sqlshift import ExecutionError, Options, UntranslatableError, connect
 
 
 async def test_mysql_ddl_gives_the_same_python_types_everywhere(
@@ -119,4 +119,34 @@ async def test_a_delete_through_an_alias_invalidates_the_cache(
     finally:
         for name in (child, parent):
             await db.execute(f"DROP TABLE IF EXISTS {name}")
+        await db.close()
+
+
+async def test_argument_values_never_reach_error_messages(engine_name: str, table: str) -> None:
+    """Servers quote values back in errors, escaped or cut (MariaDB: near 'AND v =
+    'top\\'secret''); no argument's text may appear in the message."""
+    db = await open_database(engine_name)
+    secret = "top'secret\\value"
+    long_secret = "confidential-" + "x" * 300
+    try:
+        await db.execute(f"DROP TABLE IF EXISTS {table}")
+        await db.execute(f"CREATE TABLE {table} (id INT, v VARCHAR(400) PRIMARY KEY)")
+        mark = "%s" if engine_name == "mysql" else ("$1" if engine_name == "postgres" else "?")
+        marks = (
+            "%s, %s"
+            if engine_name == "mysql"
+            else ("$1, $2" if engine_name == "postgres" else "?, ?")
+        )
+        await db.execute(f"INSERT INTO {table} VALUES ({marks})", (1, long_secret))
+        with pytest.raises(ExecutionError) as duplicate:
+            await db.execute(f"INSERT INTO {table} VALUES ({marks})", (1, long_secret))
+        bad = f"SELECT * FROM {table} WHERE AND v = {mark}"  # quoted after the error point
+        with pytest.raises(ExecutionError) as syntax:
+            await db.execute(bad, (secret,))
+        for error in (duplicate.value, syntax.value):
+            text = str(error)
+            assert "secret" not in text and "confidential" not in text, text
+            assert "xxxxxxxxxxxx" not in text, text
+    finally:
+        await db.execute(f"DROP TABLE IF EXISTS {table}")
         await db.close()
