@@ -192,3 +192,14 @@ def test_error_positions_after_a_placeholder_are_the_callers() -> None:
         translation("SELECT %s, price / qty FROM items", "sqlite", source="mysql")
     assert (refused.value.line, refused.value.col) == (1, 12)
     assert refused.value.construct == "price / qty"
+
+
+def test_a_placeholder_never_lands_inside_a_literal() -> None:
+    """Lenient mode wrote `INTERVAL %s DAY` as INTERVAL '%s DAY' for PostgreSQL: a
+    placeholder the driver never binds (an interpolating one would write the argument into
+    the SQL). Refused in every mode."""
+    for strict in (True, False):
+        with pytest.raises(UntranslatableError) as refused:
+            translation("SELECT NOW() + INTERVAL %s DAY", "postgres", source="mysql", strict=strict)
+        if not strict:
+            assert refused.value.code == "placeholder-in-literal"

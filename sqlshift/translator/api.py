@@ -26,7 +26,12 @@ from sqlshift.errors import (
 )
 from sqlshift.translator import rules
 from sqlshift.translator.analysis import StatementInfo, analyse
-from sqlshift.translator.check import MISSING_FUNCTIONS, SUSPECTS, check_faithful
+from sqlshift.translator.check import (
+    MISSING_FUNCTIONS,
+    SUSPECTS,
+    check_faithful,
+    check_placeholders_stay_placeholders,
+)
 from sqlshift.translator.context import Context
 from sqlshift.translator.detect import candidates
 from sqlshift.translator.identifiers import normalise_identifiers
@@ -35,6 +40,7 @@ from sqlshift.translator.options import DEFAULT_OPTIONS, Options
 from sqlshift.translator.params import (
     ParamMap,
     ScannedText,
+    count_markers,
     mark_placeholders,
     render_placeholders,
     scan_placeholders,
@@ -278,10 +284,18 @@ def _translate_from(
                 if (isinstance(n, SUSPECTS) or type(n) in missing) and id(n) not in known
             )
         check_faithful(tree, suspects, ctx)
-        if scanned.refs:
-            mark_placeholders(tree)
+        if scanned.refs and source != target:
+            check_placeholders_stay_placeholders(tree, ctx)
+        marked = mark_placeholders(tree) if scanned.refs else 0
         if not own_text:
-            statements.append(_generate(tree, target, ctx))
+            generated = _generate(tree, target, ctx)
+            if count_markers(generated) != marked:
+                # text that decodes to a marker (E'\0000\000'): it must not become a parameter
+                raise ParseError(
+                    "the statement holds a literal that sqlshift cannot tell apart from its own "
+                    "parameter markers (NUL characters); pass such values as parameters"
+                )
+            statements.append(generated)
     if own_text:
         # Same dialect: send the caller's own text (only placeholders restyled). Regenerating
         # it could change its meaning (sqlglot writes MySQL `INTERVAL 1.5 DAY` as '1.5').

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
-from sqlshift.translator.params import internal_index
+from sqlshift.translator.params import INTERNAL_PREFIX, internal_index
 from sqlshift.translator.rules import GENERATED
 from sqlshift.translator.targets import DIALECTS
 
@@ -58,6 +59,36 @@ MISSING_FUNCTION_NAMES: dict[str, str] = {
     ),
 }
 MISSING_FUNCTIONS = {target: _classes(names) for target, names in MISSING_FUNCTION_NAMES.items()}
+
+
+_INTERNAL = re.compile(rf":{INTERNAL_PREFIX}\d+")
+
+
+def check_placeholders_stay_placeholders(tree: exp.Expr, ctx: Context) -> None:
+    """A rule that rewrites a construct through its text could carry a placeholder into a
+    string literal or a comment (`INTERVAL %s DAY` -> `INTERVAL '%s DAY'`): the driver would
+    then never bind it, and an interpolating driver would write the argument into the SQL
+    text. Refused in every mode (`placeholder-in-literal`)."""
+    for node in tree.walk():
+        texts = [node.this] if isinstance(node, exp.Literal) and node.is_string else []
+        texts.extend(node.comments or [])
+        # sqlglot writes INTERVAL <amount> DAY as INTERVAL '<amount> DAY' for PostgreSQL
+        quoted_interval = (
+            ctx.target == "postgres"
+            and isinstance(node, exp.Interval)
+            and isinstance(node.this, exp.Expr)
+            and node.this.find(exp.Placeholder) is not None
+        )
+        if quoted_interval or any(isinstance(t, str) and _INTERNAL.search(t) for t in texts):
+            error = ctx.error(
+                node,
+                "placeholder-in-literal",
+                "the translation would put a parameter inside a string literal or comment, "
+                "where the driver does not bind it",
+                "compute the value in the application, or write the construct with a "
+                "literal instead of a parameter",
+            )
+            raise error
 
 
 def check_faithful(tree: exp.Expr, suspects: Sequence[exp.Expr], ctx: Context) -> None:

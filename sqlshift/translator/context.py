@@ -93,6 +93,9 @@ class Context:
             before = _index(shape, text[first].text.upper())
             if before is not None and _same(text[first - before : first], shape[:before]):
                 start = text[first - before].start
+            elif _called_as(node, text, first):  # a call spelt otherwise: `substr(` for SUBSTRING
+                start = text[first - 2].start
+                first -= 2
             after = _index(shape[::-1], text[last].text.upper())
             if after is not None and _same(text[last + 1 : last + 1 + after], shape[-after:]):
                 end = text[last + after].end
@@ -126,6 +129,22 @@ class Context:
 
 
 _PAREN = {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}
+
+
+def _called_as(node: exp.Expr, text: list[Token], first: int) -> bool:
+    """Is ``node`` a call whose name and parenthesis come just before token ``first``?"""
+    return (
+        isinstance(node, exp.Func)
+        and not isinstance(node, exp.Connector | exp.Binary)
+        and first >= 2
+        and text[first - 1].token_type == TokenType.L_PAREN
+        and text[first - 2].token_type not in _NOT_NAMES
+    )
+
+
+_NOT_NAMES = frozenset(
+    {TokenType.L_PAREN, TokenType.R_PAREN, TokenType.COMMA, TokenType.STRING, TokenType.NUMBER}
+)
 
 
 def _index(shape: list[str], text: str) -> int | None:

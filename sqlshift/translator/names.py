@@ -286,8 +286,30 @@ def _pg_name(node: exp.Expr, ctx: Context, *, tokens: list[Token] | None = None)
             return name, 2
         return "?column?", 0
     if isinstance(node, exp.Func) and not isinstance(node, exp.Connector | exp.Binary):
-        return _function_name(node, None), 2
+        return _function_name(node, _written_tokens(node, ctx)), 2
     return "?column?", 0
+
+
+def _written_tokens(node: exp.Expr, ctx: Context) -> list[Token] | None:
+    """The caller's tokens of a call inside an item, from its name on: found as the two
+    tokens before its first argument (`substr` `(` before `name`)."""
+    if ctx.source != "postgres":
+        return None
+    first = node.this if isinstance(node.this, exp.Expr) else None
+    if first is None and node.expressions:
+        first = node.expressions[0]
+    if first is None:
+        return None
+    offset, _ = ctx.quote(first)
+    if offset is None:
+        return None
+    tokens = ctx.tokens()
+    for index, token in enumerate(tokens):
+        if ctx.scanned.original_offset(token.start) >= offset:
+            if index >= 2 and tokens[index - 1].token_type == TokenType.L_PAREN:
+                return tokens[index - 2 :]
+            return None
+    return None
 
 
 def _is_call(tokens: list[Token]) -> bool:
