@@ -283,3 +283,24 @@ def test_paging_spelled_for_each_target() -> None:
     )
     assert translate("SELECT a FROM t LIMIT -1", "postgres", "sqlite") == "SELECT a FROM t"
     assert translate("SELECT a FROM t LIMIT 5", "mysql", "sqlite") == "SELECT a FROM t LIMIT 5"
+
+
+def test_set_operation_operands_for_sqlite() -> None:
+    """SQLite takes no parenthesised compound operands: plain ones lose the parentheses, a
+    paged one becomes a derived table, an aliased derived table is left alone."""
+    assert translate("(SELECT a FROM t) UNION (SELECT a FROM u)", "sqlite", "postgres") == (
+        "SELECT a FROM t UNION SELECT a FROM u"
+    )
+    paged = translate("(SELECT a FROM t LIMIT 2) UNION SELECT a FROM u", "sqlite", "postgres")
+    assert (
+        paged == "SELECT * FROM (SELECT a FROM t LIMIT 2) AS _sqlshift_this UNION SELECT a FROM u"
+    )
+
+
+def test_fetch_first_without_ties_translates() -> None:
+    """Only FETCH ... WITH TIES is refused; FETCH FIRST n ROWS ONLY is a LIMIT."""
+    assert translate("SELECT a FROM t FETCH FIRST 3 ROWS ONLY", "mysql", "postgres") == (
+        "SELECT a FROM t LIMIT 3"
+    )
+    with pytest.raises(UntranslatableError, match="fetch-with-ties"):
+        translate("SELECT a FROM t ORDER BY a FETCH FIRST 3 ROWS WITH TIES", "mysql", "postgres")

@@ -564,3 +564,27 @@ async def test_tracked_tables_are_bounded_without_a_stale_store(
     release_fresh.set()
     await fresh
     assert cache.lookup(("fresh",)) == ("rows",)
+
+
+def test_documented_defaults_and_immutable_stats() -> None:
+    cache = Cache()
+    assert (cache.policy, cache.maxsize, cache.max_bytes, cache.ttl) == (
+        "lru",
+        1024,
+        64 * 1024 * 1024,
+        None,
+    )
+    assert repr(Cache("ttl", maxsize=5, ttl=2)) == (
+        f"Cache(policy='ttl', maxsize=5, max_bytes={64 * 1024 * 1024}, ttl=2)"
+    )
+    stats = cache.stats()
+    with pytest.raises(AttributeError):
+        stats.hits = 5  # type: ignore[misc]
+
+
+async def test_a_read_right_after_a_write_is_stored(db: Database, fake: FakeBackend) -> None:
+    """A read that starts after an invalidation is current (tick <= start): it is stored."""
+    await db.execute("UPDATE cities SET name = 'Rome' WHERE id = $1", (1,))
+    await db.fetch_all(Q_CITIES)
+    await db.fetch_all(Q_CITIES)
+    assert fetches(fake) == 1
