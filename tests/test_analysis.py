@@ -91,3 +91,26 @@ def test_not_cacheable(sql: str) -> None:
 def test_known_pure_unknown_functions_stay_cacheable() -> None:
     assert info("SELECT FIELD(a, 'x', 'y') FROM t").cacheable
     assert info("SELECT a FROM t WHERE b = UPPER('x')").cacheable
+
+
+def test_kinds_and_determinism_of_statements_that_end_or_escape_analysis() -> None:
+    assert info("SELECT a INTO @v FROM t").kinds == ("other",)
+    commit = info("COMMIT")
+    assert (commit.kinds, commit.deterministic, commit.read_only) == (
+        ("transaction",),
+        False,
+        False,
+    )
+    vacuum = info("VACUUM", "sqlite")
+    assert (vacuum.kinds, vacuum.deterministic, vacuum.tables_written) == (
+        ("command",),
+        False,
+        None,
+    )
+
+
+def test_statement_info_is_immutable() -> None:
+    """Translations are memoised: their analysis is shared by every caller."""
+    i = info("SELECT a FROM t")
+    with pytest.raises(AttributeError):
+        i.read_only = False  # type: ignore[misc]
