@@ -39,7 +39,12 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "paging": (
         "sqlshift/translator/rules/paging.py",
-        ["tests/corpus/test_corpus.py", "-k", "pag or limit or offset"],
+        [
+            "tests/test_api.py",
+            "tests/corpus/test_corpus.py",
+            "-k",
+            "pag or limit or offset or set_operation or fetch or union",
+        ],
     ),
     "analysis": (
         "sqlshift/translator/analysis.py",
