@@ -203,3 +203,16 @@ def test_a_placeholder_never_lands_inside_a_literal() -> None:
             translation("SELECT NOW() + INTERVAL %s DAY", "postgres", source="mysql", strict=strict)
         if not strict:
             assert refused.value.code == "placeholder-in-literal"
+
+
+def test_identity_of_named_parameters() -> None:
+    """A named source into a named target with the same names passes the mapping through;
+    into positional placeholders it must be re-mapped."""
+    same = translation("SELECT %(a)s, %(b)s", "sqlite", source="mysql", paramstyle="named")
+    assert same.sql.startswith("SELECT :a") and same.params.is_identity
+    positional = translation("SELECT %(a)s, %(b)s", "sqlite", source="mysql", paramstyle="qmark")
+    assert not positional.params.is_identity
+    assert positional.params.apply({"a": 1, "b": 2}) == (1, 2)
+    repeated = translation("SELECT %(a)s, %(a)s", "postgres", source="mysql")
+    assert repeated.sql.startswith("SELECT $1, $1")  # one argument, used twice
+    assert not repeated.params.is_identity and repeated.params.apply({"a": 1}) == (1,)
