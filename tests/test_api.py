@@ -304,3 +304,28 @@ def test_fetch_first_without_ties_translates() -> None:
     )
     with pytest.raises(UntranslatableError, match="fetch-with-ties"):
         translate("SELECT a FROM t ORDER BY a FETCH FIRST 3 ROWS WITH TIES", "mysql", "postgres")
+
+
+def test_truth_values_into_postgres() -> None:
+    """MySQL truth values as values, conditions and 0/1 against BOOLEAN columns."""
+    schema = {"flags": {"id": "INT", "flag": "TINYINT(1)", "n": "INT"}}
+    assert translate("SELECT id FROM flags WHERE n", "postgres", "mysql", schema=schema) == (
+        "SELECT id FROM flags WHERE n <> 0"
+    )
+    assert translate("SELECT id FROM flags WHERE 1 = flag", "postgres", "mysql", schema=schema) == (
+        "SELECT id FROM flags WHERE TRUE = flag"
+    )
+    assert translate("INSERT INTO flags VALUES (1, 1, 5)", "postgres", "mysql", schema=schema) == (
+        "INSERT INTO flags VALUES (1, TRUE, 5)"
+    )
+    assert translate("INSERT INTO flags (flag) VALUES (1)", "postgres", "mysql") == (
+        "INSERT INTO flags (flag) VALUES (1)"  # without a schema nothing is known of `flag`
+    )
+    as_values = translate(
+        "SELECT IF(n > 1, n > 2, n > 3) AS a, CASE WHEN n > 1 THEN 1 ELSE n > 4 END AS b "
+        "FROM flags",
+        "postgres",
+        "mysql",
+        schema=schema,
+    )
+    assert as_values.count("AS INT)") == 3, as_values

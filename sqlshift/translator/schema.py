@@ -130,6 +130,16 @@ def _convert(value: Mapping[str, Any]) -> Schema:
                 raise ConfigurationError(
                     f"schema: {table}.{column} has an unknown type {type_text!r}"
                 ) from error
+            if _tinyint_one(dtype):  # MySQL's BOOLEAN, as translated DDL makes it
+                dtype = exp.DataType.build("BOOLEAN")
             parsed.append((str(column).lower(), dtype))
         tables.append((table.lower(), tuple(parsed)))
     return Schema(tuple(tables), tuple(keys))
+
+
+def _tinyint_one(dtype: exp.DataType) -> bool:
+    if dtype.this != exp.DType.TINYINT or len(dtype.expressions) != 1:
+        return False
+    param = dtype.expressions[0]
+    value = param.this if isinstance(param, exp.DataTypeParam) else param
+    return isinstance(value, exp.Literal) and value.name == "1"

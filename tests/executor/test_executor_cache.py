@@ -588,3 +588,52 @@ async def test_a_read_right_after_a_write_is_stored(db: Database, fake: FakeBack
     await db.fetch_all(Q_CITIES)
     await db.fetch_all(Q_CITIES)
     assert fetches(fake) == 1
+
+
+async def test_a_result_of_exactly_max_bytes_is_stored() -> None:
+    cache = Cache(max_bytes=10)
+
+    async def load() -> object:
+        return ("rows",)
+
+    await cache.get_or_load(("k",), frozenset({"t"}), load, sizeof=lambda rows: 10)
+    assert cache.lookup(("k",)) == ("rows",)
+    await cache.get_or_load(("big",), frozenset({"t"}), load, sizeof=lambda rows: 11)
+    assert cache.lookup(("big",)) is None
+
+
+async def test_waiters_of_an_unshareable_result_load_their_own() -> None:
+    """A result holding mutable values is not shared: each waiter runs the query itself."""
+    cache = Cache()
+    gate = asyncio.Event()
+    calls = 0
+
+    async def load() -> object:
+        nonlocal calls
+        calls += 1
+        await gate.wait()
+        return [["mutable"]]
+
+    tasks = [
+        asyncio.create_task(
+            cache.get_or_load(("k",), frozenset({"t"}), load, sizeof=lambda rows: None)
+        )
+        for _ in range(3)
+    ]
+    await asyncio.sleep(0.01)
+    gate.set()
+    results = await asyncio.gather(*tasks)
+    assert results == [[["mutable"]]] * 3
+    assert calls == 3 and cache.lookup(("k",)) is None
+
+
+async def test_a_read_after_a_write_survives_a_later_write_elsewhere() -> None:
+    """A read that started after `cities` was written is current for `cities`, even when
+    another table is written while it runs."""
+    cache = Cache()
+    cache.invalidate_written(frozenset({"cities"}))
+    task, release = await _in_flight(cache, "q", frozenset({"cities"}))
+    cache.invalidate_written(frozenset({"people"}))
+    release.set()
+    await task
+    assert cache.lookup(("q",)) == ("rows",)

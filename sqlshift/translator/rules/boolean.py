@@ -133,7 +133,8 @@ def _as_boolean(value: exp.Expr) -> None:
     """A 0/1 literal becomes FALSE/TRUE; a placeholder goes through INT, so that the argument
     the application passes for MySQL or SQLite (1, 0, True, None) is a boolean on PostgreSQL
     (asyncpg refuses an int for a boolean parameter). Corpus: dml.toml
-    ``dml-my-bool-placeholder``."""
+    ``dml-lite-insert-bool-int``; placeholders (the corpus passes none): tests/executor/
+    test_executor_first_hour.py ``test_mysql_ddl_gives_the_same_python_types_everywhere``."""
     if isinstance(value, exp.Literal) and not value.is_string and value.name in ("0", "1"):
         value.replace(exp.Boolean(this=value.name == "1"))
     elif isinstance(value, exp.Placeholder) and internal_index(value) is not None:
