@@ -472,3 +472,16 @@ def returning_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             "run a SELECT for the affected rows in the same transaction",
         )
     return None
+
+
+@rule(exp.Update, source={"mysql"}, target=_OTHERS)
+def unqualified_set_targets(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL accepts `UPDATE t AS f SET f.v = 1` (and `SET t.v`); PostgreSQL and SQLite take
+    only the column's bare name in SET (PostgreSQL reads `f.v` as a field of a column `f`).
+    In a single-table UPDATE the qualifier can only name the updated table: it is dropped.
+    Corpus: dml.toml `dml-my-update-qualified-set`."""
+    target = node.this
+    if not isinstance(target, exp.Table) or target.args.get("joins"):
+        return None
+    _strip_qualifier(node.expressions, {target.name.lower(), target.alias_or_name.lower()})
+    return None
