@@ -845,8 +845,17 @@ class Transaction:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self._done:
-            await self._finish(commit=exc_type is None)
+        if self._done:
+            return
+        if exc is None:
+            await self._finish(commit=True)
+            return
+        # The block failed (or was cancelled): roll back, but the caller must see what failed,
+        # not the ROLLBACK on a connection the failure may have killed.
+        try:
+            await self._finish(commit=False)
+        except Exception as rollback_error:
+            exc.add_note(f"sqlshift: the ROLLBACK after this failed too: {rollback_error}")
 
     async def _finish(self, *, commit: bool) -> None:
         if self._state is None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from sqlshift.errors import ConfigurationError
+from sqlshift.errors import ConfigurationError, ExecutionError
 from sqlshift.executor import Cache, Database
 from sqlshift.executor.backends.fake import Answer, Call, FakeBackend
 
@@ -637,3 +637,31 @@ async def test_a_read_after_a_write_survives_a_later_write_elsewhere() -> None:
     release.set()
     await task
     assert cache.lookup(("q",)) == ("rows",)
+
+
+async def test_a_failed_rollback_does_not_hide_the_original_error(fake: FakeBackend) -> None:
+    """A killed session fails the statement and then the ROLLBACK: the caller sees the
+    statement's error (the rollback's is a note on it); a cancellation stays a cancellation."""
+
+    def handler(call: Call) -> Answer | None:
+        if call.kind == "rollback":
+            return Answer(error=ConnectionError("not connected"))
+        if call.kind == "execute":
+            return Answer(error=RuntimeError("server closed the connection"))
+        return None
+
+    fake.handler = handler
+    async for db in make_db(fake):
+        with pytest.raises(ExecutionError, match="server closed the connection") as caught:
+            async with db.transaction():
+                await db.execute("UPDATE cities SET name = 'x' WHERE id = $1", (1,))
+        assert any("ROLLBACK" in note for note in caught.value.__notes__)
+
+        async def cancelled_inside(database: Database) -> None:
+            async with database.transaction():
+                raise asyncio.CancelledError
+
+        task = asyncio.create_task(cancelled_inside(db))
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert task.cancelled()
