@@ -52,7 +52,12 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "boolean": (
         "sqlshift/translator/rules/boolean.py",
-        ["tests/corpus/test_corpus.py", "-k", "bool or pred or gen or sel"],
+        [
+            "tests/test_api.py",
+            "tests/corpus/test_corpus.py",
+            "-k",
+            "bool or pred or gen or sel or truth",
+        ],
     ),
 }
 
