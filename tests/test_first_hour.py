@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlglot
+from test_cli import run
 
 from sqlshift import (
     ParseError,
@@ -106,12 +107,6 @@ def test_lenient_problems_are_structured() -> None:
     (problem,) = result.problems
     assert (problem.code, problem.line, problem.col) == ("division-needs-types", 1, 8)
     assert result.warnings == (str(problem),)
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    status = main(argv)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_cli_hints_use_the_cli_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
