@@ -37,6 +37,12 @@ ensure_venv() {
     echo "creating virtualenv $VENV"
     "$PYTHON" -m venv "$VENV"
   fi
+  # the pip of constraints.txt (a venv's own may predate Metadata 2.4: `pip show` would not
+  # show the license expression)
+  if ! "$VENV/bin/python" -m pip --version | grep -q "^pip $(sed -n 's/^pip==//p' "$ROOT/constraints.txt") "; then
+    PIP_CONSTRAINT="$ROOT/constraints.txt" "$VENV/bin/python" -m pip install --quiet pip \
+      >"$VENV/pip.log" 2>&1 || { cat "$VENV/pip.log" >&2; return 1; }
+  fi
   stamp="$VENV/.sqlshift-installed"
   digest="$(cat "$ROOT/pyproject.toml" "$ROOT/constraints.txt" | cksum | cut -d' ' -f1)"
   if [[ -f "$stamp" ]] && grep -qxF -e "$digest $extras" -e "$digest [dev]" "$stamp"; then

@@ -147,3 +147,14 @@ def test_user_script_type_checks_with_a_regular_install(tmp_path: Path) -> None:
     result = _mypy(script, "--python-executable", str(user / "bin" / "python"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert (site / "sqlshift" / "py.typed").is_file()
+
+
+def test_pip_show_names_the_license() -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "pip", "show", "sqlshift"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "License-Expression: MIT" in shown
+    assert "Author: The sqlshift developers" in shown
