@@ -25,6 +25,9 @@ __all__ = ["OutputName", "keep_output_names", "output_names", "values_statement"
 
 #: PostgreSQL keeps at most NAMEDATALEN - 1 bytes of a name
 PG_NAME_BYTES = 63
+#: MariaDB names a result column with at most this many bytes of the item's text (measured;
+#: MySQL 8 documents 256 characters), and takes no longer alias
+MYSQL_NAME_BYTES = 255
 
 #: PostgreSQL's internal names of the types a cast names its column after
 _PG_TYPES = {
@@ -224,8 +227,9 @@ def _written_name(item: exp.Expr, text: str, ctx: Context) -> str:
         literal = exp.Literal.string(literal.name)
     if isinstance(literal, exp.Literal) and literal.is_string:
         text = literal.name
-    text = text.lstrip()  # MySQL drops the leading spaces of a name
-    return "".join("?" if ord(ch) > 0xFFFF else ch for ch in text)
+    text = "".join("?" if ord(ch) > 0xFFFF else ch for ch in text.lstrip())
+    # MariaDB drops the leading spaces and keeps 255 bytes of UTF-8 (a whole character)
+    return text.encode()[:MYSQL_NAME_BYTES].decode(errors="ignore")
 
 
 def _function_name(node: exp.Func, tokens: list[Token] | None) -> str:
@@ -387,6 +391,8 @@ def _nameable(wanted: OutputName, ctx: Context) -> bool:
         problem = "longer than the 63 bytes PostgreSQL keeps of a name"
     elif ctx.target == "mysql" and any(ord(ch) > 0xFFFF for ch in wanted.name):
         problem = "with characters MySQL cannot hold in a name (beyond U+FFFF)"
+    elif ctx.target == "mysql" and len(wanted.name.encode()) > MYSQL_NAME_BYTES:
+        problem = "longer than the 255 bytes MariaDB takes in an alias"
     if problem is None:
         return True
     shown = wanted.name if len(wanted.name) <= 40 else wanted.name[:37] + "..."
