@@ -93,11 +93,16 @@ class Context:
             before = _index(shape, text[first].text.upper())
             if before is not None and _same(text[first - before : first], shape[:before]):
                 start = text[first - before].start
+                first -= before
             elif _called_as(node, text, first):  # a call spelt otherwise: `substr(` for SUBSTRING
                 start = text[first - 2].start
                 first -= 2
             after = _index(shape[::-1], text[last].text.upper())
-            if after is not None and _same(text[last + 1 : last + 1 + after], shape[-after:]):
+            if _is_dcolon(text, last + 1) and isinstance(node, exp.Cast):  # x::numeric(10, 2)
+                while _is_dcolon(text, last + 1) and isinstance(node, exp.Cast):
+                    last, node = _type_end(text, last + 2), node.this
+                end = text[last].end
+            elif after is not None and _same(text[last + 1 : last + 1 + after], shape[-after:]):
                 end = text[last + after].end
             else:  # the rendering differs: at least close the parentheses the quote opens
                 depth = sum(_PAREN.get(t.token_type, 0) for t in text[first : last + 1])
@@ -129,6 +134,25 @@ class Context:
 
 
 _PAREN = {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}
+_TYPE_WORDS = frozenset({"PRECISION", "WITH", "WITHOUT", "TIME", "ZONE", "VARYING"})
+
+
+def _is_dcolon(text: list[Token], at: int) -> bool:
+    return at + 1 < len(text) and text[at].token_type == TokenType.DCOLON
+
+
+def _type_end(text: list[Token], at: int) -> int:
+    """The last token of the type name that starts at token ``at`` (`double precision`,
+    `numeric(10, 2)`, `timestamp with time zone`)."""
+    end, depth = at, 0
+    for index in range(at + 1, len(text)):
+        token = text[index]
+        if depth or token.token_type == TokenType.L_PAREN and index == end + 1:
+            depth += _PAREN.get(token.token_type, 0)
+        elif token.text.upper() not in _TYPE_WORDS:
+            break
+        end = index
+    return end
 
 
 def _called_as(node: exp.Expr, text: list[Token], first: int) -> bool:

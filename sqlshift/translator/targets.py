@@ -10,14 +10,16 @@ from typing import Any
 from sqlglot import TokenType, exp, transforms
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.mysql import MySQL
+from sqlglot.dialects.postgres import Postgres
 from sqlglot.dialects.sqlite import SQLite
 from sqlglot.generators.mysql import MySQLGenerator
 from sqlglot.generators.sqlite import SQLiteGenerator, _transform_create
 from sqlglot.parser import Parser, build_mod
 from sqlglot.parsers.mysql import MySQLParser
+from sqlglot.parsers.postgres import PostgresParser
 from sqlglot.parsers.sqlite import SQLiteParser
 
-__all__ = ["DIALECTS"]
+__all__ = ["DATE_PART_FUNCTION", "DIALECTS", "SQLITE_MOD_FUNCTION"]
 
 
 class _MySQLGenerator(MySQLGenerator):
@@ -136,6 +138,30 @@ class _SQLiteGenerator(SQLiteGenerator):
         return super().columndef_sql(column, sep)
 
 
+DATE_PART_FUNCTION = "sqlshift_date_part_function"
+"""Meta flag on the Extract node of PostgreSQL's date_part(), a double precision, where
+EXTRACT() is a NUMERIC (PostgreSQL 14+): sqlglot parses both as Extract."""
+
+
+def _parse_date_part(parser: PostgresParser) -> exp.Expr:
+    node = parser._parse_date_part()
+    node.meta[DATE_PART_FUNCTION] = True
+    return node
+
+
+class _PostgresParser(PostgresParser):
+    FUNCTION_PARSERS = {  # noqa: RUF012 - sqlglot's own class attribute
+        **PostgresParser.FUNCTION_PARSERS,
+        "DATE_PART": _parse_date_part,
+    }
+
+
+class SqlshiftPostgres(Postgres):
+    """PostgreSQL, telling date_part() from EXTRACT()."""
+
+    Parser = _PostgresParser
+
+
 class SqlshiftMySQL(MySQL):
     """MySQL as both MySQL 8 and MariaDB 10.11 accept it."""
 
@@ -158,6 +184,6 @@ class SqlshiftSQLite(SQLite):
 
 DIALECTS: dict[str, Dialect] = {
     "mysql": SqlshiftMySQL(),
-    "postgres": Dialect.get_or_raise("postgres"),
+    "postgres": SqlshiftPostgres(),
     "sqlite": SqlshiftSQLite(),
 }

@@ -7,6 +7,7 @@ optional schema and simple arithmetic, and says UNKNOWN otherwise.
 
 from __future__ import annotations
 
+import decimal
 import enum
 from dataclasses import dataclass
 
@@ -14,7 +15,16 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 
-__all__ = ["TYPED", "Kind", "Typed", "declared_type", "infer", "is_simple"]
+__all__ = [
+    "DYNAMIC",
+    "TYPED",
+    "Kind",
+    "Typed",
+    "branch_values",
+    "declared_type",
+    "infer",
+    "is_simple",
+]
 
 
 class Kind(enum.Enum):
@@ -33,7 +43,12 @@ class Kind(enum.Enum):
 @dataclass(frozen=True, slots=True)
 class Typed:
     kind: Kind
-    scale: int = 0  # digits after the point, for EXACT
+    scale: int = 0  # digits after the point, for EXACT (DYNAMIC: as many as the value needs)
+
+
+DYNAMIC = -1
+"""The scale of a PostgreSQL NUMERIC computed without one (a quotient, an average, a cast to
+bare NUMERIC of a double): each value has the digits it needs, so rows differ."""
 
 
 UNKNOWN = Typed(Kind.UNKNOWN)
@@ -81,7 +96,7 @@ def of_datatype(dtype: exp.DataType, dialect: str) -> Typed:
             return Typed(Kind.EXACT, int(params[1].name))
         if dialect == "mysql":
             return Typed(Kind.EXACT, 0)  # MySQL DECIMAL means DECIMAL(10, 0)
-        return UNKNOWN
+        return Typed(Kind.EXACT, DYNAMIC)  # PostgreSQL NUMERIC: each value its own scale
     if this in _TEXT_TYPES:
         return Typed(Kind.TEXT)
     return UNKNOWN
@@ -127,13 +142,15 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
         return infer(node.this, ctx)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
         return _arith(node, infer(node.this, ctx), infer(node.expression, ctx))
+    if isinstance(node, exp.Div):
+        return _quotient(ctx, infer(node.this, ctx), infer(node.expression, ctx))
     return _infer_more(node, ctx)
 
 
 def _infer_more(node: exp.Expr, ctx: Context) -> Typed:
     """Branching expressions, AVG and numeric functions (aggregates.py / numeric.py rules)."""
     if isinstance(node, exp.Case | exp.If | exp.Coalesce | exp.Greatest | exp.Least):
-        return _common(ctx, _branches(node))
+        return _common(ctx, branch_values(node))
     if isinstance(node, exp.Nullif):
         return infer(node.this, ctx)
     if isinstance(node, exp.Avg):
@@ -142,7 +159,11 @@ def _infer_more(node: exp.Expr, ctx: Context) -> Typed:
             return Typed(Kind.FLOAT)
         if ctx.source == "mysql" and inner.kind in (Kind.INT, Kind.EXACT):
             return Typed(Kind.EXACT, inner.scale + 4)  # div_precision_increment
-        return UNKNOWN  # PostgreSQL: NUMERIC of ~16 significant digits
+        if inner.kind in (Kind.INT, Kind.EXACT):
+            return Typed(Kind.EXACT, DYNAMIC)  # PostgreSQL: NUMERIC of >= 16 digits
+        return UNKNOWN
+    if isinstance(node, _STATISTICS + _NUMERIC_FUNCTIONS) and ctx.source == "postgres":
+        return postgres_function_kind(node, ctx)
     if isinstance(node, exp.Ceil | exp.Floor):
         inner = infer(node.this, ctx)
         if ctx.source == "postgres" and inner.kind is Kind.INT:
@@ -154,16 +175,35 @@ def _infer_more(node: exp.Expr, ctx: Context) -> Typed:
             return Typed(Kind.INT) if inner.kind.numeric else UNKNOWN
         return Typed(Kind.EXACT, 0) if inner.kind is Kind.EXACT else Typed(Kind.FLOAT)
     if isinstance(node, exp.Pow):
-        kinds = {infer(node.this, ctx).kind, infer(node.expression, ctx).kind}
-        if ctx.source == "postgres" and not kinds <= {Kind.INT, Kind.FLOAT}:
-            return UNKNOWN  # power(numeric, numeric) is NUMERIC
-        return Typed(Kind.FLOAT)
+        return Typed(Kind.FLOAT)  # MySQL and SQLite
     if isinstance(node, exp.Rand):
         return Typed(Kind.INT) if ctx.source == "sqlite" else Typed(Kind.FLOAT)
     return UNKNOWN
 
 
-def _branches(node: exp.Expr) -> list[exp.Expr]:
+_STATISTICS = (exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)
+_NUMERIC_FUNCTIONS = (exp.Pow, exp.Log, exp.Ln, exp.Exp, exp.Sqrt)
+
+
+def postgres_function_kind(node: exp.Expr, ctx: Context) -> Typed:
+    """PostgreSQL's statistics and power/ln/log/exp/sqrt exist for double precision and
+    NUMERIC: a double argument picks the double one, and so do integers alone (except
+    log(b, x), which is only NUMERIC, and the statistics, whose integer forms are NUMERIC);
+    a NUMERIC argument picks the NUMERIC one, whose result has the digits its value needs."""
+    parts = [node.this, node.args.get("expression")]
+    operands = {infer(part, ctx).kind for part in parts if isinstance(part, exp.Expr)}
+    if Kind.FLOAT in operands:
+        return Typed(Kind.FLOAT)
+    if not operands or not operands <= {Kind.INT, Kind.EXACT}:
+        return UNKNOWN
+    two_argument_log = isinstance(node, exp.Log) and node.args.get("expression") is not None
+    if Kind.EXACT in operands or two_argument_log or isinstance(node, _STATISTICS):
+        return Typed(Kind.EXACT, DYNAMIC)
+    return Typed(Kind.FLOAT)
+
+
+def branch_values(node: exp.Expr) -> list[exp.Expr]:
+    """The values a CASE/IF/COALESCE/GREATEST/LEAST may give (NULLs left out)."""
     if isinstance(node, exp.Case):
         values = [branch.args.get("true") for branch in node.args.get("ifs") or []]
         values.append(node.args.get("default"))
@@ -181,13 +221,14 @@ def _common(ctx: Context, values: list[exp.Expr]) -> Typed:
         return UNKNOWN
     typed = [infer(v, ctx) for v in values]
     kinds = {t.kind for t in typed}
+    scale = DYNAMIC if any(t.scale == DYNAMIC for t in typed) else max(t.scale for t in typed)
     if len(kinds) == 1:
-        return Typed(typed[0].kind, max(t.scale for t in typed))
+        return Typed(typed[0].kind, scale)
     if not kinds <= {Kind.INT, Kind.EXACT, Kind.FLOAT}:
         return UNKNOWN
     if Kind.FLOAT in kinds:
         return Typed(Kind.FLOAT)
-    return Typed(Kind.EXACT, max(t.scale for t in typed))
+    return Typed(Kind.EXACT, scale)
 
 
 def _literal(node: exp.Literal, dialect: str) -> Typed:
@@ -195,7 +236,10 @@ def _literal(node: exp.Literal, dialect: str) -> Typed:
         return Typed(Kind.TEXT)
     text = node.name.lower()
     if "e" in text:
-        return Typed(Kind.EXACT, 0) if dialect == "postgres" else Typed(Kind.FLOAT)
+        if dialect != "postgres":
+            return Typed(Kind.FLOAT)
+        exponent = decimal.Decimal(text).as_tuple().exponent  # 1.5e-3 is NUMERIC 0.0015
+        return Typed(Kind.EXACT, max(-exponent, 0) if isinstance(exponent, int) else 0)
     if "." in text:
         if dialect == "sqlite":
             return Typed(Kind.FLOAT)
@@ -211,9 +255,27 @@ def _arith(node: exp.Expr, left: Typed, right: Typed) -> Typed:
         return Typed(Kind.FLOAT)
     if kinds == {Kind.INT}:
         return Typed(Kind.INT)
+    if DYNAMIC in (left.scale, right.scale):
+        return Typed(Kind.EXACT, DYNAMIC)
     if isinstance(node, exp.Mul):
         return Typed(Kind.EXACT, left.scale + right.scale)
     return Typed(Kind.EXACT, max(left.scale, right.scale))
+
+
+def _quotient(ctx: Context, left: Typed, right: Typed) -> Typed:
+    """`/`: a double if either side is one; MySQL's exact quotient has the dividend's scale
+    + 4 digits (div_precision_increment); PostgreSQL and SQLite truncate int/int, and
+    PostgreSQL's NUMERIC quotient has the digits its value needs."""
+    kinds = {left.kind, right.kind}
+    if not kinds <= {Kind.INT, Kind.EXACT, Kind.FLOAT}:
+        return UNKNOWN
+    if Kind.FLOAT in kinds:
+        return Typed(Kind.FLOAT)
+    if ctx.source == "mysql":
+        return Typed(Kind.EXACT, DYNAMIC if left.scale == DYNAMIC else left.scale + 4)
+    if kinds == {Kind.INT}:
+        return Typed(Kind.INT)
+    return Typed(Kind.EXACT, DYNAMIC) if ctx.source == "postgres" else UNKNOWN
 
 
 def _column(node: exp.Column, ctx: Context) -> Typed:

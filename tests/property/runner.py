@@ -193,10 +193,12 @@ def compare_rows(
     difference = compare(expected, actual, ordered, source, judge)
     if (
         difference is not None
+        and "sqlite" in (source, judge)
         and compare(expected, actual, ordered, source, judge, exact=False) is None
     ):
-        # The same values, in another numeric type or scale: a class the corpus tracks
-        # (tests/corpus/known_differences.toml, numeric-*); counted here, not failed.
+        # The same values in another numeric type, where SQLite is one side: SQLite types
+        # each value, not each column (a DECIMAL column holds 7 as an INTEGER and 7.5 as a
+        # REAL), which no other engine's column type reproduces. Counted, not failed.
         STATS.add(label, "numeric type differs")
         return
     if difference is not None:

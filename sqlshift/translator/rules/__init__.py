@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
+from sqlshift.translator.types import TYPED, infer
 
 __all__ = ["ALL", "TEXT_CONSUMERS", "Rule", "apply_rules", "func", "rule"]
 
@@ -29,6 +30,7 @@ class Rule:
     sources: frozenset[str]
     targets: frozenset[str]
     fn: RuleFn
+    first: bool = False
 
 
 _RULES: list[Rule] = []
@@ -39,14 +41,18 @@ def rule(
     *types: type[exp.Expr],
     source: Iterable[str] = ALL,
     target: Iterable[str] = ALL,
+    first: bool = False,
 ) -> Callable[[RuleFn], RuleFn]:
     """Register a rule for ``types`` when translating from ``source`` to ``target``.
 
-    Same-dialect translation never runs rules.
+    Same-dialect translation never runs rules. A ``first`` rule runs before the other rules
+    of its node types: it is meant for a wrapper (a CAST around the node that gives the
+    target's result the source's type), which the others then rewrite inside.
     """
 
     def register(fn: RuleFn) -> RuleFn:
-        _RULES.append(Rule(fn.__name__, types, frozenset(source), frozenset(target), fn))
+        entry = Rule(fn.__name__, types, frozenset(source), frozenset(target), fn, first)
+        _RULES.append(entry)
         _BY_DIRECTION.clear()
         return fn
 
@@ -57,7 +63,7 @@ def _table(source: str, target: str) -> dict[type[exp.Expr], tuple[Rule, ...]]:
     table = _BY_DIRECTION.get((source, target))
     if table is None:
         grouped: dict[type[exp.Expr], list[Rule]] = {}
-        for r in _RULES:
+        for r in sorted(_RULES, key=lambda r: not r.first):  # stable: otherwise as registered
             if source in r.sources and target in r.targets and source != target:
                 for t in r.types:
                     grouped.setdefault(t, []).append(r)
@@ -81,11 +87,17 @@ def apply_rules(tree: exp.Expr, nodes: Iterable[exp.Expr], ctx: Context) -> exp.
     root = tree
     for node in reversed(matched):  # reversed pre-order visits children before parents
         current: exp.Expr = node
+        # the source's type, taken before any rule rewrites the node (its children are
+        # rewritten already, and carry theirs): what a rewrite stands for, for the rules above
+        typed = infer(node, ctx)
+        node.meta[TYPED] = typed
         for r in table[type(node)]:
             parent, key, index = current.parent, current.arg_key, current.index
             replacement = r.fn(current, ctx)
             if replacement is None or replacement is current:
                 continue
+            if not isinstance(node, _CONVERTED):
+                replacement.meta.setdefault(TYPED, typed)
             # The replacement may wrap ``current``, so re-attach it where ``current`` was.
             if parent is None or key is None:
                 root = replacement
@@ -99,6 +111,11 @@ def apply_rules(tree: exp.Expr, nodes: Iterable[exp.Expr], ctx: Context) -> exp.
                 break  # the node changed kind: the remaining rules were for the old kind
             current = replacement
     return root
+
+
+#: values a rule may convert to the type their context needs (text compared with a number
+#: becomes a number): their replacement does not stand for the source's type
+_CONVERTED = (exp.Literal, exp.Column, exp.Cast, exp.Null, exp.Placeholder, exp.Boolean)
 
 
 def _wraps(outer: exp.Expr, inner: exp.Expr) -> bool:

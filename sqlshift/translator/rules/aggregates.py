@@ -20,6 +20,7 @@ from sqlglot import exp
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
 from sqlshift.translator.rules.numeric import MYSQL_DIV_PRECISION, cast, mysql_exact_result
+from sqlshift.translator.rules.numeric_types import postgres_dynamic_numeric
 from sqlshift.translator.types import Kind, declared_type, infer, is_simple
 
 
@@ -89,8 +90,12 @@ def average_in_double(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     Corpus: grouping.toml `grp-pg-avg-*`."""
     if isinstance(node.this, exp.Distinct):
         return None
-    if infer(node.this, ctx).kind is Kind.FLOAT and ctx.source == "postgres":
+    operand = infer(node.this, ctx).kind
+    if operand is Kind.FLOAT and ctx.source == "postgres":
         return None  # a double precision value: MySQL averages DOUBLEs the same way
+    if operand in (Kind.INT, Kind.EXACT) and ctx.source == "postgres":
+        node.set("this", cast(node.this, "DECIMAL(65, 30)"))
+        return postgres_dynamic_numeric(node, node, ctx, "the NUMERIC average")
     # SQLite's REAL includes literals like 2.5, which MySQL reads as exact DECIMALs
     node.set("this", cast(node.this, "DOUBLE"))
     return None
@@ -470,7 +475,8 @@ def mysql_statistics_digits(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     if operand.kind in (Kind.INT, Kind.EXACT):
         digits = exp.Literal.number(operand.scale + MYSQL_DIV_PRECISION)
-        return exp.Round(this=cast(node, "NUMERIC"), decimals=digits)
+        rounded = exp.Round(this=cast(node, "NUMERIC"), decimals=digits)
+        return cast(rounded, "DOUBLE")  # a DOUBLE shown with those digits: 7.0, 9.8995
     ctx.refuse(
         node,
         "stddev-needs-types",
@@ -485,5 +491,8 @@ def mysql_statistics_digits(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 def statistics_every_digit(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """The other way: MariaDB would show STDDEV/VARIANCE of an exact column with only 4 more
     digits than the column (4.5277); read as a DOUBLE it has them all (4.527692569068709).
+    PostgreSQL's of an integer or NUMERIC is a NUMERIC of as many digits as its value needs.
     Corpus: aggregates.toml `agg-pg-stddev`."""
+    if ctx.source == "postgres" and infer(node.this, ctx).kind in (Kind.INT, Kind.EXACT):
+        return postgres_dynamic_numeric(node, node, ctx, "a NUMERIC standard deviation")
     return exp.Cast(this=node, to=exp.DataType.build("DOUBLE"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
+from sqlshift.translator.flow import ARITHMETIC as _ARITHMETIC
 from sqlshift.translator.params import internal_index
 from sqlshift.translator.rules import rule
 from sqlshift.translator.types import Kind, infer
@@ -30,7 +31,6 @@ _PREDICATES: tuple[type[exp.Expr], ...] = (
     exp.Boolean,
     exp.Exists,
 )
-_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
 _NUMERIC_AGGREGATES = (exp.Sum, exp.Avg, exp.Max, exp.Min)
 
 

@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import TEXT_CONSUMERS, func, rule
-from sqlshift.translator.types import Kind, declared_type, infer
+from sqlshift.translator.rules.numeric_types import postgres_dynamic_numeric
+from sqlshift.translator.types import DYNAMIC, Kind, declared_type, infer
 
 T = exp.DataType.Type
 #: MySQL's DECIMAL without arguments is DECIMAL(10, 0); DECIMAL(p) is DECIMAL(p, 0)
@@ -120,13 +123,35 @@ def postgres_numeric_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     params = _params(node.to)
     if ctx.target == "mysql":
-        if not params:
-            return exp.Cast(this=node.this, to=_decimal(*MYSQL_DECIMAL_WIDEST))
-        return None
+        if params:
+            return None
+        scale = _numeric_scale(node.this, ctx)
+        if scale is None:  # a double or text: the NUMERIC has the digits its value needs
+            widest = exp.Cast(this=node.this, to=_decimal(*MYSQL_DECIMAL_WIDEST))
+            return postgres_dynamic_numeric(node, widest, ctx, "a number cast to NUMERIC")
+        return exp.Cast(this=node.this, to=_decimal(MYSQL_DECIMAL_WIDEST[0], scale))
     if len(params) < 2:
         return exp.Cast(this=node.this, to=exp.DataType.build("NUMERIC"))
     real = exp.Cast(this=node.this, to=exp.DataType.build("REAL"))
     return exp.Round(this=real, decimals=exp.Literal.number(params[1]))
+
+
+_DECIMAL_TEXT = re.compile(r"\s*[-+]?\d*(?:\.(\d*))?\s*")
+
+
+def _numeric_scale(value: exp.Expr, ctx: Context) -> int | None:
+    """The scale PostgreSQL's NUMERIC gives ``value``: an integer's 0, an exact number's own,
+    a decimal literal's digits ('2.50' has 2); None for a double or anything unknown."""
+    typed = infer(value, ctx)
+    if typed.kind is Kind.INT:
+        return 0
+    if typed.kind is Kind.EXACT:
+        return None if typed.scale == DYNAMIC else typed.scale
+    if isinstance(value, exp.Literal) and value.is_string:
+        found = _DECIMAL_TEXT.fullmatch(value.name)
+        if found is not None and any(c.isdigit() for c in value.name):
+            return len(found.group(1) or "")
+    return None
 
 
 _FRACTION = re.compile(r"\d{1,2}:\d{2}:\d{2}\.(\d+)")
@@ -169,14 +194,42 @@ def _is_text_cast(node: exp.Expr | None) -> bool:
 
 @rule(exp.Cast, source={"sqlite"}, target={"mysql", "postgres"})
 def sqlite_numeric_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """SQLite `CAST(x AS DECIMAL(10, 2))` applies NUMERIC affinity and rounds nothing
-    (2.555 stays 2.555); MySQL and PostgreSQL would round to the scale. Becomes DOUBLE.
-    Corpus: casts.toml `cast-lite-decimal`."""
+    """SQLite `CAST(x AS DECIMAL(10, 2))` applies NUMERIC affinity and rounds nothing: a REAL
+    stays a REAL (2.555), an integer an integer, and text becomes an integer when its value is
+    whole ('7' and '7.0' give 7) and a REAL otherwise; MySQL and PostgreSQL would round to the
+    scale and give a DECIMAL. A REAL becomes a DOUBLE, an integer stays as it is, a text
+    literal is converted as SQLite converts it; other text is refused (its type would follow
+    its value). Corpus: casts.toml `cast-lite-decimal`."""
     assert isinstance(node, exp.Cast)
     if node.to.this != T.DECIMAL:
         return None
-    to = "DOUBLE" if ctx.target == "mysql" else "DOUBLE PRECISION"
-    return exp.Cast(this=node.this, to=exp.DataType.build(to))
+    operand: exp.Expr = node.this
+    kind = infer(operand, ctx).kind
+    if kind is Kind.INT:
+        return operand
+    double = exp.DataType.build("DOUBLE")
+    if kind is Kind.FLOAT:
+        return exp.Cast(this=node.this, to=double)
+    if isinstance(node.this, exp.Literal) and node.this.is_string:
+        value = _sqlite_numeric(node.this.name)
+        if isinstance(value, int):
+            return exp.Literal.number(value)
+        return exp.Cast(this=exp.Literal.number(repr(value)), to=double)
+    ctx.refuse(
+        node,
+        "numeric-affinity",
+        "SQLite's CAST to NUMERIC/DECIMAL gives an integer or a REAL depending on each value "
+        "(and rounds nothing), and the operand's type is not known to be a number here",
+        "CAST to REAL or INTEGER, or pass schema= with the column types",
+    )
+    return None
+
+
+def _sqlite_numeric(text: str) -> int | float:
+    """SQLite's own NUMERIC conversion of ``text`` (asked of the sqlite3 module's engine)."""
+    with closing(sqlite3.connect(":memory:")) as connection:
+        value = connection.execute("SELECT CAST(? AS NUMERIC)", (text,)).fetchone()[0]
+    return value if isinstance(value, int | float) else 0
 
 
 @rule(exp.Cast, source={"postgres", "sqlite"}, target={"mysql"})

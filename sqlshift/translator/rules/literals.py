@@ -14,9 +14,9 @@ import re
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
+from sqlshift.translator.flow import ARITHMETIC as _ARITHMETIC
 from sqlshift.translator.rules import func, rule
 
-_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
 _TEXT_CHARSETS = frozenset({"_utf8mb4", "_utf8", "_utf8mb3"})
 
 

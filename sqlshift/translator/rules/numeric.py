@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
+from sqlshift.translator.flow import CARRIERS, CONSUMERS, CUT_QUOTIENT, carrier
 from sqlshift.translator.rules import func, rule
+from sqlshift.translator.rules.numeric_types import postgres_dynamic_numeric
 from sqlshift.translator.targets import SQLITE_MOD_FUNCTION
 from sqlshift.translator.types import TYPED, UNKNOWN, Kind, Typed, infer, is_simple
 
@@ -37,11 +39,15 @@ def mysql_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return exp.Div(this=cast(num, "REAL"), expression=den)
     if left.kind in (Kind.INT, Kind.EXACT) and right.kind in (Kind.INT, Kind.EXACT):
         scale = left.scale + MYSQL_DIV_PRECISION
+        digits = mysql_quotient_digits(left.scale, right.scale)
         if ctx.target == "postgres":
-            quotient = exp.Div(this=cast(num, "NUMERIC"), expression=_nullif_zero(den))
+            # PostgreSQL rounds a quotient to >= 16 significant digits (4 for 10^12 / 3),
+            # never fewer than the dividend's scale: give it the digits MySQL cuts at, and 9
+            # more, so the cut below sees MySQL's digits
+            dividend = cast(num, f"NUMERIC(1000, {digits + 9})")
+            quotient = exp.Div(this=dividend, expression=_nullif_zero(den))
         else:
             quotient = exp.Div(this=cast(num, "REAL"), expression=den)
-        digits = mysql_quotient_digits(left.scale, right.scale)
         return mysql_exact_result(node, quotient, scale, ctx, digits=digits)
     ctx.refuse(
         node,
@@ -102,7 +108,7 @@ def _refuse_grouped_quotient(node: exp.Expr, ctx: Context) -> None:
     translate. Corpus: numbers.toml `num-my-div-grouped-sum`, `num-my-div-window`."""
     child = node
     while True:
-        parent, carried = _carrier(child)
+        parent, carried = carrier(child)
         if isinstance(parent, exp.Sum | exp.Avg | exp.Max | exp.Min):
             break
         if not carried or parent is None:
@@ -124,39 +130,7 @@ def _refuse_grouped_quotient(node: exp.Expr, ctx: Context) -> None:
         )
 
 
-_CUT = "sqlshift_cut_quotient"
-"""Meta flag: a MySQL quotient kept at 9-digit groups inside arithmetic (see above)."""
-
-_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
-#: nodes whose value is their operand's (or a function of it) at the operand's full precision
-_CARRIERS = (exp.Abs, exp.Coalesce, exp.Greatest, exp.Least, exp.Sum, exp.Max, exp.Min)
-#: nodes that take their operand at full precision and make a value of their own
-_CONSUMERS = (exp.Round, exp.Trunc, exp.Floor, exp.Ceil, exp.Avg, exp.Cast)
-
-
-def _carrier(node: exp.Expr) -> tuple[exp.Expr | None, bool]:
-    """``node``'s parent (parentheses skipped) and whether that parent goes on with
-    ``node``'s value unrounded: arithmetic, or a carrier (ABS, COALESCE, CASE/IF results,
-    GREATEST, NULLIF, SUM, MIN, MAX) whose own result is rounded later."""
-    parent = node.parent
-    while isinstance(parent, exp.Paren):
-        node, parent = parent, parent.parent
-    if parent is None:
-        return None, False
-    key = node.arg_key
-    if isinstance(parent, _ARITHMETIC):
-        return parent, True
-    if isinstance(parent, exp.If):  # IF(c, a, b) or one WHEN of a CASE
-        return parent, key in ("true", "false")
-    if isinstance(parent, exp.Case):
-        return parent, key in ("ifs", "default")
-    if isinstance(parent, exp.Nullif):
-        return parent, key == "this"
-    if isinstance(parent, _CARRIERS):
-        return parent, key in ("this", "expressions")
-    if isinstance(parent, _CONSUMERS) and key == "this":
-        return parent, False
-    return None, False
+_CUT = CUT_QUOTIENT
 
 
 def _keeps_precision(node: exp.Expr) -> bool:
@@ -164,12 +138,12 @@ def _keeps_precision(node: exp.Expr) -> bool:
     further expression, or as the operand of ROUND/TRUNCATE/FLOOR/CEIL/AVG or a numeric
     CAST, rather than as a value, as text or in a comparison (where it rounds to its
     declared scale)."""
-    parent, carried = _carrier(node)
+    parent, carried = carrier(node)
     if carried:
         return True
     if isinstance(parent, exp.Cast):
         return parent.to.this not in _TEXT_TYPES
-    return isinstance(parent, _CONSUMERS)
+    return isinstance(parent, CONSUMERS)
 
 
 _TEXT_TYPES = {
@@ -186,7 +160,7 @@ def _carries_cut(node: exp.Expr) -> bool:
     rewritten a carrier, e.g. GREATEST into a CASE, so this looks through the subtree)."""
     if node._meta and node.meta.get(_CUT):
         return True
-    return any(_carrier(child)[1] and _carries_cut(child) for child in node.iter_expressions())
+    return any(carrier(child)[1] and _carries_cut(child) for child in node.iter_expressions())
 
 
 @rule(
@@ -195,7 +169,7 @@ def _carries_cut(node: exp.Expr) -> bool:
     exp.Mul,
     exp.Neg,
     exp.Mod,
-    *_CARRIERS,
+    *CARRIERS,
     exp.Case,
     exp.If,
     exp.Nullif,
@@ -207,7 +181,7 @@ def round_arithmetic_result(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     (1/3*3 = 1.0000, not 0.999999999; ABS(1/3)*3 and MAX(1/3)*3 too): the outermost
     expression over a quotient kept at 9 digits is rounded to the scale MySQL gives it.
     Corpus: numbers.toml `num-my-div-nested`, `num-my-div-kept-*`."""
-    if not any(_carrier(child)[1] and _carries_cut(child) for child in node.iter_expressions()):
+    if not any(carrier(child)[1] and _carries_cut(child) for child in node.iter_expressions()):
         return None
     if _keeps_precision(node):
         node.meta[_CUT] = True  # carried on at full precision: rounded further up
@@ -235,7 +209,8 @@ def truncating_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if exact and ctx.source == "postgres":
         # NUMERIC division keeps >= 16 significant digits: DECIMAL(65, 30) keeps 30 places
         widest = exp.DataType.build("DECIMAL(65, 30)")
-        return exp.Div(this=exp.Cast(this=node.this, to=widest), expression=node.expression)
+        quotient = exp.Div(this=exp.Cast(this=node.this, to=widest), expression=node.expression)
+        return postgres_dynamic_numeric(node, quotient, ctx, "a NUMERIC quotient")
     if left.kind.numeric and right.kind.numeric:
         return exp.Div(this=cast(node.this, "DOUBLE"), expression=node.expression)
     ctx.refuse(
@@ -258,7 +233,9 @@ def exact_division_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if left.kind is Kind.INT and right.kind is Kind.INT:
         return None
     if left.kind.numeric and right.kind.numeric:
-        return exp.Div(this=cast(node.this, "REAL"), expression=node.expression)
+        quotient = exp.Div(this=cast(node.this, "REAL"), expression=node.expression)
+        quotient.meta[TYPED] = infer(node, ctx)  # still PostgreSQL's NUMERIC, not a double
+        return quotient
     ctx.refuse(
         node,
         "division-needs-types",
@@ -372,8 +349,11 @@ def integer_functions_for_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | N
     if isinstance(node, exp.Sign):
         return cast(node, "INT")
     operand: exp.Expr = node.this
-    if node.args.get("decimals") is None and infer(operand, ctx).kind is Kind.INT:
+    kind = infer(operand, ctx).kind
+    if node.args.get("decimals") is None and kind is Kind.INT:
         return operand
+    if ctx.source == "mysql" and kind is Kind.EXACT:
+        return cast(node, "BIGINT")  # MySQL's CEIL/FLOOR of a DECIMAL is a BIGINT: 20, not 20.00
     return None
 
 

@@ -1,0 +1,62 @@
+"""Where a value goes: on, unrounded, into a further expression, or out of it.
+
+A value's type and digits matter where an application reads them: rules ask whether a
+rewritten value is carried on (through arithmetic, ABS, COALESCE, CASE...) and whether it
+ends up a column of a result set.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+__all__ = ["ARITHMETIC", "CARRIERS", "CONSUMERS", "CUT_QUOTIENT", "carrier", "reaches_result"]
+
+CUT_QUOTIENT = "sqlshift_cut_quotient"
+"""Meta flag: a MySQL quotient kept at 9-digit groups inside arithmetic (rules/numeric.py)."""
+
+ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
+#: nodes whose value is their operand's (or a function of it) at the operand's full precision
+CARRIERS = (exp.Abs, exp.Coalesce, exp.Greatest, exp.Least, exp.Sum, exp.Max, exp.Min)
+#: nodes that take their operand at full precision and make a value of their own
+CONSUMERS = (exp.Round, exp.Trunc, exp.Floor, exp.Ceil, exp.Avg, exp.Cast)
+
+
+def carrier(node: exp.Expr) -> tuple[exp.Expr | None, bool]:
+    """``node``'s parent (parentheses skipped) and whether that parent goes on with
+    ``node``'s value unrounded: arithmetic, or a carrier (ABS, COALESCE, CASE/IF results,
+    GREATEST, NULLIF, SUM, MIN, MAX) whose own result is rounded later."""
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        node, parent = parent, parent.parent
+    if parent is None:
+        return None, False
+    key = node.arg_key
+    if isinstance(parent, ARITHMETIC):
+        return parent, True
+    if isinstance(parent, exp.If):  # IF(c, a, b) or one WHEN of a CASE
+        return parent, key in ("true", "false")
+    if isinstance(parent, exp.Case):
+        return parent, key in ("ifs", "default")
+    if isinstance(parent, exp.Nullif):
+        return parent, key == "this"
+    if isinstance(parent, CARRIERS):
+        return parent, key in ("this", "expressions")
+    if isinstance(parent, CONSUMERS) and key == "this":
+        return parent, False
+    return None, False
+
+
+def reaches_result(node: exp.Expr) -> bool:
+    """True when ``node``'s value, carried on unrounded through arithmetic and carriers
+    (ABS, COALESCE, CASE/IF results, GREATEST, NULLIF, SUM, MIN, MAX), is a column of a
+    SELECT's result: what the application reads, with the type and digits it has there.
+    A value that is rounded, cast, compared, sorted on or stored first does not reach it."""
+    child = node
+    parent, carried = carrier(child)
+    while carried and parent is not None:
+        child = parent
+        parent, carried = carrier(child)
+    parent = child.parent
+    while isinstance(parent, exp.Paren | exp.Alias):
+        child, parent = parent, parent.parent
+    return isinstance(parent, exp.Select) and child.arg_key == "expressions"

@@ -1,0 +1,247 @@
+"""Rules: a number comes back with the source engine's type and digits.
+
+The engines often compute the same value as different types: PostgreSQL's ceil(integer) is a
+double precision where MySQL's is an integer, its EXTRACT() a NUMERIC where MySQL's is an
+integer, MySQL's POW() a DOUBLE where PostgreSQL's power(numeric) is a NUMERIC. An application
+reads the difference (``Decimal('20')`` or ``20``, ``7.0`` or ``7``, ``json.dumps`` fails on
+one of them), so the target's result is cast to the source's type. Where no target type can
+hold the source's (a PostgreSQL NUMERIC whose scale follows its value, row by row), the
+translation is refused where that value is a result column, with the rounding that fixes it.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+from sqlshift.translator.flow import CUT_QUOTIENT, reaches_result
+from sqlshift.translator.rules import rule
+from sqlshift.translator.targets import DATE_PART_FUNCTION, SQLITE_MOD_FUNCTION
+from sqlshift.translator.types import (
+    DYNAMIC,
+    TYPED,
+    Kind,
+    Typed,
+    branch_values,
+    infer,
+    postgres_function_kind,
+)
+
+#: MySQL's widest DECIMAL: its digits, and the scale that keeps a NUMERIC value's digits
+DECIMAL_DIGITS = 65
+WIDEST_SCALE = 30
+
+
+def as_type(node: exp.Expr, typed: Typed, ctx: Context) -> exp.Cast:
+    """``node`` cast on the target to the type ``typed`` names (a DECIMAL of its scale, a
+    DOUBLE; SQLite has only REAL for both), recording that type for the rules above it."""
+    if typed.kind is Kind.EXACT and ctx.target != "sqlite":
+        scale = WIDEST_SCALE if typed.scale == DYNAMIC else typed.scale
+        to = exp.DataType.build(f"DECIMAL({DECIMAL_DIGITS}, {scale})")
+    elif typed.kind is Kind.INT:
+        to = exp.DataType.build("BIGINT")
+    else:
+        to = exp.DataType.build("DOUBLE")  # DOUBLE PRECISION / REAL
+    result = exp.Cast(this=node, to=to)
+    result.meta[TYPED] = typed
+    return result
+
+
+def postgres_dynamic_numeric(node: exp.Expr, value: exp.Expr, ctx: Context, what: str) -> exp.Expr:
+    """PostgreSQL gives a NUMERIC quotient, average, standard deviation, power or logarithm
+    as many fractional digits as its value needs (select_div_scale: at least 16 significant
+    digits, so 1/3.0 = 0.33333333333333333333 and 5200/3.0 = 1733.3333333333333333), a scale
+    that changes from row to row; a MySQL DECIMAL column has one scale for every row. Kept
+    in DECIMAL(65, 30) where it is rounded, compared or stored before anyone reads it;
+    refused where it is a result column itself.
+    Corpus: numeric.toml `pg-div-numeric`, aggregates.toml `agg-pg-avg-types`."""
+    if ctx.target == "mysql" and reaches_result(node):
+        ctx.refuse(
+            node,
+            "numeric-scale",
+            f"PostgreSQL gives {what} as many digits as its value needs (1.0 / 3 = "
+            "0.33333333333333333333, 7 / 2.0 = 3.5000000000000000), a scale that changes from "
+            "row to row, and a MySQL DECIMAL column has one scale",
+            f"round it to the digits you want, e.g. ROUND({ctx.quote(node)[1]}, 4), or CAST it "
+            "AS DOUBLE PRECISION for a float",
+        )
+    return as_type(value, Typed(Kind.EXACT, DYNAMIC), ctx)
+
+
+# ------------------------------------------------------- PostgreSQL into MySQL and SQLite
+
+
+def _postgres_kind(node: exp.Expr, operand: Kind) -> Typed | None:
+    """The type of PostgreSQL's round/ceil/floor/sign: the double precision function for an
+    integer (and sign of a double), the NUMERIC one for a NUMERIC (scale 0, or ROUND's
+    digits). None where the scale is not known."""
+    if operand is Kind.FLOAT:
+        return Typed(Kind.FLOAT)
+    if operand not in (Kind.INT, Kind.EXACT):
+        return None
+    if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
+        digits = node.args["decimals"]
+        if isinstance(digits, exp.Neg) and isinstance(digits.this, exp.Literal):
+            return Typed(Kind.EXACT, 0)
+        if isinstance(digits, exp.Literal) and digits.name.isdigit():
+            return Typed(Kind.EXACT, int(digits.name))
+        return None
+    if operand is Kind.INT:
+        return Typed(Kind.FLOAT)
+    return Typed(Kind.EXACT, 0)
+
+
+@rule(
+    exp.Round,
+    exp.Ceil,
+    exp.Floor,
+    exp.Sign,
+    source={"postgres"},
+    target={"mysql", "sqlite"},
+    first=True,
+)
+def postgres_function_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL resolves round/ceil/floor of an integer, and sign of any non-NUMERIC, to
+    the double precision functions (ROUND(7) = 7.0, CEIL(stock) = 100.0, SIGN(weight) =
+    1.0), and of a NUMERIC to NUMERIC ones (CEIL(price) = 20, ROUND(1250, -2) = 1300, a
+    Decimal); MySQL gives integers for all but ROUND of a DECIMAL, SQLite an integer for an
+    integer (or a whole DECIMAL value it stores as one). Cast to the PostgreSQL type.
+    Corpus: numbers.toml `num-pg-round`, `num-pg-round-columns`, `num-pg-ceil-floor-sign`."""
+    operand = infer(node.this, ctx).kind
+    wanted = _postgres_kind(node, operand)
+    if wanted is None or (operand is Kind.FLOAT and not isinstance(node, exp.Sign)):
+        return None  # a double in, a double out, on every engine (but SIGN: an integer)
+    if ctx.target == "mysql" and isinstance(node, exp.Round) and operand is Kind.EXACT:
+        return None  # MySQL's ROUND(decimal, n) has PostgreSQL's scale
+    return as_type(node, wanted, ctx)
+
+
+#: EXTRACT fields whose PostgreSQL NUMERIC has a fraction, with its digits
+_FRACTION_DIGITS = {"SECOND": 6, "EPOCH": 6, "MILLISECOND": 3, "MILLISECONDS": 3}
+
+
+@rule(exp.Extract, source={"postgres"}, target={"mysql", "sqlite"}, first=True)
+def postgres_extract_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL's EXTRACT() is a NUMERIC (since 14: EXTRACT(YEAR ...) = Decimal('2024'),
+    EXTRACT(SECOND ...) has 6 fractional digits) and date_part() a double precision (1.0);
+    MySQL and SQLite give integers (SECOND() has no fraction). Cast to the PostgreSQL type.
+    Corpus: datetime.toml `dt-pg-extract-parts`, `dt-pg-cast-fraction`."""
+    if node.meta.get(DATE_PART_FUNCTION):
+        return as_type(node, Typed(Kind.FLOAT), ctx)
+    digits = _FRACTION_DIGITS.get(node.this.name.upper(), 0)
+    return as_type(node, Typed(Kind.EXACT, digits), ctx)
+
+
+@rule(exp.Pow, exp.Log, exp.Ln, exp.Exp, exp.Sqrt, source={"postgres"}, target={"mysql"})
+def postgres_numeric_functions(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL's power/ln/log/exp/sqrt of a NUMERIC are NUMERIC (2.0 ^ 0.5 =
+    1.4142135623730950, LOG(2, 8) = 3.0000000000000000) where MySQL computes a DOUBLE.
+    Corpus: numbers.toml `num-pg-power-caret`, `num-pg-log`."""
+    if postgres_function_kind(node, ctx).kind is not Kind.EXACT:
+        return None
+    return postgres_dynamic_numeric(node, node, ctx, "a NUMERIC power or logarithm")
+
+
+# ------------------------------------------------------------- MySQL into PostgreSQL and SQLite
+
+
+_BRANCHING = (exp.Coalesce, exp.Case, exp.If, exp.Greatest, exp.Least)
+
+
+@rule(*_BRANCHING, source={"mysql"}, target={"postgres", "sqlite"}, first=True)
+def mysql_branch_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL's CASE/IF/COALESCE/IFNULL/GREATEST/LEAST of numbers is their common type:
+    LEAST(price, 10) is a DECIMAL with price's scale (10.00), COALESCE(x, 2.5) with 0.75 in
+    x has 2 digits in every row, GREATEST(weight, 0.5, 1) is a DOUBLE (1.0). PostgreSQL keeps
+    the chosen value's own scale (10, 2.5) and SQLite its own type (1). Cast to MySQL's.
+    (A MySQL quotient inside is left to the quotient rules, which round the whole.)
+    Corpus: numbers.toml `num-my-greatest-mixed`, `num-my-case-scales`."""
+    if any(part.meta.get(CUT_QUOTIENT) for part in node.walk() if part._meta):
+        return None
+    typed = infer(node, ctx)
+    values = [infer(part, ctx) for part in branch_values(node)]
+    if typed.kind is Kind.FLOAT and any(t.kind is not Kind.FLOAT for t in values):
+        return as_type(node, typed, ctx)
+    if typed.kind is Kind.EXACT and any(t != typed for t in values):
+        return as_type(node, typed, ctx)
+    return None
+
+
+@rule(*_BRANCHING, source={"postgres"}, target={"mysql"})
+def postgres_branch_scales(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL's CASE/COALESCE/GREATEST of NUMERICs of different scales keeps each row's
+    chosen value with its own scale (COALESCE(price, 0) is 19.99 in one row and 0 in the
+    next); MySQL gives the column one scale (0.00). Refused where it is a result column.
+    Corpus: numbers.toml `num-pg-coalesce-scales`."""
+    values = [infer(part, ctx) for part in branch_values(node)]
+    exact = [t for t in values if t.kind in (Kind.INT, Kind.EXACT)]
+    if len(exact) == len(values) and len({t.scale for t in exact}) > 1 and reaches_result(node):
+        ctx.refuse(
+            node,
+            "numeric-scale",
+            "PostgreSQL gives each row the scale of the value it chose (COALESCE(price, 0) is "
+            "19.99 or 0), and a MySQL DECIMAL column has one scale (0.00)",
+            "cast the result to the scale you want: CAST(... AS NUMERIC(10, 2))",
+        )
+    return None
+
+
+@rule(exp.Round, source={"mysql"}, target={"postgres"})
+def mysql_round_computed_digits(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL's ROUND(decimal, n) with n computed per row keeps the argument's scale
+    (ROUND(25.00, 1) = 25.00); PostgreSQL's scale is n's value (25.0). Cast to the scale.
+    Corpus: numbers.toml `num-my-round-computed-digits`."""
+    digits = node.args.get("decimals")
+    operand = infer(node.this, ctx)
+    if (
+        digits is None
+        or isinstance(digits, exp.Literal | exp.Neg)
+        or operand.kind is not Kind.EXACT
+    ):
+        return None
+    return as_type(node, operand, ctx)
+
+
+@rule(exp.Pow, source={"mysql"}, target={"postgres"})
+def mysql_power_is_double(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL's POW() is always a DOUBLE; PostgreSQL's power() of a NUMERIC is a NUMERIC
+    (POW(1.5, 2) = 2.25 there as Decimal('2.2500000000000000')). Computed in double.
+    Corpus: numbers.toml `num-my-pow`."""
+    if {infer(node.this, ctx).kind, infer(node.expression, ctx).kind} <= {Kind.INT, Kind.FLOAT}:
+        return None
+    node.set("this", exp.Cast(this=node.this, to=exp.DataType.build("DOUBLE")))
+    return None
+
+
+@rule(exp.Mod, source={"mysql", "sqlite"}, target={"postgres", "mysql"}, first=True)
+def floating_remainder(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A remainder of a DOUBLE is a DOUBLE in MySQL (score % 10 = 8.5) and SQLite, whose
+    MOD() function is always a REAL (MOD(age, 5) = 2.0); PostgreSQL has no double precision
+    remainder and MySQL's MOD of DECIMALs is a DECIMAL. Cast to DOUBLE.
+    Corpus: numeric.toml `my-mod-float`, numbers.toml `num-lite-mod-function`."""
+    kinds = {infer(node.this, ctx).kind, infer(node.expression, ctx).kind}
+    sqlite_function = ctx.source == "sqlite" and bool(node.meta.get(SQLITE_MOD_FUNCTION))
+    if Kind.FLOAT in kinds or sqlite_function:
+        return as_type(node, Typed(Kind.FLOAT), ctx)
+    return None
+
+
+# ----------------------------------------------------------------------- SQLite's row types
+
+
+@rule(*_BRANCHING, source={"sqlite"}, target={"mysql", "postgres"})
+def sqlite_row_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite types each value, not each column: COALESCE(weight, 0) is the integer 0 where
+    weight is NULL and a REAL elsewhere, and 0 / 2 then divides as integers; MySQL and
+    PostgreSQL give one type (a DOUBLE) for the whole column. Refused where such a value
+    is a result column. Corpus: numbers.toml `num-lite-div-case`."""
+    branches = [infer(part, ctx).kind for part in branch_values(node)]
+    if Kind.INT in branches and Kind.FLOAT in branches and reaches_result(node):
+        ctx.refuse(
+            node,
+            "row-types",
+            "SQLite gives this value the type of the branch it takes, an INTEGER in some rows "
+            "and a REAL in others; the target gives every row one type",
+            "write the integer branch as a REAL (0.0 for 0), or CAST the result AS REAL",
+        )
+    return None
