@@ -136,3 +136,19 @@ def test_wrapper_rules_run_before_the_rules_that_replace_a_node() -> None:
         "SELECT ROUND(age) FROM people", "sqlite", source="postgres", schema=SCHEMA
     )
     assert sql.startswith("SELECT CAST(age AS REAL)")
+
+
+def test_postgres_average_of_unknown_type_is_refused_not_guessed() -> None:
+    error = _refusal("SELECT AVG(x) FROM t", "mysql", "postgres")
+    assert error.code == "avg-needs-types"
+    # a scalar subquery has its item's type: COUNT(*) is an integer, its AVG a NUMERIC
+    sql = "SELECT ROUND(AVG((SELECT COUNT(*) FROM people AS s WHERE s.id = t.id)), 2) FROM people t"
+    assert "DECIMAL(65, 30)" in sqlshift.translate(sql, "mysql", source="postgres", schema=SCHEMA)
+
+
+def test_postgres_numeric_wider_than_mysql_decimal() -> None:
+    sql = sqlshift.translate("SELECT CAST(x AS NUMERIC(1000, 20))", "mysql", source="postgres")
+    assert "DECIMAL(65, 20)" in sql
+    assert (
+        _refusal("SELECT CAST(x AS NUMERIC(40, 35))", "mysql", "postgres").code == "numeric-scale"
+    )

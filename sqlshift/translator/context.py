@@ -147,7 +147,7 @@ def _type_end(text: list[Token], at: int) -> int:
     end, depth = at, 0
     for index in range(at + 1, len(text)):
         token = text[index]
-        if depth or token.token_type == TokenType.L_PAREN and index == end + 1:
+        if depth or (token.token_type == TokenType.L_PAREN and index == end + 1):
             depth += _PAREN.get(token.token_type, 0)
         elif token.text.upper() not in _TYPE_WORDS:
             break

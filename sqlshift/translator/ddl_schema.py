@@ -10,7 +10,7 @@ from sqlshift.dialects import resolve_dialect
 from sqlshift.errors import ParseError
 from sqlshift.translator.targets import DIALECTS
 
-__all__ = ["create_columns", "create_keys", "tables_from_ddl"]
+__all__ = ["add_view", "create_columns", "create_keys", "tables_from_ddl"]
 
 Columns = tuple[tuple[str, exp.DataType], ...]
 Keys = tuple[tuple[str, ...], ...]
@@ -67,7 +67,7 @@ def create_keys(create: exp.Create) -> Keys:
     return tuple(keys)
 
 
-Catalogue = tuple[dict[str, Columns], dict[str, Keys]]
+Catalogue = tuple[dict[str, Columns], dict[str, Keys], dict[str, tuple[str, ...]]]
 
 
 def tables_from_ddl(text: str, dialect: str, start: Catalogue | None = None) -> Catalogue:
@@ -87,21 +87,61 @@ def tables_from_ddl(text: str, dialect: str, start: Catalogue | None = None) -> 
         raise ParseError(f"the DDL does not parse as {name}: {error}") from None
     tables: dict[str, Columns] = dict(start[0]) if start else {}
     keys: dict[str, Keys] = dict(start[1]) if start else {}
+    views: dict[str, tuple[str, ...]] = dict(start[2]) if start else {}
     for statement in statements:
-        if isinstance(statement, exp.Create) and str(statement.kind).upper() == "TABLE":
+        kind = str(statement.args.get("kind") or "").upper() if statement else ""
+        if isinstance(statement, exp.Create) and kind == "TABLE":
             schema = statement.this
             if isinstance(schema, exp.Schema) and isinstance(schema.this, exp.Table):
                 table = schema.this.name.lower()
                 tables[table] = create_columns(statement)
                 keys[table] = create_keys(statement)
-        elif isinstance(statement, exp.Drop) and str(statement.kind).upper() == "TABLE":
+        elif isinstance(statement, exp.Create) and kind == "VIEW":
+            add_view(statement, tables, views)
+        elif isinstance(statement, exp.Drop) and kind in ("TABLE", "VIEW"):
             for dropped in [statement.this, *(statement.args.get("tables") or [])]:
                 if isinstance(dropped, exp.Table):
                     tables.pop(dropped.name.lower(), None)
                     keys.pop(dropped.name.lower(), None)
+                    views.pop(dropped.name.lower(), None)
         elif isinstance(statement, exp.Alter) and isinstance(statement.this, exp.Table):
             _alter(statement, tables, keys)
-    return tables, keys
+    return tables, keys, views
+
+
+def add_view(
+    statement: exp.Create, tables: dict[str, Columns], views: dict[str, tuple[str, ...]]
+) -> None:
+    """A view: its columns' spelling (the column list, else each item's alias or column
+    name), and the types of those that are columns of one known table of its FROM."""
+    target = statement.this
+    listed = target.expressions if isinstance(target, exp.Schema) else []
+    view = target.this if isinstance(target, exp.Schema) else target
+    query = statement.expression
+    if not isinstance(view, exp.Table) or not isinstance(query, exp.Select):
+        return
+    items = query.expressions
+    if any(isinstance(item, exp.Star) or item.is_star for item in items):
+        return  # `*`: the spelling is the tables', which the catalogue keeps in lower case
+    names = [c.name for c in listed] or [item.alias_or_name for item in items]
+    if len(names) != len(items) or not all(names):
+        return
+    sources = [t.name.lower() for t in query.find_all(exp.Table) if t.name.lower() in tables]
+    aliases = {t.alias_or_name.lower(): t.name.lower() for t in query.find_all(exp.Table)}
+    typed: list[tuple[str, exp.DataType]] = []
+    for name, item in zip(names, items, strict=True):
+        column = item.unalias()
+        if isinstance(column, exp.Column):
+            owners = [aliases.get(column.table.lower(), "")] if column.table else sources
+            found = [t for c, t in _columns_of(tables, owners) if c == column.name.lower()]
+            if len(found) == 1:
+                typed.append((name.lower(), found[0]))
+    views[view.name.lower()] = tuple(names)
+    tables[view.name.lower()] = tuple(typed)
+
+
+def _columns_of(tables: dict[str, Columns], owners: list[str]) -> Columns:
+    return tuple(column for owner in owners for column in tables.get(owner, ()))
 
 
 def _alter(statement: exp.Alter, tables: dict[str, Columns], keys: dict[str, Keys]) -> None:

@@ -20,6 +20,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 from sqlshift.errors import UntranslatableError
 from sqlshift.translator.context import Context, line_col
 from sqlshift.translator.targets import DIALECTS
+from sqlshift.translator.types import column_tables
 
 __all__ = ["OutputName", "keep_output_names", "output_names", "values_statement"]
 
@@ -219,7 +220,7 @@ def _written_name(item: exp.Expr, text: str, ctx: Context) -> str:
     while isinstance(inner, exp.Paren):
         inner = inner.this
     if isinstance(inner, exp.Column):
-        return inner.name  # both name (t.active) after the column
+        return _view_spelling(inner, ctx) or inner.name  # both name (t.active) the column
     if ctx.source == "sqlite":
         return text
     literal = item.expression if isinstance(item, exp.Introducer) else item
@@ -230,6 +231,21 @@ def _written_name(item: exp.Expr, text: str, ctx: Context) -> str:
     text = "".join("?" if ord(ch) > 0xFFFF else ch for ch in text.lstrip())
     # MariaDB drops the leading spaces and keeps 255 bytes of UTF-8 (a whole character)
     return text.encode()[:MYSQL_NAME_BYTES].decode(errors="ignore")
+
+
+def _view_spelling(column: exp.Column, ctx: Context) -> str | None:
+    """MySQL names a view's column as the view's definition spells it, however the query
+    writes it (`SELECT trackid FROM LongTracks` gives `TrackId`); a table's column is named
+    as written. Known from the schema's views (``Schema.from_ddl`` of the CREATE VIEW).
+    Corpus: identifiers.toml `ident-my-view-and-index`."""
+    schema = ctx.schema
+    if ctx.source != "mysql" or schema is None or not schema.views:
+        return None
+    for table in column_tables(column):
+        for declared in schema.view_columns(table) or ():
+            if declared.lower() == column.name.lower():
+                return declared
+    return None
 
 
 def _function_name(node: exp.Func, tokens: list[Token] | None) -> str:

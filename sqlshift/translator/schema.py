@@ -27,6 +27,8 @@ class Schema:
 
     tables: tuple[tuple[str, tuple[tuple[str, exp.DataType], ...]], ...]
     keys: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+    #: each view's columns as its definition spells them (MySQL names result columns so)
+    views: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def column_type(self, table: str | None, column: str) -> exp.DataType | None:
         """The declared type of ``column``; with ``table=None`` the column must be unambiguous."""
@@ -49,6 +51,13 @@ class Schema:
                 return columns
         return ()
 
+    def view_columns(self, view: str) -> tuple[str, ...] | None:
+        """The columns of ``view`` as its definition spells them (None: not a known view)."""
+        for name, columns in self.views:
+            if name == view.lower():
+                return columns
+        return None
+
     def unique_keys(self, table: str) -> tuple[tuple[str, ...], ...]:
         for name, keys in self.keys:
             if name == table.lower():
@@ -59,17 +68,18 @@ class Schema:
     def from_ddl(cls, text: str, dialect: str, *, base: Schema | None = None) -> Schema:
         """The tables that a script's ``CREATE TABLE`` / ``ALTER TABLE`` / ``DROP TABLE``
         statements leave (run over ``base``, when given), with their column types and unique
-        keys (primary key first); ``dialect`` is the script's. Other statements are skipped,
-        so a whole dump can be given."""
+        keys (primary key first), and its views (``CREATE VIEW``: the columns' spelling, and
+        their types where they are a table's columns); ``dialect`` is the script's. Other
+        statements are skipped, so a whole dump can be given."""
         from sqlshift.translator.ddl_schema import tables_from_ddl
 
-        start = (
-            (dict(base.tables), {name: keys for name, keys in base.keys})
-            if base is not None
-            else None
+        start = (dict(base.tables), dict(base.keys), dict(base.views)) if base is not None else None
+        tables, keys, views = tables_from_ddl(text, dialect, start)
+        return cls(
+            tuple(tables.items()),
+            tuple((k, v) for k, v in keys.items() if v),
+            tuple(views.items()),
         )
-        tables, keys = tables_from_ddl(text, dialect, start)
-        return cls(tuple(tables.items()), tuple((k, v) for k, v in keys.items() if v))
 
     def merged(self, other: Schema | None) -> Schema:
         """This schema with ``other``'s tables added; ``other`` wins for a table in both."""
@@ -79,7 +89,9 @@ class Schema:
         tables = tuple(t for t in self.tables if t[0] not in names) + other.tables
         key_names = {name for name, _ in other.keys} | names
         keys = tuple(k for k in self.keys if k[0] not in key_names) + other.keys
-        return Schema(tables, keys)
+        view_names = {name for name, _ in other.views} | names
+        views = tuple(v for v in self.views if v[0] not in view_names) + other.views
+        return Schema(tables, keys, views)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> Schema:

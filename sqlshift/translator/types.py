@@ -123,6 +123,9 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
         return _column(node, ctx)
     if isinstance(node, _PREDICATES):
         return Typed(Kind.BOOL)  # MySQL and SQLite evaluate it to 1/0, but it is a truth value
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
+        items = node.this.expressions
+        return infer(items[0].unalias(), ctx) if len(items) == 1 else UNKNOWN
     if isinstance(node, exp.Count | exp.Length | exp.IntDiv):
         return Typed(Kind.INT)
     if isinstance(node, exp.Round):
@@ -302,6 +305,13 @@ def declared_type(node: exp.Expr, ctx: Context) -> exp.DataType | None:
     if dtype is None and table is not None:
         dtype = schema.column_type(None, node.name)
     return dtype
+
+
+def column_tables(node: exp.Column) -> list[str]:
+    """The tables ``node`` may belong to: its qualifier's (through aliases), or each table of
+    its query's own FROM/JOINs when it has none."""
+    table = _resolve_table(node)
+    return [table] if table is not None else [t.name for t in _scope_tables(node)]
 
 
 def _scope_tables(node: exp.Column) -> list[exp.Table]:

@@ -228,12 +228,20 @@ class _NeverRaised(Exception):
 @dataclass(frozen=True, slots=True)
 class Translator:
     name: str
-    translate: Callable[[str, DialectName, DialectName, dict[str, dict[str, str]] | None], str]
+    #: (sql, target, source, schema, ddl): ``ddl`` is a script that ran before ``sql`` (a
+    #: case's, for its verify query): its tables and views are known, as a user's DDL is
+    translate: Callable[
+        [str, DialectName, DialectName, dict[str, dict[str, str]] | None, str | None], str
+    ]
     untranslatable: type[Exception]
 
 
 def _sqlglot_stand_in(
-    sql: str, target: DialectName, source: DialectName, schema: dict[str, dict[str, str]] | None
+    sql: str,
+    target: DialectName,
+    source: DialectName,
+    schema: dict[str, dict[str, str]] | None,
+    ddl: str | None = None,
 ) -> str:
     return ";\n".join(sqlglot.transpile(sql, read=source, write=target))
 
@@ -250,8 +258,9 @@ def get_translator() -> Translator:
         raise RuntimeError(f"SQLSHIFT_CORPUS_TRANSLATOR={choice!r}: use sqlshift, sqlglot or auto")
     if choice != "sqlglot":
         try:
-            from sqlshift import UntranslatableError
+            from sqlshift import Schema, UntranslatableError
             from sqlshift import translate as sqlshift_translate
+            from sqlshift.translator.schema import as_schema
         except ImportError as error:
             if choice == "sqlshift" or is_ci():
                 raise RuntimeError(f"sqlshift.translate cannot be imported: {error}") from error
@@ -262,8 +271,11 @@ def get_translator() -> Translator:
                 target: DialectName,
                 source: DialectName,
                 schema: dict[str, dict[str, str]] | None,
+                ddl: str | None = None,
             ) -> str:
-                result = sqlshift_translate(sql, target, source=source, schema=schema, strict=True)
+                base = as_schema(schema)
+                known = Schema.from_ddl(ddl, source, base=base) if ddl else base
+                result = sqlshift_translate(sql, target, source=source, schema=known, strict=True)
                 return result if isinstance(result, str) else str(result.sql)
 
             return Translator("sqlshift", _sqlshift, UntranslatableError)

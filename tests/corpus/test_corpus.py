@@ -76,7 +76,7 @@ def test_same_dialect_is_identity(raw: RawCase, translator: Translator) -> None:
     sql = raw.data["sql"]
     if translator.name != "sqlshift":
         pytest.skip("the identity is sqlshift's promise")
-    assert translator.translate(sql, source, source, None).strip().rstrip(";") == (
+    assert translator.translate(sql, source, source, None, None).strip().rstrip(";") == (
         sql.strip().rstrip(";")
     )
 
@@ -138,9 +138,9 @@ def test_case(
 
     refusal: str | None = None
     try:
-        translated = translator.translate(case.sql, target, case.source, schema)
+        translated = translator.translate(case.sql, target, case.source, schema, None)
         translated_verify = (
-            translator.translate(case.verify, target, case.source, schema)
+            translator.translate(case.verify, target, case.source, schema, case.sql)
             if case.verify is not None
             else None
         )
@@ -193,7 +193,7 @@ def _check_refusal(
 ) -> None:
     expected_code = case.refuse[target]
     try:
-        translated = translator.translate(case.sql, target, case.source, schema)
+        translated = translator.translate(case.sql, target, case.source, schema, None)
     except translator.untranslatable as error:
         code = getattr(error, "code", None)
         assert code == expected_code, (

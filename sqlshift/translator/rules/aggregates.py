@@ -96,6 +96,15 @@ def average_in_double(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if operand in (Kind.INT, Kind.EXACT) and ctx.source == "postgres":
         node.set("this", cast(node.this, "DECIMAL(65, 30)"))
         return postgres_dynamic_numeric(node, node, ctx, "the NUMERIC average")
+    if ctx.source == "postgres":
+        ctx.refuse(
+            node,
+            "avg-needs-types",
+            "PostgreSQL's AVG() of integers and NUMERICs is a NUMERIC, of double precision "
+            "values a double precision, and the operand's type is unknown here",
+            "pass schema= with the column types, or CAST the operand to the type you mean",
+        )
+        return None
     # SQLite's REAL includes literals like 2.5, which MySQL reads as exact DECIMALs
     node.set("this", cast(node.this, "DOUBLE"))
     return None

@@ -123,13 +123,26 @@ def postgres_numeric_cast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     params = _params(node.to)
     if ctx.target == "mysql":
-        if params:
-            return None
-        scale = _numeric_scale(node.this, ctx)
-        if scale is None:  # a double or text: the NUMERIC has the digits its value needs
+        if len(params) == 2 and params[1] > MYSQL_DECIMAL_WIDEST[1]:
+            ctx.refuse(
+                node,
+                "numeric-scale",
+                f"MySQL's DECIMAL holds at most {MYSQL_DECIMAL_WIDEST[1]} digits after the point",
+                f"cast to NUMERIC(p, s) with s <= {MYSQL_DECIMAL_WIDEST[1]}",
+            )
+        if params:  # MySQL holds no more digits than DECIMAL(65, 30)
+            precision, scale = params[0], params[1] if len(params) == 2 else 0
+            if precision <= MYSQL_DECIMAL_WIDEST[0] and scale <= MYSQL_DECIMAL_WIDEST[1]:
+                return None
+            precision = min(precision, MYSQL_DECIMAL_WIDEST[0])
+            return exp.Cast(
+                this=node.this, to=_decimal(precision, min(scale, MYSQL_DECIMAL_WIDEST[1]))
+            )
+        known = _numeric_scale(node.this, ctx)
+        if known is None:  # a double or text: the NUMERIC has the digits its value needs
             widest = exp.Cast(this=node.this, to=_decimal(*MYSQL_DECIMAL_WIDEST))
             return postgres_dynamic_numeric(node, widest, ctx, "a number cast to NUMERIC")
-        return exp.Cast(this=node.this, to=_decimal(MYSQL_DECIMAL_WIDEST[0], scale))
+        return exp.Cast(this=node.this, to=_decimal(MYSQL_DECIMAL_WIDEST[0], known))
     if len(params) < 2:
         return exp.Cast(this=node.this, to=exp.DataType.build("NUMERIC"))
     real = exp.Cast(this=node.this, to=exp.DataType.build("REAL"))

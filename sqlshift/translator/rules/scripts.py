@@ -121,6 +121,7 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
     from sqlshift.translator.rules import ddl  # the per-table rewrites live with the DDL rules
 
     script_tables: dict[str, exp.Create] = {}
+    script_views: list[exp.Create] = []
     result: list[exp.Expr] = []
     for tree in trees:
         if ctx.source == "mysql":
@@ -141,13 +142,15 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
             continue
         if isinstance(tree, exp.Create) and tree.kind == "INDEX":
             _plain_index_columns(tree)
+        if isinstance(tree, exp.Create) and tree.kind == "VIEW":
+            script_views.append(tree)
         result.append(tree)
         if isinstance(tree, exp.Insert):
             _fill_insert_columns(tree, script_tables)
             if ctx.target == "postgres":
                 result.extend(_advance_identity(tree, script_tables, ctx))
-    if script_tables:
-        ctx.schema = _with_tables(ctx.schema, script_tables.values())
+    if script_tables or script_views:
+        ctx.schema = _with_tables(ctx.schema, script_tables.values(), script_views)
     return result
 
 
@@ -319,10 +322,12 @@ def _fill_insert_columns(insert: exp.Insert, tables: dict[str, exp.Create]) -> N
     insert.set("this", exp.Schema(this=target, expressions=names))
 
 
-def _with_tables(schema: Schema | None, creates: Iterable[exp.Create]) -> Schema:
+def _with_tables(
+    schema: Schema | None, creates: Iterable[exp.Create], views: Iterable[exp.Create] = ()
+) -> Schema:
     """``schema`` plus the column types and keys of the tables the script creates (those
-    win)."""
-    from sqlshift.translator.ddl_schema import create_columns, create_keys
+    win), and its views."""
+    from sqlshift.translator.ddl_schema import add_view, create_columns, create_keys
 
     tables = []
     keys = []
@@ -334,4 +339,8 @@ def _with_tables(schema: Schema | None, creates: Iterable[exp.Create]) -> Schema
         if found:
             keys.append((name, found))
     added = Schema(tuple(tables), tuple(keys))
-    return schema.merged(added) if schema is not None else added
+    merged = schema.merged(added) if schema is not None else added
+    known, named = dict(merged.tables), dict(merged.views)
+    for view in views:
+        add_view(view, known, named)
+    return Schema(tuple(known.items()), merged.keys, tuple(named.items()))
