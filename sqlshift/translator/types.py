@@ -126,8 +126,10 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
     if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
         items = node.this.expressions
         return infer(items[0].unalias(), ctx) if len(items) == 1 else UNKNOWN
-    if isinstance(node, exp.Count | exp.Length | exp.IntDiv):
+    if isinstance(node, (exp.Count, exp.Length, exp.IntDiv, *_INTEGER_FUNCTIONS)):
         return Typed(Kind.INT)
+    if isinstance(node, exp.Extract):
+        return _extract(node, ctx)
     if isinstance(node, exp.Round):
         inner = infer(node.this, ctx)
         decimals = node.args.get("decimals")
@@ -182,6 +184,28 @@ def _infer_more(node: exp.Expr, ctx: Context) -> Typed:
     if isinstance(node, exp.Rand):
         return Typed(Kind.INT) if ctx.source == "sqlite" else Typed(Kind.FLOAT)
     return UNKNOWN
+
+
+#: functions that are integers on every engine (MySQL's date parts; positions and codes)
+_INTEGER_FUNCTIONS = (
+    exp.Year, exp.Month, exp.Day, exp.Quarter, exp.DayOfWeek, exp.DayOfMonth, exp.DayOfYear,
+    exp.WeekOfYear, exp.Week, exp.Hour, exp.Minute, exp.Second, exp.DateDiff, exp.StrPosition,
+    exp.Ascii, exp.BitLength,
+)  # fmt: skip
+#: EXTRACT fields whose PostgreSQL NUMERIC has a fraction, with its digits
+EXTRACT_FRACTION_DIGITS = {"SECOND": 6, "EPOCH": 6, "MILLISECOND": 3, "MILLISECONDS": 3}
+
+
+def _extract(node: exp.Extract, ctx: Context) -> Typed:
+    """EXTRACT is an integer in MySQL (SQLite: strftime, turned into one); PostgreSQL's is a
+    NUMERIC (scale 6 for seconds and epochs) and its date_part() a double precision."""
+    if ctx.source != "postgres":
+        return Typed(Kind.INT)
+    from sqlshift.translator.targets import DATE_PART_FUNCTION
+
+    if node.meta.get(DATE_PART_FUNCTION):
+        return Typed(Kind.FLOAT)
+    return Typed(Kind.EXACT, EXTRACT_FRACTION_DIGITS.get(node.this.name.upper(), 0))
 
 
 _STATISTICS = (exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop)

@@ -16,7 +16,7 @@ from sqlglot import exp
 from sqlshift.translator.context import Context
 from sqlshift.translator.flow import CUT_QUOTIENT, reaches_result
 from sqlshift.translator.rules import rule
-from sqlshift.translator.targets import DATE_PART_FUNCTION, SQLITE_MOD_FUNCTION
+from sqlshift.translator.targets import SQLITE_MOD_FUNCTION
 from sqlshift.translator.types import (
     DYNAMIC,
     TYPED,
@@ -116,20 +116,13 @@ def postgres_function_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return as_type(node, wanted, ctx)
 
 
-#: EXTRACT fields whose PostgreSQL NUMERIC has a fraction, with its digits
-_FRACTION_DIGITS = {"SECOND": 6, "EPOCH": 6, "MILLISECOND": 3, "MILLISECONDS": 3}
-
-
 @rule(exp.Extract, source={"postgres"}, target={"mysql", "sqlite"}, first=True)
 def postgres_extract_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """PostgreSQL's EXTRACT() is a NUMERIC (since 14: EXTRACT(YEAR ...) = Decimal('2024'),
     EXTRACT(SECOND ...) has 6 fractional digits) and date_part() a double precision (1.0);
     MySQL and SQLite give integers (SECOND() has no fraction). Cast to the PostgreSQL type.
     Corpus: datetime.toml `dt-pg-extract-parts`, `dt-pg-cast-fraction`."""
-    if node.meta.get(DATE_PART_FUNCTION):
-        return as_type(node, Typed(Kind.FLOAT), ctx)
-    digits = _FRACTION_DIGITS.get(node.this.name.upper(), 0)
-    return as_type(node, Typed(Kind.EXACT, digits), ctx)
+    return as_type(node, infer(node, ctx), ctx)
 
 
 @rule(exp.Pow, exp.Log, exp.Ln, exp.Exp, exp.Sqrt, source={"postgres"}, target={"mysql"})
