@@ -65,14 +65,15 @@ _FRACTION = re.compile(r"\d:\d\d:\d\d\.\d*[1-9]")
 def timestamp_fraction_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """PostgreSQL's timestamp and time keep fractions of a second (TIMESTAMP
     '2024-01-01 10:00:59.9'); SQLite's datetime()/time() keep whole seconds, so the value and
-    every comparison with it change. A literal with a fraction is refused.
-    Corpus: datetime.toml `dt-pg-literal-fraction`."""
+    every comparison with it change. A value built from a literal with a fraction is refused
+    (a column's fraction cannot be seen here: SQLite keeps whole seconds of it).
+    Corpus: datetime.toml `dt-pg-literal-fraction`, `dt-pg-cast-fraction`."""
     assert isinstance(node, exp.Cast)
     temporal = (exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIME)
-    value = node.this
-    if node.to.this not in temporal or not isinstance(value, exp.Literal):
+    if node.to.this not in temporal:
         return None
-    if value.is_string and _FRACTION.search(value.name):
+    literals = node.this.find_all(exp.Literal)
+    if any(value.is_string and _FRACTION.search(value.name) for value in literals):
         ctx.refuse(
             node,
             "timestamp-fraction",
