@@ -6,9 +6,10 @@ read-only, deterministic statements outside transactions. This module owns how:
 * **Policies** (cachetools): ``"lru"``, ``"lfu"`` and ``"ttl"`` (entries expire ``ttl``
   seconds after they are stored, expired ones are evicted first). Any policy also accepts a
   default ``ttl`` and a per-query TTL; LRU/LFU drop an expired entry when it is looked up.
-* **Bounds**: ``maxsize`` entries and ``max_bytes`` bytes (an estimate of the rows' memory, see
-  ``rows.estimate_size``); whichever is reached first evicts by the policy. A result larger than
-  ``max_bytes`` is not stored.
+* **Bounds**: ``maxsize`` entries and ``max_bytes`` bytes (the rows' memory as
+  ``rows.estimate_size`` counts it, every value measured); whichever is reached first evicts by
+  the policy. A result larger than ``max_bytes`` is not stored. What the cache holds stays
+  within 2 x ``max_bytes`` whatever the rows hold (tests/adversarial: 0.96-1.01 of it).
 * **Invalidation** by table tags: every entry is tagged with the tables its statement reads; a
   write through the executor drops the entries tagged with a table it writes (or everything when
   its tables are unknown). Names are compared lower-cased without schema, so two tables of the

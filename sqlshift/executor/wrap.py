@@ -101,6 +101,7 @@ from sqlshift.errors import InputTypeError
 from sqlshift.executor.cache import Cache
 from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
 from sqlshift.executor.profiler import Profiler, QueryStats
+from sqlshift.executor.rows import value_size
 from sqlshift.executor.settings import optional_setting
 from sqlshift.executor.statements import Prepared, Statements
 from sqlshift.translator.options import Options
@@ -448,16 +449,14 @@ _IMMUTABLE = frozenset(
         uuid.UUID,
     }
 )
-_VALUE = 32  # rough bytes per value besides text, as rows.estimate_size counts them
 
 
 def frozen_value_size(value: Any) -> int | None:
-    """Rough bytes held by ``value``, or None when it (or a part of it) can be mutated."""
+    """Bytes held by ``value`` (as the cache counts them, :func:`rows.value_size`), or None
+    when it (or a part of it) can be mutated."""
     kind = type(value)
-    if kind is str or kind is bytes:
-        return 49 + len(value)
     if kind in _IMMUTABLE or isinstance(value, uuid.UUID):  # asyncpg's UUID is a subclass
-        return _VALUE
+        return value_size(value)
     if kind is tuple or kind is frozenset:
         total = sys.getsizeof(value)
         for item in value:
@@ -469,17 +468,16 @@ def frozen_value_size(value: Any) -> int | None:
     return None
 
 
-def frozen_rows_size(rows: Iterable[Iterable[Any]], row_overhead: int = 64) -> int | None:
-    """Rough bytes held by rows of values, or None when a value is mutable."""
-    total = 64
+def frozen_rows_size(rows: Iterable[Iterable[Any]]) -> int | None:
+    """Bytes held by the driver's rows (each row as ``sys.getsizeof`` measures it, each
+    value as the cache counts it), or None when a value is mutable."""
+    getsizeof = sys.getsizeof
+    total = getsizeof(rows)
     for row in rows:
-        total += row_overhead
+        total += getsizeof(row)
         for value in row:
-            kind = type(value)
-            if kind is str or kind is bytes:
-                total += 49 + len(value)
-            elif kind in _IMMUTABLE:
-                total += _VALUE
+            if type(value) in _IMMUTABLE:
+                total += value_size(value)
             else:
                 size = frozen_value_size(value)
                 if size is None:

@@ -64,7 +64,7 @@ class _Snapshot:
 def _snapshot_size(snapshot: _Snapshot) -> int | None:
     if not snapshot.shareable:
         return None
-    return frozen_rows_size(snapshot.rows or (), 64)
+    return frozen_rows_size(snapshot.rows or ())
 
 
 def _driver_args(prepared: Prepared, args: Any) -> Any:

@@ -1,0 +1,102 @@
+"""The cache's ``max_bytes`` bounds the memory its results hold, whatever the rows hold.
+
+Measured with tracemalloc (the bytes Python allocated for the results the cache keeps), for
+row mixes chosen to fool an estimate: one huge row among small ones, text of 4-byte
+characters, Decimals and timestamps, nested tuples. The bound: what the cache holds stays
+under 2 x max_bytes (issue 11: an estimate that sampled every 8th row held 320.8 MB for an
+accounted 0.57 MB)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import tracemalloc
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from sqlshift.executor.cache import Cache
+from sqlshift.executor.rows import Row, estimate_size, make_rows
+
+NAMES = ("id", "value")
+MAX_BYTES = 4 * 1024 * 1024
+RESULTS = 120
+
+
+def _one_huge_row(seed: int) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = [(i, f"{seed}-{i}") for i in range(99)]
+    rows.insert(37, (99, "x" * 150_000 + str(seed)))  # between the rows a sample would take
+    return rows
+
+
+def _emoji(seed: int) -> list[tuple[Any, ...]]:
+    return [(i, "\U0001f600" * 400 + str(seed * 1000 + i)) for i in range(100)]
+
+
+def _decimals_and_times(seed: int) -> list[tuple[Any, ...]]:
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    return [
+        (Decimal(f"{seed}{i}.123456789012345678901234567890"), start + dt.timedelta(seconds=i))
+        for i in range(2000)
+    ]
+
+
+def _nested(seed: int) -> list[tuple[Any, ...]]:
+    return [(i, tuple(f"{seed}:{i}:{j}" for j in range(40))) for i in range(100)]
+
+
+MIXES: dict[str, Callable[[int], list[tuple[Any, ...]]]] = {
+    "one huge row among small ones": _one_huge_row,
+    "4-byte characters": _emoji,
+    "decimals and aware timestamps": _decimals_and_times,
+    "nested tuples": _nested,
+}
+
+
+def _allocated(build: Callable[[], Any]) -> tuple[Any, int]:
+    gc.collect()
+    before = tracemalloc.get_traced_memory()[0]
+    value = build()
+    gc.collect()
+    return value, tracemalloc.get_traced_memory()[0] - before
+
+
+@pytest.fixture
+def traced() -> Any:
+    tracemalloc.start()
+    yield
+    tracemalloc.stop()
+
+
+@pytest.mark.parametrize("mix", list(MIXES))
+def test_estimate_counts_what_a_result_allocates(mix: str, traced: None) -> None:
+    rows, allocated = _allocated(lambda: make_rows(NAMES, MIXES[mix](7)))
+    estimate = estimate_size(rows)
+    # never under what the rows took (a shared value may be counted twice: over is safe)
+    assert estimate >= allocated * 0.9, (mix, estimate, allocated)
+    assert estimate <= allocated * 2.5, (mix, estimate, allocated)
+
+
+@pytest.mark.parametrize("mix", list(MIXES))
+async def test_cache_holds_at_most_twice_max_bytes(mix: str, traced: None) -> None:
+    cache = Cache("lru", maxsize=100_000, max_bytes=MAX_BYTES)
+    build = MIXES[mix]
+
+    async def fill() -> None:
+        for seed in range(RESULTS):
+
+            async def load(seed: int = seed) -> tuple[Row, ...]:
+                return make_rows(NAMES, build(seed))
+
+            await cache.get_or_load(("q", seed), frozenset({"t"}), load)
+
+    gc.collect()
+    before = tracemalloc.get_traced_memory()[0]
+    await fill()
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - before
+    stats = cache.stats()
+    assert stats.evictions > 0, "the mix must overflow the cache for the bound to matter"
+    assert held < 2 * MAX_BYTES, f"{mix}: the cache holds {held / 2**20:.1f} MiB"
