@@ -14,7 +14,7 @@ from sqlshift.errors import ParameterError, TranslationError
 from sqlshift.executor.cache import freeze_args
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import translation
-from sqlshift.translator.options import Options
+from sqlshift.translator.options import EXECUTOR_MAX_STATEMENT_BYTES, Options, check_statement_size
 from sqlshift.translator.params import ParamMap
 from sqlshift.translator.schema import Schema, as_schema
 
@@ -100,6 +100,8 @@ class Statements:
         prepared = self.memo.get(sql)
         if prepared is not None:
             return prepared
+        limit = self.options.max_statement_bytes if self.options is not None else None
+        check_statement_size(sql, limit or EXECUTOR_MAX_STATEMENT_BYTES)
         dialect = self.dialect
         if self.source is None:
             try:

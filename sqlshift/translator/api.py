@@ -36,7 +36,7 @@ from sqlshift.translator.context import Context
 from sqlshift.translator.detect import candidates
 from sqlshift.translator.identifiers import normalise_identifiers
 from sqlshift.translator.names import keep_output_names, output_names, values_statement
-from sqlshift.translator.options import DEFAULT_OPTIONS, Options
+from sqlshift.translator.options import DEFAULT_OPTIONS, Options, check_statement_size
 from sqlshift.translator.params import (
     ParamMap,
     ScannedText,
@@ -169,6 +169,7 @@ def _resolve_and_translate(
         options = DEFAULT_OPTIONS
     elif not isinstance(options, Options):
         raise InputTypeError(f"options must be an Options, got {type(options).__name__}")
+    check_statement_size(sql, options.max_statement_bytes)
     return _memoised(sql, target_name, source_name, as_schema(schema), strict, style, options)
 
 
@@ -194,6 +195,11 @@ def _memoised(
         return _detect_and_translate(sql, target, schema, strict, style, options)
     except SqlshiftError:
         raise
+    except RecursionError:
+        raise TranslationError(
+            "the statement is nested too deeply to translate (its expressions, once "
+            "rewritten, go deeper than Python's stack); split it into smaller statements"
+        ) from None
     except Exception as error:  # a sqlglot bug must not escape as a foreign exception
         raise TranslationError(
             f"internal error while translating ({type(error).__name__}: {error}); "

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlshift.errors import ConfigurationError
+from sqlshift.errors import ConfigurationError, TranslationError
 
-__all__ = ["COLLATIONS", "COLUMN_NAMES", "IDENTIFIER_CASES", "Options"]
+__all__ = [
+    "COLLATIONS",
+    "COLUMN_NAMES",
+    "EXECUTOR_MAX_STATEMENT_BYTES",
+    "IDENTIFIER_CASES",
+    "Options",
+    "check_statement_size",
+]
 
 IDENTIFIER_CASES = ("lower", "preserve")
 COLLATIONS = ("emulate", "target")
@@ -39,13 +46,25 @@ class Options:
     alias where the target would name it otherwise, so that rows read by column name work
     after the move; ``"target"`` adds no alias (a cleaner text, for applications that read
     columns by position). See :mod:`sqlshift.translator.names`.
+
+    ``max_statement_bytes``: the longest SQL text (UTF-8 bytes) translated; a longer one is
+    refused at once with a :class:`~sqlshift.TranslationError` that says so. ``None``
+    (default) sets no bound for :func:`sqlshift.translate`; the executor (``connect()``,
+    ``wrap()``), which translates on the event loop (about 2.5 s a megabyte), bounds it at
+    :data:`EXECUTOR_MAX_STATEMENT_BYTES` unless this says otherwise.
     """
 
     identifier_case: str = "lower"
     collation: str = "emulate"
     column_names: str = "source"
+    max_statement_bytes: int | None = None
 
     def __post_init__(self) -> None:
+        limit = self.max_statement_bytes
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
+        ):
+            raise ConfigurationError(f"max_statement_bytes must be an int >= 1, got {limit!r}")
         if self.identifier_case not in IDENTIFIER_CASES:
             raise ConfigurationError(
                 f"identifier_case must be one of {', '.join(IDENTIFIER_CASES)}, "
@@ -62,3 +81,20 @@ class Options:
 
 
 DEFAULT_OPTIONS = Options()
+
+#: The executor's bound on one statement's text: some 0.6 s of translation on the event loop
+EXECUTOR_MAX_STATEMENT_BYTES = 256 * 1024
+
+
+def check_statement_size(sql: str, limit: int | None) -> None:
+    """Refuse ``sql`` when its UTF-8 text is longer than ``limit`` bytes (None: no bound)."""
+    if limit is None or len(sql) <= limit // 4:
+        return  # no character takes more than 4 bytes
+    size = len(sql.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise TranslationError(
+            f"the statement is {size:,} bytes long, over the bound of {limit:,} bytes "
+            "(max_statement_bytes, which keeps one statement from holding the translator for "
+            "seconds); split it (a bulk INSERT into several, or parameters instead of "
+            "literals), or raise the bound with options=Options(max_statement_bytes=...)"
+        )

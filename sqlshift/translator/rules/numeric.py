@@ -157,10 +157,30 @@ _TEXT_TYPES = {
 
 def _carries_cut(node: exp.Expr) -> bool:
     """``node`` is a kept quotient, or carries one on unrounded (another rule may have
-    rewritten a carrier, e.g. GREATEST into a CASE, so this looks through the subtree)."""
-    if node._meta and node.meta.get(_CUT):
-        return True
-    return any(carrier(child)[1] and _carries_cut(child) for child in node.iter_expressions())
+    rewritten a carrier, e.g. GREATEST into a CASE, so this looks through the subtree).
+    Iterative, and remembered per node: rules run children first, so along a chain of 3,000
+    additions each answer is one step (issue 11: a recursive walk overflowed at 331 terms)."""
+    pending = [node]
+    order: list[exp.Expr] = []
+    while pending:  # the carried subtree, stopping where an answer is known
+        current = pending.pop()
+        if current._meta and (current.meta.get(_CUT) or _CARRIES in current.meta):
+            continue
+        order.append(current)
+        pending.extend(c for c in current.iter_expressions() if carrier(c)[1])
+    for current in reversed(order):  # children before their parents
+        current.meta[_CARRIES] = any(
+            carrier(child)[1] and _known_cut(child) for child in current.iter_expressions()
+        )
+    return _known_cut(node)
+
+
+def _known_cut(node: exp.Expr) -> bool:
+    return bool(node._meta and (node.meta.get(_CUT) or node.meta.get(_CARRIES)))
+
+
+_CARRIES = "sqlshift_carries_cut"
+"""Meta: whether a node carries a kept quotient (see :func:`_carries_cut`)."""
 
 
 @rule(
