@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import ssl as ssl_module
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Any
 
 import aiomysql
@@ -32,6 +32,8 @@ __all__ = ["MySQLBackend"]
 
 DEFAULT_MIN_SIZE = 1
 DEFAULT_MAX_SIZE = 10
+#: seconds the side connection that ends a cancelled statement's session may take
+KILL_TIMEOUT = 5.0
 _DAY = dt.timedelta(days=1)
 
 
@@ -97,6 +99,8 @@ class MySQLBackend:
     def __init__(self, url: DatabaseURL) -> None:
         self._url = url
         self._pool: Any = None
+        self._connect_kwargs: dict[str, Any] = {}
+        self._kills: set[asyncio.Task[None]] = set()
         self._identity = f"mysql://{url.user or ''}@{url.host}:{url.port}/{url.database}"
 
     @property
@@ -132,10 +136,15 @@ class MySQLBackend:
         context = _ssl_context(options.ssl)
         if context is not None:
             kwargs["ssl"] = context
+        self._connect_kwargs = {
+            k: v for k, v in kwargs.items() if k not in ("minsize", "maxsize", "db")
+        }
         self._pool = await aiomysql.create_pool(**kwargs)
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None
+        if self._kills:
+            await asyncio.gather(*self._kills, return_exceptions=True)
         if pool is not None:
             pool.close()
             await pool.wait_closed()
@@ -144,7 +153,34 @@ class MySQLBackend:
         pool = self._pool
         if pool is None:
             raise RuntimeError("the MySQL backend is closed")
-        return _Acquire(pool, self._url.options.acquire_timeout)
+        return _Acquire(pool, self._url.options.acquire_timeout, self._abandon)
+
+    def _abandon(self, conn: Any) -> None:
+        """A task was cancelled while ``conn`` was busy: its statement goes on running on the
+        server (holding its locks) until it ends, and the protocol is mid-answer. The
+        connection is closed, and its server session is ended from a side connection (KILL,
+        as PostgreSQL's cancel request does), in the background: the cancellation itself is
+        not delayed. :meth:`close` waits for such kills."""
+        thread_id = conn.thread_id() if conn.server_thread_id else None
+        conn.close()
+        if thread_id is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._kill(thread_id))
+        self._kills.add(task)
+        task.add_done_callback(self._kills.discard)
+
+    async def _kill(self, thread_id: int) -> None:
+        side = None
+        try:
+            async with asyncio.timeout(KILL_TIMEOUT):
+                side = await aiomysql.connect(**self._connect_kwargs)
+                async with side.cursor() as cursor:
+                    await cursor.execute(f"KILL CONNECTION {int(thread_id)}")
+        except Exception:  # gone already (1094 unknown thread), or the server is away
+            pass
+        finally:
+            if side is not None:
+                side.close()
 
     def metrics(self) -> PoolMetrics:
         options = self._url.options
@@ -185,11 +221,12 @@ class _Acquire:
     """A pooled connection; one that lost its server is closed, not given back to the free
     list. (A class, not a generator-based context manager: it is on every statement's path.)"""
 
-    __slots__ = ("_conn", "_pool", "_timeout")
+    __slots__ = ("_abandon", "_conn", "_pool", "_timeout")
 
-    def __init__(self, pool: Any, timeout: float | None) -> None:
+    def __init__(self, pool: Any, timeout: float | None, abandon: Callable[[Any], None]) -> None:
         self._pool = pool
         self._timeout = timeout
+        self._abandon = abandon
         self._conn: Any = None
 
     async def __aenter__(self) -> _MySQLConnection:
@@ -204,9 +241,21 @@ class _Acquire:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any
     ) -> None:
         conn = self._conn
-        if exc is not None and is_disconnect(exc):
+        if _busy(conn):  # cancelled mid-statement (a transaction ends without the error)
+            self._abandon(conn)  # end the server's session, with its locks
+        elif exc is not None and is_disconnect(exc):
             conn.close()
         await self._pool.release(conn)
+
+
+def _busy(conn: Any) -> bool:
+    """Was ``conn`` waiting for (or reading) a server answer when its task was cancelled?
+    (:class:`_InFlight` marks a statement cancelled on the wire; aiomysql marks an unbuffered
+    result that was not read to its end.)"""
+    if getattr(conn, "_sqlshift_cancelled", False):
+        return True  # (aiomysql closes the socket on a cancellation; the server goes on)
+    result = getattr(conn, "_result", None)
+    return not conn.closed and bool(getattr(result, "unbuffered_active", False))
 
 
 def _escape(conn: Any, value: Any) -> Any:
@@ -244,34 +293,58 @@ class _SSCursor(aiomysql.SSCursor):  # type: ignore[misc]
     _escape_args = _Cursor._escape_args
 
 
+class _InFlight:
+    """Marks ``conn`` while a statement is on the wire. A cancellation marks it cancelled for
+    good (its answer was never read, so the next statement would read it): nothing more is
+    sent on it (a ROLLBACK after the cancellation fails at once as a lost connection), and
+    the pool closes it and ends its server session (:meth:`MySQLBackend._abandon`)."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> None:
+        if getattr(self._conn, "_sqlshift_cancelled", False):
+            raise pymysql.err.InterfaceError(0, "the connection's last statement was cancelled")
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: object, tb: object) -> None:
+        if exc_type is not None and issubclass(exc_type, asyncio.CancelledError):
+            self._conn._sqlshift_cancelled = True
+
+
 class _MySQLConnection(SavepointMixin):
     def __init__(self, conn: Any) -> None:
         self._conn = conn
 
     async def fetch(self, sql: str, args: Any, *, limit: int | None = None) -> Fetched:
-        async with self._conn.cursor(_Cursor) as cursor:
-            await cursor.execute(sql, _args(args))
-            if cursor.description is None:
-                return (), []
-            rows = await (cursor.fetchmany(limit) if limit is not None else cursor.fetchall())
-            return _names(cursor.description), _convert(cursor.description, rows)
+        with _InFlight(self._conn):
+            async with self._conn.cursor(_Cursor) as cursor:
+                await cursor.execute(sql, _args(args))
+                if cursor.description is None:
+                    return (), []
+                rows = await (cursor.fetchmany(limit) if limit is not None else cursor.fetchall())
+                return _names(cursor.description), _convert(cursor.description, rows)
 
     async def execute(self, sql: str, args: Any) -> int:
-        async with self._conn.cursor(_Cursor) as cursor:
-            await cursor.execute(sql, _args(args))
-            return int(cursor.rowcount)
+        with _InFlight(self._conn):
+            async with self._conn.cursor(_Cursor) as cursor:
+                await cursor.execute(sql, _args(args))
+                return int(cursor.rowcount)
 
     async def execute_many(self, sql: str, args_seq: Sequence[Any]) -> int:
-        async with self._conn.cursor(_Cursor) as cursor:
-            await cursor.executemany(sql, list(args_seq))
-            return int(cursor.rowcount)
+        with _InFlight(self._conn):
+            async with self._conn.cursor(_Cursor) as cursor:
+                await cursor.executemany(sql, list(args_seq))
+                return int(cursor.rowcount)
 
     async def iterate(
         self, sql: str, args: Any, *, batch_size: int
     ) -> AsyncGenerator[Fetched, None]:
         # An unbuffered cursor streams rows from the server instead of loading them all.
         async with self._conn.cursor(_SSCursor) as cursor:
-            await cursor.execute(sql, _args(args))
+            with _InFlight(self._conn):
+                await cursor.execute(sql, _args(args))
             names = _names(cursor.description)
             while True:
                 rows = await cursor.fetchmany(batch_size)
@@ -280,8 +353,9 @@ class _MySQLConnection(SavepointMixin):
                 yield names, _convert(cursor.description, rows)
 
     async def _control(self, sql: str) -> None:
-        async with self._conn.cursor(_Cursor) as cursor:
-            await cursor.execute(sql)
+        with _InFlight(self._conn):
+            async with self._conn.cursor(_Cursor) as cursor:
+                await cursor.execute(sql)
 
     async def begin(self, isolation: str | None) -> None:
         if isolation is not None:

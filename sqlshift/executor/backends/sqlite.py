@@ -21,7 +21,8 @@ import asyncio
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import AsyncGenerator, Mapping, Sequence
+import threading
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
@@ -312,33 +313,67 @@ def _in_thread(conn: aiosqlite.Connection) -> Any:
     return runner if callable(runner) and hasattr(conn, "_conn") else None
 
 
+class _Running:
+    """Which call runs in the connection's thread now, so that a cancelled task interrupts
+    its own statement (sqlite3's interrupt() stops whatever runs on the connection) and no
+    other task's queued behind it."""
+
+    __slots__ = ("lock", "token")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.token: object = None
+
+
+def _tracked(running: _Running, token: object, fn: Callable[..., Any], *args: Any) -> Any:
+    with running.lock:
+        running.token = token
+    try:
+        return fn(*args)
+    finally:
+        with running.lock:
+            running.token = None
+
+
 class _SQLiteConnection(SavepointMixin):
-    __slots__ = ("_conn", "_run")
+    __slots__ = ("_conn", "_run", "_running")
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
         self._run = _in_thread(conn)
+        self._running = _Running()
+
+    async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(conn, *args)`` in the connection's thread; a cancellation while it runs
+        interrupts the statement there (it would otherwise run to its end, holding the
+        connection and any write lock), then propagates."""
+        token = object()
+        running = self._running
+        try:
+            return await self._run(_tracked, running, token, fn, self._conn, *args)
+        except asyncio.CancelledError:
+            with running.lock:
+                if running.token is token:
+                    self._conn._conn.interrupt()
+            raise
 
     async def fetch(self, sql: str, args: Any, *, limit: int | None = None) -> Fetched:
-        run = self._run
-        if run is not None:
-            return cast(Fetched, await run(_fetch_now, self._conn, sql, _adapt(args), limit))
+        if self._run is not None:
+            return cast(Fetched, await self._call(_fetch_now, sql, _adapt(args), limit))
         async with self._conn.execute(sql, _adapt(args)) as cursor:
             rows = await (cursor.fetchmany(limit) if limit is not None else cursor.fetchall())
             return _names(cursor.description), cast(list[tuple[Any, ...]], rows)
 
     async def execute(self, sql: str, args: Any) -> int:
-        run = self._run
-        if run is not None:
-            return cast(int, await run(_execute_now, self._conn, sql, _adapt(args)))
+        if self._run is not None:
+            return cast(int, await self._call(_execute_now, sql, _adapt(args)))
         async with self._conn.execute(sql, _adapt(args)) as cursor:
             return cursor.rowcount
 
     async def execute_many(self, sql: str, args_seq: Sequence[Any]) -> int:
-        run = self._run
-        if run is not None:
+        if self._run is not None:
             adapted = [_adapt(a) for a in args_seq]
-            return cast(int, await run(_execute_many_now, self._conn, sql, adapted))
+            return cast(int, await self._call(_execute_many_now, sql, adapted))
         async with self._conn.executemany(sql, [_adapt(a) for a in args_seq]) as cursor:
             return cursor.rowcount
 
@@ -357,7 +392,11 @@ class _SQLiteConnection(SavepointMixin):
         await self.execute(sql, ())
 
     async def begin(self, isolation: str | None) -> None:
-        await self._control(_ISOLATION[isolation] if isolation else "BEGIN")
+        # IMMEDIATE unless asked otherwise: the write lock is taken when the transaction
+        # starts (waiting out another writer for the busy timeout), not at its first write,
+        # where SQLite fails at once with "database is locked" when another connection
+        # wrote since this one read (a read-modify-write from two processes)
+        await self._control(_ISOLATION[isolation or "immediate"])
 
     async def commit(self) -> None:
         await self._control("COMMIT")

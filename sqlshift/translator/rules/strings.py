@@ -806,10 +806,15 @@ def sqlite_ascii_case_mapping(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """SQLite's UPPER()/LOWER() change ASCII letters only ('françois' -> 'FRANçOIS'); MySQL
     and PostgreSQL fold every letter. Emulated with TRANSLATE (PostgreSQL) or REPLACE of each
     ASCII letter (MySQL's REPLACE is case-sensitive); an ASCII-only literal keeps the function.
-    Corpus: generated.toml `gen-lite-upper-non-ascii`."""
+    Nested mappings collapse (only the outermost one counts for ASCII letters:
+    UPPER(LOWER(x)) is UPPER(x)), so UPPER(UPPER(x)) is one chain of 26, not 52.
+    Corpus: generated.toml `gen-lite-upper-non-ascii`, strings.toml `str-lite-upper-nested`."""
     operand = node.this
     if isinstance(operand, exp.Literal) and operand.name.isascii():
         return None
+    mapped = operand.meta.get(_ASCII_MAPPED) if operand._meta else None
+    if isinstance(mapped, exp.Expr):
+        operand = mapped  # the inner mapping's own operand
     source, target = (
         (_LOWER_ASCII, _UPPER_ASCII)
         if isinstance(node, exp.Upper)
@@ -817,16 +822,23 @@ def sqlite_ascii_case_mapping(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     )
     # sqlglot's own nodes (not opaque calls): the collation rules must still see text here,
     # e.g. UPPER(a) < b from SQLite compares bytes (gen-lite-upper-compare)
+    result: exp.Expr
     if ctx.target == "postgres":
-        return exp.Translate(
+        result = exp.Translate(
             this=operand, from_=exp.Literal.string(source), to=exp.Literal.string(target)
         )
-    result: exp.Expr = operand
-    for old, new in zip(source, target, strict=True):
-        result = exp.Replace(
-            this=result, expression=exp.Literal.string(old), replacement=exp.Literal.string(new)
-        )
+    else:
+        result = operand
+        for old, new in zip(source, target, strict=True):
+            result = exp.Replace(
+                this=result, expression=exp.Literal.string(old), replacement=exp.Literal.string(new)
+            )
+    result.meta[_ASCII_MAPPED] = operand
     return result
+
+
+_ASCII_MAPPED = "sqlshift_ascii_mapped"
+"""Meta: on the emulation of SQLite's UPPER()/LOWER(), the operand it maps."""
 
 
 # --------------------------------------------------------------------------------------- HEX
