@@ -114,3 +114,19 @@ def test_statement_info_is_immutable() -> None:
     i = info("SELECT a FROM t")
     with pytest.raises(AttributeError):
         i.read_only = False  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ("SELECT bump(1)", True),  # a user function may write any table
+        ("SELECT id, my_audit(id) FROM t", True),
+        ("SELECT COUNT(*) FROM t WHERE id > 1", False),
+        ("SELECT jsonb_build_object('a', 1)", False),  # built in, unmodelled by sqlglot
+        ("SELECT nextval('s')", False),  # volatile, but it writes no table
+    ],
+)
+def test_unknown_functions_may_write(sql: str, writes: bool) -> None:
+    found = info(sql, "postgres")
+    assert found.read_only is not writes
+    assert (found.tables_written is None) is writes

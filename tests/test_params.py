@@ -216,3 +216,23 @@ def test_identity_of_named_parameters() -> None:
     repeated = translation("SELECT %(a)s, %(a)s", "postgres", source="mysql")
     assert repeated.sql.startswith("SELECT $1, $1")  # one argument, used twice
     assert not repeated.params.is_identity and repeated.params.apply({"a": 1}) == (1,)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT data ? 'a' FROM t WHERE id = $1",
+        "SELECT data ?| array['a'] FROM t",
+        "SELECT (data) ?& array['a'] FROM t",
+    ],
+)
+def test_jsonb_key_operators_are_not_placeholders(sql: str) -> None:
+    """PostgreSQL's `?`, `?|`, `?&` after an operand are jsonb operators (issue 11, item 9)."""
+    result = translation(sql, "postgres", source="postgres")
+    assert result.sql == sql
+    assert result.params.apply((1,) if "$1" in sql else ()) == ((1,) if "$1" in sql else ())
+
+
+def test_question_marks_after_keywords_and_operators_stay_placeholders() -> None:
+    sql = "SELECT ?, a FROM t WHERE b IN (?, ?) AND c = ? LIMIT ?"
+    assert translation(sql, "mysql", source="postgres").sql.count("%s") == 5

@@ -72,6 +72,74 @@ _PURE_UNKNOWN_FUNCTIONS = frozenset(
     {"find_in_set", "field", "elt", "octet_length", "soundex", "inet_aton", "inet_ntoa"}
 )
 
+#: functions sqlglot leaves unmodelled that are built into an engine and change no table
+#: (a call of any other unknown function may be a user function that writes: see analyse())
+_READ_ONLY_UNKNOWN_FUNCTIONS = (
+    _PURE_UNKNOWN_FUNCTIONS
+    | frozenset(
+        {
+            "jsonb_build_object",
+            "json_build_object",
+            "regexp_matches",
+            "jsonb_agg",
+            "from_days",
+            "weekday",
+            "yearweek",
+            "makedate",
+            "maketime",
+            "sec_to_time",
+            "time_to_sec",
+            "period_add",
+            "inet6_aton",
+            "inet6_ntoa",
+            "conv",
+            "bin",
+            "oct",
+            "crc32",
+            "json_unquote",
+            "json_contains",
+            "json_length",
+            "json_valid",
+            "json_array",
+            "json_quote",
+            "printf",
+            "quote",
+            "zeroblob",
+            "likelihood",
+            "age",
+            "gcd",
+            "lcm",
+            "bit_count",
+            "jsonb_typeof",
+            "jsonb_array_length",
+            "json_typeof",
+            "ord",
+            "mid",
+            "uuid_to_bin",
+            "bin_to_uuid",
+            "date_part",
+            "to_date",
+            "date_format",
+            "format_type",
+            "pg_typeof",
+            "pg_column_size",
+            "obj_description",
+            "col_description",
+            "has_table_privilege",
+            "current_setting",
+            "to_regclass",
+            "quote_ident",
+            "quote_literal",
+            "quote_nullif",
+            "unistr",
+            "json_each",
+            "jsonb_each",
+        }
+    )
+    | _VOLATILE_NAMES
+)  # volatile, but reading: the clocks, random, sequences, locks, sleep
+# (fmt: the list is data)
+
 _WRITE_KINDS = (
     exp.Insert,
     exp.Update,
@@ -121,9 +189,12 @@ def analyse(statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]]) -> Statem
         ctes: set[str] = set()
         tables: list[exp.Table] = []
         writes: list[exp.Expr] = []
+        calls_unknown = False
         for node in nodes:
             if isinstance(node, exp.Table):
                 tables.append(node)
+            elif isinstance(node, exp.Anonymous) and _may_write(node):
+                calls_unknown = True
             elif isinstance(node, exp.CTE):
                 ctes.add(node.alias_or_name.lower())
             elif isinstance(node, _WRITE_KINDS):
@@ -131,6 +202,11 @@ def analyse(statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]]) -> Statem
             if deterministic and _is_volatile(node):
                 deterministic = False
         targets = _written_tables(writes, _aliases(tables))
+        if calls_unknown:
+            # a function not known to the translator may be the user's own, and write any
+            # table (SELECT bump(1)): not read-only, its tables unknown (a cache drops all)
+            read_only = False
+            written = None
         if kind in ("select", "set-operation") and targets == set():
             pass
         elif kind == "inspect":
@@ -229,6 +305,10 @@ def _written_tables(
             # a bare name that is some table's alias means that table (not a table so named)
             tables.add(aliases.get(name, name) if not table.alias else name)
     return tables
+
+
+def _may_write(node: exp.Anonymous) -> bool:
+    return node.name.lower() not in _READ_ONLY_UNKNOWN_FUNCTIONS
 
 
 def _is_volatile(node: exp.Expr) -> bool:

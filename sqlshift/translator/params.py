@@ -104,6 +104,8 @@ def scan_placeholders(sql: str, dialect: str) -> ScannedText:
         if kind == "pct":
             pct_escapes.append(match.start())
             continue
+        if kind == "qmark" and dialect == "postgres" and _jsonb_operator(sql, match.start()):
+            continue
         style, ref = _classify(match, len(refs))
         styles.add(style)
         refs.append(ref)
@@ -134,6 +136,36 @@ def scan_placeholders(sql: str, dialect: str) -> ScannedText:
         text, marked_text = text.replace("%%", "%"), marked_text.replace("%%", "%")
         shifts = []  # positions after this are approximate; the text is what the driver sends
     return ScannedText(text, tuple(refs), style, tuple(shifts), marked_text)
+
+
+_WORD_BEFORE = re.compile(r"(\w+)\s*$")
+
+
+def _jsonb_operator(sql: str, at: int) -> bool:
+    """Is the `?` at ``at`` PostgreSQL's jsonb key operator (`data ? 'a'`, `?|`, `?&`) rather
+    than a placeholder? An operator follows an operand (a name that is not a keyword, a
+    number, a closing parenthesis, bracket or quote); a placeholder follows an operator, a
+    comma, a parenthesis or a keyword (`= ?`, `(?`, `SELECT ?`, `LIMIT ?`)."""
+    if sql[at + 1 : at + 2] in ("|", "&"):
+        return True
+    before = sql[:at].rstrip()
+    if not before:
+        return False
+    if before[-1] in ")]'\"":
+        return True
+    word = _WORD_BEFORE.search(before[-64:])
+    if word is None:
+        return False
+    return word.group(1).upper() not in _KEYWORDS
+
+
+def _sql_keywords() -> frozenset[str]:
+    from sqlglot.tokens import Tokenizer
+
+    return frozenset(k for k in Tokenizer.KEYWORDS if k.replace(" ", "").isalpha())
+
+
+_KEYWORDS = _sql_keywords()
 
 
 def _classify(match: re.Match[str], position: int) -> tuple[ParamStyle, Ref]:

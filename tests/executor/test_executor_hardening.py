@@ -1,6 +1,7 @@
-"""Cancellation on every engine: a cancelled statement stops on the server (no session goes
-on sleeping), a cancelled transaction releases its locks at once, the task is reported
-cancelled, and the pool goes on working (issue 11, item 5)."""
+"""Hardening on the real engines (issue 11): a cancelled statement stops on the server (no
+session goes on sleeping), a cancelled transaction releases its locks at once, the task is
+reported cancelled and the pool goes on working (item 5); a user function that writes
+invalidates the cache (item 2)."""
 
 from __future__ import annotations
 
@@ -77,4 +78,29 @@ async def test_cancelled_transaction_releases_its_locks(engine: str) -> None:
         assert await db.fetch_val(f"SELECT v FROM {table} WHERE id = 1") == 2
     finally:
         await db.execute(f"DROP TABLE IF EXISTS {table}")
+        await db.close()
+
+
+@pytest.mark.parametrize("engine", ["postgres", "mysql"])
+async def test_a_user_function_that_writes_invalidates_the_cache(engine: str) -> None:
+    """`SELECT bump(1)` may write any table (issue 11, item 2): a cached COUNT(*) of the
+    table it writes must not survive it."""
+    db = await open_database(engine, cache=True)
+    create = {
+        "postgres": "CREATE OR REPLACE FUNCTION sqlshift_bump(k INT) RETURNS INT AS "
+        "$$ INSERT INTO sqlshift_fw VALUES (k) RETURNING k $$ LANGUAGE sql",
+        "mysql": "CREATE FUNCTION sqlshift_bump(k INT) RETURNS INT MODIFIES SQL DATA "
+        "BEGIN INSERT INTO sqlshift_fw VALUES (k); RETURN k; END",
+    }
+    try:
+        await db.execute("DROP TABLE IF EXISTS sqlshift_fw")
+        await db.execute("CREATE TABLE sqlshift_fw (n INT)")
+        await db.execute("DROP FUNCTION IF EXISTS sqlshift_bump")
+        await db.execute(create[engine])
+        assert await db.fetch_val("SELECT COUNT(*) FROM sqlshift_fw") == 0
+        assert await db.fetch_val("SELECT sqlshift_bump(7)") == 7
+        assert await db.fetch_val("SELECT COUNT(*) FROM sqlshift_fw") == 1
+    finally:
+        await db.execute("DROP FUNCTION IF EXISTS sqlshift_bump")
+        await db.execute("DROP TABLE IF EXISTS sqlshift_fw")
         await db.close()
