@@ -10,6 +10,7 @@ a plain text literal or a byte string the target reads as such.
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from sqlglot import exp
 
@@ -177,3 +178,50 @@ def nul_character(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             "store it as bytes (X'..') instead",
         )
     return None
+
+
+def _exact_constant(node: exp.Expr) -> tuple[Decimal, bool] | None:
+    """The value of an exact numeric literal (`0.1`, `-2.50`, `3`), and whether it has a
+    decimal point (or is a folded one); None for floats in exponent form and anything else."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    negative = isinstance(node, exp.Neg)
+    inner = node.this if negative else node
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if not isinstance(inner, exp.Literal) or inner.is_string or "e" in inner.name.lower():
+        return None
+    try:
+        value = Decimal(inner.name)
+    except InvalidOperation:
+        return None
+    exact = "." in inner.name or bool(inner._meta and inner.meta.get(_FOLDED))
+    return (-value if negative else value), exact
+
+
+_FOLDED = "sqlshift_folded_constant"
+
+
+@rule(exp.Add, exp.Sub, exp.Mul, source={"mysql", "postgres"}, target={"sqlite"})
+def exact_constant_arithmetic(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL and PostgreSQL compute `0.1 * -3` exactly (-0.3); SQLite in REAL arithmetic
+    (-0.30000000000000004), so a comparison with it can flip (`0.5e0 - 0.8 = 0.1 * -3` is
+    true only in SQLite). Sums, differences and products of exact literals are computed
+    here, exactly, and written as one literal. Corpus: numbers.toml `num-my-exact-constants`
+    (found by the generator)."""
+    left_constant, right_constant = _exact_constant(node.this), _exact_constant(node.expression)
+    if left_constant is None or right_constant is None:
+        return None
+    (left, left_exact), (right, right_exact) = left_constant, right_constant
+    if not (left_exact or right_exact):
+        return None  # integers: 64-bit on every engine (SQLite would turn an overflow REAL)
+    if isinstance(node, exp.Add):
+        value = left + right
+    elif isinstance(node, exp.Sub):
+        value = left - right
+    else:
+        value = left * right
+    text = format(abs(value), "f")
+    literal = exp.Literal.number(text)
+    literal.meta[_FOLDED] = True
+    return exp.Paren(this=exp.Neg(this=literal)) if value < 0 else literal
