@@ -152,6 +152,8 @@ def parse_error(
     misspelt = _misspelt_start(scanned, original, dialect)
     if misspelt is not None:
         return misspelt
+    if not error.errors and str(error):
+        return ParseError(str(error))  # raised in words by sqlshift's own builders
     details = error.errors[0] if error.errors else {}
     token = str(details.get("highlight") or "")
     message = _describe(str(details.get("description") or "invalid SQL"), token)

@@ -56,6 +56,7 @@ def check_shape(nodes: Iterable[exp.Expr], ctx: Context) -> None:
         if isinstance(node, exp.Func):
             if node.args.get("this") is None and node.arg_types.get("this"):
                 raise _error(node, ctx, _hole_message(node))
+            _check_call(node, ctx)
         elif isinstance(node, exp.ColumnDef):
             _check_column(node, ctx)
         elif isinstance(node, exp.Update | exp.OnConflict):
@@ -67,16 +68,85 @@ def check_shape(nodes: Iterable[exp.Expr], ctx: Context) -> None:
                     raise _error(item, ctx, f"{clause} takes `column = value` assignments")
         elif isinstance(node, exp.Create) and isinstance(node.this, exp.Schema):
             _check_keys(node.this, ctx)
-        elif isinstance(node, exp.In) and node.args.get("field") is not None:
-            # `x IN f(...)` (BigQuery's IN UNNEST): none of the three takes it
+        elif isinstance(node, exp.Insert) and isinstance(node.this, exp.Schema):
+            for column in node.this.expressions:
+                if not isinstance(column, exp.Identifier | exp.Column):
+                    raise _error(column, ctx, "an INSERT's column list names columns only")
+        elif isinstance(node, exp.Create) and _lacks_columns(node):
+            raise _error(node, ctx, "CREATE TABLE needs its columns: (name type, ...) or AS SELECT")
+        elif isinstance(node, exp.Values) and isinstance(node.parent, exp.From | exp.Join):
+            if not node.alias and ctx.source != "sqlite":  # (SQLite takes it without one)
+                raise _error(node, ctx, "a VALUES list in FROM needs an alias: AS t(a, b)")
+        elif isinstance(node, exp.TableAlias) and not node.name and node.args.get("columns"):
+            raise _error(node, ctx, "an alias names the table before its columns: AS t(a, b)")
+        elif (
+            isinstance(node, exp.TableAlias)
+            and isinstance(node.parent, exp.Values | exp.Subquery)
+            and not all(isinstance(c, exp.Identifier) for c in node.args.get("columns") or [])
+        ):
+            raise _error(node, ctx, "the alias of a VALUES list or subquery names its columns")
+        elif isinstance(node, exp.In) and (
+            node.args.get("field") is not None
+            or not (node.expressions or node.args.get("query") or node.args.get("unnest"))
+        ):
+            # `x IN f(...)` (BigQuery's IN UNNEST), or nothing after IN
             raise _error(node, ctx, "IN takes a parenthesised list or subquery")
+        elif isinstance(node, exp.DataType) and node.this in _SIZED:
+            if not all(_is_size(param) for param in node.expressions):
+                raise _error(node, ctx, f"{node.this.value}(...) takes whole numbers")
         elif isinstance(node, exp.HexString) and not _HEX.fullmatch(node.name):
             raise _error(node, ctx, "a hexadecimal literal holds a character that is not 0-9/A-F")
+
+
+#: types whose parameters are sizes (precision, scale, length)
+_SIZED = frozenset(
+    {exp.DataType.Type.DECIMAL, exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR,
+     exp.DataType.Type.BIGDECIMAL, exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE}
+)  # fmt: skip
+
+
+def _is_size(param: exp.Expr) -> bool:
+    value = param.this if isinstance(param, exp.DataTypeParam) else param
+    extra = param.args.get("expression") if isinstance(param, exp.DataTypeParam) else None
+    return extra is None and isinstance(value, exp.Literal) and value.name.lstrip("-").isdigit()
+
+
+def _check_call(node: exp.Func, ctx: Context) -> None:
+    """Calls sqlglot builds with a part missing that every engine requires."""
+    if isinstance(node, exp.GroupConcat) and isinstance(node.this, exp.Order):
+        if node.this.this is None:
+            raise _error(node, ctx, "GROUP_CONCAT() is missing a value before ORDER BY")
+    elif isinstance(node, exp.ConcatWs) and len(node.expressions) < 2:
+        raise _error(node, ctx, "CONCAT_WS() takes a separator and at least one value")
+    elif (
+        isinstance(node, exp.Substring)
+        and node.args.get("start") is None
+        and node.args.get("length") is None
+    ):
+        raise _error(node, ctx, "SUBSTRING() takes a string and a start position")
+
+
+def _lacks_columns(create: exp.Create) -> bool:
+    """`CREATE TABLE t` with neither a column list, a query nor LIKE (sqlglot accepts it)."""
+    return (
+        str(create.args.get("kind") or "").upper() == "TABLE"
+        and isinstance(create.this, exp.Table)
+        and create.args.get("expression") is None
+        and create.find(exp.LikeProperty) is None
+    )
 
 
 def _check_column(column: exp.ColumnDef, ctx: Context) -> None:
     if not isinstance(column.this, exp.Identifier):
         raise _error(column, ctx, "a column definition starts with the column's name")
+    for constraint in column.args.get("constraints") or []:
+        kind = constraint.args.get("kind") if isinstance(constraint, exp.ColumnConstraint) else None
+        if isinstance(constraint, exp.InOutColumnConstraint) or isinstance(
+            kind, exp.InOutColumnConstraint
+        ):
+            raise _error(column, ctx, "IN/OUT belong to a routine's parameters, not a column")
+        if isinstance(kind, exp.ComputedColumnConstraint) and kind.this is None:
+            raise _error(column, ctx, "a generated column needs its expression: AS (expr)")
     if column.args.get("kind") is None and any(
         isinstance(c.args.get("kind"), exp.AutoIncrementColumnConstraint)
         for c in column.args.get("constraints") or ()

@@ -12,6 +12,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.dialects.mysql import MySQL
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.dialects.sqlite import SQLite
+from sqlglot.errors import ParseError as SqlglotParseError
 from sqlglot.generators.mysql import MySQLGenerator
 from sqlglot.generators.sqlite import SQLiteGenerator, _transform_create
 from sqlglot.parser import Parser, build_mod
@@ -52,10 +53,30 @@ def _parse_replace_into(self: Parser) -> exp.Expr:
     return insert
 
 
+def _interval_call(name: str) -> Any:
+    """MySQL's DATE_ADD/DATE_SUB builder, with a parse error in words where sqlglot's
+    returns nothing for fewer than two arguments (and then fails on it internally)."""
+    build = MySQLParser.FUNCTIONS[name]
+
+    def _build(args: list[Any]) -> Any:
+        if len(args) < 2:
+            raise SqlglotParseError(
+                f"{name}() takes a date and an interval: {name}(d, INTERVAL 1 DAY)"
+            )
+        return build(args)
+
+    return _build
+
+
 class _MySQLParser(MySQLParser):
     STATEMENT_PARSERS = {  # noqa: RUF012 - sqlglot's own class attribute
         **MySQLParser.STATEMENT_PARSERS,
         TokenType.REPLACE: _parse_replace_into,
+    }
+    FUNCTIONS = {  # noqa: RUF012 - sqlglot's own class attribute
+        **MySQLParser.FUNCTIONS,
+        "DATE_ADD": _interval_call("DATE_ADD"),
+        "DATE_SUB": _interval_call("DATE_SUB"),
     }
 
 

@@ -60,3 +60,13 @@ def test_placeholder_marking_is_linear(count: int) -> None:
     elapsed = time.perf_counter() - started
     assert translated.sql.count("$") == count
     assert elapsed < count / 10_000 * 3  # about 0.4 s per 10,000 measured
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["SELECT DATE_ADD(", "SELECT DATE_ADD(x, )", "SELECT DATE_ADD()", "SELECT DATE_SUB(1)"],
+)
+def test_malformed_date_add_is_a_parse_error_in_words(sql: str) -> None:
+    with pytest.raises(sqlshift.ParseError, match="takes a date and an interval") as caught:
+        sqlshift.translate(sql, "postgres", source="mysql")
+    assert "report" not in str(caught.value)

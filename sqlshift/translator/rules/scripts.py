@@ -332,7 +332,8 @@ def _with_tables(
     tables = []
     keys = []
     for create in creates:
-        assert isinstance(create.this, exp.Schema)
+        if not isinstance(create.this, exp.Schema):
+            continue  # CREATE TABLE ... AS SELECT / LIKE: no column list of its own here
         name = create.this.this.name.lower()
         tables.append((name, create_columns(create)))
         found = create_keys(create)
