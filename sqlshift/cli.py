@@ -351,6 +351,7 @@ class _Progress:
 
 #: API wording in hints, and what a command-line user does instead (longest first)
 _CLI_WORDS = (
+    ("options=Options(max_statement_bytes=...)", "--max-statement-bytes N"),
     ("pass options=Options(collation='target')", "pass --collation target"),
     ("options=Options(collation='target')", "--collation target"),
     ("pass strict=False", "use --lenient"),
@@ -361,6 +362,16 @@ _CLI_WORDS = (
     ("source=", "--from "),
 )
 _CLI_ENDINGS = (("pass --from ", "pass --from DIALECT"),)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
 
 
 def _cli_hint(hint: str) -> str:
@@ -407,7 +418,11 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
             "--check reports what strict mode refuses; it cannot be combined with --lenient"
         )
     schema = _load_schema(args.schema, source)
-    options = Options(collation=args.collation, identifier_case=args.identifier_case)
+    options = Options(
+        collation=args.collation,
+        identifier_case=args.identifier_case,
+        max_statement_bytes=args.max_statement_bytes,
+    )
     inputs = args.inputs or ["-"]
     if inputs.count("-") > 1:
         raise _UsageError("standard input ('-') can be given only once")
@@ -558,6 +573,14 @@ def _parser() -> _ArgumentParser:
         choices=IDENTIFIER_CASES,
         default="lower",
         help="fold names to lower case on PostgreSQL/MySQL targets (default), or preserve them",
+    )
+    tr.add_argument(
+        "--max-statement-bytes",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="refuse a statement longer than N bytes (default: no bound; translation takes "
+        "about 2.5 s a megabyte)",
     )
     tr.add_argument(
         "--check",

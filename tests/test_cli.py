@@ -241,3 +241,14 @@ class TestSplitStatements:
     def test_blank_and_comment_only_chunks_are_dropped(self) -> None:
         assert split_statements(" ;; -- nothing\n ; ", "mysql") == []
         assert split_statements("", None) == []
+
+
+def test_max_statement_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "q.sql"
+    script.write_text("SELECT 1 AS x -- " + "y" * 300 + "\n;\nSELECT 2 AS z;\n")
+    argv = ["translate", "--from", "mysql", "--to", "postgres", str(script)]
+    status, out, err = run([*argv, "--max-statement-bytes", "100"], capsys)
+    assert (status, out) == (1, "")
+    assert "over the bound of 100 bytes" in err and "--max-statement-bytes N" in err
+    status, out, err = run(argv, capsys)  # no bound by default
+    assert (status, err) == (0, "") and "SELECT 2 AS z" in out
