@@ -61,6 +61,7 @@ from sqlshift.errors import (
     ParameterError,
     SqlshiftError,
 )
+from sqlshift.executor import peers
 from sqlshift.executor.backends import create_backend
 from sqlshift.executor.backends.base import Backend, Connection, PoolMetrics
 from sqlshift.executor.cache import Cache
@@ -203,6 +204,10 @@ class Database(Generic[CacheT]):
         self._url = url
         self._open = False
         self._identity = backend.identity
+        #: the database as every executor in the process knows it (see executor/peers.py)
+        self._database = peers.key_of_identity(backend.identity)
+        if self._cache is not None:
+            peers.join(self._database, self._cache)
         self._statements = Statements(backend.dialect, self._source, schema, options)
         self._memo = self._statements.memo
         self._waiting = 0
@@ -725,8 +730,7 @@ class Database(Generic[CacheT]):
         )
 
     def _invalidate(self, tables: frozenset[str] | None) -> None:
-        if self._cache is not None:
-            self._cache.invalidate_written(tables)
+        peers.invalidate(self._database, self._cache, tables)
 
     def _tx_wrote(self, state: _TxState, tables: frozenset[str] | None) -> None:
         state.wrote(tables)

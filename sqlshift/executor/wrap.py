@@ -98,6 +98,7 @@ from typing import Any, TypeVar
 
 from sqlshift.dialects import resolve_dialect
 from sqlshift.errors import InputTypeError
+from sqlshift.executor import peers
 from sqlshift.executor.cache import Cache
 from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
 from sqlshift.executor.profiler import Profiler, QueryStats
@@ -129,8 +130,10 @@ def wrap(
     aiosqlite ``Connection`` so its statements are translated from ``source`` (when given)
     and its reads cached (``cache=True`` or a :class:`Cache`), keeping its own API.
 
-    Share one :class:`Cache` between wrappers of the same database so that a write through
-    one invalidates the others' reads (a pool's connections share the pool's automatically).
+    A write through any executor of a database in this process (another ``wrap()``, a
+    ``connect()``) invalidates this wrapper's cache, and the reverse: an asyncpg or aiomysql
+    object is known by its server address and database name (executor/peers.py). An aiosqlite
+    connection does not show its file: share one :class:`Cache` between its wrappers.
 
     ``schema`` and ``options`` (:class:`~sqlshift.Options`) are given to the translator, as
     :func:`~sqlshift.executor.database.connect` gives them.
@@ -147,6 +150,7 @@ def wrap(
         from sqlshift.executor.wrappers.postgres import PgConnection, PgPool
 
         core = Core("postgres", source, cache, schema, f"asyncpg-{name.lower()}", profiler, options)
+        core.attach(_asyncpg_database(obj))
         if name == "Pool":
             pool = PgPool(obj, core)
             core.explainer = pool._explain
@@ -156,6 +160,7 @@ def wrap(
         from sqlshift.executor.wrappers.mysql import MySQLConnection, MySQLPool
 
         core = Core("mysql", source, cache, schema, f"aiomysql-{name.lower()}", profiler, options)
+        core.attach(_aiomysql_database(obj))
         if name == "Pool":
             my_pool = MySQLPool(obj, core)
             core.explainer = my_pool._explain
@@ -180,6 +185,7 @@ class Core:
 
     __slots__ = (
         "cache",
+        "database",
         "dialect",
         "explainer",
         "identity",
@@ -211,13 +217,20 @@ class Core:
         # Each wrapped object is its own database as far as cache keys go: its connections'
         # sessions are its own (see the module docstring); invalidations are by table.
         self.identity = f"{kind}:{uuid.uuid4().hex}"
+        self.database: str | None = None  # set by attach()
         #: set by the wrappers that may run an EXPLAIN off the caller's path (see ``record``)
         self.explainer: Explainer | None = None
         self.plan_tasks: set[asyncio.Task[None]] = set()
 
+    def attach(self, database: str | None) -> None:
+        """The database this wrapper reaches (see executor/peers.py): a write through any
+        executor of it in this process invalidates this wrapper's cache, and the reverse."""
+        self.database = database
+        if database is not None and self.cache is not None:
+            peers.join(database, self.cache)
+
     def invalidate(self, tables: frozenset[str] | None) -> None:
-        if self.cache is not None:
-            self.cache.invalidate_written(tables)
+        peers.invalidate(self.database, self.cache, tables)
 
     # ------------------------------------------------------------------------- profiling
 
@@ -429,6 +442,36 @@ class Proxy:
 
     def __repr__(self) -> str:
         return f"<sqlshift.wrap {self._raw!r}>"
+
+
+# ---------------------------------------------------------------- which database it is
+
+
+def _asyncpg_database(obj: Any) -> str | None:
+    """An asyncpg pool's or connection's database address, when the driver shows it (a
+    pool's: one of its open connections')."""
+    for holder in getattr(obj, "_holders", None) or ():
+        connection = getattr(holder, "_con", None)
+        if connection is not None:
+            obj = connection
+            break
+    addr, params = getattr(obj, "_addr", None), getattr(obj, "_params", None)
+    if addr is None or params is None:
+        return None
+    host, port = addr if isinstance(addr, tuple) else (addr, "")
+    return peers.database_key("postgres", host, port, getattr(params, "database", None))
+
+
+def _aiomysql_database(obj: Any) -> str | None:
+    """An aiomysql pool's or connection's database address."""
+    settings = getattr(obj, "_conn_kwargs", None)
+    if isinstance(settings, dict):
+        host, port, name = settings.get("host"), settings.get("port", 3306), settings.get("db")
+    else:
+        host, port, name = (getattr(obj, attr, None) for attr in ("host", "port", "db"))
+    if host is None:
+        return None
+    return peers.database_key("mysql", host, port, name)
 
 
 # ------------------------------------------------------------------ results safe to share

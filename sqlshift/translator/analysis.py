@@ -193,6 +193,8 @@ def analyse(statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]]) -> Statem
         for node in nodes:
             if isinstance(node, exp.Table):
                 tables.append(node)
+                if deterministic and _is_catalog(node):
+                    deterministic = False  # live: DDL and other sessions change it
             elif isinstance(node, exp.Anonymous) and _may_write(node):
                 calls_unknown = True
             elif isinstance(node, exp.CTE):
@@ -305,6 +307,22 @@ def _written_tables(
             # a bare name that is some table's alias means that table (not a table so named)
             tables.add(aliases.get(name, name) if not table.alias else name)
     return tables
+
+
+#: schemas of system catalogs and live views (MySQL/MariaDB, PostgreSQL)
+_CATALOG_SCHEMAS = frozenset(
+    {"information_schema", "performance_schema", "mysql", "sys", "pg_catalog", "pg_toast"}
+)
+
+
+def _is_catalog(table: exp.Table) -> bool:
+    """A system catalog or live view: what a CREATE/DROP TABLE, another session or the server
+    itself changes without a write through the executor (``information_schema.tables``,
+    ``pg_class``, ``pg_stat_activity``, ``sqlite_master``, ``pragma_table_info``). Reads of
+    them are never cached. (A user's own table named ``pg_...``/``sqlite_...`` is not cached
+    either: merely slower.) Tests: tests/executor/test_executor_catalogs.py."""
+    name = table.name.lower()
+    return table.db.lower() in _CATALOG_SCHEMAS or name.startswith(("pg_", "sqlite_", "pragma_"))
 
 
 def _may_write(node: exp.Anonymous) -> bool:

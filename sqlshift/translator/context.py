@@ -94,7 +94,9 @@ class Context:
             if before is not None and _same(text[first - before : first], shape[:before]):
                 start = text[first - before].start
                 first -= before
-            elif _called_as(node, text, first):  # a call spelt otherwise: `substr(` for SUBSTRING
+            elif _called_as(node, text, first) and not _names_a_call(text, first):
+                # a call spelt otherwise: `substr(` for SUBSTRING (the quote starts at its
+                # first argument; not when it starts at the call's own name, `char_length(`)
                 start = text[first - 2].start
                 first -= 2
             after = _index(shape[::-1], text[last].text.upper())
@@ -135,6 +137,15 @@ class Context:
 
 _PAREN = {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}
 _TYPE_WORDS = frozenset({"PRECISION", "WITH", "WITHOUT", "TIME", "ZONE", "VARYING"})
+
+
+def _names_a_call(text: list[Token], at: int) -> bool:
+    """Is token ``at`` a name followed by an opening parenthesis?"""
+    return (
+        at + 1 < len(text)
+        and text[at + 1].token_type == TokenType.L_PAREN
+        and text[at].token_type not in _NOT_NAMES
+    )
 
 
 def _is_dcolon(text: list[Token], at: int) -> bool:
