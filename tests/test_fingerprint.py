@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from sqlshift import translate
 from sqlshift.translator.fingerprint import fingerprint
 
 
@@ -46,11 +45,40 @@ def test_same_statement_in_any_dialect_has_one_fingerprint(sql: str, dialect: st
     assert fingerprint(sql, dialect).id == reference.id
 
 
-def test_a_translation_keeps_the_fingerprint_of_a_plain_query() -> None:
-    sql = "SELECT `name`, city_id FROM people WHERE id IN (1, 2) ORDER BY id LIMIT 5, 10"
-    for target in ("postgres", "sqlite"):
-        out = translate(sql, target, source="mysql")  # PostgreSQL gets NULLS FIRST
-        assert fingerprint(out, target).id == fingerprint(sql, "mysql").id
+def test_the_same_text_has_one_fingerprint_in_every_dialect() -> None:
+    sql = "SELECT name, city_id FROM people WHERE id IN (1, 2) ORDER BY id LIMIT 10"
+    ids = {fingerprint(sql, dialect).id for dialect in ("mysql", "postgres", "sqlite")}
+    assert len(ids) == 1  # no NULLS FIRST/LAST added for one dialect's default
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect", "text"),
+    [
+        (
+            "SELECT id FROM jobs WHERE state = 'new' FOR UPDATE SKIP LOCKED",
+            "postgres",
+            "SELECT id FROM jobs WHERE state = ? FOR UPDATE SKIP LOCKED",
+        ),
+        ("SELECT DATE_FORMAT(d, '%Y') FROM t", "mysql", "SELECT DATE_FORMAT(d, ?) FROM t"),
+        ("SELECT date_trunc('day', d) FROM t", "postgres", "SELECT DATE_TRUNC('DAY', d) FROM t"),
+        ("SELECT a, b FROM t ORDER BY 2", "sqlite", "SELECT a, b FROM t ORDER BY 2"),
+        ("SELECT x::text FROM t RETURNING", "postgres", "select x::text from t returning"),
+    ],
+)
+def test_fingerprint_text_is_the_callers_statement(sql: str, dialect: str, text: str) -> None:
+    """Issue 12, item 4: a locking read is not a plain read, `ORDER BY 1` is not `ORDER BY 2`,
+    and the text is in the caller's own spelling (an unparsed one keeps `::`)."""
+    assert fingerprint(sql, dialect).text == text
+
+
+def test_fingerprints_that_must_differ() -> None:
+    plain = fingerprint("SELECT id FROM jobs WHERE s = 1", "postgres").id
+    assert (
+        fingerprint("SELECT id FROM jobs WHERE s = 1 FOR UPDATE SKIP LOCKED", "postgres").id
+        != plain
+    )
+    by_first = fingerprint("SELECT a, b FROM t ORDER BY 1", "mysql").id
+    assert fingerprint("SELECT a, b FROM t ORDER BY 2", "mysql").id != by_first
 
 
 def test_id_is_stable_across_processes() -> None:

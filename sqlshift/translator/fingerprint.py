@@ -1,8 +1,9 @@
-"""Statement fingerprints: the same query shape gets the same id, whatever its dialect.
+"""Statement fingerprints: the same query shape gets the same id.
 
-Literals and placeholders become ``?``, IN-lists and multi-row VALUES collapse, identifiers
-lose their quoting and case, comments and whitespace disappear; the normalised tree is then
-written in one neutral spelling and hashed. A statement that does not parse still gets a
+Literals and placeholders become ``?`` (not the column positions of ``ORDER BY 2``), IN-lists
+and multi-row VALUES collapse, identifiers lose their quoting and case, comments and whitespace
+disappear; the normalised tree is then written in the caller's own dialect (its spelling:
+``DATE_FORMAT``, ``date_trunc``, ``FOR UPDATE SKIP LOCKED`` kept) and hashed. A statement that does not parse still gets a
 fingerprint, from its text normalised the same way, flagged ``parsed=False``.
 """
 
@@ -49,20 +50,24 @@ def _from_tree(sql: str, dialect: str) -> str:
     trees = [t for t in DIALECTS[dialect].parse(scanned.text) if t is not None]
     if not trees or any(isinstance(t, exp.Command) for t in trees):
         raise ValueError("not a parsed statement")
-    return ";\n".join(_normalise(tree).sql(comments=False) for tree in trees)
+    generator = DIALECTS[dialect]
+    return ";\n".join(
+        generator.generate(_normalise(tree), copy=False, comments=False) for tree in trees
+    )
 
 
 def _normalise(tree: exp.Expr) -> exp.Expr:
     for node in list(tree.walk()):
         if isinstance(node, exp.Literal | exp.Placeholder | exp.Parameter):
-            node.replace(exp.Placeholder())
+            if not _ordinal(node):
+                node.replace(_hole())
         elif isinstance(node, exp.Identifier):
             node.set("this", node.name.lower())
             node.set("quoted", False)
     for node in list(tree.find_all(exp.In)):
         items = node.expressions
-        if items and all(isinstance(i, exp.Placeholder) for i in items):
-            node.set("expressions", [exp.Placeholder()])
+        if items and all(_is_hole(i) for i in items):
+            node.set("expressions", [_hole()])
     for values in list(tree.find_all(exp.Values)):
         rows = values.expressions
         if len(rows) > 1 and len({r.sql() for r in rows}) == 1:
@@ -70,10 +75,31 @@ def _normalise(tree: exp.Expr) -> exp.Expr:
     return tree
 
 
+def _hole() -> exp.Expr:
+    """A literal or placeholder's stand-in: printed `?` in every dialect."""
+    return exp.Var(this="?")
+
+
+def _is_hole(node: exp.Expr) -> bool:
+    return isinstance(node, exp.Var) and node.name == "?"
+
+
+def _ordinal(node: exp.Expr) -> bool:
+    """`ORDER BY 2` / `GROUP BY 1`: a column's position, part of the statement's shape."""
+    parent = node.parent
+    if isinstance(parent, exp.Ordered):
+        parent = parent.parent
+    return (
+        isinstance(node, exp.Literal)
+        and not node.is_string
+        and isinstance(parent, exp.Order | exp.Group)
+    )
+
+
 _TEXT_RULES = (
     (re.compile(r"--[^\n]*|#[^\n]*|/\*.*?\*/", re.S), " "),
     (re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\""), "?"),
-    (re.compile(r"\$\d+|%\(\w+\)s|%s|:\w+|\b\d+(?:\.\d+)?\b"), "?"),
+    (re.compile(r"\$\d+|%\(\w+\)s|%s|(?<![:\w]):\w+|\b\d+(?:\.\d+)?\b"), "?"),
     (re.compile(r"\(\s*\?(?:\s*,\s*\?)+\s*\)"), "(?)"),
     (re.compile(r"\s+"), " "),
 )
