@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -370,6 +371,7 @@ class Profiler:
             stats.calls
             and stats.rows / stats.calls >= self.large_result_rows
             and ("LIMIT" not in stats.text.upper())
+            and _returns_rows(stats.text)
         ):
             found.append(
                 Finding(
@@ -485,3 +487,13 @@ def static_findings(text: str) -> list[Finding]:
     if upper.startswith("SELECT *") or "SELECT * FROM" in upper:
         found.append(Finding("select-star", "SELECT * reads every column: name the ones used"))
     return found
+
+
+_RESULT_SET = re.compile(r"^\s*(?:\(\s*)*(?:SELECT|WITH|VALUES|TABLE|SHOW)\b|\bRETURNING\b", re.I)
+
+
+def _returns_rows(text: str) -> bool:
+    """A statement whose row count is a result set (a read, or a write with RETURNING); a
+    write's row count is the rows it changed (an INSERT ... SELECT of 10,000 rows returns
+    none). A WITH ... INSERT counts as a read: rare, and over-reporting is the safe side."""
+    return bool(_RESULT_SET.search(text))

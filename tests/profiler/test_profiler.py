@@ -193,3 +193,13 @@ def test_plan_findings_suggest_an_index_from_the_where_columns() -> None:
     assert scanned_tables(
         "sqlite", [(2, 0, 0, "SCAN people"), (3, 0, 0, "SEARCH orders USING INDEX i (id=?)")]
     ) == [("people", None, True)]
+
+
+def test_a_write_row_count_is_not_an_unbounded_result() -> None:
+    """Issue 12, item 5: an INSERT ... SELECT changing 500 rows returns none."""
+    profiler = Profiler(slow_ms=1e9, large_result_rows=100)
+    profiler.record("INSERT INTO archive SELECT * FROM orders", "mysql", 5.0, rows=500)
+    profiler.record("DELETE FROM orders RETURNING id", "postgres", 5.0, rows=500)
+    codes = {row.text: {f.code for f in row.findings} for row in profiler.report().rows}
+    assert "unbounded-result" not in codes["INSERT INTO archive SELECT * FROM orders"]
+    assert "unbounded-result" in codes["DELETE FROM orders RETURNING id"]
