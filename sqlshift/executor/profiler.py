@@ -68,6 +68,7 @@ class QueryStats:
     burst_task: int = 0
     burst_start: float = -math.inf
     burst_count: int = 0
+    burst_arguments: int | None = None
 
     @property
     def mean_ms(self) -> float:
@@ -198,6 +199,7 @@ class Profiler:
         self.redact = redact
         self.n_plus_one = n_plus_one
         self.n_plus_one_window_s = n_plus_one_window_s
+        self._last_by_task: dict[int, str] = {}
         self.large_result_rows = large_result_rows
         self.max_fingerprints = max_fingerprints
         self._clock = clock
@@ -252,7 +254,7 @@ class Profiler:
                 stats.cache_misses += 1
         if read_only is not None:
             stats.read_only = read_only
-        self._track_burst(stats)
+        self._track_burst(stats, sql, params)
         if elapsed_ms >= (self.slow_ms if slow_ms is None else slow_ms) and not error:
             SLOW_LOGGER.warning(
                 "slow query %s: %.1f ms, %d rows: %s",
@@ -306,17 +308,36 @@ class Profiler:
             return tuple("?" for _ in values)
         return tuple(repr(v) for v in values)
 
-    def _track_burst(self, stats: QueryStats) -> None:
-        """N+1 detection: consecutive calls of one fingerprint by one task within the window
-        (one burst tracked per fingerprint, so memory stays bounded)."""
+    def _track_burst(self, stats: QueryStats, sql: str, params: object) -> None:
+        """N+1 detection: a burst is one task calling one fingerprint again and again, with
+        no other statement of that task in between, each call with other arguments (another
+        id), within the window. A polling loop is not one: it asks the same thing each time
+        (same arguments), or runs other statements between its polls (issue 12: 9 of the
+        top 12 rows of a job queue were flagged). One burst is tracked per fingerprint and
+        one last fingerprint per task (bounded), so memory stays bounded."""
         try:
             task = id(asyncio.current_task())
         except RuntimeError:
             task = 0
+        last = self._last_by_task.get(task)
+        if len(self._last_by_task) >= 4096:
+            self._last_by_task.clear()
+        self._last_by_task[task] = stats.fingerprint
+        try:
+            arguments = hash((sql, _hashable(params)))
+        except TypeError:
+            arguments = id(params)
         now = self._clock()
-        if task != stats.burst_task or now - stats.burst_start > self.n_plus_one_window_s:
+        if (
+            last != stats.fingerprint
+            or task != stats.burst_task
+            or now - stats.burst_start > self.n_plus_one_window_s
+        ):
             stats.burst_task, stats.burst_start, stats.burst_count = task, now, 0
-        stats.burst_count += 1
+            stats.burst_arguments = None
+        if arguments != stats.burst_arguments:
+            stats.burst_count += 1
+        stats.burst_arguments = arguments
         if stats.burst_count >= self.n_plus_one:
             stats.n_plus_one = True
 
@@ -497,3 +518,12 @@ def _returns_rows(text: str) -> bool:
     write's row count is the rows it changed (an INSERT ... SELECT of 10,000 rows returns
     none). A WITH ... INSERT counts as a read: rare, and over-reporting is the safe side."""
     return bool(_RESULT_SET.search(text))
+
+
+def _hashable(params: object) -> object:
+    """Arguments as a hashable value (a mapping's items; lists inside as tuples)."""
+    if isinstance(params, Mapping):
+        return tuple(sorted((str(k), _hashable(v)) for k, v in params.items()))
+    if isinstance(params, list | tuple):
+        return tuple(_hashable(v) for v in params)
+    return params

@@ -95,8 +95,8 @@ def test_plan_capture_is_rate_limited_per_fingerprint() -> None:
 def test_report_ranks_by_total_time_and_has_findings() -> None:
     clock = Ticker()
     profiler = Profiler(slow_ms=1e9, n_plus_one=5, clock=clock, large_result_rows=100)
-    for _ in range(6):
-        profiler.record("SELECT name FROM people WHERE id = 1", "mysql", 1.0, rows=1)
+    for i in range(6):  # one query per id: an N+1
+        profiler.record(f"SELECT name FROM people WHERE id = {i}", "mysql", 1.0, rows=1)
     profiler.record("SELECT * FROM orders", "mysql", 50.0, rows=500)
     report = profiler.report()
     assert [r.rank for r in report.rows] == [1, 2]
@@ -203,3 +203,25 @@ def test_a_write_row_count_is_not_an_unbounded_result() -> None:
     codes = {row.text: {f.code for f in row.findings} for row in profiler.report().rows}
     assert "unbounded-result" not in codes["INSERT INTO archive SELECT * FROM orders"]
     assert "unbounded-result" in codes["DELETE FROM orders RETURNING id"]
+
+
+def test_polling_loops_are_not_n_plus_one() -> None:
+    """Issue 12, item 5: a job queue polls with the same arguments, or runs other statements
+    between its polls; an N+1 asks for one id after another, back to back."""
+    poll = "SELECT id FROM jobs WHERE state = %s ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+    profiler = Profiler(slow_ms=1e9, n_plus_one=5)
+    for _ in range(20):  # idle: the same question again and again
+        profiler.record(poll, "postgres", 1.0, params=("new",))
+    for i in range(20):  # busy: each poll followed by the job's own statements
+        profiler.record(poll, "postgres", 1.0, params=("new",))
+        profiler.record(
+            "UPDATE jobs SET state = %s WHERE id = %s", "postgres", 1.0, params=("done", i)
+        )
+    for i in range(5):  # and an N+1: one id after another
+        profiler.record("SELECT * FROM tasks WHERE job_id = %s", "postgres", 1.0, params=(i,))
+    flagged = {
+        row.text
+        for row in profiler.report().rows
+        if any(f.code == "n-plus-one" for f in row.findings)
+    }
+    assert flagged == {"SELECT * FROM tasks WHERE job_id = ?"}
