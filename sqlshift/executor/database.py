@@ -590,7 +590,7 @@ class Database(Generic[CacheT]):
             profiler.attach_plan(fingerprint_id, {"error": str(error)}, ())
             return
         plan = parse_plan(self.dialect, rows)
-        findings = plan_findings(self.dialect, plan, sql, self._source or self.dialect)
+        findings = plan_findings(self.dialect, plan, prepared.statements[-1], self.dialect)
         profiler.attach_plan(fingerprint_id, plan, findings)
 
     async def _read(

@@ -75,8 +75,7 @@ def plan_findings(
         findings.append(Finding("full-scan", f"full scan of {table}{size}"))
         columns = filtered.get(table.lower())
         if has_filter and columns:
-            cols = ", ".join(columns)
-            findings.append(Finding("missing-index", f"consider CREATE INDEX ON {table} ({cols})"))
+            findings.append(Finding("missing-index", _index_advice(table, columns)))
     return findings
 
 
@@ -103,7 +102,10 @@ def _mysql_tables(plan: Any) -> Iterator[dict[str, Any]]:
 
 
 def _filter_columns(sql: str, dialect: str) -> dict[str, list[str]]:
-    """Columns compared in WHERE and JOIN ... ON, per table (aliases resolved)."""
+    """Index keys of the columns compared in WHERE and JOIN ... ON, per table (aliases
+    resolved): a column's name, or the expression that wraps it (`(LOWER(name))`: an index
+    on the bare column is of no use to such a predicate). ``sql`` is the statement the
+    engine ran (a translation may wrap a column the caller's text compares bare)."""
     try:
         tree = DIALECTS[dialect].parse(scan_placeholders(sql, dialect).text)[0]
     except Exception:
@@ -122,6 +124,44 @@ def _filter_columns(sql: str, dialect: str) -> dict[str, list[str]]:
                 table = tables[0]
             if table is not None:
                 names = result.setdefault(table, [])
-                if column.name.lower() not in names:
-                    names.append(column.name.lower())
+                key = _index_key(column, dialect)
+                if key not in names:
+                    names.append(key)
     return result
+
+
+def _index_key(column: exp.Column, dialect: str) -> str:
+    """``column``'s name, or ``(f(g(column)))``: the outermost call that wraps it in the
+    predicate (what an expression index would have to be)."""
+    wrapper: exp.Expr | None = None
+    parent = column.parent
+    while parent is not None and (isinstance(parent, exp.Paren) or _is_call(parent)):
+        if _is_call(parent):
+            wrapper = parent
+        parent = parent.parent
+    if wrapper is None:
+        return column.name.lower()
+    bare = wrapper.copy()
+    for part in bare.find_all(exp.Column):
+        part.set("table", None)
+    return f"({DIALECTS[dialect].generate(bare)})"
+
+
+def _is_call(node: exp.Expr | None) -> bool:
+    return isinstance(node, exp.Func) and not isinstance(node, exp.Connector | exp.Binary)
+
+
+def _index_advice(table: str, keys: list[str]) -> str:
+    """The missing-index message: the plain columns to index; a column reached only through
+    a function (a translation's LOWER() for a case-insensitive comparison) is named with
+    that function, which an index on the bare column does not serve."""
+    plain = [k for k in keys if not k.startswith("(")]
+    wrapped = [k for k in keys if k.startswith("(")]
+    parts = [f"consider CREATE INDEX ON {table} ({', '.join(plain)})"] if plain else []
+    for key in wrapped:
+        shown = key if len(key) <= 60 else key[:56] + "...)"
+        parts.append(
+            f"the predicate compares {shown}: an index on the bare column is not used for it; "
+            "index that expression, or compare the column as it is stored"
+        )
+    return "; ".join(parts)

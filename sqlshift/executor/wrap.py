@@ -318,7 +318,7 @@ class Core:
             stats.last_explained = -math.inf
             return
         plan = parse_plan(self.dialect, rows)
-        findings = plan_findings(self.dialect, plan, sql, self.source)
+        findings = plan_findings(self.dialect, plan, prepared.statements[-1], self.dialect)
         profiler.attach_plan(stats.fingerprint, plan, findings)
 
     async def drain(self, timeout: float = 5.0) -> None:

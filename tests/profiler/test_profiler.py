@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import sqlshift
 from sqlshift.errors import ConfigurationError
 from sqlshift.executor.histogram import Sketch
 from sqlshift.executor.plans import explain_statement, plan_findings, scanned_tables
@@ -225,3 +226,21 @@ def test_polling_loops_are_not_n_plus_one() -> None:
         if any(f.code == "n-plus-one" for f in row.findings)
     }
     assert flagged == {"SELECT * FROM tasks WHERE job_id = ?"}
+
+
+def test_missing_index_names_a_column_the_translation_wraps() -> None:
+    """Issue 12, item 5: the findings read the statement the engine ran. A MySQL `name = %s`
+    becomes a case-insensitive comparison through LOWER() on PostgreSQL; an index on `name`
+    would not serve it, so it is not suggested as one."""
+    pg_plan = [{"Plan": {"Node Type": "Seq Scan", "Relation Name": "people", "Plan Rows": 5000,
+                         "Filter": "x"}}]  # fmt: skip
+    schema = {"people": {"id": "INT", "name": "VARCHAR(20)", "age": "INT"}}
+    ran = sqlshift.translate(
+        "SELECT id FROM people WHERE name = %s AND age > 3", "postgres", source="mysql",
+        schema=schema,
+    )  # fmt: skip
+    (_, advice) = plan_findings("postgres", pg_plan, ran, "postgres")
+    assert advice.message.startswith("consider CREATE INDEX ON people (age);")
+    assert (
+        "(TRANSLATE(LOWER(name)" in advice.message and "bare column is not used" in advice.message
+    )
