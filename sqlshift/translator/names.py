@@ -354,7 +354,10 @@ def _target_name(item: exp.Expr, ctx: Context) -> str:
         return item.name
     if ctx.target == "mysql" and isinstance(item, exp.Literal) and item.is_string:
         return item.name
-    return DIALECTS[ctx.target].generate(item, copy=True)
+    text = DIALECTS[ctx.target].generate(item, copy=True)
+    if ctx.target == "mysql":  # MariaDB keeps the first 255 bytes of the text (a whole character)
+        return text.lstrip().encode()[:MYSQL_NAME_BYTES].decode(errors="ignore")
+    return text
 
 
 def values_statement(tree: exp.Expr, ctx: Context) -> exp.Expr:
