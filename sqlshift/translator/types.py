@@ -23,6 +23,7 @@ __all__ = [
     "branch_values",
     "declared_type",
     "infer",
+    "int_literal",
     "is_simple",
 ]
 
@@ -131,13 +132,7 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
     if isinstance(node, exp.Extract):
         return _extract(node, ctx)
     if isinstance(node, exp.Round):
-        inner = infer(node.this, ctx)
-        decimals = node.args.get("decimals")
-        if inner.kind is Kind.EXACT and decimals is None:
-            return Typed(Kind.EXACT, 0)
-        if inner.kind is Kind.EXACT and isinstance(decimals, exp.Literal):
-            return Typed(Kind.EXACT, int(decimals.name))
-        return inner if inner.kind in (Kind.INT, Kind.FLOAT) else UNKNOWN
+        return _round(node, infer(node.this, ctx), ctx)
     if isinstance(node, exp.Sum):
         inner = infer(node.this, ctx)
         if inner.kind is Kind.INT and ctx.source == "mysql":
@@ -178,7 +173,9 @@ def _infer_more(node: exp.Expr, ctx: Context) -> Typed:
         inner = infer(node.this, ctx)
         if ctx.source != "postgres":
             return Typed(Kind.INT) if inner.kind.numeric else UNKNOWN
-        return Typed(Kind.EXACT, 0) if inner.kind is Kind.EXACT else Typed(Kind.FLOAT)
+        if inner.kind is Kind.EXACT:
+            return Typed(Kind.EXACT, 0)
+        return Typed(Kind.FLOAT) if inner.kind.numeric else UNKNOWN  # sign(int/double)
     if isinstance(node, exp.Pow):
         return Typed(Kind.FLOAT)  # MySQL and SQLite
     if isinstance(node, exp.Rand):
@@ -287,6 +284,42 @@ def _arith(node: exp.Expr, left: Typed, right: Typed) -> Typed:
     if isinstance(node, exp.Mul):
         return Typed(Kind.EXACT, left.scale + right.scale)
     return Typed(Kind.EXACT, max(left.scale, right.scale))
+
+
+def _round(node: exp.Round, inner: Typed, ctx: Context) -> Typed:
+    """ROUND(x[, n]): a double stays a double; PostgreSQL resolves round(integer) to the
+    double precision function and round(x, n) to the NUMERIC one (scale n, 0 for n < 0);
+    MySQL keeps an integer an integer and gives a DECIMAL n digits (its argument's scale
+    for a computed n). Unknown operands, or PostgreSQL's computed n (the scale follows its
+    value), are UNKNOWN."""
+    if inner.kind is Kind.FLOAT:
+        return inner
+    if inner.kind not in (Kind.INT, Kind.EXACT):
+        return UNKNOWN
+    decimals = node.args.get("decimals")
+    postgres = ctx.source == "postgres"
+    if decimals is None:
+        if inner.kind is Kind.INT:
+            return Typed(Kind.FLOAT) if postgres else inner
+        return Typed(Kind.EXACT, 0)
+    digits = int_literal(decimals)
+    if digits is None:
+        return UNKNOWN if postgres else inner
+    if inner.kind is Kind.INT and not postgres:
+        return inner
+    return Typed(Kind.EXACT, max(digits, 0))
+
+
+def int_literal(node: exp.Expr | None) -> int | None:
+    """The value of an integer literal (`2`, `-1`, `(3)`, `-(3)`), else None."""
+    if isinstance(node, exp.Neg):
+        inner = int_literal(node.this)
+        return None if inner is None else -inner
+    if isinstance(node, exp.Paren):
+        return int_literal(node.this)
+    if isinstance(node, exp.Literal) and not node.is_string and node.name.lstrip("-").isdigit():
+        return int(node.name)
+    return None
 
 
 def _quotient(ctx: Context, left: Typed, right: Typed) -> Typed:

@@ -9,7 +9,7 @@ from sqlshift.translator.flow import CARRIERS, CONSUMERS, CUT_QUOTIENT, carrier
 from sqlshift.translator.rules import func, rule
 from sqlshift.translator.rules.numeric_types import postgres_dynamic_numeric
 from sqlshift.translator.targets import SQLITE_MOD_FUNCTION
-from sqlshift.translator.types import TYPED, UNKNOWN, Kind, Typed, infer, is_simple
+from sqlshift.translator.types import TYPED, UNKNOWN, Kind, Typed, infer, int_literal, is_simple
 
 #: MySQL's div_precision_increment default: digits a `/` adds to the dividend's scale
 MYSQL_DIV_PRECISION = 4
@@ -450,16 +450,7 @@ def truncating_integercast(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 def _int_literal(node: exp.Expr | None) -> int | None:
     """The value of an integer literal (`2`, `-1`; None counts as 0), else None."""
-    if node is None:
-        return 0
-    negative = isinstance(node, exp.Neg)
-    inner = node.this if negative else node
-    if isinstance(inner, exp.Paren):
-        return _int_literal(inner.this) if not negative else None
-    if isinstance(inner, exp.Literal) and not inner.is_string and inner.name.lstrip("-").isdigit():
-        value = int(inner.name)
-        return -value if negative else value
-    return None
+    return 0 if node is None else int_literal(node)
 
 
 def _power_of_ten(digits: int, ctx: Context) -> exp.Expr:

@@ -71,26 +71,6 @@ def postgres_dynamic_numeric(node: exp.Expr, value: exp.Expr, ctx: Context, what
 # ------------------------------------------------------- PostgreSQL into MySQL and SQLite
 
 
-def _postgres_kind(node: exp.Expr, operand: Kind) -> Typed | None:
-    """The type of PostgreSQL's round/ceil/floor/sign: the double precision function for an
-    integer (and sign of a double), the NUMERIC one for a NUMERIC (scale 0, or ROUND's
-    digits). None where the scale is not known."""
-    if operand is Kind.FLOAT:
-        return Typed(Kind.FLOAT)
-    if operand not in (Kind.INT, Kind.EXACT):
-        return None
-    if isinstance(node, exp.Round) and node.args.get("decimals") is not None:
-        digits = node.args["decimals"]
-        if isinstance(digits, exp.Neg) and isinstance(digits.this, exp.Literal):
-            return Typed(Kind.EXACT, 0)
-        if isinstance(digits, exp.Literal) and digits.name.isdigit():
-            return Typed(Kind.EXACT, int(digits.name))
-        return None
-    if operand is Kind.INT:
-        return Typed(Kind.FLOAT)
-    return Typed(Kind.EXACT, 0)
-
-
 @rule(
     exp.Round,
     exp.Ceil,
@@ -108,8 +88,8 @@ def postgres_function_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     integer (or a whole DECIMAL value it stores as one). Cast to the PostgreSQL type.
     Corpus: numbers.toml `num-pg-round`, `num-pg-round-columns`, `num-pg-ceil-floor-sign`."""
     operand = infer(node.this, ctx).kind
-    wanted = _postgres_kind(node, operand)
-    if wanted is None or (operand is Kind.FLOAT and not isinstance(node, exp.Sign)):
+    wanted = infer(node, ctx)  # PostgreSQL's type (types.infer knows its resolution)
+    if wanted.kind is Kind.UNKNOWN or (operand is Kind.FLOAT and not isinstance(node, exp.Sign)):
         return None  # a double in, a double out, on every engine (but SIGN: an integer)
     if ctx.target == "mysql" and isinstance(node, exp.Round) and operand is Kind.EXACT:
         return None  # MySQL's ROUND(decimal, n) has PostgreSQL's scale

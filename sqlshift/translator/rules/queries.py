@@ -8,7 +8,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import ALL, rule
-from sqlshift.translator.types import Kind, infer
+from sqlshift.translator.types import Kind, infer, int_literal
 
 
 @rule(exp.Having, source={"mysql", "sqlite"}, target={"postgres"})
@@ -293,17 +293,6 @@ def set_operation_all(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 # --- generate_series -------------------------------------------------------------------------
 
 
-def _int_literal(node: exp.Expr | None) -> int | None:
-    if isinstance(node, exp.Neg):
-        inner = _int_literal(node.this)
-        return None if inner is None else -inner
-    if isinstance(node, exp.Paren):
-        return _int_literal(node.this)
-    if isinstance(node, exp.Literal) and not node.is_string and node.name.isdigit():
-        return int(node.name)
-    return None
-
-
 def _is_literal(node: exp.Expr) -> bool:
     while isinstance(node, exp.Neg | exp.Paren):
         node = node.this
@@ -326,7 +315,7 @@ def generate_series(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     table = node.parent
     start, end = node.args.get("start"), node.args.get("end")
     step_node = node.args.get("step")
-    step = 1 if step_node is None else _int_literal(step_node)
+    step = 1 if step_node is None else int_literal(step_node)
     bounds = [e for e in (start, end) if isinstance(e, exp.Expr)]
     ok = (
         isinstance(table, exp.Table)
@@ -334,7 +323,7 @@ def generate_series(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         and len(bounds) == 2
         and all(_constant(e) for e in bounds)
         # a literal bound must be an integer; placeholders and constant expressions pass
-        and all(_int_literal(e) is not None for e in bounds if _is_literal(e))
+        and all(int_literal(e) is not None for e in bounds if _is_literal(e))
         and step is not None
         and step != 0
     )
@@ -508,7 +497,7 @@ def text_number_comparison(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             new_text = _number_literal(text.name)
     else:  # sqlite: affinity decides
         affinity = (exp.Column, exp.Cast)
-        value = _int_literal(number)
+        value = int_literal(number)
         if isinstance(text, affinity) and not isinstance(number, affinity) and value is not None:
             new_number = exp.Literal.string(str(value))  # TEXT affinity applies to the number
         elif (
