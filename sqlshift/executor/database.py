@@ -65,11 +65,10 @@ from sqlshift.executor import peers
 from sqlshift.executor.backends import create_backend
 from sqlshift.executor.backends.base import Backend, Connection, PoolMetrics
 from sqlshift.executor.cache import Cache
-from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
+from sqlshift.executor.pipeline import Pending, Pipeline, Probe
 from sqlshift.executor.profiler import Profiler
 from sqlshift.executor.rows import Row, RowMaker, make_rows, row_class
-from sqlshift.executor.settings import optional_setting
-from sqlshift.executor.statements import Prepared, Statements, key_args, map_args
+from sqlshift.executor.statements import Prepared, map_args
 from sqlshift.executor.url import DatabaseURL, parse_url
 from sqlshift.translator.options import Options
 from sqlshift.translator.schema import Schema
@@ -168,14 +167,16 @@ class _TxState:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.lock = asyncio.Lock()
-        self.written: set[str] | None = set()  # None: a write to unknown tables
+        self.pending = Pending()  # what it wrote, invalidated again at COMMIT
         self.savepoints = itertools.count(1)
 
-    def wrote(self, tables: frozenset[str] | None) -> None:
-        if tables is None:
-            self.written = None
-        elif self.written is not None:
-            self.written |= tables
+
+def _affected(count: int) -> int:
+    """An execute's row count as the profiler takes it (-1, unknown, as 0)."""
+    return max(count, 0)
+
+
+_NO_PROBE = Probe()  # given to a run that nobody records
 
 
 class Database(Generic[CacheT]):
@@ -198,18 +199,24 @@ class Database(Generic[CacheT]):
     ) -> None:
         self._backend = backend
         self._source = resolve_dialect(source, role="source dialect") if source else None
-        self._cache: Cache | None = optional_setting(cache, Cache, "cache")
-        self._profiler: Profiler | None = optional_setting(profiler, Profiler, "profiler")
-        self._plan_tasks: set[asyncio.Task[None]] = set()
         self._url = url
         self._open = False
-        self._identity = backend.identity
-        #: the database as every executor in the process knows it (see executor/peers.py)
-        self._database = peers.key_of_identity(backend.identity)
-        if self._cache is not None:
-            peers.join(self._database, self._cache)
-        self._statements = Statements(backend.dialect, self._source, schema, options)
-        self._memo = self._statements.memo
+        #: statement -> cache -> profiler, the path every wrap() adapter shares
+        self._pipeline = pipeline = Pipeline(
+            backend.dialect,
+            self._source,
+            identity=backend.identity,
+            cache=cache,
+            profiler=profiler,
+            schema=schema,
+            options=options,
+            # the database as every executor in the process knows it (executor/peers.py)
+            database=peers.key_of_identity(backend.identity),
+        )
+        pipeline.explainer = self._explain
+        self._cache = pipeline.cache
+        self._profiler = pipeline.profiler
+        self._memo = pipeline.memo
         self._waiting = 0
         self._retries = 0
         self._tx: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
@@ -263,11 +270,7 @@ class Database(Generic[CacheT]):
     async def close(self) -> None:
         if not self._open:
             return
-        if self._plan_tasks:  # plan captures in flight: let them finish, briefly
-            _, pending = await asyncio.wait(self._plan_tasks, timeout=5)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self._pipeline.drain()  # plan captures in flight: let them finish, briefly
         self._open = False
         await self._backend.close()
 
@@ -380,8 +383,7 @@ class Database(Generic[CacheT]):
             async with AsyncExitStack() as stack:
                 if tx is not None:
                     connection = tx.state.connection
-                    if not prepared.read_only:
-                        self._tx_wrote(tx.state, prepared.written)
+                    self._pipeline.wrote(prepared, tx.state.pending, True)
                 else:
                     connection = await stack.enter_async_context(self._acquire())
                 statement, statement_args = await self._run_leading(
@@ -407,8 +409,8 @@ class Database(Generic[CacheT]):
                 finally:
                     await batches.aclose()
         finally:
-            if tx is None and not prepared.read_only:
-                self._invalidate(prepared.written)
+            if tx is None:
+                self._pipeline.wrote(prepared, None, False)
 
     # -------------------------------------------------------------------------------- writing
 
@@ -417,54 +419,40 @@ class Database(Generic[CacheT]):
 
         A script returns the count of its last statement.
         """
-        started = time.perf_counter()
         prepared = self._prepare(sql)
         driver_args = self._map_args(prepared, args)
-        return await self._write(sql, args, started, prepared, driver_args, "execute", slow_ms)
+        return await self._write(sql, args, prepared, driver_args, "execute", slow_ms)
 
     async def execute_many(self, sql: str, args_seq: Sequence[Args]) -> int:
         """Run a statement once per argument set (a sequence of sequences or mappings)."""
         if isinstance(args_seq, str | bytes | Mapping):
             raise ParameterError("execute_many needs a sequence of argument sets")
-        started = time.perf_counter()
         prepared = self._prepare(sql)
         mapped = [self._map_args(prepared, args) for args in args_seq]
         # profiled as one call, with the first argument set as the (redacted) example
-        example = args_seq[0] if args_seq else None
-        return await self._write(sql, example, started, prepared, mapped, "execute_many", None)
+        return await self._write(sql, list(args_seq), prepared, mapped, "execute_many", None)
 
     async def _write(
         self,
         sql: str,
-        args: Args,
-        started: float,
+        args: Any,
         prepared: Prepared,
         driver_args: Any,
         mode: Literal["execute", "execute_many"],
         slow_ms: float | None,
     ) -> int:
-        """Run an execute/execute_many and record it when profiling (plans only for execute)."""
-        result = -1
-        failed = True
-        try:
+        """Run an execute/execute_many, recorded when profiling (plans only for execute)."""
+
+        async def run(_: Probe) -> int:
             outcome = await self._run(prepared, driver_args, mode, None)
             assert isinstance(outcome, int)
-            result, failed = outcome, False
-            return result
-        finally:
-            if self._profiler is not None:
-                single = mode == "execute"
-                self._record(
-                    sql,
-                    args,
-                    started,
-                    max(result, 0),
-                    None,
-                    failed,
-                    prepared if single else None,
-                    driver_args if single else None,
-                    slow_ms,
-                )
+            return outcome
+
+        if self._profiler is None:
+            return await run(_NO_PROBE)
+        return await self._pipeline.profile(
+            sql, args, run, _affected, explain=mode == "execute", slow_ms=slow_ms
+        )
 
     def transaction(self, *, isolation: str | None = None) -> Transaction:
         """A transaction (``async with``), or a savepoint when one is already open in this task.
@@ -506,7 +494,7 @@ class Database(Generic[CacheT]):
         )
 
     def _prepare(self, sql: str) -> Prepared:
-        return self._statements.prepare(sql)
+        return self._pipeline.prepare(sql)
 
     @staticmethod
     def _map_args(prepared: Prepared, args: Args) -> Any:
@@ -515,83 +503,18 @@ class Database(Generic[CacheT]):
     async def _profiled_read(
         self, sql: str, args: Args, limit: int | None, ttl: float | None, slow_ms: float | None
     ) -> tuple[Row, ...]:
-        started = time.perf_counter()
-        outcome: list[bool] = []  # _read appends True on a cache hit
-        rows: tuple[Row, ...] = ()
-        failed = True
-        try:
-            rows = await self._read(sql, args, limit, ttl, outcome)
-            failed = False
-            return rows
-        finally:
-            prepared = self._memo.get(sql) if type(sql) is str else None
-            hit: bool | None = None
-            if self._cache is not None and prepared is not None and prepared.pure:
-                hit = bool(outcome)
-            self._record(sql, args, started, len(rows), hit, failed, prepared, None, slow_ms, limit)
-
-    def _record(
-        self,
-        sql: str,
-        args: Args,
-        started: float,
-        rows: int,
-        cache_hit: bool | None,
-        failed: bool,
-        prepared: Prepared | None,
-        driver_args: Any,
-        slow_ms: float | None,
-        limit: int | None = None,
-    ) -> None:
-        profiler = self._profiler
-        assert profiler is not None
-        elapsed_ms = (time.perf_counter() - started) * 1000.0
-        stats = profiler.record(
-            sql,
-            self._source or self.dialect,
-            elapsed_ms,
-            rows=rows,
-            error=failed,
-            cache_hit=cache_hit,
-            params=args,
-            read_only=prepared.read_only if prepared is not None else None,
-            slow_ms=slow_ms,
+        return await self._pipeline.profile(
+            sql, args, lambda probe: self._read(sql, args, limit, ttl, probe), len, slow_ms=slow_ms
         )
-        if (
-            stats is not None
-            and not failed
-            and not cache_hit
-            and prepared is not None
-            and not prepared.is_script
-            and profiler.is_slow(elapsed_ms, slow_ms)
-            and profiler.should_explain(stats)
-        ):
-            if driver_args is None:
-                driver_args = map_args(prepared, args)
-            task = asyncio.get_running_loop().create_task(
-                self._capture_plan(stats.fingerprint, sql, prepared, driver_args)
-            )
-            self._plan_tasks.add(task)
-            task.add_done_callback(self._plan_tasks.discard)
 
-    async def _capture_plan(
-        self, fingerprint_id: str, sql: str, prepared: Prepared, driver_args: Any
-    ) -> None:
-        """EXPLAIN a slow statement on a pooled connection, off the caller's path; a failure
-        only loses the plan."""
-        profiler = self._profiler
-        assert profiler is not None
-        analyze = profiler.analyze and (prepared.read_only or profiler.analyze_writes)
-        statement = explain_statement(self.dialect, prepared.statements[-1], analyze=analyze)
-        try:
-            async with self._acquire() as connection:
-                _, rows = await connection.fetch(statement, driver_args)
-        except Exception as error:  # the plan is a bonus: never fail or log loudly for it
-            profiler.attach_plan(fingerprint_id, {"error": str(error)}, ())
-            return
-        plan = parse_plan(self.dialect, rows)
-        findings = plan_findings(self.dialect, plan, prepared.statements[-1], self.dialect)
-        profiler.attach_plan(fingerprint_id, plan, findings)
+    async def _explain(
+        self, statement: str, prepared: Prepared, args: Any
+    ) -> Sequence[Sequence[Any]]:
+        """The plan capture (see :meth:`Pipeline.record`): on a pooled connection, never on
+        the caller's."""
+        async with self._acquire() as connection:
+            _, rows = await connection.fetch(statement, map_args(prepared, args))
+        return rows
 
     async def _read(
         self,
@@ -599,26 +522,20 @@ class Database(Generic[CacheT]):
         args: Args,
         limit: int | None,
         ttl: float | None,
-        outcome: list[bool] | None = None,
+        probe: Probe | None = None,
     ) -> tuple[Row, ...]:
+        pipeline = self._pipeline
         prepared = self._memo.get(sql) if type(sql) is str else None
         if prepared is None:
-            prepared = self._statements.prepare(sql)
+            prepared = pipeline.prepare(sql)
         driver_args = map_args(prepared, args)
-        cache = self._cache
-        if cache is None or not prepared.pure or self._tx.get() is not None:
+        if self._tx.get() is not None:
             return await self._fetch(prepared, driver_args, limit)
-        try:
-            key = (self._identity, limit, prepared.sql, key_args(driver_args))
-        except TypeError:  # an unhashable argument (a list for an array, a dict for JSON)
+        key = pipeline.cache_key(prepared, driver_args, limit)
+        if key is None:
             return await self._fetch(prepared, driver_args, limit)
-        rows: tuple[Row, ...] | None = cache.lookup(key)
-        if rows is not None:
-            if outcome is not None:
-                outcome.append(True)
-            return rows
         load = functools.partial(self._fetch, prepared, driver_args, limit)
-        return await cache.miss(key, prepared.tables_read, load, ttl=ttl)
+        return await pipeline.cached(key, prepared, load, probe, ttl=ttl)
 
     async def _fetch(
         self, prepared: Prepared, driver_args: Any, limit: int | None
@@ -645,8 +562,7 @@ class Database(Generic[CacheT]):
                 async with state.lock:
                     return await self._on(state.connection, prepared, driver_args, mode, limit)
             finally:
-                if not prepared.read_only:
-                    self._tx_wrote(state, prepared.written)
+                self._pipeline.wrote(prepared, state.pending, True)
         try:
             # one statement, one call: a connection may be shared (SQLite pipelines them)
             async with _Lease(self, not prepared.is_script) as connection:
@@ -657,8 +573,7 @@ class Database(Generic[CacheT]):
             self._retries += 1
         finally:
             # Even a failed write may have changed data (or committed before the error).
-            if not prepared.read_only:
-                self._invalidate(prepared.written)
+            self._pipeline.wrote(prepared, None, False)
         async with self._acquire() as connection:
             return await self._on(connection, prepared, driver_args, mode, limit)
 
@@ -728,13 +643,6 @@ class Database(Generic[CacheT]):
             backend=self.dialect,
             statement=statement,
         )
-
-    def _invalidate(self, tables: frozenset[str] | None) -> None:
-        peers.invalidate(self._database, self._cache, tables)
-
-    def _tx_wrote(self, state: _TxState, tables: frozenset[str] | None) -> None:
-        state.wrote(tables)
-        self._invalidate(tables)  # at the write; again at COMMIT
 
 
 class _Lease:
@@ -893,9 +801,7 @@ class Transaction:
                     await self._control(state.connection.rollback, "ROLLBACK")
             finally:
                 # A failed COMMIT may still have committed: invalidate as if it had.
-                if commit:
-                    written = state.written
-                    db._invalidate(frozenset(written) if written is not None else None)
+                state.pending.ended(db._pipeline, committed=commit)
                 assert self._stack is not None
                 await self._stack.aclose()
         finally:

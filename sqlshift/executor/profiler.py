@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlshift.errors import ConfigurationError
 from sqlshift.executor.histogram import Sketch
-from sqlshift.translator.fingerprint import fingerprint
+from sqlshift.translator.fingerprint import Fingerprint, fingerprint
 
 __all__ = ["Finding", "Profiler", "QueryStats", "Report", "ReportRow"]
 
@@ -222,14 +222,18 @@ class Profiler:
         params: Sequence[Any] | Mapping[str, Any] | None = None,
         read_only: bool | None = None,
         slow_ms: float | None = None,
+        fingerprint: Fingerprint | None = None,
     ) -> QueryStats | None:
-        """Record one call; return its stats, or None when the call was not recorded."""
+        """Record one call; return its stats, or None when the call was not recorded.
+
+        ``fingerprint``: the statement's, when the caller has it (the executor's analysis
+        made it from the tokens it parsed); computed from ``sql`` otherwise."""
         by_sql = self._by_sql.get(dialect)
         if by_sql is None:
             by_sql = self._by_sql[dialect] = {}
         stats = by_sql.get(sql)
         if stats is None:
-            stats = self._first_call(sql, dialect, params)
+            stats = self._first_call(sql, dialect, params, fingerprint)
             if stats is None:
                 return None
             if len(by_sql) >= 4 * self.max_fingerprints:
@@ -267,10 +271,14 @@ class Profiler:
         return stats
 
     def _first_call(
-        self, sql: str, dialect: str, params: Sequence[Any] | Mapping[str, Any] | None
+        self,
+        sql: str,
+        dialect: str,
+        params: Sequence[Any] | Mapping[str, Any] | None,
+        known: Fingerprint | None,
     ) -> QueryStats | None:
         """The stats of a text not seen before: its fingerprint's, created if new."""
-        fp = fingerprint(sql, dialect)
+        fp = known if known is not None else fingerprint(sql, dialect)
         stats = self._stats.get(fp.id)
         if stats is None:
             if len(self._stats) >= self.max_fingerprints:

@@ -86,35 +86,23 @@ return. Writers outside this process are seen only when entries expire.
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
-import math
-import sys
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlshift.dialects import resolve_dialect
 from sqlshift.errors import InputTypeError
 from sqlshift.executor import peers
 from sqlshift.executor.cache import Cache
-from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
-from sqlshift.executor.profiler import Profiler, QueryStats
-from sqlshift.executor.rows import value_size
+from sqlshift.executor.pipeline import Pipeline
+from sqlshift.executor.profiler import Profiler
 from sqlshift.executor.settings import optional_setting
-from sqlshift.executor.statements import Prepared, Statements
+from sqlshift.executor.wrappers.base import Proxy
+from sqlshift.executor.wrappers.mysql import MySQLConnection, MySQLPool
+from sqlshift.executor.wrappers.postgres import PgConnection, PgPool
+from sqlshift.executor.wrappers.sqlite import SQLiteConnection
 from sqlshift.translator.options import Options
 from sqlshift.translator.schema import Schema
 
 __all__ = ["wrap"]
-
-T = TypeVar("T")
-
-#: runs an EXPLAIN statement (with the arguments the caller gave the statement explained) off
-#: the caller's path; returns its rows, or None when it cannot run now
-Explainer = Callable[[str, Prepared, Any], Awaitable[Sequence[Sequence[Any]] | None]]
 
 
 def wrap(
@@ -146,302 +134,44 @@ def wrap(
         raise InputTypeError("this object is already wrapped; wrap the original once")
     package = type(obj).__module__.partition(".")[0]
     name = type(obj).__name__
+
+    def pipeline(dialect: str, kind: str, database: str | None) -> Pipeline:
+        # Each wrapped object is its own database as far as cache keys go: its connections'
+        # sessions are its own (see the module docstring); invalidations are by table.
+        return Pipeline(
+            dialect,
+            source,
+            identity=f"{kind}:{uuid.uuid4().hex}",
+            cache=cache,
+            profiler=profiler,
+            schema=schema,
+            options=options,
+            database=database,
+        )
+
     if package == "asyncpg" and name in ("Pool", "Connection"):
-        from sqlshift.executor.wrappers.postgres import PgConnection, PgPool
-
-        core = Core("postgres", source, cache, schema, f"asyncpg-{name.lower()}", profiler, options)
-        core.attach(_asyncpg_database(obj))
+        pg = pipeline("postgres", f"asyncpg-{name.lower()}", _asyncpg_database(obj))
         if name == "Pool":
-            pool = PgPool(obj, core)
-            core.explainer = pool._explain
+            pool = PgPool(obj, pg)
+            pg.explainer = pool._explain
             return pool
-        return PgConnection(obj, core)
+        return PgConnection(obj, pg)
     if package == "aiomysql" and name in ("Pool", "Connection"):
-        from sqlshift.executor.wrappers.mysql import MySQLConnection, MySQLPool
-
-        core = Core("mysql", source, cache, schema, f"aiomysql-{name.lower()}", profiler, options)
-        core.attach(_aiomysql_database(obj))
+        my = pipeline("mysql", f"aiomysql-{name.lower()}", _aiomysql_database(obj))
         if name == "Pool":
-            my_pool = MySQLPool(obj, core)
-            core.explainer = my_pool._explain
+            my_pool = MySQLPool(obj, my)
+            my.explainer = my_pool._explain
             return my_pool
-        return MySQLConnection(obj, core)
+        return MySQLConnection(obj, my)
     if package == "aiosqlite" and name == "Connection":
-        from sqlshift.executor.wrappers.sqlite import SQLiteConnection
-
-        core = Core("sqlite", source, cache, schema, "aiosqlite", profiler, options)
-        connection = SQLiteConnection(obj, core)
-        core.explainer = connection._explain
+        lite = pipeline("sqlite", "aiosqlite", None)
+        connection = SQLiteConnection(obj, lite)
+        lite.explainer = connection._explain
         return connection
     raise InputTypeError(
         f"wrap() takes an asyncpg Pool or Connection, an aiomysql Pool or Connection, or an "
         f"aiosqlite Connection; got {type(obj).__module__}.{name}"
     )
-
-
-class Core:
-    """What a wrapper and the connections it hands out share: statements, cache, identity,
-    and the profiler with the plan captures in flight."""
-
-    __slots__ = (
-        "cache",
-        "database",
-        "dialect",
-        "explainer",
-        "identity",
-        "memo",
-        "plan_tasks",
-        "profiler",
-        "source",
-        "statements",
-    )
-
-    def __init__(
-        self,
-        dialect: str,
-        source: str | None,
-        cache: Cache | bool | None,
-        schema: Schema | dict[str, Any] | None,
-        kind: str,
-        profiler: Profiler | bool | None = None,
-        options: Options | None = None,
-    ) -> None:
-        self.cache: Cache | None = optional_setting(cache, Cache, "cache")
-        self.profiler: Profiler | None = optional_setting(profiler, Profiler, "profiler")
-        self.dialect = dialect
-        source_name = resolve_dialect(source, role="source dialect") if source else None
-        #: the dialect the caller's statements are written in (their fingerprints')
-        self.source = source_name or dialect
-        self.statements = Statements(dialect, source_name, schema, options)
-        self.memo = self.statements.memo
-        # Each wrapped object is its own database as far as cache keys go: its connections'
-        # sessions are its own (see the module docstring); invalidations are by table.
-        self.identity = f"{kind}:{uuid.uuid4().hex}"
-        self.database: str | None = None  # set by attach()
-        #: set by the wrappers that may run an EXPLAIN off the caller's path (see ``record``)
-        self.explainer: Explainer | None = None
-        self.plan_tasks: set[asyncio.Task[None]] = set()
-
-    def attach(self, database: str | None) -> None:
-        """The database this wrapper reaches (see executor/peers.py): a write through any
-        executor of it in this process invalidates this wrapper's cache, and the reverse."""
-        self.database = database
-        if database is not None and self.cache is not None:
-            peers.join(database, self.cache)
-
-    def invalidate(self, tables: frozenset[str] | None) -> None:
-        peers.invalidate(self.database, self.cache, tables)
-
-    # ------------------------------------------------------------------------- profiling
-
-    async def profile(
-        self,
-        sql: str,
-        params: Any,
-        run: Callable[[Probe], Awaitable[T]],
-        rows: Callable[[T], int],
-        *,
-        explain: bool = True,
-    ) -> T:
-        """``run`` one call of ``sql`` and record it (the wrappers call this only when a
-        profiler is set). ``run`` fills in the probe (was the cache used, did it hit);
-        ``rows`` counts the result's rows; ``explain=False`` for ``executemany``-like calls,
-        recorded once with their first argument set as the example and never explained."""
-        probe = Probe()
-        started = time.perf_counter()
-        count = 0
-        failed = True
-        try:
-            result = await run(probe)
-            failed = False
-            count = rows(result)
-            return result
-        finally:
-            self.record(sql, params, started, count, probe.hit, failed, explain)
-
-    def record(
-        self,
-        sql: str,
-        params: Any,
-        started: float,
-        rows: int,
-        cache_hit: bool | None,
-        failed: bool,
-        explain: bool,
-    ) -> None:
-        profiler = self.profiler
-        assert profiler is not None
-        elapsed_ms = (time.perf_counter() - started) * 1000.0
-        prepared = self.memo.get(sql) if type(sql) is str else None
-        stats = profiler.record(
-            sql,
-            self.source,
-            elapsed_ms,
-            rows=rows,
-            error=failed,
-            cache_hit=cache_hit,
-            params=_example(params if explain else _first(params)),
-            read_only=prepared.read_only if prepared is not None else None,
-        )
-        if (
-            stats is not None
-            and explain
-            and not failed
-            and not cache_hit
-            and prepared is not None
-            and not prepared.is_script
-            and self.explainer is not None
-            and profiler.is_slow(elapsed_ms)
-            and profiler.should_explain(stats)
-        ):
-            task = asyncio.get_running_loop().create_task(
-                self._capture_plan(stats, sql, prepared, params)
-            )
-            self.plan_tasks.add(task)
-            task.add_done_callback(self.plan_tasks.discard)
-
-    async def _capture_plan(
-        self, stats: QueryStats, sql: str, prepared: Prepared, params: Any
-    ) -> None:
-        """EXPLAIN a slow statement (on the pool, or on an aiosqlite connection outside a
-        transaction), off the caller's path; a failure only loses the plan."""
-        profiler, explainer = self.profiler, self.explainer
-        assert profiler is not None and explainer is not None
-        analyze = profiler.analyze and (prepared.read_only or profiler.analyze_writes)
-        statement = explain_statement(self.dialect, prepared.statements[-1], analyze=analyze)
-        try:
-            rows = await explainer(statement, prepared, params)
-        except Exception as error:  # the plan is a bonus: never fail or log loudly for it
-            profiler.attach_plan(stats.fingerprint, {"error": str(error)}, ())
-            return
-        if rows is None:  # not now (a transaction is open): the next slow call may try
-            stats.last_explained = -math.inf
-            return
-        plan = parse_plan(self.dialect, rows)
-        findings = plan_findings(self.dialect, plan, prepared.statements[-1], self.dialect)
-        profiler.attach_plan(stats.fingerprint, plan, findings)
-
-    async def drain(self, timeout: float = 5.0) -> None:
-        """Let the plan captures in flight finish (briefly), before the pool closes."""
-        tasks = self.plan_tasks
-        if not tasks:
-            return
-        _, pending = await asyncio.wait(set(tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-
-
-class Probe:
-    """What a profiled call learns on its way: True when the cache answered, False when it
-    was asked and missed, None when it was not used."""
-
-    __slots__ = ("hit",)
-
-    def __init__(self) -> None:
-        self.hit: bool | None = None
-
-
-def _first(params: Any) -> Any:
-    """The first argument set of an ``executemany``'s (the example recorded), or None."""
-    if isinstance(params, list | tuple) and params:
-        return params[0]
-    return None
-
-
-def _example(params: Any) -> Sequence[Any] | Mapping[str, Any] | None:
-    """The arguments as the profiler's example takes them (PyMySQL accepts one bare value)."""
-    if params is None or isinstance(params, list | tuple | Mapping):
-        return params
-    return (params,)
-
-
-def count_rows(count: Any) -> int:
-    """A driver's row count as the profiler takes it: 0 when unknown (-1, None, 2**64-1)."""
-    return count if type(count) is int and 0 <= count < 1 << 62 else 0
-
-
-class Pending:
-    """The tables a connection's open transaction wrote, invalidated again when it commits."""
-
-    __slots__ = ("active", "tables")
-
-    def __init__(self) -> None:
-        self.active = False
-        self.tables: set[str] | None = set()  # None: unknown tables
-
-    def wrote(self, core: Core, tables: frozenset[str] | None, in_transaction: bool) -> None:
-        core.invalidate(tables)  # at the write
-        if in_transaction:
-            self.active = True
-            if tables is None:
-                self.tables = None
-            elif self.tables is not None:
-                self.tables |= tables
-
-    def ended(self, core: Core, *, committed: bool) -> None:
-        """The transaction ended (a failed COMMIT counts as committed: it may have)."""
-        if not self.active:
-            return
-        if committed:
-            core.invalidate(frozenset(self.tables) if self.tables is not None else None)
-        self.active = False
-        self.tables = set()
-
-    def settle(self, core: Core, in_transaction: bool) -> None:
-        """Called before each statement: a transaction that ended unseen (a ``COMMIT`` sent
-        as text, a driver call not intercepted) is treated as committed."""
-        if self.active and not in_transaction:
-            self.ended(core, committed=True)
-
-
-class Proxy:
-    """Forwards what it does not define to the wrapped object, attribute writes included."""
-
-    __slots__ = ("_core", "_raw")
-    _OWN: frozenset[str] = frozenset({"_core", "_raw"})
-    _raw: Any
-    _core: Core
-
-    def __init__(self, raw: Any, core: Core) -> None:
-        object.__setattr__(self, "_raw", raw)
-        object.__setattr__(self, "_core", core)
-
-    @property
-    def __wrapped__(self) -> Any:
-        return self._raw
-
-    @property
-    def cache(self) -> Cache | None:
-        """The result cache (None when the wrapper only translates)."""
-        return self._core.cache
-
-    @property
-    def profiler(self) -> Profiler | None:
-        """The profiler (None unless ``wrap(..., profiler=...)``), shared with the
-        connections a pool wrapper hands out."""
-        return self._core.profiler
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._raw, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in type(self)._OWN:
-            object.__setattr__(self, name, value)
-        else:
-            setattr(self._raw, name, value)
-
-    def __delattr__(self, name: str) -> None:
-        if name in type(self)._OWN:
-            object.__delattr__(self, name)
-        else:
-            delattr(self._raw, name)
-
-    def __dir__(self) -> Iterable[str]:
-        return sorted(set(dir(self._raw)) | set(super().__dir__()))
-
-    def __repr__(self) -> str:
-        return f"<sqlshift.wrap {self._raw!r}>"
 
 
 # ---------------------------------------------------------------- which database it is
@@ -472,58 +202,3 @@ def _aiomysql_database(obj: Any) -> str | None:
     if host is None:
         return None
     return peers.database_key("mysql", host, port, name)
-
-
-# ------------------------------------------------------------------ results safe to share
-
-_IMMUTABLE = frozenset(
-    {
-        int,
-        float,
-        bool,
-        str,
-        bytes,
-        type(None),
-        Decimal,
-        dt.date,
-        dt.datetime,
-        dt.time,
-        dt.timedelta,
-        uuid.UUID,
-    }
-)
-
-
-def frozen_value_size(value: Any) -> int | None:
-    """Bytes held by ``value`` (as the cache counts them, :func:`rows.value_size`), or None
-    when it (or a part of it) can be mutated."""
-    kind = type(value)
-    if kind in _IMMUTABLE or isinstance(value, uuid.UUID):  # asyncpg's UUID is a subclass
-        return value_size(value)
-    if kind is tuple or kind is frozenset:
-        total = sys.getsizeof(value)
-        for item in value:
-            size = frozen_value_size(item)
-            if size is None:
-                return None
-            total += size
-        return total
-    return None
-
-
-def frozen_rows_size(rows: Iterable[Iterable[Any]]) -> int | None:
-    """Bytes held by the driver's rows (each row as ``sys.getsizeof`` measures it, each
-    value as the cache counts it), or None when a value is mutable."""
-    getsizeof = sys.getsizeof
-    total = getsizeof(rows)
-    for row in rows:
-        total += getsizeof(row)
-        for value in row:
-            if type(value) in _IMMUTABLE:
-                total += value_size(value)
-            else:
-                size = frozen_value_size(value)
-                if size is None:
-                    return None
-                total += size
-    return total

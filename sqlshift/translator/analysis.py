@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from sqlshift.translator.fingerprint import Fingerprint
+
 __all__ = ["StatementInfo", "analyse"]
 
 #: functions whose result changes between calls with the same arguments
@@ -167,16 +169,22 @@ class StatementInfo:
     tables_written: frozenset[str] | None
     read_only: bool
     deterministic: bool
+    #: the caller's statement normalised (see translator/fingerprint.py), from its tokens
+    fingerprint: Fingerprint | None = None
 
     @property
     def cacheable(self) -> bool:
         return self.read_only and self.deterministic
 
 
-def analyse(statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]]) -> StatementInfo:
+def analyse(
+    statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]],
+    fingerprint: Fingerprint | None = None,
+) -> StatementInfo:
     """Summarise ``statements``: (source tree, all of its nodes) pairs, before any rewrite.
 
-    The node lists come from the one walk the translator makes of each tree.
+    The node lists come from the one walk the translator makes of each tree; ``fingerprint``
+    (made from the tokens the trees were parsed from) is kept with the facts.
     """
     kinds: list[str] = []
     read: set[str] = set()
@@ -236,6 +244,7 @@ def analyse(statements: Sequence[tuple[exp.Expr, Sequence[exp.Expr]]]) -> Statem
         tables_written=frozenset(written) if written is not None else None,
         read_only=read_only,
         deterministic=deterministic,
+        fingerprint=fingerprint,
     )
 
 
@@ -331,14 +340,16 @@ def _may_write(node: exp.Anonymous) -> bool:
 
 def _is_volatile(node: exp.Expr) -> bool:
     """True for a node that makes a statement's result vary between identical calls."""
-    if isinstance(node, _VOLATILE_NODES):
-        return True  # also @@session and @user variables, FOR UPDATE / FOR SHARE
+    kind = type(node)
+    verdict = _VOLATILE_BY_TYPE.get(kind)
+    if verdict is None:
+        verdict = _VOLATILE_BY_TYPE[kind] = _volatile_type(kind)
+    if verdict is not _INSPECT:
+        return verdict is True
     if isinstance(node, exp.Anonymous):
         # A function sqlglot does not know may read tables (a user function) or be volatile:
         # a cache must not keep its result.
         return node.name.lower() not in _PURE_UNKNOWN_FUNCTIONS
-    if isinstance(node, exp.Func):
-        return node.sql_name().lower() in _VOLATILE_NAMES
     if isinstance(node, exp.Hint):
         return "no_cache" in node.sql().lower()
     if isinstance(node, exp.Create):
@@ -346,4 +357,20 @@ def _is_volatile(node: exp.Expr) -> bool:
     if isinstance(node, exp.Select):
         modifiers = {m.name.upper() for m in node.args.get("operation_modifiers") or []}
         return bool(node.args.get("locks")) or "SQL_NO_CACHE" in modifiers
+    return False
+
+
+_INSPECT = object()
+#: what a node's type alone says (True, False, or: look at the node); filled on first sight,
+#: so the one walk of a big statement costs a dictionary lookup per node
+_VOLATILE_BY_TYPE: dict[type, object] = {}
+
+
+def _volatile_type(kind: type) -> object:
+    if issubclass(kind, _VOLATILE_NODES):
+        return True  # also @@session and @user variables, FOR UPDATE / FOR SHARE
+    if issubclass(kind, exp.Anonymous | exp.Hint | exp.Create | exp.Select):
+        return _INSPECT
+    if issubclass(kind, exp.Func) and kind is not exp.Func:
+        return kind.sql_name().lower() in _VOLATILE_NAMES
     return False

@@ -34,6 +34,7 @@ from sqlshift.translator.check import (
 )
 from sqlshift.translator.context import Context
 from sqlshift.translator.detect import candidates
+from sqlshift.translator.fingerprint import from_tokens
 from sqlshift.translator.identifiers import normalise_identifiers
 from sqlshift.translator.names import keep_output_names, output_names, values_statement
 from sqlshift.translator.options import DEFAULT_OPTIONS, Options, check_statement_size
@@ -266,7 +267,7 @@ def _translate_from(
             check_shape(tree.walk(), ctx)
         trees = prepare_script(trees, ctx)  # load-only statements, inline indexes, ...
     walked = [(tree, list(tree.walk(bfs=False))) for tree in trees]  # the one walk per tree
-    info = analyse(walked)
+    info = analyse(walked, from_tokens(tokens))
     # Same dialect, one statement: the caller's own text is sent (see below), not regenerated.
     own_text = source == target and len(walked) == 1 and keep_text
     statements: list[str] = []
@@ -305,7 +306,7 @@ def _translate_from(
     if own_text:
         # Same dialect: send the caller's own text (only placeholders restyled). Regenerating
         # it could change its meaning (sqlglot writes MySQL `INTERVAL 1.5 DAY` as '1.5').
-        own = scan_placeholders(sql, source)
+        own = scanned if text is sql else scan_placeholders(sql, source)
         text, params = render_placeholders(
             _strip_terminator(own.marked), own.refs, own.style, style
         )

@@ -110,17 +110,19 @@ async def test_plan_capture_is_rate_limited(engine_name: str) -> None:
     db = await _open(engine_name, profiler)
     try:
         captured = 0
-        original = db._capture_plan
+        pipeline = db._pipeline
+        original = pipeline.explainer
+        assert original is not None
 
-        async def counting(*args: Any, **kwargs: Any) -> None:
+        async def counting(*args: Any) -> Any:
             nonlocal captured
             captured += 1
-            await original(*args, **kwargs)
+            return await original(*args)
 
-        db._capture_plan = counting  # type: ignore[method-assign]
+        pipeline.explainer = counting
         for i in range(5):
             await db.fetch_all(f"SELECT {i} AS n")
-        await asyncio.gather(*db._plan_tasks)
+        await asyncio.gather(*pipeline.plan_tasks)
         assert captured == 1  # one capture for the fingerprint, not five (nor none)
         (stats,) = [s for s in profiler.stats() if "AS n" in s.text]
         assert stats.plan is not None

@@ -111,7 +111,7 @@ async def test_asyncpg_calls_rows_errors_and_cache_hits(pg_pool: Any, table: str
         assert conn.profiler is profiler
         async with conn.transaction():
             await conn.fetchval(f"SELECT count(*) FROM {table} WHERE n = $1", 7)
-    tx_read = row_of(profiler, "COUNT(*)")
+    tx_read = row_of(profiler, "count(*)")
     assert (tx_read.calls, tx_read.cache_hit_rate) == (1, None)
     await db.close()
 
@@ -126,7 +126,7 @@ async def test_asyncpg_slow_query_gets_its_plan_on_the_pool(pg_pool: Any, table:
     assert "error" not in stats.plan
     assert {"select-star", "full-scan", "missing-index"} <= codes(profiler, stats)
     await db.close()
-    assert not db._core.plan_tasks
+    assert not db._pipeline.plan_tasks
 
 
 async def test_asyncpg_connection_records_but_never_explains(table: str) -> None:
@@ -142,7 +142,7 @@ async def test_asyncpg_connection_records_but_never_explains(table: str) -> None
         row = row_of(profiler, "SELECT ? + ?")
         assert row.calls == 12 and "n-plus-one" in {f.code for f in row.findings}
         # a single connection is never explained behind its caller's back
-        assert not conn._core.plan_tasks
+        assert not conn._pipeline.plan_tasks
         assert all(s.plan is None for s in profiler.stats())
     finally:
         await raw.close()
@@ -318,4 +318,4 @@ async def test_without_profiler_nothing_is_recorded() -> None:
     async with wrap(aiosqlite.connect(":memory:"), cache=True) as db:
         assert db.profiler is None
         assert await db.execute_fetchall("SELECT 1") == [(1,)]
-        assert not db._core.plan_tasks
+        assert not db._pipeline.plan_tasks

@@ -244,3 +244,30 @@ def test_missing_index_names_a_column_the_translation_wraps() -> None:
     assert (
         "(TRANSLATE(LOWER(name)" in advice.message and "bare column is not used" in advice.message
     )
+
+
+async def test_the_executor_records_under_the_analysis_fingerprint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 12, item 3: a profiled call's fingerprint comes with the statement's analysis (the
+    tokens parsed once), not from a second parse of its text."""
+    import sqlshift.executor.profiler as profiler_module
+    from sqlshift.executor.backends.fake import FakeBackend
+    from sqlshift.executor.database import Database
+
+    def second_parse(sql: str, dialect: str) -> None:
+        raise AssertionError(f"fingerprinted again: {sql}")
+
+    monkeypatch.setattr(profiler_module, "fingerprint", second_parse)
+    for source in (None, "mysql"):
+        profiler = Profiler(slow_ms=1e9)
+        db = Database(FakeBackend("postgres"), source=source, profiler=profiler)
+        await db.open()
+        try:
+            await db.execute("CREATE TABLE t (id INT, name TEXT)")
+            for i in range(3):
+                await db.fetch_all(f"SELECT name FROM t WHERE id = {i}")
+        finally:
+            await db.close()
+        (row,) = [r for r in profiler.report().rows if "name FROM t" in r.text]
+        assert (row.calls, row.text) == (3, "SELECT name FROM t WHERE id = ?")

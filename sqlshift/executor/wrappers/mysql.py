@@ -19,8 +19,9 @@ from typing import Any, cast
 
 import aiomysql
 
-from sqlshift.executor.statements import Prepared, key_args, map_args
-from sqlshift.executor.wrap import Core, Pending, Probe, Proxy, count_rows, frozen_rows_size
+from sqlshift.executor.pipeline import Pending, Pipeline, Probe
+from sqlshift.executor.statements import Prepared, map_args
+from sqlshift.executor.wrappers.base import Proxy, count_rows, frozen_rows_size
 
 __all__ = ["MySQLConnection", "MySQLPool"]
 
@@ -30,16 +31,16 @@ _STATE = "_sqlshift_state"
 class _State:
     """What a wrapped aiomysql connection's cursors need."""
 
-    __slots__ = ("core", "database", "pending")
+    __slots__ = ("database", "pending", "pipeline")
 
-    def __init__(self, core: Core, database: Any) -> None:
-        self.core = core
+    def __init__(self, pipeline: Pipeline, database: Any) -> None:
+        self.pipeline = pipeline
         self.pending = Pending()
         self.database = database  # select_db() changes it; part of every cache key
 
 
-def _attach(raw: Any, core: Core) -> _State:
-    state = _State(core, raw.db)
+def _attach(raw: Any, pipeline: Pipeline) -> _State:
+    state = _State(pipeline, raw.db)
     setattr(raw, _STATE, state)
     return state
 
@@ -90,9 +91,9 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
         state: _State | None = getattr(conn, _STATE, None) if conn is not None else None
         if state is None or self._sqlshift_inner or not isinstance(query, str):
             return await super().execute(query, args)
-        core = state.core
-        if core.profiler is not None:
-            return await core.profile(
+        pipeline = state.pipeline
+        if pipeline.profiler is not None:
+            return await pipeline.profile(
                 query,
                 args,
                 lambda probe: self._sqlshift_execute(state, query, args, probe),
@@ -104,53 +105,41 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
         self, state: _State, query: str, args: Any, probe: Probe | None
     ) -> Any:
         conn = self._connection
-        core = state.core
-        prepared = core.memo.get(query)
-        if prepared is None:
-            prepared = core.statements.prepare(query)
+        pipeline = state.pipeline
+        prepared = pipeline.prepare(query)
         driver_args = _driver_args(prepared, args)
         in_tx = _in_transaction(conn)
-        state.pending.settle(core, in_tx)
-        cache = core.cache
-        if cache is not None and prepared.pure and not in_tx and _bufferable(type(self)):
-            cursor_class: Any = type(self)
-            try:
-                keyed = key_args(driver_args)
-            except TypeError:
-                pass
-            else:
-                key = (core.identity, state.database, cursor_class, prepared.sql, keyed)
-                hit: _Snapshot | None = cache.lookup(key)
-                if hit is not None:
-                    if probe is not None:
-                        probe.hit = True
-                    await self._sqlshift_fill(hit, prepared.sql)
-                    return self.rowcount
-                if probe is not None:
-                    probe.hit = False
-                loaded: _Snapshot = await cache.get_or_load(
-                    key,
-                    prepared.tables_read,
-                    lambda: self._sqlshift_load(prepared, driver_args),
-                    sizeof=_snapshot_size,
-                )
-                if loaded.shareable:
-                    await self._sqlshift_fill(loaded, prepared.sql)
-                return self.rowcount  # (not shareable: this cursor ran it, holds its rows)
+        state.pending.settle(pipeline, in_tx)
+        cursor_class: Any = type(self)
+        key = (
+            pipeline.cache_key(prepared, driver_args, state.database, cursor_class)
+            if not in_tx and _bufferable(cursor_class)
+            else None
+        )
+        if key is not None:
+            snapshot: _Snapshot = await pipeline.cached(
+                key,
+                prepared,
+                lambda: self._sqlshift_load(prepared, driver_args),
+                probe,
+                sizeof=_snapshot_size,
+            )
+            if snapshot.shareable:
+                await self._sqlshift_fill(snapshot, prepared.sql)
+            return self.rowcount  # (not shareable: this cursor ran it, holds its rows)
         try:
             return await self._sqlshift_send(prepared, driver_args)
         finally:
-            if not prepared.read_only:
-                state.pending.wrote(core, prepared.written, in_tx or _in_transaction(conn))
+            pipeline.wrote(prepared, state.pending, in_tx or _in_transaction(conn))
 
     async def executemany(self, query: Any, args: Any) -> Any:
         conn = self._connection
         state: _State | None = getattr(conn, _STATE, None) if conn is not None else None
         if state is None or self._sqlshift_inner or not isinstance(query, str) or not args:
             return await super().executemany(query, args)
-        core = state.core
-        if core.profiler is not None:
-            return await core.profile(
+        pipeline = state.pipeline
+        if pipeline.profiler is not None:
+            return await pipeline.profile(
                 query,
                 args,
                 lambda _: self._sqlshift_executemany(state, query, args),
@@ -161,11 +150,11 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
 
     async def _sqlshift_executemany(self, state: _State, query: str, args: Any) -> Any:
         conn = self._connection
-        core = state.core
-        prepared = core.statements.prepare(query)
+        pipeline = state.pipeline
+        prepared = pipeline.prepare(query)
         mapped = args if prepared.params is None else [_driver_args(prepared, a) for a in args]
         in_tx = _in_transaction(conn)
-        state.pending.settle(core, in_tx)
+        state.pending.settle(pipeline, in_tx)
         self._sqlshift_inner = True
         try:
             if not prepared.is_script:
@@ -179,8 +168,7 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
             return total
         finally:
             self._sqlshift_inner = False
-            if not prepared.read_only:
-                state.pending.wrote(core, prepared.written, in_tx or _in_transaction(conn))
+            pipeline.wrote(prepared, state.pending, in_tx or _in_transaction(conn))
 
     async def _sqlshift_send(self, prepared: Prepared, driver_args: Any) -> Any:
         self._sqlshift_inner = True
@@ -253,14 +241,14 @@ class MySQLConnection(Proxy):
 
     __slots__ = ()
 
-    def __init__(self, raw: Any, core: Core) -> None:
-        super().__init__(raw, core)
-        _attach(raw, core)
+    def __init__(self, raw: Any, pipeline: Pipeline) -> None:
+        super().__init__(raw, pipeline)
+        _attach(raw, pipeline)
 
     def _state(self) -> _State:
         state = getattr(self._raw, _STATE, None)
-        if state is None or state.core is not self._core:
-            state = _attach(self._raw, self._core)
+        if state is None or state.pipeline is not self._pipeline:
+            state = _attach(self._raw, self._pipeline)
         return state
 
     def cursor(self, *cursors: type) -> Any:
@@ -279,20 +267,20 @@ class MySQLConnection(Proxy):
         try:
             await self._raw.commit()
         finally:  # a failed COMMIT may still have committed
-            self._state().pending.ended(self._core, committed=True)
+            self._state().pending.ended(self._pipeline, committed=True)
 
     async def rollback(self) -> None:
         try:
             await self._raw.rollback()
         finally:
-            self._state().pending.ended(self._core, committed=False)
+            self._state().pending.ended(self._pipeline, committed=False)
 
     async def autocommit(self, value: Any) -> None:
         try:
             await self._raw.autocommit(value)
         finally:
             if value:  # switching autocommit on commits the open transaction
-                self._state().pending.ended(self._core, committed=True)
+                self._state().pending.ended(self._pipeline, committed=True)
 
     async def select_db(self, db: str) -> None:
         await self._raw.select_db(db)
@@ -327,7 +315,7 @@ class MySQLPool(Proxy):
     async def _explain(
         self, statement: str, prepared: Prepared, params: Any
     ) -> Sequence[Sequence[Any]]:
-        """The plan capture of this pool's connections (see :meth:`Core.record`): on another
+        """The plan capture of this pool's connections (see :meth:`Pipeline.record`): on another
         pooled connection, never on the caller's."""
         async with self._raw.acquire() as conn:
             async with conn.cursor(_PlanCursor) as cur:
@@ -338,11 +326,11 @@ class MySQLPool(Proxy):
         return rows
 
     async def wait_closed(self) -> None:
-        await self._core.drain()  # plan captures in flight use the pool
+        await self._pipeline.drain()  # plan captures in flight use the pool
         await self._raw.wait_closed()
 
     def acquire(self) -> _MySQLAcquire:
-        return _MySQLAcquire(self._raw.acquire(), self._core)
+        return _MySQLAcquire(self._raw.acquire(), self._pipeline)
 
     def release(self, conn: Any) -> Any:
         if isinstance(conn, MySQLConnection):
@@ -354,27 +342,27 @@ class MySQLPool(Proxy):
         return self
 
     async def __aexit__(self, *exc: object) -> Any:
-        await self._core.drain()
+        await self._pipeline.drain()
         return await self._raw.__aexit__(*exc)
 
 
 class _MySQLAcquire:
     """``pool.acquire()``: awaitable and an async context manager, like aiomysql's."""
 
-    __slots__ = ("_core", "_ctx")
+    __slots__ = ("_ctx", "_pipeline")
 
-    def __init__(self, ctx: Any, core: Core) -> None:
+    def __init__(self, ctx: Any, pipeline: Pipeline) -> None:
         self._ctx = ctx
-        self._core = core
+        self._pipeline = pipeline
 
     def __await__(self) -> Generator[Any, None, MySQLConnection]:
         return self._acquire().__await__()
 
     async def _acquire(self) -> MySQLConnection:
-        return MySQLConnection(await self._ctx, self._core)
+        return MySQLConnection(await self._ctx, self._pipeline)
 
     async def __aenter__(self) -> MySQLConnection:
-        return MySQLConnection(await self._ctx.__aenter__(), self._core)
+        return MySQLConnection(await self._ctx.__aenter__(), self._pipeline)
 
     async def __aexit__(self, *exc: object) -> Any:
         return await self._ctx.__aexit__(*exc)

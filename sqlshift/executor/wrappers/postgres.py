@@ -14,8 +14,10 @@ from typing import Any
 
 import asyncpg
 
-from sqlshift.executor.statements import Prepared, key_args, map_args
-from sqlshift.executor.wrap import Core, Pending, Probe, Proxy, frozen_rows_size
+from sqlshift.executor.cache import Key
+from sqlshift.executor.pipeline import Pending, Pipeline, Probe
+from sqlshift.executor.statements import Prepared, map_args
+from sqlshift.executor.wrappers.base import Proxy, frozen_rows_size
 
 __all__ = ["PgConnection", "PgPool"]
 
@@ -67,9 +69,9 @@ class _PgMethods(Proxy):
     async def fetch(
         self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
     ) -> list[Any]:
-        core = self._core
-        if core.profiler is not None:
-            return await core.profile(
+        pipeline = self._pipeline
+        if pipeline.profiler is not None:
+            return await pipeline.profile(
                 query,
                 args,
                 lambda probe: self._fetch(query, args, timeout, record_class, probe),
@@ -105,7 +107,7 @@ class _PgMethods(Proxy):
     async def fetchrow(
         self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
     ) -> Any:
-        if self._core.profiler is not None:
+        if self._pipeline.profiler is not None:
             row = await self._profiled_row(query, args, timeout, record_class)
         else:
             row = await self._row(query, args, timeout, record_class, None)
@@ -114,7 +116,7 @@ class _PgMethods(Proxy):
     async def fetchval(
         self, query: str, *args: Any, column: int = 0, timeout: float | None = None
     ) -> Any:
-        if self._core.profiler is not None:
+        if self._pipeline.profiler is not None:
             row = await self._profiled_row(query, args, timeout, None)
         else:
             row = await self._row(query, args, timeout, None, None)
@@ -128,10 +130,10 @@ class _PgMethods(Proxy):
         timeout: float | None = None,
         record_class: Any = None,
     ) -> list[Any]:
-        core = self._core
-        if core.profiler is not None:
+        pipeline = self._pipeline
+        if pipeline.profiler is not None:
             sets = list(args)
-            return await core.profile(
+            return await pipeline.profile(
                 query,
                 sets,
                 lambda _: self._many(
@@ -148,9 +150,9 @@ class _PgMethods(Proxy):
     # ------------------------------------------------------------------------------- writes
 
     async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
-        core = self._core
-        if core.profiler is not None:
-            return await core.profile(
+        pipeline = self._pipeline
+        if pipeline.profiler is not None:
+            return await pipeline.profile(
                 query, args, lambda _: self._execute(query, args, timeout), _status_rows
             )
         return await self._execute(query, args, timeout)
@@ -163,10 +165,10 @@ class _PgMethods(Proxy):
     async def executemany(
         self, command: str, args: Iterable[Sequence[Any]], *, timeout: float | None = None
     ) -> None:
-        core = self._core
-        if core.profiler is not None:
+        pipeline = self._pipeline
+        if pipeline.profiler is not None:
             sets = list(args)
-            await core.profile(
+            await pipeline.profile(
                 command,
                 sets,
                 lambda _: self._many("executemany", command, sets, timeout=timeout),
@@ -186,44 +188,29 @@ class _PgMethods(Proxy):
     # ---------------------------------------------------------------------------- internals
 
     def _prepare(self, query: str) -> Prepared:
-        core = self._core
-        prepared = core.memo.get(query) if type(query) is str else None
-        return prepared if prepared is not None else core.statements.prepare(query)
+        return self._pipeline.prepare(query)
 
     def _key(
         self, prepared: Prepared, kind: str, driver_args: Any, record_class: Any
-    ) -> tuple[Any, ...] | None:
+    ) -> Key | None:
         """The cache key of a read, or None when it must not use the cache."""
-        core = self._core
-        if core.cache is None or not prepared.pure or self._in_transaction():
+        if self._in_transaction():
             return None
-        try:
-            return (core.identity, kind, prepared.sql, key_args(driver_args), record_class)
-        except TypeError:  # an argument that cannot be keyed (a list, a dict)
-            return None
+        return self._pipeline.cache_key(prepared, driver_args, kind, record_class)
 
     async def _cached(
         self,
-        key: tuple[Any, ...],
+        key: Key,
         prepared: Prepared,
         load: Callable[[], Awaitable[Records]],
         probe: Probe | None,
     ) -> Records:
-        cache = self._core.cache
-        assert cache is not None
-        hit: Records | None = cache.lookup(key)
-        if hit is not None:
-            if probe is not None:
-                probe.hit = True
-            return hit
-        if probe is not None:
-            probe.hit = False
-        return await cache.get_or_load(key, prepared.tables_read, load, sizeof=_records_size)
+        return await self._pipeline.cached(key, prepared, load, probe, sizeof=_records_size)
 
     async def _profiled_row(
         self, query: str, args: tuple[Any, ...], timeout: float | None, record_class: Any
     ) -> Records:
-        return await self._core.profile(
+        return await self._pipeline.profile(
             query, args, lambda probe: self._row(query, args, timeout, record_class, probe), len
         )
 
@@ -274,15 +261,15 @@ class _PgMethods(Proxy):
         pending = self._pending()
         in_tx = self._in_transaction()
         if pending is not None:
-            pending.settle(self._core, in_tx)
+            pending.settle(self._pipeline, in_tx)
         try:
             return await getattr(target, method)(statement, *args, **kwargs)
         finally:
             if not prepared.read_only:
-                self._wrote(prepared.written, in_tx)
+                self._wrote(prepared, in_tx)
             elif pending is not None and pending.active:
                 # A COMMIT sent as text (read-only: it writes no table) ends the transaction.
-                pending.settle(self._core, self._in_transaction())
+                pending.settle(self._pipeline, self._in_transaction())
 
     async def _run_many(
         self, method: str, prepared: Prepared, mapped: list[Any], **kwargs: Any
@@ -291,12 +278,11 @@ class _PgMethods(Proxy):
             pending = self._pending()
             in_tx = self._in_transaction()
             if pending is not None:
-                pending.settle(self._core, in_tx)
+                pending.settle(self._pipeline, in_tx)
             try:
                 return await getattr(self._raw, method)(prepared.sql, mapped, **kwargs)
             finally:
-                if not prepared.read_only:
-                    self._wrote(prepared.written, in_tx)
+                self._wrote(prepared, in_tx)
         # A script once per argument set, statement by statement, on one connection.
         results: list[Any] = []
         last = len(prepared.statements) - 1
@@ -313,15 +299,19 @@ class _PgMethods(Proxy):
                         await self._call(conn, "execute", prepared, statement, args, extra)
         return results if method == "fetchmany" else None
 
-    def _wrote(self, tables: frozenset[str] | None, in_tx: bool) -> None:
+    def _wrote(self, prepared: Prepared, in_tx: bool) -> None:
         pending = self._pending()
-        if pending is None:
-            self._core.invalidate(tables)
-        else:
-            pending.wrote(self._core, tables, in_tx or self._in_transaction())
+        self._pipeline.wrote(
+            prepared, pending, pending is not None and (in_tx or self._in_transaction())
+        )
 
     def _copied(self, table_name: str) -> None:
-        self._wrote(frozenset({table_name.lower()}), self._in_transaction())
+        tables = frozenset({table_name.lower()})
+        pending = self._pending()
+        if pending is None:
+            self._pipeline.invalidate(tables)
+        else:
+            pending.wrote(self._pipeline, tables, self._in_transaction())
 
 
 def _copy_method(name: str) -> Any:
@@ -345,11 +335,11 @@ class PgConnection(_PgMethods):
     """A wrapped asyncpg ``Connection`` (or a pool's connection proxy)."""
 
     __slots__ = ("_tx_pending",)
-    _OWN = frozenset({"_core", "_raw", "_tx_pending"})
+    _OWN = frozenset({"_pipeline", "_raw", "_tx_pending"})
     _tx_pending: Pending
 
-    def __init__(self, raw: Any, core: Core) -> None:
-        super().__init__(raw, core)
+    def __init__(self, raw: Any, pipeline: Pipeline) -> None:
+        super().__init__(raw, pipeline)
         object.__setattr__(self, "_tx_pending", Pending())
 
     def _in_transaction(self) -> bool:
@@ -369,7 +359,7 @@ class PgConnection(_PgMethods):
 
     def _tx_ended(self, *, committed: bool) -> None:
         if not self._raw.is_in_transaction():  # the outermost block ended, not a savepoint
-            self._tx_pending.ended(self._core, committed=committed)
+            self._tx_pending.ended(self._pipeline, committed=committed)
 
     copy_to_table = _copy_method("copy_to_table")
     copy_records_to_table = _copy_method("copy_records_to_table")
@@ -445,7 +435,7 @@ class PgPool(_PgMethods):
         return self._raw.acquire()
 
     def acquire(self, *, timeout: float | None = None) -> _PgAcquire:
-        return _PgAcquire(self._raw.acquire(timeout=timeout), self._core)
+        return _PgAcquire(self._raw.acquire(timeout=timeout), self._pipeline)
 
     async def release(self, connection: Any, *, timeout: float | None = None) -> None:
         if isinstance(connection, PgConnection):
@@ -464,17 +454,17 @@ class PgPool(_PgMethods):
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._core.drain()
+        await self._pipeline.drain()
         await self._raw.__aexit__(*exc)
 
     async def close(self) -> None:
-        await self._core.drain()  # plan captures in flight use the pool
+        await self._pipeline.drain()  # plan captures in flight use the pool
         await self._raw.close()
 
     async def _explain(
         self, statement: str, prepared: Prepared, params: Any
     ) -> Sequence[Sequence[Any]]:
-        """The plan capture of this pool and its connections (see :meth:`Core.record`): on a
+        """The plan capture of this pool and its connections (see :meth:`Pipeline.record`): on a
         pooled connection, never on the caller's."""
         rows: Sequence[Sequence[Any]] = await self._raw.fetch(statement, *_args(prepared, params))
         return rows
@@ -485,21 +475,21 @@ class PgPool(_PgMethods):
 class _PgAcquire:
     """``pool.acquire()``: awaitable and an async context manager, like asyncpg's."""
 
-    __slots__ = ("_conn", "_core", "_ctx")
+    __slots__ = ("_conn", "_ctx", "_pipeline")
 
-    def __init__(self, ctx: Any, core: Core) -> None:
+    def __init__(self, ctx: Any, pipeline: Pipeline) -> None:
         self._ctx = ctx
-        self._core = core
+        self._pipeline = pipeline
         self._conn: PgConnection | None = None
 
     def __await__(self) -> Generator[Any, None, PgConnection]:
         return self._acquire().__await__()
 
     async def _acquire(self) -> PgConnection:
-        return PgConnection(await self._ctx, self._core)
+        return PgConnection(await self._ctx, self._pipeline)
 
     async def __aenter__(self) -> PgConnection:
-        self._conn = PgConnection(await self._ctx.__aenter__(), self._core)
+        self._conn = PgConnection(await self._ctx.__aenter__(), self._pipeline)
         return self._conn
 
     async def __aexit__(self, *exc: object) -> None:

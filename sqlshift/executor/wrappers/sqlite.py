@@ -15,8 +15,10 @@ from typing import Any, Generic, TypeVar
 
 import aiosqlite
 
-from sqlshift.executor.statements import Prepared, key_args, map_args
-from sqlshift.executor.wrap import Core, Pending, Probe, Proxy, count_rows, frozen_rows_size
+from sqlshift.executor.cache import Key
+from sqlshift.executor.pipeline import Pending, Pipeline, Probe
+from sqlshift.executor.statements import Prepared, map_args
+from sqlshift.executor.wrappers.base import Proxy, count_rows, frozen_rows_size
 
 __all__ = ["SQLiteConnection"]
 
@@ -207,11 +209,11 @@ class SQLiteConnection(Proxy):
     """A wrapped aiosqlite ``Connection``."""
 
     __slots__ = ("_tx_pending",)
-    _OWN = frozenset({"_core", "_raw", "_tx_pending"})
+    _OWN = frozenset({"_pipeline", "_raw", "_tx_pending"})
     _tx_pending: Pending
 
-    def __init__(self, raw: Any, core: Core) -> None:
-        super().__init__(raw, core)
+    def __init__(self, raw: Any, pipeline: Pipeline) -> None:
+        super().__init__(raw, pipeline)
         object.__setattr__(self, "_tx_pending", Pending())
 
     # ------------------------------------------------------------------------- lifecycle
@@ -233,37 +235,37 @@ class SQLiteConnection(Proxy):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._core.drain()  # plan captures in flight use this connection
+        await self._pipeline.drain()  # plan captures in flight use this connection
         await self._raw.__aexit__(exc_type, exc, tb)
 
     async def close(self) -> None:
-        await self._core.drain()
+        await self._pipeline.drain()
         await self._raw.close()
 
     # ------------------------------------------------------------------- the driver's API
 
     def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> Result[_Cursor]:
-        if self._core.profiler is not None:
+        if self._pipeline.profiler is not None:
             return Result(self._execute_profiled(sql, parameters, None))
         return Result(self._execute(sql, parameters, None, None))
 
     def executemany(self, sql: str, parameters: Iterable[Iterable[Any]]) -> Result[_Cursor]:
-        if self._core.profiler is not None:
+        if self._pipeline.profiler is not None:
             return Result(self._executemany_profiled(sql, parameters, None))
         return Result(self._executemany(sql, parameters, None))
 
     def executescript(self, sql_script: str) -> Result[_Cursor]:
-        if self._core.profiler is not None:
+        if self._pipeline.profiler is not None:
             return Result(self._executescript_profiled(sql_script, None))
         return Result(self._executescript(sql_script, None))
 
     def execute_fetchall(
         self, sql: str, parameters: Iterable[Any] | None = None
     ) -> Result[Iterable[Any]]:
-        core = self._core
-        if core.profiler is not None:
+        pipeline = self._pipeline
+        if pipeline.profiler is not None:
             return Result(
-                core.profile(
+                pipeline.profile(
                     sql,
                     parameters,
                     lambda probe: self._execute_fetchall(sql, parameters, probe),
@@ -273,10 +275,10 @@ class SQLiteConnection(Proxy):
         return Result(self._execute_fetchall(sql, parameters, None))
 
     def execute_insert(self, sql: str, parameters: Iterable[Any] | None = None) -> Result[Any]:
-        core = self._core
-        if core.profiler is not None:
+        pipeline = self._pipeline
+        if pipeline.profiler is not None:
             return Result(
-                core.profile(
+                pipeline.profile(
                     sql, parameters, lambda _: self._execute_insert(sql, parameters), _no_rows
                 )
             )
@@ -289,41 +291,36 @@ class SQLiteConnection(Proxy):
         try:
             await self._raw.commit()
         finally:  # a failed COMMIT may still have committed
-            self._tx_pending.ended(self._core, committed=True)
+            self._tx_pending.ended(self._pipeline, committed=True)
 
     async def rollback(self) -> None:
         try:
             await self._raw.rollback()
         finally:
-            self._tx_pending.ended(self._core, committed=False)
+            self._tx_pending.ended(self._pipeline, committed=False)
 
     # ------------------------------------------------------------------------- internals
 
     def _prepare(self, sql: str) -> Prepared:
-        core = self._core
-        prepared = core.memo.get(sql) if type(sql) is str else None
-        return prepared if prepared is not None else core.statements.prepare(sql)
+        return self._pipeline.prepare(sql)
 
-    def _key(self, prepared: Prepared, kind: str, args: Any) -> tuple[Any, ...] | None:
-        core = self._core
+    def _key(self, prepared: Prepared, kind: str, args: Any) -> Key | None:
         raw = self._raw
-        if core.cache is None or not prepared.pure or raw.in_transaction:
+        if raw.in_transaction:
             return None
-        try:
-            keyed = key_args(args if args is not None else ())
-        except TypeError:
-            return None
-        return (core.identity, kind, prepared.sql, keyed, raw.row_factory, raw.text_factory)
+        return self._pipeline.cache_key(
+            prepared, args if args is not None else (), kind, raw.row_factory, raw.text_factory
+        )
 
     def _begin(self) -> bool:
         in_tx = bool(self._raw.in_transaction)
-        self._tx_pending.settle(self._core, in_tx)
+        self._tx_pending.settle(self._pipeline, in_tx)
         return in_tx
 
     def _wrote(self, prepared: Prepared, in_tx: bool) -> None:
         if not prepared.read_only:
             in_tx = in_tx or bool(self._raw.in_transaction)
-            self._tx_pending.wrote(self._core, prepared.written, in_tx)
+            self._pipeline.wrote(prepared, self._tx_pending, in_tx)
 
     async def _leading(self, prepared: Prepared, args: Any) -> tuple[str, Any]:
         """Run all statements of a script but the last; return the last and its arguments."""
@@ -346,10 +343,10 @@ class SQLiteConnection(Proxy):
     # -------------------------------------------------------------------- profiled calls
 
     async def _execute_profiled(self, sql: str, parameters: Any, cursor: _Cursor | None) -> _Cursor:
-        core = self._core
-        if core.profiler is None:  # a cursor's execute comes here either way
+        pipeline = self._pipeline
+        if pipeline.profiler is None:  # a cursor's execute comes here either way
             return await self._execute(sql, parameters, cursor, None)
-        return await core.profile(
+        return await pipeline.profile(
             sql,
             parameters,
             lambda probe: self._execute(sql, parameters, cursor, probe),
@@ -359,26 +356,26 @@ class SQLiteConnection(Proxy):
     async def _executemany_profiled(
         self, sql: str, parameters: Iterable[Any], cursor: _Cursor | None
     ) -> _Cursor:
-        core = self._core
-        if core.profiler is None:
+        pipeline = self._pipeline
+        if pipeline.profiler is None:
             return await self._executemany(sql, parameters, cursor)
         sets = list(parameters)
-        return await core.profile(
+        return await pipeline.profile(
             sql, sets, lambda _: self._executemany(sql, sets, cursor), _cursor_rows, explain=False
         )
 
     async def _executescript_profiled(self, sql_script: str, cursor: _Cursor | None) -> _Cursor:
-        core = self._core
-        if core.profiler is None:
+        pipeline = self._pipeline
+        if pipeline.profiler is None:
             return await self._executescript(sql_script, cursor)
-        return await core.profile(
+        return await pipeline.profile(
             sql_script, None, lambda _: self._executescript(sql_script, cursor), _cursor_rows
         )
 
     async def _explain(
         self, statement: str, prepared: Prepared, params: Any
     ) -> Sequence[Sequence[Any]] | None:
-        """The plan capture (see :meth:`Core.record`): on this connection, queued behind the
+        """The plan capture (see :meth:`Pipeline.record`): on this connection, queued behind the
         statements before it on aiosqlite's thread, and only outside a transaction."""
         raw = self._raw
         if raw.in_transaction:
@@ -401,18 +398,10 @@ class SQLiteConnection(Proxy):
         args = _driver_args(prepared, parameters)
         in_tx = self._begin()
         key = self._key(prepared, "cursor", args)
-        cache = self._core.cache
-        if key is not None and cache is not None:
-            snapshot: _Snapshot | None = cache.lookup(key)
-            if probe is not None:
-                probe.hit = snapshot is not None
-            if snapshot is None:
-                snapshot = await cache.get_or_load(
-                    key,
-                    prepared.tables_read,
-                    lambda: self._load(prepared, args),
-                    sizeof=_snapshot_size,
-                )
+        if key is not None:
+            snapshot: _Snapshot = await self._pipeline.cached(
+                key, prepared, lambda: self._load(prepared, args), probe, sizeof=_snapshot_size
+            )
             if cursor is None:
                 return _Cursor(self, None, snapshot)
             cursor._serve(snapshot)
@@ -455,7 +444,7 @@ class SQLiteConnection(Proxy):
     async def _executescript(self, sql_script: str, cursor: _Cursor | None) -> _Cursor:
         prepared = self._prepare(sql_script)
         # sqlite3 commits an open transaction before it runs a script.
-        self._tx_pending.ended(self._core, committed=True)
+        self._tx_pending.ended(self._pipeline, committed=True)
         try:
             if cursor is None:
                 return _Cursor(self, await self._raw.executescript(prepared.sql), None)
@@ -478,13 +467,8 @@ class SQLiteConnection(Proxy):
             return tuple(await self._raw.execute_fetchall(statement, statement_args))
 
         key = self._key(prepared, "fetchall", args)
-        cache = self._core.cache
-        if key is not None and cache is not None:
-            rows: tuple[Any, ...] | None = cache.lookup(key)
-            if probe is not None:
-                probe.hit = rows is not None
-            if rows is None:
-                rows = await cache.get_or_load(key, prepared.tables_read, load, sizeof=_rows_size)
+        if key is not None:
+            rows = await self._pipeline.cached(key, prepared, load, probe, sizeof=_rows_size)
             return list(rows)
         try:
             return list(await load())
