@@ -73,7 +73,7 @@ def update(size: int) -> str:
     return f"UPDATE items SET name = CASE{''.join(branches)} ELSE name END WHERE id < {i}"
 
 
-def median_ms(call: Callable[[], Any], samples: list[float]) -> None:
+def timed(call: Callable[[], Any], samples: list[float]) -> None:
     started = time.perf_counter()
     call()
     samples.append((time.perf_counter() - started) * 1000)
@@ -99,9 +99,9 @@ def run(rounds: int) -> list[dict[str, Any]]:
                     translation(sql, NEXT[dialect], source=dialect, strict=False)
 
                 for _ in range(rounds):
-                    median_ms(lambda sql=sql: parser.parse(sql), times["parse"])
-                    median_ms(cold, times["cold"])
-                    median_ms(xlate, times["xlate"])
+                    timed(lambda sql=sql, parser=parser: parser.parse(sql), times["parse"])
+                    timed(cold, times["cold"])
+                    timed(xlate, times["xlate"])
                 row = {k: statistics.median(v) for k, v in times.items()}
                 row.update(dialect=dialect, kind=make.__name__, bytes=len(sql))
                 row["cold/parse"] = row["cold"] / row["parse"]

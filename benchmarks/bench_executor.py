@@ -7,7 +7,8 @@ Usage: python benchmarks/bench_executor.py [--calls N] [--rounds R] [--engines p
 For each engine (PostgreSQL through asyncpg, MariaDB/MySQL through aiomysql, SQLite through
 aiosqlite) two statements are timed: a point select by primary key and a 100-row range select.
 The columns' calls are interleaved one by one (call 1 of every column, in an order that
-rotates, then call 2, ...) over ``--calls`` distinct ids, ``--rounds`` times; each cell is the
+rotates, then call 2, ...; SQLite ``--sqlite-burst`` calls of a column at a time, see
+``bench_engine``) over ``--calls`` distinct ids, ``--rounds`` times; each cell is the
 median time of one call in microseconds, so every column meets the same drift of a shared
 machine and stalls (scheduling, GC between rounds) drop out:
 
@@ -292,8 +293,12 @@ def _fetchall_call(conn: Any, sql: str, kind: str) -> Call:
 # ---------------------------------------------------------------------------------- timing
 
 
-async def bench_engine(engine: Engine, calls: int, rounds: int) -> dict[str, dict[str, float]]:
-    """Each column's median time per call, the columns' calls interleaved one by one.
+async def bench_engine(
+    engine: Engine, calls: int, rounds: int, burst: int = 1
+) -> dict[str, dict[str, float]]:
+    """Each column's median time per call, the columns' calls interleaved ``burst`` by
+    ``burst`` (SQLite: each column is its own connection's thread, which falls asleep between
+    single calls; a burst measures every column with its thread awake, as in steady use).
 
     On a shared, noisy machine the round trip time drifts by more than the differences being
     measured; interleaving call by call (the column order rotating) exposes every column to the
@@ -329,22 +334,23 @@ async def bench_engine(engine: Engine, calls: int, rounds: int) -> dict[str, dic
         clock = time.perf_counter_ns
         gc.disable()
         try:
-            for n in range(len(ids) * rounds):
+            for n in range(0, len(ids) * rounds, burst):
                 position = n % len(ids)
-                if position == 0:  # every "miss" id is new again; the "hit" ids are cached
+                if position < burst:  # every "miss" id is new again; the "hit" ids are cached
                     cache.clear()
                     gc.enable()
                     gc.collect()
                     gc.disable()
                     for i in hit_ids:
                         await hit(i)
-                shift = n % len(names)
+                shift = (n // burst) % len(names)
                 for name in names[shift:] + names[:shift]:
                     call, column_ids = columns[name]
-                    i = column_ids[position % len(column_ids)]
-                    started = clock()
-                    await call(i)
-                    samples[name].append(clock() - started)
+                    for step in range(burst):
+                        i = column_ids[(position + step) % len(column_ids)]
+                        started = clock()
+                        await call(i)
+                        samples[name].append(clock() - started)
         finally:
             gc.enable()
         cells = {name: statistics.median(values) / 1000 for name, values in samples.items()}
@@ -455,7 +461,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
         engine = Engine(name, url)
         try:
             await engine.open(args.pool_size)
-            results["sequential"][name] = await bench_engine(engine, args.calls, args.rounds)
+            burst = args.sqlite_burst if name == "sqlite" else 1
+            results["sequential"][name] = await bench_engine(engine, args.calls, args.rounds, burst)
             results["concurrent"][name] = await concurrent(engine, 50, args.concurrent_calls)
         finally:
             await engine.close()
@@ -469,6 +476,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200, help="distinct ids per round (<= 850)")
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--sqlite-burst",
+        type=int,
+        default=10,
+        help="SQLite: consecutive calls per column before the next (1: call by call)",
+    )
     parser.add_argument("--concurrent-calls", type=int, default=100, help="per task")
     parser.add_argument("--pool-size", type=int, default=10)
     parser.add_argument("--engines", default="postgres,mysql,sqlite")

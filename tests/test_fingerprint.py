@@ -112,9 +112,10 @@ def test_unparseable_statement_gets_a_fingerprint() -> None:
 
 def test_signs_and_value_lists() -> None:
     """A sign goes with its number; a subtraction stays; rows of other shapes stay."""
-    assert fingerprint("SELECT a FROM t WHERE x = -5", "mysql").id == fingerprint(
-        "SELECT a FROM t WHERE x = 5", "mysql"
-    ).id
+    assert (
+        fingerprint("SELECT a FROM t WHERE x = -5", "mysql").id
+        == fingerprint("SELECT a FROM t WHERE x = 5", "mysql").id
+    )
     assert fingerprint("SELECT a - 1 FROM t", "mysql").text == "SELECT a - ? FROM t"
     assert fingerprint("SELECT a FROM t WHERE x IN (1, -2, 3)", "mysql").text.endswith("IN (?)")
     mixed = fingerprint("INSERT INTO t VALUES (1, 2), (3, NULL)", "sqlite").text
@@ -136,4 +137,3 @@ def test_the_analysis_carries_the_same_fingerprint(sql: str, source: str, target
     info = translation(sql, target, source=source).info
     assert info.fingerprint == fingerprint(sql, source)
     assert "'" not in info.fingerprint.text
-

@@ -121,8 +121,12 @@ async def test_lru_evicts_the_least_recently_used(fake: FakeBackend) -> None:
     async for db in make_db(fake, Cache("lru", maxsize=2)):
         await db.fetch_all(Q_PEOPLE, (1,))
         await db.fetch_all(Q_PEOPLE, (2,))
+        # A miss's entry is stored (and its recency starts) on the loop's next turn: an
+        # application awaiting anything gives it that turn (a hit alone does not).
+        await asyncio.sleep(0)
         await db.fetch_all(Q_PEOPLE, (1,))  # 1 is now the most recent
-        await db.fetch_all(Q_PEOPLE, (3,))  # evicts 2
+        await db.fetch_all(Q_PEOPLE, (3,))  # evicts 2 (when stored)
+        await asyncio.sleep(0)
         before = fetches(fake)
         await db.fetch_all(Q_PEOPLE, (1,))
         assert fetches(fake) == before
@@ -665,3 +669,60 @@ async def test_a_failed_rollback_does_not_hide_the_original_error(fake: FakeBack
         with pytest.raises(asyncio.CancelledError):
             await task
         assert task.cancelled()
+
+
+async def test_a_miss_is_sized_after_its_caller_has_the_rows() -> None:
+    """Issue 12, item 7: the rows go back first; they are measured and stored by the callback
+    the loop runs next, or as soon as anything looks at the cache, which then sees exactly
+    what storing at once would have left."""
+    timer = FakeTimer()
+    cache = Cache(ttl=10, timer=timer)
+    sized: list[object] = []
+
+    def sizeof(rows: object) -> int:
+        sized.append(rows)
+        return 100
+
+    async def load() -> tuple[tuple[str], ...]:
+        return (("Oslo",),)
+
+    key = ("db", "SELECT name FROM cities", ())
+    rows = await cache.miss(key, frozenset({"cities"}), load, sizeof=sizeof)
+    assert rows == (("Oslo",),) and sized == []  # not measured on the caller's path
+    assert cache.lookup(key) is rows and sized == [rows]  # measured when looked at
+    # the lifetime starts when the read finished, not when the rows were measured
+    other = ("db", "SELECT name FROM cities WHERE 1 = 1", ())
+    await cache.miss(other, frozenset({"cities"}), load, sizeof=sizeof)
+    timer.now += 10
+    assert cache.lookup(other) is None
+    # a write right after a miss leaves nothing behind
+    third = ("db", "SELECT 3", ())
+    await cache.miss(third, frozenset({"cities"}), load, sizeof=sizeof)
+    cache.invalidate_written(frozenset({"cities"}))
+    assert cache.lookup(third) is None and cache.stats().entries == 0
+    # left alone, the loop stores it by itself
+    fourth = ("db", "SELECT 4", ())
+    await cache.miss(fourth, frozenset({"cities"}), load, sizeof=sizeof)
+    count = len(sized)
+    await asyncio.sleep(0)
+    assert len(sized) == count + 1 and not cache._unsized
+    assert cache.stats().entries == 1
+
+
+async def test_an_identical_read_right_after_a_miss_is_a_hit() -> None:
+    """Nothing yields between the two calls: the second one stores the first's rows, then
+    finds them (a hit, not a second load nor a coalesced wait)."""
+    cache = Cache()
+    loads = 0
+
+    async def load() -> tuple[tuple[str], ...]:
+        nonlocal loads
+        loads += 1
+        return (("Oslo",),)
+
+    key = ("db", "SELECT name FROM cities", ())
+    first = await cache.miss(key, frozenset({"cities"}), load)
+    second = await cache.get_or_load(key, frozenset({"cities"}), load)
+    assert first is second and loads == 1
+    stats = cache.stats()
+    assert (stats.hits, stats.misses, stats.coalesced) == (1, 1, 0)

@@ -137,6 +137,7 @@ class FakeBackend:
 
     async def _answer(self, call: Call) -> Answer:
         self.calls.append(call)
+        await asyncio.sleep(0)  # a driver waits for the server: the event loop turns
         answer: Answer | None = None
         if self.handler is not None:
             result = self.handler(call)
