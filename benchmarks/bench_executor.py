@@ -51,6 +51,8 @@ from typing import Any
 
 import sqlshift
 from sqlshift import Cache, connect, wrap
+from sqlshift.executor.backends import create_backend
+from sqlshift.executor.database import Database
 from sqlshift.executor.url import parse_url
 
 ROWS = 1000
@@ -154,25 +156,30 @@ class Engine:
             self.raw_close = conn.close
         size: dict[str, Any] = {"min_size": pool_size, "max_size": pool_size}
         source = TRANSLATE_FROM[self.name]
-        self.dbs = {
-            "pass": connect(self.url, **size),
-            "xlate": connect(self.url, source=source, **size),
-            "cached": connect(self.url, cache=Cache(maxsize=4 * ROWS), **size),
-        }
+        if self.name == "sqlite":
+            # One aiosqlite connection (one worker thread) under every sqlshift column and the
+            # "raw typed" column: in one process the latency of a thread hop depends on which
+            # thread the OS wakes where (two identical connections measured 33 and 116 us a
+            # call side by side), so only calls on the same thread compare sqlshift's cost.
+            backend = create_backend(parse_url(self.url))
+            self.dbs = {
+                "pass": Database(backend),
+                "xlate": Database(backend, source=source),
+                "cached": Database(backend, cache=Cache(maxsize=4 * ROWS)),
+            }
+        else:
+            self.dbs = {
+                "pass": connect(self.url, **size),
+                "xlate": connect(self.url, source=source, **size),
+                "cached": connect(self.url, cache=Cache(maxsize=4 * ROWS), **size),
+            }
         for db in self.dbs.values():
             await db.open()
         self.wrapped = wrap(self.raw, cache=Cache(maxsize=4 * ROWS))
         if self.name == "sqlite":
-            import sqlite3
-
-            import aiosqlite
-
-            # raw aiosqlite giving sqlshift's value types: declared-type converters (the ones
-            # sqlshift registered when its SQLite database opened above), autocommit as sqlshift
-            typed = await aiosqlite.connect(
-                url.database, detect_types=sqlite3.PARSE_DECLTYPES, isolation_level=None
-            )
-            self.raw_typed = typed
+            # that connection, called directly: aiosqlite with the declared-type converters
+            # sqlshift registers (Decimal, dates), autocommit, as sqlshift runs it
+            self.raw_typed = self.dbs["pass"].backend._conn
         try:
             import databases
         except ImportError:
@@ -196,8 +203,7 @@ class Engine:
             await db.close()
         if self.raw_close is not None:
             await self.raw_close()
-        if self.raw_typed is not None:
-            await self.raw_typed.close()
+
 
     # ---------------------------------------------------------------------------- the calls
 

@@ -430,7 +430,7 @@ class Database(Generic[CacheT]):
         prepared = self._prepare(sql)
         mapped = [self._map_args(prepared, args) for args in args_seq]
         # profiled as one call, with the first argument set as the (redacted) example
-        return await self._write(sql, list(args_seq), prepared, mapped, "execute_many", None)
+        return await self._write(sql, args_seq, prepared, mapped, "execute_many", None)
 
     async def _write(
         self,

@@ -307,7 +307,7 @@ class Pending:
 
 def _first(params: Any) -> Any:
     """The first argument set of an ``executemany``'s (the example recorded), or None."""
-    if isinstance(params, list | tuple) and params:
+    if isinstance(params, Sequence) and not isinstance(params, str | bytes) and params:
         return params[0]
     return None
 

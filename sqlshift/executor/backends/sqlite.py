@@ -241,6 +241,8 @@ class SQLiteBackend:
         return frozenset(_ISOLATION)
 
     async def open(self) -> None:
+        if self._conn is not None:
+            return  # already open (several Databases may share this backend)
         _register_converters()
         timeout = self._url.options.connect_timeout
         conn = aiosqlite.connect(
