@@ -98,13 +98,17 @@ def run(rounds: int) -> list[dict[str, Any]]:
                     clear_cache()
                     translation(sql, NEXT[dialect], source=dialect, strict=False)
 
+                def parse(sql: str = sql, parser: Dialect = parser) -> None:
+                    parser.parse(sql)
+
                 for _ in range(rounds):
-                    timed(lambda sql=sql, parser=parser: parser.parse(sql), times["parse"])
+                    timed(parse, times["parse"])
                     timed(cold, times["cold"])
                     timed(xlate, times["xlate"])
-                row = {k: statistics.median(v) for k, v in times.items()}
-                row.update(dialect=dialect, kind=make.__name__, bytes=len(sql))
-                row["cold/parse"] = row["cold"] / row["parse"]
+                medians = {k: statistics.median(v) for k, v in times.items()}
+                row: dict[str, Any] = {"dialect": dialect, "kind": make.__name__}
+                row.update(medians, bytes=len(sql))
+                row["cold/parse"] = medians["cold"] / medians["parse"]
                 results.append(row)
     return results
 

@@ -204,7 +204,6 @@ class Engine:
         if self.raw_close is not None:
             await self.raw_close()
 
-
     # ---------------------------------------------------------------------------- the calls
 
     def raw_call(self, kind: str) -> Call:

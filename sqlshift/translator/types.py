@@ -344,24 +344,51 @@ def _column(node: exp.Column, ctx: Context) -> Typed:
 
 
 def declared_type(node: exp.Expr, ctx: Context) -> exp.DataType | None:
-    """The schema's declared type of a column (None for anything else, or without schema)."""
+    """The schema's declared type of a column (None for anything else, or without schema).
+
+    A column is resolved as SQL resolves it: a qualifier through the aliases of the enclosing
+    queries (inner first); an unqualified name to the one source of its own query that has it,
+    else of the query around it (a correlated reference). A column of a CTE or of a derived
+    table is never typed from a schema table that has a column of the same name (it is
+    unknown here), nor is a CTE that shadows a table's name taken for that table.
+    """
     schema = ctx.schema
     if not isinstance(node, exp.Column) or schema is None:
         return None
-    table = _resolve_table(node)
-    if table is None:
-        # unqualified: the one table of the query's own FROM/JOINs that has the column
-        found = {
-            t.name.lower()
-            for t in _scope_tables(node)
-            if schema.column_type(t.name, node.name) is not None
-        }
-        if len(found) == 1:
-            table = found.pop()
-    dtype = schema.column_type(table, node.name)
-    if dtype is None and table is not None:
-        dtype = schema.column_type(None, node.name)
-    return dtype
+    if node.table:
+        source = _qualified_source(node)
+        if source is None:  # not found in any enclosing query: the schema's, if unambiguous
+            return schema.column_type(node.table, node.name) or schema.column_type(None, node.name)
+        if not isinstance(source, exp.Table) or _is_cte(source):
+            return None  # a derived table's or a CTE's column
+        return schema.column_type(source.name, node.name)
+    scope = node.find_ancestor(exp.Select, exp.Update, exp.Delete)
+    if scope is None:  # INSERT ... VALUES, ON DUPLICATE KEY UPDATE: the written table's
+        insert = node.find_ancestor(exp.Insert)
+        target = insert.find(exp.Table) if insert is not None else None
+        if target is not None and schema.column_type(target.name, node.name) is not None:
+            return schema.column_type(target.name, node.name)
+        return schema.column_type(None, node.name)
+    while scope is not None:
+        sources = _scope_sources(scope)
+        tables = [
+            t
+            for t in sources
+            if isinstance(t, exp.Table)
+            and not _is_cte(t)
+            and schema.column_type(t.name, node.name) is not None
+        ]
+        if len(tables) == 1:
+            return schema.column_type(tables[0].name, node.name)
+        if tables or any(not isinstance(t, exp.Table) or _is_cte(t) for t in sources):
+            return None  # ambiguous, or it may be a derived table's or a CTE's column
+        if all(schema.columns(t.name) for t in sources if isinstance(t, exp.Table)):
+            # every source is a known table without it (or there is none): an outer query's
+            parent = scope.parent
+            scope = parent.find_ancestor(exp.Select, exp.Update, exp.Delete) if parent else None
+            continue
+        return None  # a table the schema does not know may have it
+    return None
 
 
 def column_tables(node: exp.Column) -> list[str]:
@@ -375,14 +402,63 @@ def _scope_tables(node: exp.Column) -> list[exp.Table]:
     scope = node.find_ancestor(exp.Select, exp.Update, exp.Delete)
     if scope is None:
         return []
-    sources = [scope.args.get("from_") or scope.args.get("from"), *scope.args.get("joins", [])]
-    sources.append(scope.this if isinstance(scope, exp.Update | exp.Delete) else None)
-    tables = []
-    for source in sources:
-        inner = source.this if isinstance(source, exp.From | exp.Join) else source
-        if isinstance(inner, exp.Table):
-            tables.append(inner)
-    return tables
+    return [t for t in _scope_sources(scope) if isinstance(t, exp.Table)]
+
+
+def _scope_sources(scope: exp.Expr) -> list[exp.Expr]:
+    """What a query reads from directly: its FROM and JOIN items (tables, derived tables,
+    table functions), and the table an UPDATE or DELETE names."""
+    items = [scope.args.get("from_") or scope.args.get("from"), *scope.args.get("joins", [])]
+    items.append(scope.this if isinstance(scope, exp.Update | exp.Delete) else None)
+    sources: list[exp.Expr] = []
+    for item in items:
+        inner = item.this if isinstance(item, exp.From | exp.Join) else item
+        if inner is not None:
+            sources.append(inner)
+    return sources
+
+
+def _is_cte(table: exp.Table) -> bool:
+    """Is ``table`` a reference to a CTE of an enclosing WITH (which hides a table of the
+    same name)?"""
+    if table.args.get("db"):
+        return False
+    name = table.name.lower()
+    node: exp.Expr | None = table.parent
+    while node is not None:
+        with_ = node.args.get("with_") or node.args.get("with")
+        if isinstance(with_, exp.With):
+            for cte in with_.expressions:
+                if cte.alias_or_name.lower() == name and not _inside(table, cte):
+                    return True
+                if cte.alias_or_name.lower() == name and with_.args.get("recursive"):
+                    return True  # a recursive CTE reads itself
+        node = node.parent
+    return False
+
+
+def _inside(node: exp.Expr, ancestor: exp.Expr) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _qualified_source(node: exp.Column) -> exp.Expr | None:
+    """The FROM/JOIN item a qualified column's qualifier names (a table, a derived table or a
+    table function, by alias or name), inner queries first; None when none does."""
+    qualifier = node.table.lower()
+    scope = node.find_ancestor(exp.Select, exp.Update, exp.Delete)
+    while scope is not None:
+        for source in _scope_sources(scope):
+            if source.alias_or_name.lower() == qualifier:
+                return source
+        scope = (
+            scope.parent.find_ancestor(exp.Select, exp.Update, exp.Delete) if scope.parent else None
+        )
+    return None
 
 
 def _resolve_table(node: exp.Column) -> str | None:
