@@ -340,7 +340,97 @@ def _quotient(ctx: Context, left: Typed, right: Typed) -> Typed:
 
 def _column(node: exp.Column, ctx: Context) -> Typed:
     dtype = declared_type(node, ctx)
-    return of_datatype(dtype, ctx.source) if dtype is not None else UNKNOWN
+    if dtype is not None:
+        return of_datatype(dtype, ctx.source)
+    item = defining_item(node, ctx)
+    return infer(item, ctx) if item is not None else UNKNOWN
+
+
+def defining_item(node: exp.Column, ctx: Context) -> exp.Expr | None:
+    """The select item that defines a column of a CTE or a derived table (``COUNT(*)`` for
+    ``c.total`` of ``WITH c AS (SELECT COUNT(*) AS total ...)``), so that its type is the
+    item's; None for a table's column, or where the item cannot be told (a UNION or a
+    recursive CTE, whose columns take the types of several branches; ``SELECT *``; a name two
+    sources could provide)."""
+    if node.table:
+        source = _qualified_source(node)
+        return _item_of(source, node.name) if source is not None else None
+    scope = node.find_ancestor(exp.Select, exp.Update, exp.Delete)
+    schema = ctx.schema
+    while scope is not None:
+        providers: list[exp.Expr] = []
+        unknown = False
+        for source in _scope_sources(scope):
+            if isinstance(source, exp.Table) and not _is_cte(source):
+                if schema is None or not schema.columns(source.name):
+                    unknown = True  # a table whose columns are not known may have it
+                elif schema.column_type(source.name, node.name) is not None:
+                    providers.append(source)
+            elif _output_names(source) is None:
+                unknown = True
+            elif node.name.lower() in _output_names(source):  # type: ignore[operator]
+                providers.append(source)
+        if len(providers) == 1 and not unknown:
+            return _item_of(providers[0], node.name)
+        if providers or unknown:
+            return None
+        parent = scope.parent
+        scope = parent.find_ancestor(exp.Select, exp.Update, exp.Delete) if parent else None
+    return None
+
+
+def _definition(source: exp.Expr) -> tuple[exp.Select, exp.Expr] | None:
+    """The plain SELECT behind a CTE reference or a derived table, with what names its
+    columns (the CTE or the subquery, whose alias may list them); None otherwise."""
+    if isinstance(source, exp.Subquery):
+        body: exp.Expr | None = source.this
+        named: exp.Expr = source
+    elif isinstance(source, exp.Table) and _is_cte(source):
+        cte = _cte_of(source)
+        if cte is None:
+            return None
+        body, named = cte.this, cte
+    else:
+        return None
+    return (body, named) if isinstance(body, exp.Select) else None
+
+
+def _output_names(source: exp.Expr) -> list[str] | None:
+    """The column names a CTE or derived table gives its readers (None: cannot tell)."""
+    found = _definition(source)
+    if found is None:
+        return None
+    body, named = found
+    listed = named.args.get("alias")
+    columns = listed.columns if isinstance(listed, exp.TableAlias) else []
+    if columns:
+        return [c.name.lower() for c in columns]
+    if any(isinstance(e, exp.Star) or e.is_star for e in body.expressions):
+        return None
+    return [e.alias_or_name.lower() for e in body.expressions]
+
+
+def _item_of(source: exp.Expr, name: str) -> exp.Expr | None:
+    found = _definition(source)
+    names = _output_names(source)
+    if found is None or names is None or names.count(name.lower()) != 1:
+        return None
+    item: exp.Expr = found[0].expressions[names.index(name.lower())]
+    return item.unalias() if isinstance(item, exp.Alias) else item
+
+
+def _cte_of(table: exp.Table) -> exp.CTE | None:
+    """The CTE a table reference names: the nearest enclosing WITH's (not recursive)."""
+    name = table.name.lower()
+    node: exp.Expr | None = table.parent
+    while node is not None:
+        with_ = node.args.get("with_") or node.args.get("with")
+        if isinstance(with_, exp.With):
+            for cte in with_.expressions:
+                if cte.alias_or_name.lower() == name and not _inside(table, cte):
+                    return None if with_.args.get("recursive") else cte
+        node = node.parent
+    return None
 
 
 def declared_type(node: exp.Expr, ctx: Context) -> exp.DataType | None:
