@@ -22,9 +22,11 @@ __all__ = [
     "Typed",
     "branch_values",
     "declared_type",
+    "defining_item",
     "infer",
     "int_literal",
     "is_simple",
+    "is_within",
 ]
 
 
@@ -420,17 +422,9 @@ def _item_of(source: exp.Expr, name: str) -> exp.Expr | None:
 
 
 def _cte_of(table: exp.Table) -> exp.CTE | None:
-    """The CTE a table reference names: the nearest enclosing WITH's (not recursive)."""
-    name = table.name.lower()
-    node: exp.Expr | None = table.parent
-    while node is not None:
-        with_ = node.args.get("with_") or node.args.get("with")
-        if isinstance(with_, exp.With):
-            for cte in with_.expressions:
-                if cte.alias_or_name.lower() == name and not _inside(table, cte):
-                    return None if with_.args.get("recursive") else cte
-        node = node.parent
-    return None
+    """The CTE a table reference names, unless it is recursive (several branches type it)."""
+    found = _named_cte(table)
+    return found[0] if found is not None and not found[1] else None
 
 
 def declared_type(node: exp.Expr, ctx: Context) -> exp.DataType | None:
@@ -511,23 +505,27 @@ def _scope_sources(scope: exp.Expr) -> list[exp.Expr]:
 def _is_cte(table: exp.Table) -> bool:
     """Is ``table`` a reference to a CTE of an enclosing WITH (which hides a table of the
     same name)?"""
-    if table.args.get("db"):
-        return False
+    return not table.args.get("db") and _named_cte(table) is not None
+
+
+def _named_cte(table: exp.Table) -> tuple[exp.CTE, bool] | None:
+    """The CTE of the nearest enclosing WITH that ``table`` names, and whether that WITH is
+    recursive (a recursive CTE also names itself from inside)."""
     name = table.name.lower()
     node: exp.Expr | None = table.parent
     while node is not None:
         with_ = node.args.get("with_") or node.args.get("with")
         if isinstance(with_, exp.With):
+            recursive = bool(with_.args.get("recursive"))
             for cte in with_.expressions:
-                if cte.alias_or_name.lower() == name and not _inside(table, cte):
-                    return True
-                if cte.alias_or_name.lower() == name and with_.args.get("recursive"):
-                    return True  # a recursive CTE reads itself
+                if cte.alias_or_name.lower() == name and (recursive or not is_within(table, cte)):
+                    return cte, recursive
         node = node.parent
-    return False
+    return None
 
 
-def _inside(node: exp.Expr, ancestor: exp.Expr) -> bool:
+def is_within(node: exp.Expr, ancestor: exp.Expr) -> bool:
+    """True when ``node`` is a proper descendant of ``ancestor`` (by identity)."""
     parent = node.parent
     while parent is not None:
         if parent is ancestor:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
-from sqlshift.translator.types import TYPED, infer
+from sqlshift.translator.types import TYPED, infer, is_within
 
 __all__ = ["ALL", "TEXT_CONSUMERS", "Rule", "apply_rules", "func", "rule"]
 
@@ -106,7 +106,7 @@ def apply_rules(tree: exp.Expr, nodes: Iterable[exp.Expr], ctx: Context) -> exp.
                 if current.parent is parent:
                     current.parent = None  # detached: the faithfulness check must skip it
             if not isinstance(replacement, r.types):
-                if _wraps(replacement, current):
+                if is_within(current, replacement):
                     continue  # a wrapper (CAST(x = y AS INT)): the other rules still see x = y
                 break  # the node changed kind: the remaining rules were for the old kind
             current = replacement
@@ -116,16 +116,6 @@ def apply_rules(tree: exp.Expr, nodes: Iterable[exp.Expr], ctx: Context) -> exp.
 #: values a rule may convert to the type their context needs (text compared with a number
 #: becomes a number): their replacement does not stand for the source's type
 _CONVERTED = (exp.Literal, exp.Column, exp.Cast, exp.Null, exp.Placeholder, exp.Boolean)
-
-
-def _wraps(outer: exp.Expr, inner: exp.Expr) -> bool:
-    """True when ``inner`` is a proper descendant of ``outer`` (by identity)."""
-    node = inner.parent
-    while node is not None:
-        if node is outer:
-            return True
-        node = node.parent
-    return False
 
 
 GENERATED = "sqlshift_generated"

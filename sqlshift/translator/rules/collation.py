@@ -61,7 +61,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.types import Kind, infer, is_simple
+from sqlshift.translator.types import Kind, infer, is_repeatable, is_simple
 
 _BINARY = "sqlshift_binary"
 """Meta flag: the source asked for a byte-wise comparison of this operand (COLLATE x_bin)."""
@@ -598,9 +598,10 @@ def case_insensitive_locate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 @rule(exp.Ordered, source={"mysql"}, target=_OTHERS)
 def text_order_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL sorts text by collation weights (`alice, Bob, bob, ÉMILE, Eve`), the targets by
-    code point (`Bob, Eve, alice, bob, ÉMILE`). Known text as a sort key is refused.
-    Corpus: collation.toml `coll-my-order-by`."""
-    if _emulate(ctx) and _text_column(node.this, ctx):
+    code point (`Bob, Eve, alice, bob, ÉMILE`). Known text as a sort key is refused, also
+    when the key names a select item (`ORDER BY 2`, `ORDER BY alias`).
+    Corpus: collation.toml `coll-my-order-by`, `coll-my-order-by-ordinal-and-alias`."""
+    if _emulate(ctx) and _text_column(_sort_key(node.this, node), ctx):
         _refuse_grouping(node, ctx, "collation-order", "sorts")
     return None
 
@@ -609,10 +610,63 @@ def text_order_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 @rule(exp.Group, source={"postgres", "sqlite"}, target={"mysql"})
 def text_group(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL groups `Bob` and `bob` together; the other engines keep them apart. GROUP BY
-    known text is refused in both directions. Corpus: collation.toml `coll-*-group-by`."""
-    if _emulate(ctx) and any(_text_column(e, ctx) for e in node.expressions):
+    known text is refused in both directions, also by position (`GROUP BY 1`). Corpus:
+    collation.toml `coll-*-group-by`, `coll-my-group-by-ordinal`."""
+    if _emulate(ctx) and any(_text_column(_sort_key(e, node), ctx) for e in node.expressions):
         _refuse_grouping(node, ctx, "collation-group", "groups")
     return None
+
+
+@rule(exp.Union, exp.Intersect, exp.Except, source={"mysql"}, target=_OTHERS)
+@rule(exp.Union, exp.Intersect, exp.Except, source={"postgres", "sqlite"}, target={"mysql"})
+def text_set_operation(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """UNION, INTERSECT and EXCEPT (without ALL) remove duplicates, and tell rows apart by
+    the collation as DISTINCT does: MySQL takes `Bob` and `bob` for one row, the others for
+    two. Known text in a branch's columns is refused, as DISTINCT of it is. Corpus:
+    collation.toml `coll-my-union`, `coll-pg-union`, `coll-lite-intersect`."""
+    if not _emulate(ctx) or not node.args.get("distinct"):
+        return None
+    for branch in (node.this, node.expression):
+        for select in _leaf_selects(branch):
+            items = [e.this if isinstance(e, exp.Alias) else e for e in select.expressions]
+            if any(_text_column(item, ctx) for item in items):
+                _refuse_grouping(node, ctx, "collation-group", "removes duplicates among")
+                return None
+    return None
+
+
+def _leaf_selects(node: exp.Expr) -> list[exp.Select]:
+    """The SELECTs whose rows a set operation's branch combines."""
+    while isinstance(node, exp.Subquery):
+        node = node.this
+    if isinstance(node, exp.Select):
+        return [node]
+    if isinstance(node, exp.SetOperation):
+        return _leaf_selects(node.this) + _leaf_selects(node.expression)
+    return []
+
+
+def _sort_key(term: exp.Expr, clause: exp.Expr) -> exp.Expr:
+    """What an ORDER BY / GROUP BY term sorts by: the select item a position (`ORDER BY 2`)
+    or, in ORDER BY, an output name (`ORDER BY total` of `SUM(x) AS total`) names; else the
+    term itself."""
+    holder = clause.parent if isinstance(clause, exp.Ordered) else clause
+    query = holder.parent if holder is not None else None
+    if not isinstance(query, exp.Select):
+        return term
+    items = query.expressions
+    if isinstance(term, exp.Literal) and not term.is_string and term.name.isdigit():
+        index = int(term.name) - 1
+        if 0 <= index < len(items) and not items[index].is_star:
+            chosen: exp.Expr = items[index]
+            return chosen.unalias() if isinstance(chosen, exp.Alias) else chosen
+        return term
+    if isinstance(clause, exp.Ordered) and isinstance(term, exp.Column) and not term.table:
+        for item in items:
+            if isinstance(item, exp.Alias) and item.alias.lower() == term.name.lower():
+                named: exp.Expr = item.unalias()
+                return named
+    return term
 
 
 @rule(exp.Select, source={"mysql"}, target=_OTHERS)
@@ -713,8 +767,22 @@ def binary_locate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 def binary_order(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """ORDER BY known text into MySQL: CAST(x AS BINARY) sorts by code point like
     PostgreSQL's C collation and SQLite's BINARY. Corpus: collation.toml `coll-pg-order-by`."""
-    if _emulate(ctx) and _text_column(node.this, ctx):
-        node.set("this", _as_binary(node.this))
+    if not _emulate(ctx):
+        return None
+    key = _sort_key(node.this, node)
+    if not _text_column(key, ctx):
+        return None
+    if key is not node.this and not is_repeatable(key):
+        ctx.refuse(
+            node,
+            "collation-order",
+            f"{ctx.source} sorts text by code point; MySQL needs the sort key cast to BINARY, "
+            "which cannot be written around a position or an output name of a computed item",
+            "sort by the expression itself (or a column), or pass "
+            "options=Options(collation='target')",
+        )
+        return None
+    node.set("this", _as_binary(key.copy() if key is not node.this else key))
     return None
 
 
