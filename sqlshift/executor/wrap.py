@@ -96,9 +96,6 @@ from sqlshift.executor.pipeline import Pipeline
 from sqlshift.executor.profiler import Profiler
 from sqlshift.executor.settings import optional_setting
 from sqlshift.executor.wrappers.base import Proxy
-from sqlshift.executor.wrappers.mysql import MySQLConnection, MySQLPool
-from sqlshift.executor.wrappers.postgres import PgConnection, PgPool
-from sqlshift.executor.wrappers.sqlite import SQLiteConnection
 from sqlshift.translator.options import Options
 from sqlshift.translator.schema import Schema
 
@@ -149,7 +146,11 @@ def wrap(
             database=database,
         )
 
+    # Each adapter imports its driver: only the one for the object given (a user may have
+    # installed one driver). The adapters import pipeline and wrappers.base, never this module.
     if package == "asyncpg" and name in ("Pool", "Connection"):
+        from sqlshift.executor.wrappers.postgres import PgConnection, PgPool
+
         pg = pipeline("postgres", f"asyncpg-{name.lower()}", _asyncpg_database(obj))
         if name == "Pool":
             pool = PgPool(obj, pg)
@@ -157,6 +158,8 @@ def wrap(
             return pool
         return PgConnection(obj, pg)
     if package == "aiomysql" and name in ("Pool", "Connection"):
+        from sqlshift.executor.wrappers.mysql import MySQLConnection, MySQLPool
+
         my = pipeline("mysql", f"aiomysql-{name.lower()}", _aiomysql_database(obj))
         if name == "Pool":
             my_pool = MySQLPool(obj, my)
@@ -164,6 +167,8 @@ def wrap(
             return my_pool
         return MySQLConnection(obj, my)
     if package == "aiosqlite" and name == "Connection":
+        from sqlshift.executor.wrappers.sqlite import SQLiteConnection
+
         lite = pipeline("sqlite", "aiosqlite", None)
         connection = SQLiteConnection(obj, lite)
         lite.explainer = connection._explain

@@ -158,3 +158,23 @@ def test_pip_show_names_the_license() -> None:
     ).stdout
     assert "License-Expression: MIT" in shown
     assert "Author: The sqlshift developers" in shown
+
+
+def test_sqlshift_imports_without_the_drivers_it_was_not_installed_with() -> None:
+    """`pip install sqlshift[sqlite]` brings aiosqlite only: `import sqlshift` (and
+    `wrap`, `connect` for SQLite) must not import asyncpg or aiomysql."""
+    script = (
+        "import sys\n"
+        "sys.modules['asyncpg'] = None\n"
+        "sys.modules['aiomysql'] = None\n"
+        "import asyncio, sqlshift\n"
+        "async def main():\n"
+        "    async with sqlshift.connect('sqlite:///:memory:') as db:\n"
+        "        print((await db.fetch_all('SELECT 1 AS one'))[0]['one'])\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"

@@ -28,7 +28,7 @@ from sqlshift.translator import formats
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import TEXT_CONSUMERS, func, rule
 from sqlshift.translator.targets import DIALECTS
-from sqlshift.translator.types import Kind, infer
+from sqlshift.translator.types import Kind, infer, is_repeatable
 
 DATE, DATETIME = "date", "datetime"
 _KIND = "sqlshift_temporal"  # meta: the temporal kind of a node a rule produced
@@ -813,6 +813,45 @@ def date_part_function(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if ctx.target == "mysql":
         return None
     return _part(_PART_NODES[type(node)], node.this, ctx)
+
+
+@rule(exp.Week, exp.WeekOfYear, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_week(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL WEEK(d) in mode 0 (the default `default_week_format`): weeks start on Sunday and
+    the days before the year's first Sunday are week 0, i.e. (day of year - day of week
+    (0 = Sunday) + 6) DIV 7. WEEKOFYEAR(d) is the ISO week (PostgreSQL `EXTRACT(WEEK)`).
+    Neither engine has these functions (they were written through and failed there). Other
+    modes, and WEEKOFYEAR into SQLite (3.40 has no %V), are refused (`week-mode`).
+    Corpus: datetime.toml `dt-my-week`."""
+    value = node.this
+    if isinstance(node, exp.WeekOfYear):
+        if ctx.target == "postgres":
+            return _cast(_extract("WEEK", _pg_ts(_unwrap(value))), "INT")
+        _refuse_week(node, ctx, "SQLite 3.40's strftime() has no ISO week (%V)")
+        return None
+    mode = node.args.get("mode")
+    if mode is not None and not (isinstance(mode, exp.Literal) and mode.name == "0"):
+        _refuse_week(node, ctx, "only mode 0 (the default) is translated")
+        return None
+    if not is_repeatable(_unwrap(value)):
+        _refuse_week(node, ctx, "the date is used twice, and it is computed")
+        return None
+    doy, dow = _part("DOY", value, ctx), _part("DOW", value, ctx)
+    assert doy is not None and dow is not None
+    days = _paren(_add(_sub(doy, dow), _int(6)))
+    if ctx.target == "sqlite":
+        return exp.IntDiv(this=days, expression=_int(7))
+    return _paren(exp.Div(this=days, expression=_int(7), typed=True))  # integers: truncates
+
+
+def _refuse_week(node: exp.Expr, ctx: Context, why: str) -> None:
+    ctx.refuse(
+        node,
+        "week-mode",
+        f"MySQL's {'WEEKOFYEAR' if isinstance(node, exp.WeekOfYear) else 'WEEK'}() has no "
+        f"equivalent in {ctx.target}; {why}",
+        "compute the week from the day of year and day of week, or pass a plain date column",
+    )
 
 
 @rule(exp.Anonymous, source={"mysql"})

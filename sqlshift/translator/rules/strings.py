@@ -181,11 +181,36 @@ def case_sensitive_regexp_functions(node: exp.Expr, ctx: Context) -> exp.Expr | 
     MySQL). The subject is read under utf8mb4_bin; REGEXP_SUBSTR without a match is NULL
     (MariaDB returns '': NULLIF, which also turns an empty match into NULL).
     Corpus: strings.toml `str-pg-regexp-substr`."""
+    if isinstance(node, exp.RegexpReplace) and not _replaces_every_match(node, ctx):
+        return None
     binary = exp.Collate(this=node.this, expression=exp.var("utf8mb4_bin"))
     node.set("this", exp.Paren(this=binary))
     if isinstance(node, exp.RegexpSubstr):  # MariaDB gives '' where there is no match
         return exp.Nullif(this=node, expression=exp.Literal.string(""))
     return None
+
+
+def _replaces_every_match(node: exp.Expr, ctx: Context) -> bool:
+    """PostgreSQL's regexp_replace replaces the first match unless its flags say `g`; MySQL's
+    and MariaDB's REGEXP_REPLACE replace every match and take no flags (MariaDB: no fourth
+    argument at all). With exactly `'g'` the flag is dropped; without it (every match would
+    be replaced: silently other text) or with other flags it is refused. Corpus:
+    strings.toml `str-pg-regexp-replace-all`, `str-pg-regexp-replace-first`."""
+    flags = node.args.get("modifiers")
+    extra = [node.args.get(k) for k in ("position", "occurrence", "parameters")]
+    if isinstance(flags, exp.Literal) and flags.is_string and flags.name == "g" and not any(extra):
+        node.set("modifiers", None)
+        node.set("single_replace", None)
+        return True
+    if flags is None and not any(extra):
+        reason = "PostgreSQL's regexp_replace() without the 'g' flag replaces the first match "
+        reason += "only; MySQL's REGEXP_REPLACE() replaces every match"
+        hint = "add the 'g' flag in the source if every match is meant"
+    else:
+        reason = "MySQL's REGEXP_REPLACE() takes no flags (MariaDB: three arguments)"
+        hint = "write the pattern without flags (and 'g'), e.g. (?i) inside it"
+    ctx.refuse(node, "regexp-flags", reason, hint)
+    return False
 
 
 @rule(exp.Ascii, source={"postgres"}, target={"mysql", "sqlite"})
