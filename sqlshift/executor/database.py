@@ -216,7 +216,6 @@ class Database(Generic[CacheT]):
         pipeline.explainer = self._explain
         self._cache = pipeline.cache
         self._profiler = pipeline.profiler
-        self._memo = pipeline.memo
         self._waiting = 0
         self._retries = 0
         self._tx: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
@@ -525,9 +524,7 @@ class Database(Generic[CacheT]):
         probe: Probe | None = None,
     ) -> tuple[Row, ...]:
         pipeline = self._pipeline
-        prepared = self._memo.get(sql) if type(sql) is str else None
-        if prepared is None:
-            prepared = pipeline.prepare(sql)
+        prepared = pipeline.prepare(sql)
         driver_args = map_args(prepared, args)
         if self._tx.get() is not None:
             return await self._fetch(prepared, driver_args, limit)
