@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlshift.dialects import ParamStyle
 from sqlshift.errors import (
+    AssumptionWarning,
     ConfigurationError,
     DialectError,
     ExecutionError,
@@ -18,6 +19,7 @@ from sqlshift.errors import (
 from sqlshift.executor import Cache, Database, Row, connect, wrap
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import Translation, translate, translation
+from sqlshift.translator.assumptions import Assumption
 from sqlshift.translator.options import Options
 from sqlshift.translator.params import ParamMap
 from sqlshift.translator.schema import Schema
@@ -25,6 +27,8 @@ from sqlshift.translator.schema import Schema
 __version__ = "0.1.0"
 
 __all__ = [
+    "Assumption",
+    "AssumptionWarning",
     "Cache",
     "ConfigurationError",
     "Database",

@@ -26,7 +26,8 @@ from sqlshift import (
     translation,
 )
 from sqlshift.dialects import resolve_dialect
-from sqlshift.translator.options import COLLATIONS, IDENTIFIER_CASES, Options
+from sqlshift.translator.assumptions import Assumption
+from sqlshift.translator.options import ASSUMPTIONS, COLLATIONS, IDENTIFIER_CASES, Options
 from sqlshift.translator.schema import Schema, as_schema
 
 __all__ = ["main"]
@@ -215,6 +216,10 @@ class Problem:
         """The same line for a construct lenient mode translated on a best-effort basis."""
         return f"{self.name}:{self.line}:{self.col}: warning: [{self.code}] {self.message}"
 
+    def as_assumption(self) -> str:
+        """The same line for what a translation assumed about a type it did not know."""
+        return f"{self.name}:{self.line}:{self.col}: assumption: [{self.code}] {self.message}"
+
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
@@ -258,6 +263,16 @@ class _Outcome:
     sql: list[str]
     warnings: list[str]
     problems: list[Problem]
+    assumptions: list[str]
+
+
+def _assumption(name: str, stmt: Statement, assumption: Assumption) -> str:
+    construct = _shorten(assumption.construct)
+    message = f"`{construct}`: assumed {_one_line(assumption.assumed)}"
+    if assumption.hint:
+        message += f" (hint: {_one_line(_cli_hint(assumption.hint))})"
+    line, col = _locate(stmt, assumption.line, assumption.col)
+    return Problem(name, line, col, assumption.code, message).as_assumption()
 
 
 _DDL_START = ("CREATE", "ALTER", "DROP")
@@ -275,7 +290,7 @@ def _translate_source(
 ) -> _Outcome:
     """Translate a script statement by statement; the tables its DDL defines type the
     statements after it, as in a whole-script translation."""
-    outcome = _Outcome([], [], [])
+    outcome = _Outcome([], [], [], [])
     known = schema
     statements = split_statements(source.text, dialect)
     bar = _Progress(progress, source.name, len(statements))
@@ -315,6 +330,9 @@ def _translate_source(
         outcome.sql.append(result.sql)
         outcome.warnings.extend(
             _problem(source.name, stmt, problem).as_warning() for problem in result.problems
+        )
+        outcome.assumptions.extend(
+            _assumption(source.name, stmt, assumption) for assumption in result.assumptions
         )
     bar.done()
     return outcome
@@ -422,6 +440,7 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
         collation=args.collation,
         identifier_case=args.identifier_case,
         max_statement_bytes=args.max_statement_bytes,
+        assumptions=args.assumptions,
     )
     inputs = args.inputs or ["-"]
     if inputs.count("-") > 1:
@@ -442,6 +461,8 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
             for problem in outcome.problems:
                 print(problem, file=stdout)
                 failed = True
+            for line in outcome.assumptions:
+                print(line, file=stdout)
         return EXIT_TRANSLATION if failed else EXIT_OK
 
     # Translate everything before printing, so a failed run never leaves half a script behind.
@@ -467,7 +488,7 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
         return EXIT_TRANSLATION
     show_names = len(outcomes) > 1
     for src, outcome in outcomes:
-        for line in outcome.warnings:
+        for line in outcome.warnings + outcome.assumptions:
             print(line, file=stderr)
         if show_names:
             print(f"-- {src.name}", file=stdout)
@@ -567,6 +588,14 @@ def _parser() -> _ArgumentParser:
         choices=COLLATIONS,
         default="emulate",
         help="emulate the source's text comparison (default), or accept the target's",
+    )
+    tr.add_argument(
+        "--assumptions",
+        choices=ASSUMPTIONS,
+        default="report",
+        help="report what was assumed about types the translator did not know (default: "
+        "'path:line:col: assumption: ...' lines, on standard error, and with --check on "
+        "standard output), or refuse such statements",
     )
     tr.add_argument(
         "--identifier-case",

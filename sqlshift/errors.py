@@ -150,6 +150,12 @@ class TranslationWarning(UserWarning):
     """Lenient mode translated a construct on a best-effort basis; the message says what."""
 
 
+class AssumptionWarning(TranslationWarning):
+    """A translation assumed something about a value whose type it did not know (a column
+    without ``schema=``, an argument): the message says what, where, and what would make the
+    assumption unnecessary. ``Options(assumptions="refuse")`` refuses instead."""
+
+
 def _shorten(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."

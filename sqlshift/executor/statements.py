@@ -6,11 +6,13 @@ caching, invalidation and retries from the same analysis and map arguments the s
 
 from __future__ import annotations
 
+import logging
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlshift.errors import ParameterError, TranslationError
+from sqlshift.errors import AssumptionWarning, ParameterError, TranslationError
 from sqlshift.executor.cache import freeze_args
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import translation
@@ -18,7 +20,11 @@ from sqlshift.translator.options import EXECUTOR_MAX_STATEMENT_BYTES, Options, c
 from sqlshift.translator.params import ParamMap
 from sqlshift.translator.schema import Schema, as_schema
 
-__all__ = ["MEMO_SIZE", "Prepared", "Statements", "key_args"]
+__all__ = ["LOGGER", "MEMO_SIZE", "Prepared", "Statements", "key_args"]
+
+#: what a translation assumed about types it did not know, once per statement prepared (the
+#: record's ``assumption`` attribute holds the :class:`~sqlshift.Assumption`)
+LOGGER = logging.getLogger("sqlshift.translate")
 
 #: prepared statements memoised per Database or wrapper; the oldest is dropped first
 MEMO_SIZE = 2048
@@ -112,9 +118,14 @@ class Statements:
         else:
             # The caller's own mistakes (parse errors, refusals) surface as translator errors
             # (and are not memoised here: the translator's memo does not keep them either).
-            result = translation(
-                sql, dialect, source=self.source, schema=self.schema, options=self.options
-            )
+            with warnings.catch_warnings():
+                # logged below, once per statement, rather than warned on every call
+                warnings.simplefilter("ignore", AssumptionWarning)
+                result = translation(
+                    sql, dialect, source=self.source, schema=self.schema, options=self.options
+                )
+            for assumption in result.assumptions:
+                LOGGER.warning("%s", assumption, extra={"assumption": assumption})
             per = result.statement_params if len(result.statements) > 1 else None
             prepared = _prepared(result.sql, result.statements, result.info, result.params, per)
             if _DDL.intersection(result.info.kinds):

@@ -16,6 +16,7 @@ from sqlglot.tokenizer_core import Token
 
 from sqlshift.dialects import ParamStyle, resolve_dialect, resolve_paramstyle
 from sqlshift.errors import (
+    AssumptionWarning,
     DialectError,
     InputTypeError,
     ParseError,
@@ -26,6 +27,7 @@ from sqlshift.errors import (
 )
 from sqlshift.translator import rules
 from sqlshift.translator.analysis import StatementInfo, analyse
+from sqlshift.translator.assumptions import Assumption
 from sqlshift.translator.check import (
     MISSING_FUNCTIONS,
     SUSPECTS,
@@ -81,6 +83,9 @@ class Translation:
     statement_params: tuple[ParamMap, ...] = ()
     #: the lenient-mode refusals behind ``warnings``, with their code and position
     problems: tuple[UntranslatableError, ...] = ()
+    #: what was taken for granted about types the translator did not know (see
+    #: translator/assumptions.py); empty when a schema covers the statement
+    assumptions: tuple[Assumption, ...] = ()
 
 
 def translate(
@@ -147,6 +152,8 @@ def _translation(
             _CALLS[key] = result
     for message in result.warnings:
         warnings.warn(message, TranslationWarning, stacklevel=3)
+    for assumption in result.assumptions:
+        warnings.warn(str(assumption), AssumptionWarning, stacklevel=3)
     return result
 
 
@@ -329,6 +336,7 @@ def _translate_from(
         tuple(ctx.warnings),
         per_statement,
         tuple(ctx.problems),
+        tuple(ctx.assumptions),
     )
 
 

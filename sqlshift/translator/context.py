@@ -9,6 +9,7 @@ from sqlglot import exp
 from sqlglot.tokenizer_core import Token, TokenType
 
 from sqlshift.errors import UntranslatableError
+from sqlshift.translator.assumptions import Assumption
 from sqlshift.translator.options import DEFAULT_OPTIONS, Options
 from sqlshift.translator.params import INTERNAL_PREFIX, ScannedText
 from sqlshift.translator.schema import Schema
@@ -28,6 +29,7 @@ class Context:
     options: Options = DEFAULT_OPTIONS
     warnings: list[str] = field(default_factory=list)
     problems: list[UntranslatableError] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
     _tokens: list[Token] | None = None
 
     def tokens(self) -> list[Token]:
@@ -48,6 +50,20 @@ class Context:
         if self.strict:
             raise error
         self.tolerate(error)
+
+    def assume(self, node: exp.Expr, code: str, assumed: str, hint: str) -> None:
+        """``node``'s meaning depends on a type the translator does not know: translate it as
+        the target reads it and record the assumption (see translator/assumptions.py), or
+        refuse it under ``Options(assumptions="refuse")``. One record per node and code."""
+        if self.options.assumptions == "refuse":
+            self.refuse(node, code, f"it would assume {assumed}", hint)
+            return
+        error = self.error(node, code, assumed, hint)
+        assumption = Assumption(
+            code, error.construct, assumed, hint, error.line, error.col, self.source, self.target
+        )
+        if assumption not in self.assumptions:
+            self.assumptions.append(assumption)
 
     def error(self, node: exp.Expr, code: str, reason: str, hint: str = "") -> UntranslatableError:
         """Build the positioned error for ``node`` (positions refer to the caller's text)."""

@@ -16,6 +16,7 @@ __all__ = [
 ]
 
 IDENTIFIER_CASES = ("lower", "preserve")
+ASSUMPTIONS = ("report", "refuse")
 COLLATIONS = ("emulate", "target")
 COLUMN_NAMES = ("source", "target")
 
@@ -47,6 +48,12 @@ class Options:
     after the move; ``"target"`` adds no alias (a cleaner text, for applications that read
     columns by position). See :mod:`sqlshift.translator.names`.
 
+    ``assumptions``: ``"report"`` (default) translates a construct whose meaning depends on a
+    type the translator does not know (a column without ``schema=``, an argument) the way the
+    target reads it, and reports it in ``Translation.assumptions`` and as an
+    :class:`~sqlshift.AssumptionWarning`; ``"refuse"`` refuses it instead
+    (``UntranslatableError``, for CI). With a schema that covers the statement there are none.
+
     ``max_statement_bytes``: the longest SQL text (UTF-8 bytes) translated; a longer one is
     refused at once with a :class:`~sqlshift.TranslationError` that says so. ``None``
     (default) sets no bound for :func:`sqlshift.translate`; the executor (``connect()``,
@@ -58,6 +65,7 @@ class Options:
     collation: str = "emulate"
     column_names: str = "source"
     max_statement_bytes: int | None = None
+    assumptions: str = "report"
 
     def __post_init__(self) -> None:
         limit = self.max_statement_bytes
@@ -77,6 +85,10 @@ class Options:
         if self.collation not in COLLATIONS:
             raise ConfigurationError(
                 f"collation must be one of {', '.join(COLLATIONS)}, got {self.collation!r}"
+            )
+        if self.assumptions not in ASSUMPTIONS:
+            raise ConfigurationError(
+                f"assumptions must be one of {', '.join(ASSUMPTIONS)}, got {self.assumptions!r}"
             )
 
 

@@ -61,7 +61,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.types import Kind, infer, is_repeatable, is_simple
+from sqlshift.translator.types import Kind, declared_type, infer, is_repeatable, is_simple
 
 _BINARY = "sqlshift_binary"
 """Meta flag: the source asked for a byte-wise comparison of this operand (COLLATE x_bin)."""
@@ -179,6 +179,50 @@ def _matters(operands: list[exp.Expr], ctx: Context, *, into_mysql: bool) -> boo
         if _has_case(text) or (into_mysql and (not text.isascii() or text != text.rstrip(" "))):
             return True
     return any(_text_column(o, ctx) for o in operands)
+
+
+def _assume_target_collation(
+    node: exp.Expr, operands: list[exp.Expr | None], ctx: Context, verb: str = "compares"
+) -> None:
+    """Text of unknown type: where an operand's type is unknown (a column without
+    ``schema=``, an argument) and none is known not to be text (a number, a date, a string
+    literal, whose letters or their absence decided already), the construct is left to the
+    target's collation, which differs from the source's for text: an assumption, reported
+    (``collation-unknown-type``) or refused under ``Options(assumptions="refuse")``. Corpus:
+    collation.toml `coll-my-unknown-type-*`."""
+    present = [o for o in operands if o is not None]
+    if not any(_unknown_type(o, ctx) for o in present):
+        return
+    if any(_binary(o) or not _unknown_type(o, ctx) for o in present):
+        return
+    how = (
+        "MySQL's collation ignores case, accents and (in `=`) trailing spaces"
+        if "mysql" in (ctx.source, ctx.target)
+        else "the collations differ"
+    )
+    ctx.assume(
+        node,
+        "collation-unknown-type",
+        f"that it is not text (if it is, {ctx.target} {verb} it by its own collation: {how})",
+        "pass schema= with the columns' types (text is then compared as the source does), or "
+        "options=Options(collation='target') to accept the target's collation",
+    )
+
+
+#: values that are never text: literals (judged by their own rules) and arithmetic
+_NOT_TEXT = (
+    exp.Literal, exp.Null, exp.Boolean, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod,
+    exp.Neg, exp.Predicate,
+)  # fmt: skip
+
+
+def _unknown_type(node: exp.Expr, ctx: Context) -> bool:
+    """A value the translator cannot type: no literal, no known column, no typed function."""
+    if isinstance(node, _NOT_TEXT) or _literal(node) is not None:
+        return False  # a literal, or arithmetic: a number whatever its operands hold
+    if declared_type(node, ctx) is not None:
+        return False
+    return infer(node, ctx).kind is Kind.UNKNOWN and not isinstance(node, _TEXT_FUNCTIONS)
 
 
 def _refuse_pad_space(node: exp.Expr, operands: list[exp.Expr], ctx: Context) -> bool:
@@ -433,7 +477,10 @@ def case_insensitive_equality(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     SQLite GLOBs the literal side's character classes (two computed texts are refused
     there). Corpus: collation.toml `coll-my-eq-*`."""
     operands = [node.this, node.expression]
-    if _assignment(node) or not _emulate(ctx) or not _matters(operands, ctx, into_mysql=False):
+    if _assignment(node) or not _emulate(ctx):
+        return None
+    if not _matters(operands, ctx, into_mysql=False):
+        _assume_target_collation(node, operands, ctx)
         return None
     if _refuse_pad_space(node, operands, ctx) or _refuse_accent(node, operands, ctx):
         return None
@@ -459,7 +506,11 @@ def case_insensitive_in(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     `coll-my-in*`, `coll-my-not-in`."""
     items: list[exp.Expr] = list(node.expressions)
     operands = [node.this, *items]
-    if not _emulate(ctx) or not _matters(operands, ctx, into_mysql=False):
+    if not _emulate(ctx):
+        return None
+    if not _matters(operands, ctx, into_mysql=False):
+        if node.args.get("query") is None:
+            _assume_target_collation(node, operands, ctx)
         return None
     if node.args.get("query") is not None:
         ctx.refuse(
@@ -504,7 +555,10 @@ def text_range_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     operands = [node.this, node.expression] if not isinstance(node, exp.Between) else []
     if isinstance(node, exp.Between):
         operands = [node.this, node.args["low"], node.args["high"]]
-    if not _emulate(ctx) or not _matters(operands, ctx, into_mysql=False):
+    if not _emulate(ctx):
+        return None
+    if not _matters(operands, ctx, into_mysql=False):
+        _assume_target_collation(node, operands, ctx, "orders")
         return None
     ctx.refuse(
         node,
@@ -601,8 +655,13 @@ def text_order_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     code point (`Bob, Eve, alice, bob, ÉMILE`). Known text as a sort key is refused, also
     when the key names a select item (`ORDER BY 2`, `ORDER BY alias`).
     Corpus: collation.toml `coll-my-order-by`, `coll-my-order-by-ordinal-and-alias`."""
-    if _emulate(ctx) and _text_column(_sort_key(node.this, node), ctx):
+    if not _emulate(ctx):
+        return None
+    key = _sort_key(node.this, node)
+    if _text_column(key, ctx):
         _refuse_grouping(node, ctx, "collation-order", "sorts")
+    else:
+        _assume_target_collation(node, [key], ctx, "sorts")
     return None
 
 
@@ -612,8 +671,14 @@ def text_group(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL groups `Bob` and `bob` together; the other engines keep them apart. GROUP BY
     known text is refused in both directions, also by position (`GROUP BY 1`). Corpus:
     collation.toml `coll-*-group-by`, `coll-my-group-by-ordinal`."""
-    if _emulate(ctx) and any(_text_column(_sort_key(e, node), ctx) for e in node.expressions):
+    if not _emulate(ctx):
+        return None
+    keys = [_sort_key(e, node) for e in node.expressions]
+    if any(_text_column(k, ctx) for k in keys):
         _refuse_grouping(node, ctx, "collation-group", "groups")
+        return None
+    for key in keys:
+        _assume_target_collation(node, [key], ctx, "groups")
     return None
 
 
@@ -632,6 +697,9 @@ def text_set_operation(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             if any(_text_column(item, ctx) for item in items):
                 _refuse_grouping(node, ctx, "collation-group", "removes duplicates among")
                 return None
+    for select in _leaf_selects(node.this)[:1]:
+        for item in select.expressions:
+            _assume_target_collation(node, [item.unalias()], ctx, "removes duplicates among")
     return None
 
 
@@ -679,6 +747,9 @@ def text_distinct(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     columns = [e.this if isinstance(e, exp.Alias) else e for e in node.expressions]
     if any(_text_column(c, ctx) for c in columns):
         _refuse_grouping(node, ctx, "collation-group", "removes duplicates among")
+        return None
+    for column in columns:
+        _assume_target_collation(node, [column], ctx, "removes duplicates among")
     return None
 
 
@@ -687,8 +758,12 @@ def text_distinct(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 def text_min_max(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MIN/MAX of known text follow the collation's order. Refused.
     Corpus: collation.toml `coll-*-min-max`."""
-    if _emulate(ctx) and _text_column(node.this, ctx):
+    if not _emulate(ctx):
+        return None
+    if _text_column(node.this, ctx):
         _refuse_grouping(node, ctx, "collation-order", "orders")
+    else:
+        _assume_target_collation(node, [node.this], ctx, "orders")
     return None
 
 
@@ -725,7 +800,10 @@ def binary_comparison(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     CAST(x AS BINARY), which MySQL compares byte by byte (UTF-8 byte order is code point
     order). Corpus: collation.toml `coll-pg-eq-*`, `coll-lite-eq-*`, `coll-pg-range`."""
     operands = [node.this, node.expression]
-    if _assignment(node) or not _emulate(ctx) or not _matters(operands, ctx, into_mysql=True):
+    if _assignment(node) or not _emulate(ctx):
+        return None
+    if not _matters(operands, ctx, into_mysql=True):
+        _assume_target_collation(node, operands, ctx)
         return None
     literal_left = _literal(node.this) is not None and _literal(node.expression) is None
     key = "expression" if literal_left else "this"
@@ -748,8 +826,12 @@ def binary_in(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """`name IN ('bob')` into MySQL would also match 'Bob': CAST(name AS BINARY) IN (...).
     Corpus: collation.toml `coll-pg-in`."""
     operands = [node.this, *node.expressions]
-    if _emulate(ctx) and _matters(operands, ctx, into_mysql=True):
+    if not _emulate(ctx):
+        return None
+    if _matters(operands, ctx, into_mysql=True):
         node.set("this", _as_binary(node.this))
+    elif node.args.get("query") is None:
+        _assume_target_collation(node, operands, ctx)
     return None
 
 
@@ -771,6 +853,7 @@ def binary_order(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     key = _sort_key(node.this, node)
     if not _text_column(key, ctx):
+        _assume_target_collation(node, [key], ctx, "sorts")
         return None
     if key is not node.this and not is_repeatable(key):
         ctx.refuse(
@@ -952,10 +1035,11 @@ def glob(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 def text_distinct_aggregate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """COUNT(DISTINCT name) / SUM(DISTINCT ...) over known text: MySQL counts 'Bob' and 'bob'
     once, the others twice. Refused. Corpus: generated.toml `gen-my-distinct-text-sqlite`."""
-    if (
-        _emulate(ctx)
-        and isinstance(node.parent, exp.AggFunc)
-        and any(_text_column(e, ctx) for e in node.expressions)
-    ):
+    if not _emulate(ctx) or not isinstance(node.parent, exp.AggFunc):
+        return None
+    if any(_text_column(e, ctx) for e in node.expressions):
         _refuse_grouping(node, ctx, "collation-group", "removes duplicates among")
+        return None
+    for value in node.expressions:
+        _assume_target_collation(node, [value], ctx, "removes duplicates among")
     return None

@@ -1,0 +1,110 @@
+"""Issue 15, item 4: what a translation assumes about types it does not know is reported (or
+refused under Options(assumptions="refuse")), never silent; a schema that covers the statement
+leaves none."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from sqlshift import Assumption, AssumptionWarning, Options, translation
+from sqlshift.cli import main
+from sqlshift.errors import ConfigurationError, UntranslatableError
+from sqlshift.executor.backends.fake import FakeBackend
+from sqlshift.executor.database import Database
+
+SCHEMA = {"people": {"id": "INT", "name": "VARCHAR(40)", "city": "VARCHAR(40)"}}
+
+
+@pytest.mark.parametrize(
+    ("sql", "source", "target", "construct"),
+    [
+        ("SELECT name FROM people ORDER BY name", "mysql", "postgres", "name"),
+        ("SELECT COUNT(DISTINCT city) FROM people", "mysql", "sqlite", "DISTINCT city"),
+        ("SELECT city FROM people GROUP BY city", "mysql", "postgres", "GROUP BY city"),
+        ("SELECT id FROM people WHERE name = %s", "mysql", "postgres", "name = %s"),
+        ("SELECT id FROM people WHERE name IN (%s, %s)", "mysql", "sqlite", "name IN (%s, %s)"),
+        ("SELECT MIN(name) FROM people", "mysql", "postgres", "MIN(name)"),
+        ("SELECT a.id FROM people a JOIN people b ON a.name = b.name", "postgres", "mysql",
+         "a.name = b.name"),
+        ("SELECT name FROM people ORDER BY 1", "sqlite", "mysql", "1"),
+    ],
+)  # fmt: skip
+def test_an_unknown_type_under_a_collation_is_an_assumption(
+    sql: str, source: str, target: str, construct: str
+) -> None:
+    with pytest.warns(AssumptionWarning, match="collation-unknown-type"):
+        result = translation(sql, target, source=source)
+    assert [(a.code, a.construct) for a in result.assumptions] == [
+        ("collation-unknown-type", construct)
+    ]
+    (assumption,) = result.assumptions
+    assert isinstance(assumption, Assumption) and assumption.line == 1
+    assert assumption.col is not None and sql[assumption.col - 1 :].startswith(construct)
+    assert "schema=" in assumption.hint
+    # the schema says what the type is: no assumption (the text is emulated, or refused)
+    try:
+        typed = translation(sql, target, source=source, schema=SCHEMA)
+    except UntranslatableError as error:
+        assert error.code.startswith("collation-")
+    else:
+        assert typed.assumptions == ()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT id FROM people WHERE id = 3",
+        "SELECT id FROM people ORDER BY id + 1",
+        "SELECT COUNT(*) FROM people GROUP BY LENGTH(name)",
+        "SELECT id FROM people WHERE name = '123'",
+    ],
+)
+def test_what_is_known_not_to_be_text_assumes_nothing(sql: str) -> None:
+    assert translation(sql, "postgres", source="mysql").assumptions == ()
+
+
+def test_refused_on_request() -> None:
+    options = Options(assumptions="refuse")
+    with pytest.raises(UntranslatableError) as caught:
+        translation("SELECT name FROM people ORDER BY name", "postgres", "mysql", options=options)
+    assert caught.value.code == "collation-unknown-type"
+    assert (caught.value.line, caught.value.col) == (1, 34)
+    schema_covered = translation(
+        "SELECT id FROM people WHERE id = %s", "postgres", "mysql", options=options, schema=SCHEMA
+    )
+    assert schema_covered.assumptions == ()
+    with pytest.raises(ConfigurationError, match="assumptions must be one of"):
+        Options(assumptions="ignore")
+
+
+def test_the_cli_prints_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "q.sql"
+    script.write_text("SELECT id FROM people;\nSELECT name FROM people ORDER BY name;\n")
+    assert main(["translate", "--from", "mysql", "--to", "postgres", str(script)]) == 0
+    out, err = capsys.readouterr()
+    assert "ORDER BY name NULLS FIRST" in out
+    assert f"{script}:2:34: assumption: [collation-unknown-type] `name`" in err
+    assert main(["translate", "--from", "mysql", "--to", "postgres", "--check", str(script)]) == 0
+    out, _ = capsys.readouterr()
+    assert out.startswith(f"{script}:2:34: assumption: [collation-unknown-type]")
+    argv = ["translate", "--from", "mysql", "--to", "postgres", "--check"]
+    assert main([*argv, "--assumptions", "refuse", str(script)]) == 1
+    out, _ = capsys.readouterr()
+    assert f"{script}:2:34: [collation-unknown-type]" in out
+
+
+async def test_the_executor_logs_them_once_per_statement(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    db = Database(FakeBackend("postgres"), source="mysql")
+    async with db:
+        with caplog.at_level(logging.WARNING, logger="sqlshift.translate"):
+            for _ in range(3):
+                await db.fetch_all("SELECT name FROM people ORDER BY name")
+    records = [r for r in caplog.records if r.name == "sqlshift.translate"]
+    assert len(records) == 1
+    assert "collation-unknown-type" in records[0].getMessage()
+    assert isinstance(records[0].__dict__["assumption"], Assumption)
