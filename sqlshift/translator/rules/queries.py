@@ -393,25 +393,31 @@ def _number_literal(text: str) -> exp.Expr:
     return exp.Neg(this=literal) if negative else literal
 
 
-@rule(exp.Case, source=ALL, target=ALL)
+@rule(exp.Case, exp.If, exp.Coalesce, source=ALL, target=ALL)
 def case_mixed_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """A CASE whose branches mix text and numbers has one result type in MySQL (text: `1`
-    comes back as '1') and in PostgreSQL (the numeric type, to which an untyped '7' literal is
-    converted), but SQLite returns each branch's own type. Integer branches become text for a
-    MySQL source, numeric-looking literals become numbers for a PostgreSQL source; decimal
-    branches of a MySQL CASE (formatting differs) and any SQLite CASE mixing types are refused
-    (`case-mixed-types`). Corpus: queries.toml `qs-*-case-mixed-*`."""
-    branches: list[exp.Expr] = [i.args["true"] for i in node.args.get("ifs") or []]
-    default = node.args.get("default")
-    if isinstance(default, exp.Expr):
-        branches.append(default)
-    branches = [b for b in branches if not isinstance(b, exp.Null)]
+    """A CASE (or IF, COALESCE/IFNULL) whose branches mix text and numbers has one result
+    type in MySQL (text: `1` comes back as '1') and in PostgreSQL (the numeric type, to which
+    an untyped '7' literal is converted), but SQLite returns each branch's own type. Integer
+    branches become text for a MySQL source, numeric-looking literals become numbers for a
+    PostgreSQL source; decimal branches from MySQL (formatting differs) and any SQLite mix
+    are refused (`case-mixed-types`). Corpus: queries.toml `qs-*-case-mixed-*`,
+    `qs-my-if-mixed-*`, `qs-my-coalesce-mixed-int`."""
+    branches = [b for b in _branches(node) if not isinstance(b, exp.Null)]
     kinds = [infer(b, ctx).kind for b in branches]
     if Kind.TEXT not in kinds or not any(k.numeric for k in kinds):
         return None
     if Kind.UNKNOWN in kinds or Kind.BOOL in kinds:
         return None  # some branch's type is unknown: nothing is known to be mixed
-    reason = "the CASE branches mix text and numbers, and the engines type the result differently"
+    what = (
+        "IF"
+        if isinstance(node, exp.If)
+        else "COALESCE"
+        if isinstance(node, exp.Coalesce)
+        else "CASE"
+    )
+    reason = (
+        f"the {what} branches mix text and numbers, and the engines type the result differently"
+    )
     if ctx.source == "mysql":
         if any(k in (Kind.EXACT, Kind.FLOAT) for k in kinds):
             ctx.refuse(node, "case-mixed-types", reason, "CAST the numeric branches to CHAR")
@@ -430,6 +436,18 @@ def case_mixed_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     else:
         ctx.refuse(node, "case-mixed-types", reason, "CAST every branch to one type")
     return None
+
+
+def _branches(node: exp.Expr) -> list[exp.Expr]:
+    """The values a CASE, IF or COALESCE may return."""
+    if isinstance(node, exp.Coalesce):
+        return [node.this, *node.expressions]
+    if isinstance(node, exp.If):
+        values = [node.args.get("true"), node.args.get("false")]
+    else:
+        values = [i.args["true"] for i in node.args.get("ifs") or []]
+        values.append(node.args.get("default"))
+    return [v for v in values if isinstance(v, exp.Expr)]
 
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
