@@ -1043,3 +1043,59 @@ def text_distinct_aggregate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     for value in node.expressions:
         _assume_target_collation(node, [value], ctx, "removes duplicates among")
     return None
+
+
+# ------------------------------------------------------------- SQLite's named collations
+
+_ASCII_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@rule(exp.Collate, source={"sqlite"}, target={"postgres", "mysql"})
+def sqlite_collate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite's built-in collations have no namesake elsewhere (`COLLATE NOCASE` was written
+    through and failed on both targets). `BINARY`, SQLite's own comparison, is PostgreSQL's
+    `COLLATE "C"` and MySQL's byte comparison (the rules above), so it is dropped there.
+    `NOCASE` folds ASCII letters only: into PostgreSQL every operand of the comparison (or the
+    sort key) is folded with `TRANSLATE(x, 'A..Z', 'a..z')`, which is exactly that; MySQL's
+    case-insensitive collations also fold other letters and accents, so it is refused there,
+    as are `RTRIM` and NOCASE anywhere but a comparison or a sort (`collation-sqlite`).
+    Corpus: collation.toml `coll-lite-collate-*`."""
+    name = node.expression.name.upper() if isinstance(node.expression, exp.Expr) else ""
+    value: exp.Expr = node.this
+    if name == "BINARY":
+        if ctx.target == "postgres":
+            return exp.Collate(this=value, expression=exp.to_identifier("C", quoted=True))
+        return value
+    parent = node.parent
+    compared = isinstance(parent, (*_EQUALITY, *_ORDERING, exp.In, exp.Between, exp.Ordered))
+    if name != "NOCASE" or ctx.target != "postgres" or not compared:
+        ctx.refuse(
+            node,
+            "collation-sqlite",
+            f"SQLite's {name or 'named'} collation has no equivalent here"
+            + (
+                " (MySQL's case-insensitive collations fold more than ASCII)"
+                if name == "NOCASE"
+                else ""
+            ),
+            "compare LOWER() of ASCII text explicitly, or drop the COLLATE",
+        )
+        return None
+    assert parent is not None
+    for key in ("this", "expression", "low", "high"):
+        operand = parent.args.get(key)
+        if isinstance(operand, exp.Expr) and operand is not node:
+            parent.set(key, _fold_ascii(operand))
+    if isinstance(parent, exp.In):
+        parent.set("expressions", [_fold_ascii(item) for item in parent.expressions])
+    return _fold_ascii(value)
+
+
+def _fold_ascii(value: exp.Expr) -> exp.Expr:
+    """ASCII letters to lower case and nothing else: SQLite's NOCASE."""
+    return func(
+        "TRANSLATE",
+        value,
+        exp.Literal.string(_ASCII_UPPER),
+        exp.Literal.string(_ASCII_UPPER.lower()),
+    )
