@@ -41,6 +41,7 @@ MISSING_FUNCTION_NAMES: dict[str, str] = {
         "AddMonths ArrayAgg BitLength BitwiseCount Cbrt Collation Compress "
         "ConvertTimezone Cot CurrentDatabase CurrentRole CurrentUser Dayname Decode Elt Encode "
         "Factorial FromBase64 Initcap JSONArrayAppend JSONArrayInsert JSONBObjectAgg JSONKeys "
+        "JSONValue "
         "MakeInterval MD5 Normalize NumberToStr RegexpCount RegexpInstr RegexpReplace "
         "RegexpSubstr SessionUser SHA SHA2 SHA2Digest Soundex Space StartsWith Stddev StddevPop "
         "StddevSamp StringToArray Stuff TimeFromParts Timestamp ToBase64 Unhex Uuid Variance "
@@ -49,6 +50,7 @@ MISSING_FUNCTION_NAMES: dict[str, str] = {
     "postgres": (
         "AddMonths BitwiseCount Collation Compress CurrentRole Dayname Decode Elt Encode "
         "FromBase64 Hex JSONArrayAppend JSONArrayInsert JSONKeys JSONRemove JSONSet JSONType "
+        "JSONValue "
         "NumberToStr SHA SHA2 Soundex Stuff Time Timestamp ToBase64 Typeof Unhex UtcTime "
         "WeightString"
     ),
