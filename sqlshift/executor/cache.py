@@ -26,9 +26,10 @@ read-only, deterministic statements outside transactions. This module owns how:
   they are measured (``rows.estimate_size``, every value: about 35 microseconds for 100 rows)
   and stored by a callback the event loop runs next, typically while the caller awaits its
   next I/O. A lookup of that same key, a write of a table it read, ``stats()`` and ``clear()``
-  store it first, so they see what storing at once would have left; its lifetime starts when its read finished, its recency (LRU/LFU) when it is
-  stored. Until then it is outside the bounds: at most 4 results (a fifth miss in the same
-  turn of the loop stores them first), each one a result its caller has just received.
+  store it first, so they see what storing at once would have left. Its lifetime starts when
+  its read finished, its recency (LRU/LFU) when it is stored. Until then it is outside the
+  bounds: at most 4 results (a fifth miss in the same turn of the loop stores them first),
+  each one a result its caller has just received.
 * **Immutability**: results are tuples of immutable :class:`~sqlshift.executor.rows.Row`
   (the drop-in wrappers store their driver's own rows, and only when those are immutable: a
   ``sizeof`` that returns None keeps a result out of the cache and out of the single flight).
@@ -335,7 +336,7 @@ class Cache:
             raise
         if flight.future is None and self._inflight.get(key) is flight:
             # Nobody waits for it: the caller gets its rows now; they are sized and stored
-            # next (the flight stays, so an identical miss meanwhile waits for that).
+            # next (an identical read meanwhile stores them first: see lookup()).
             if not self._unsized:
                 asyncio.get_running_loop().call_soon(self._settle)
             elif len(self._unsized) >= _MAX_UNSIZED:  # the loop has not turned: do not pile up
