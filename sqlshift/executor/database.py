@@ -46,7 +46,7 @@ import functools
 import itertools
 import re
 import time
-from collections.abc import AsyncIterator, Generator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
 from types import TracebackType
@@ -65,10 +65,11 @@ from sqlshift.executor import peers
 from sqlshift.executor.backends import create_backend
 from sqlshift.executor.backends.base import Backend, Connection, PoolMetrics
 from sqlshift.executor.cache import Cache
+from sqlshift.executor.introspect import read_schema
 from sqlshift.executor.pipeline import Pending, Pipeline, Probe
 from sqlshift.executor.profiler import Profiler
 from sqlshift.executor.rows import Row, RowMaker, make_rows, row_class
-from sqlshift.executor.statements import Prepared, map_args
+from sqlshift.executor.statements import LOGGER, Prepared, map_args
 from sqlshift.executor.url import DatabaseURL, parse_url
 from sqlshift.translator.options import Options
 from sqlshift.translator.schema import Schema
@@ -92,6 +93,7 @@ def connect(
     profiler: Profiler | bool | None = None,
     schema: Schema | Mapping[str, Any] | None = None,
     options: Options | None = None,
+    introspect: bool = True,
     **pool_options: Any,
 ) -> Database[Cache]: ...
 @overload
@@ -103,6 +105,7 @@ def connect(
     profiler: Profiler | bool | None = None,
     schema: Schema | Mapping[str, Any] | None = None,
     options: Options | None = None,
+    introspect: bool = True,
     **pool_options: Any,
 ) -> Database[None]: ...
 @overload
@@ -114,6 +117,7 @@ def connect(
     profiler: Profiler | bool | None = None,
     schema: Schema | Mapping[str, Any] | None = None,
     options: Options | None = None,
+    introspect: bool = True,
     **pool_options: Any,
 ) -> Database[Cache | None]: ...
 def connect(
@@ -124,6 +128,7 @@ def connect(
     profiler: Profiler | bool | None = None,
     schema: Schema | Mapping[str, Any] | None = None,
     options: Options | None = None,
+    introspect: bool = True,
     **pool_options: Any,
 ) -> Database[Any]:
     """A :class:`Database` for ``url`` (default: ``$SQLSHIFT_URL``). Open it with
@@ -137,6 +142,10 @@ def connect(
     case) are given to the translator when ``source=`` is set. ``profiler=True`` records every
     call per fingerprint (see :class:`~sqlshift.executor.profiler.Profiler`); pass a
     ``Profiler`` to configure it; ``db.profiler.report()`` ranks them.
+
+    Translating (``source=`` another dialect), the database's own schema is read when it
+    opens and again after DDL run through it, and the translator uses it (``schema=`` adds to
+    or overrides it); ``introspect=False`` translates with ``schema=`` and the DDL run only.
     """
     parsed = parse_url(url).with_options(pool_options)
     return Database(
@@ -147,6 +156,7 @@ def connect(
         schema=schema,
         profiler=profiler,
         options=options,
+        introspect=introspect,
     )
 
 
@@ -168,6 +178,7 @@ class _TxState:
         self.connection = connection
         self.lock = asyncio.Lock()
         self.pending = Pending()  # what it wrote, invalidated again at COMMIT
+        self.schema_changed = False  # DDL ran in it: read the schema again when it ends
         self.savepoints = itertools.count(1)
 
 
@@ -196,9 +207,12 @@ class Database(Generic[CacheT]):
         schema: Schema | Mapping[str, Any] | None = None,
         profiler: Profiler | bool | None = None,
         options: Options | None = None,
+        introspect: bool = True,
     ) -> None:
         self._backend = backend
         self._source = resolve_dialect(source, role="source dialect") if source else None
+        #: read the database's schema for the translator (translating only)
+        self._introspect = introspect and self._source not in (None, backend.dialect)
         self._url = url
         self._open = False
         #: statement -> cache -> profiler, the path every wrap() adapter shares
@@ -265,6 +279,42 @@ class Database(Generic[CacheT]):
                 backend=self.dialect,
             ) from error
         self._open = True
+        if self._introspect:
+            await self._load_schema()
+
+    async def read_schema(self) -> Schema:
+        """The database's schema read from its catalog now, on a pooled connection (see
+        :meth:`Schema.from_database <sqlshift.Schema.from_database>`)."""
+        async with self._acquire() as connection:
+
+            async def query(sql: str) -> Sequence[Sequence[Any]]:
+                try:
+                    _, rows = await connection.fetch(sql, ())
+                except SqlshiftError:
+                    raise
+                except Exception as error:
+                    raise ExecutionError(
+                        f"cannot read the schema of {self._describe()}: "
+                        f"{type(error).__name__}: {error}",
+                        backend=self.dialect,
+                    ) from error
+                return rows
+
+            return await read_schema(self.dialect, query)
+
+    async def _load_schema(self) -> None:
+        """Translate with the database's schema from now on; when it cannot be read, say so
+        and translate with ``schema=`` and the DDL run (as before)."""
+        try:
+            live = await self.read_schema()
+        except SqlshiftError as error:
+            LOGGER.warning(
+                "translating for %s without its schema (it could not be read): %s",
+                self._describe(),
+                error,
+            )
+            return
+        self._pipeline.statements.use_database_schema(live)
 
     async def close(self) -> None:
         if not self._open:
@@ -447,11 +497,24 @@ class Database(Generic[CacheT]):
             assert isinstance(outcome, int)
             return outcome
 
+        if prepared.ddl and self._introspect:
+            return await self._changing_schema(run)
         if self._profiler is None:
             return await run(_NO_PROBE)
         return await self._pipeline.profile(
             sql, args, run, _affected, explain=mode == "execute", slow_ms=slow_ms
         )
+
+    async def _changing_schema(self, run: Callable[[Probe], Awaitable[int]]) -> int:
+        """Run DDL, then read the schema again (at COMMIT when a transaction is open)."""
+        try:
+            return await run(_NO_PROBE)
+        finally:
+            tx = self._tx.get()
+            if tx is None:
+                await self._load_schema()
+            else:
+                tx.state.schema_changed = True
 
     def transaction(self, *, isolation: str | None = None) -> Transaction:
         """A transaction (``async with``), or a savepoint when one is already open in this task.
@@ -801,6 +864,8 @@ class Transaction:
                 state.pending.ended(db._pipeline, committed=commit)
                 assert self._stack is not None
                 await self._stack.aclose()
+                if state.schema_changed:  # committed or rolled back: read what is there now
+                    await db._load_schema()
         finally:
             if self._token is not None:
                 # Finished from another context: leave that context's variable alone.

@@ -45,6 +45,8 @@ class Prepared:
     #: read-only and deterministic: may be cached, and retried once after a lost connection
     pure: bool
     tables_read: frozenset[str]
+    #: CREATE / ALTER / DROP: the database's schema changes when it runs
+    ddl: bool = False
 
     @property
     def is_script(self) -> bool:
@@ -68,6 +70,7 @@ def _prepared(
         None if info is None else info.tables_written,
         info is not None and info.cacheable,
         frozenset() if info is None else info.tables_read,
+        info is not None and not _DDL.isdisjoint(info.kinds),
     )
 
 
@@ -84,7 +87,11 @@ class Statements:
     ) -> None:
         self.dialect = dialect
         self.source = source
-        self.schema = as_schema(schema)
+        #: the caller's ``schema=``: it wins over the database's own
+        self.given = as_schema(schema)
+        #: what translations use: the database's schema (once read) under the caller's, with
+        #: the DDL prepared since then applied
+        self.schema = self.given
         self.options = options
         #: the memo itself: read it directly on hot paths (``memo.get(sql)``)
         self.memo: dict[str, Prepared] = {}
@@ -98,6 +105,12 @@ class Statements:
             self.schema = Schema.from_ddl(ddl, self.source, base=self.schema)
         except TranslationError:
             return
+        self.memo.clear()
+
+    def use_database_schema(self, live: Schema) -> None:
+        """Translate with the schema read from the database (``live``) from now on, the
+        caller's ``schema=`` over it; statements prepared before are prepared again."""
+        self.schema = live.merged(self.given)
         self.memo.clear()
 
     def prepare(self, sql: str) -> Prepared:

@@ -8,9 +8,10 @@ from sqlglot.errors import ErrorLevel
 
 from sqlshift.dialects import resolve_dialect
 from sqlshift.errors import ParseError
+from sqlshift.translator.schema import COLLATION
 from sqlshift.translator.targets import DIALECTS
 
-__all__ = ["add_view", "create_columns", "create_keys", "tables_from_ddl"]
+__all__ = ["add_view", "column_type", "create_columns", "create_keys", "tables_from_ddl"]
 
 Columns = tuple[tuple[str, exp.DataType], ...]
 Keys = tuple[tuple[str, ...], ...]
@@ -25,10 +26,20 @@ def create_columns(create: exp.Create) -> Columns:
     if not isinstance(schema, exp.Schema):
         return ()
     return tuple(
-        (c.name.lower(), logical_type(c))
+        (c.name.lower(), column_type(c, logical_type(c)))
         for c in schema.expressions
         if isinstance(c, exp.ColumnDef) and isinstance(c.kind, exp.DataType)
     )
+
+
+def column_type(column: exp.ColumnDef, dtype: exp.DataType) -> exp.DataType:
+    """``dtype`` with the column's own collation (``COLLATE x``) recorded, when it has one."""
+    for constraint in column.constraints:
+        kind = constraint.args.get("kind")
+        if isinstance(kind, exp.CollateColumnConstraint) and kind.this is not None:
+            dtype = dtype.copy()
+            dtype.meta[COLLATION] = kind.this.name.lower()
+    return dtype
 
 
 def _names(node: exp.Expr) -> tuple[str, ...]:
@@ -152,7 +163,7 @@ def _alter(statement: exp.Alter, tables: dict[str, Columns], keys: dict[str, Key
         return
     for action in statement.args.get("actions") or []:
         if isinstance(action, exp.ColumnDef) and isinstance(action.kind, exp.DataType):
-            column = (action.name.lower(), logical_type(action))
+            column = (action.name.lower(), column_type(action, logical_type(action)))
             tables[table] = (*(c for c in tables[table] if c[0] != column[0]), column)
         elif isinstance(action, exp.Drop) and str(action.args.get("kind")).upper() == "COLUMN":
             named = [action.this, *(action.args.get("tables") or [])]

@@ -12,7 +12,19 @@ from sqlglot import exp
 
 from sqlshift.errors import ConfigurationError, InputTypeError
 
-__all__ = ["Schema", "as_schema"]
+__all__ = ["COLLATION", "Schema", "as_schema", "collation_of", "mysql_boolean"]
+
+COLLATION = "sqlshift_collation"
+"""Meta key of a column's :class:`~sqlglot.exp.DataType` in a Schema: the collation the column
+was declared with (lower case: ``utf8mb4_bin``, ``nocase``, ``c``), when it has its own."""
+
+
+def collation_of(dtype: exp.DataType | None) -> str | None:
+    """The collation a schema column was declared with (None: the database's default)."""
+    if dtype is None or not dtype.meta:
+        return None
+    value = dtype.meta.get(COLLATION)
+    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -94,6 +106,23 @@ class Schema:
         return Schema(tables, keys, views)
 
     @classmethod
+    async def from_database(cls, database: Any) -> Schema:
+        """The tables and views of a live database, read from its catalog: column types
+        (ENUM members, ``TINYINT(1)`` as BOOLEAN, ``UNSIGNED``), column collations and unique
+        keys (primary key first). ``database`` is a connection URL, or an open
+        :class:`~sqlshift.Database` (read on one of its connections)."""
+        from sqlshift.executor.database import Database, connect
+
+        if isinstance(database, Database):
+            return await database.read_schema()
+        if not isinstance(database, str):
+            raise InputTypeError(
+                f"from_database takes a URL or a Database, got {type(database).__name__}"
+            )
+        async with connect(database) as db:
+            return await db.read_schema()
+
+    @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> Schema:
         """Build a Schema from ``{table: {column: type}}``; the same mapping (by value) is
         converted once and then served from a small cache."""
@@ -142,14 +171,15 @@ def _convert(value: Mapping[str, Any]) -> Schema:
                 raise ConfigurationError(
                     f"schema: {table}.{column} has an unknown type {type_text!r}"
                 ) from error
-            if _tinyint_one(dtype):  # MySQL's BOOLEAN, as translated DDL makes it
+            if mysql_boolean(dtype):  # MySQL's BOOLEAN, as translated DDL makes it
                 dtype = exp.DataType.build("BOOLEAN")
             parsed.append((str(column).lower(), dtype))
         tables.append((table.lower(), tuple(parsed)))
     return Schema(tuple(tables), tuple(keys))
 
 
-def _tinyint_one(dtype: exp.DataType) -> bool:
+def mysql_boolean(dtype: exp.DataType) -> bool:
+    """``TINYINT(1)``: MySQL's BOOLEAN, as translated DDL makes it."""
     if dtype.this != exp.DType.TINYINT or len(dtype.expressions) != 1:
         return False
     param = dtype.expressions[0]

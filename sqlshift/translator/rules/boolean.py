@@ -8,7 +8,7 @@ from sqlshift.translator.context import Context
 from sqlshift.translator.flow import ARITHMETIC as _ARITHMETIC
 from sqlshift.translator.params import internal_index
 from sqlshift.translator.rules import rule
-from sqlshift.translator.types import Kind, infer
+from sqlshift.translator.types import Kind, declared_type, infer
 
 _PREDICATES: tuple[type[exp.Expr], ...] = (
     exp.EQ,
@@ -41,7 +41,7 @@ def _boolean_column(node: exp.Expr, ctx: Context) -> bool:
         node = node.this
     if not isinstance(node, exp.Column) or ctx.schema is None:
         return False
-    dtype = ctx.schema.column_type(None, node.name)
+    dtype = declared_type(node, ctx)
     return dtype is not None and dtype.this == exp.DataType.Type.BOOLEAN
 
 
@@ -122,7 +122,7 @@ def boolean_column_literal(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     if not isinstance(value, exp.Literal | exp.Placeholder):
         return None
-    dtype = ctx.schema.column_type(None, column.name)
+    dtype = declared_type(column, ctx)
     if dtype is None or dtype.this != exp.DataType.Type.BOOLEAN:
         return None
     _as_boolean(value)

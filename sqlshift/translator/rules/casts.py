@@ -91,7 +91,7 @@ def _temporal(node: exp.Expr, ctx: Context) -> bool:
     """A column the schema declares as a date or time (printed the same way everywhere)."""
     if not isinstance(node, exp.Column) or ctx.schema is None:
         return False
-    dtype = ctx.schema.column_type(None, node.name)
+    dtype = declared_type(node, ctx)
     return dtype is not None and dtype.this in exp.DataType.TEMPORAL_TYPES
 
 
@@ -275,7 +275,7 @@ def _boolean(node: exp.Expr, ctx: Context) -> bool:
     if infer(node, ctx).kind is Kind.BOOL:
         return True
     if isinstance(node, exp.Column) and ctx.schema is not None:
-        dtype = ctx.schema.column_type(None, node.name)
+        dtype = declared_type(node, ctx)
         return dtype is not None and dtype.this == T.BOOLEAN
     return False
 

@@ -61,6 +61,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
+from sqlshift.translator.schema import collation_of
 from sqlshift.translator.types import Kind, declared_type, infer, is_repeatable, is_simple
 
 _BINARY = "sqlshift_binary"
@@ -452,6 +453,20 @@ def mysql_collate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         f"the MySQL collation {node.expression.name} has no equivalent on {ctx.target}",
         "drop the COLLATE clause, or use a _bin collation",
     )
+    return None
+
+
+@rule(exp.Column, source={"mysql"}, target=_OTHERS)
+def binary_collation_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A MySQL column declared with a binary collation (`label VARCHAR(20) COLLATE
+    utf8mb4_bin` in the script's DDL, ``schema=`` or the live database) compares and sorts
+    byte-wise, as `x COLLATE utf8mb4_bin` does: it is marked so, and the case-insensitive
+    emulation (folding on PostgreSQL, GLOB on SQLite, the ORDER BY refusal) leaves it alone
+    (it folded `label = 'bob'` into matching 'Bob'). Corpus: collation.toml
+    `coll-my-bin-column`."""
+    collation = collation_of(declared_type(node, ctx))
+    if collation is not None and (collation.endswith("_bin") or collation == "binary"):
+        node.meta[_BINARY] = True
     return None
 
 
@@ -1089,6 +1104,93 @@ def sqlite_collate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if isinstance(parent, exp.In):
         parent.set("expressions", [_fold_ascii(item) for item in parent.expressions])
     return _fold_ascii(value)
+
+
+_LITE_OUT = {"postgres", "mysql"}
+
+
+@rule(*_EQUALITY, *_ORDERING, exp.In, exp.Between, source={"sqlite"}, target=_LITE_OUT, first=True)
+def sqlite_nocase_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A comparison that SQLite makes under a column's declared collation (known from
+    ``schema=`` or the database): the left operand's when it is a column, else the right's,
+    unless an operand says `COLLATE` itself. `NOCASE` compared `label = 'bob'` true for
+    'Bob' in SQLite and false on the targets: into PostgreSQL every operand is folded as
+    `COLLATE NOCASE` is (`sqlite_collate`); into MySQL, whose collations fold more, refused
+    (`collation-sqlite`). Tests: test_collation.py `test_sqlite_nocase_column_*`."""
+    operands = [node.args.get(k) for k in ("this", "expression", "low", "high")]
+    present = [o for o in operands if isinstance(o, exp.Expr)]
+    if isinstance(node, exp.In):
+        present += node.expressions
+    if any(isinstance(o, exp.Collate) for o in present):
+        return None
+    deciding = next((o for o in present[:2] if isinstance(o, exp.Column)), None)
+    collation = _sqlite_collation(deciding, ctx)
+    if collation is None or deciding is None or not _foldable(deciding, collation, ctx):
+        return None
+    for key in ("this", "expression", "low", "high"):
+        operand = node.args.get(key)
+        if isinstance(operand, exp.Expr):
+            node.set(key, _fold_ascii(operand))
+    if isinstance(node, exp.In):
+        node.set("expressions", [_fold_ascii(item) for item in node.expressions])
+    return None
+
+
+@rule(exp.Ordered, source={"sqlite"}, target=_LITE_OUT)
+def sqlite_nocase_sort(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """`ORDER BY label` of a column declared COLLATE NOCASE sorts 'bob' with 'Bob' in
+    SQLite: into PostgreSQL the sort key is folded as `sqlite_nocase_column` folds a
+    comparison; into MySQL refused. Tests: test_collation.py `test_sqlite_nocase_column_*`."""
+    key = node.this
+    collation = _sqlite_collation(key, ctx)
+    if collation is not None and _foldable(key, collation, ctx):
+        node.set("this", _fold_ascii(key))
+    return None
+
+
+@rule(exp.Group, exp.Distinct, exp.Min, exp.Max, source={"sqlite"}, target=_LITE_OUT)
+def sqlite_nocase_grouping(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """GROUP BY / DISTINCT / MIN / MAX of a column declared COLLATE NOCASE: SQLite takes
+    'Bob' and 'bob' for one value and returns either spelling; refused (`collation-sqlite`).
+    Tests: test_collation.py `test_sqlite_nocase_column_*`."""
+    values = node.expressions if node.expressions else [node.this]
+    if isinstance(node, exp.Distinct) and isinstance(node.parent, exp.Select):
+        values = [item.unalias() for item in node.parent.expressions]  # SELECT DISTINCT
+    for value in values:
+        collation = _sqlite_collation(value, ctx)
+        if collation is not None:
+            ctx.refuse(
+                value,
+                "collation-sqlite",
+                f"the column is declared COLLATE {collation.upper()}: SQLite takes values "
+                "that differ in case for one, and keeps either spelling",
+                "group by LOWER() of the column explicitly",
+            )
+            return None
+    return None
+
+
+def _sqlite_collation(node: exp.Expr | None, ctx: Context) -> str | None:
+    """NOCASE or RTRIM: the collation a SQLite column was declared with, when the schema
+    knows it and it is not SQLite's default."""
+    if not isinstance(node, exp.Column):
+        return None
+    collation = collation_of(declared_type(node, ctx))
+    return collation if collation in ("nocase", "rtrim") else None
+
+
+def _foldable(node: exp.Expr, collation: str, ctx: Context) -> bool:
+    """NOCASE into PostgreSQL is an ASCII fold; anything else is refused here."""
+    if collation == "nocase" and ctx.target == "postgres":
+        return True
+    ctx.refuse(
+        node,
+        "collation-sqlite",
+        f"the column is declared COLLATE {collation.upper()}, which no {ctx.target} "
+        "collation reproduces",
+        "compare LOWER() of ASCII text explicitly",
+    )
+    return False
 
 
 def _fold_ascii(value: exp.Expr) -> exp.Expr:

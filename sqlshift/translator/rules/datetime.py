@@ -28,7 +28,7 @@ from sqlshift.translator import formats
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import TEXT_CONSUMERS, func, rule
 from sqlshift.translator.targets import DIALECTS
-from sqlshift.translator.types import Kind, infer, is_repeatable
+from sqlshift.translator.types import Kind, declared_type, infer, is_repeatable
 
 DATE, DATETIME = "date", "datetime"
 _KIND = "sqlshift_temporal"  # meta: the temporal kind of a node a rule produced
@@ -83,7 +83,7 @@ def temporal(node: exp.Expr, ctx: Context) -> str | None:
             return DATE
         return DATETIME if _DATETIME_TEXT.match(node.name) else None
     if isinstance(node, exp.Column) and ctx.schema is not None:
-        dtype = _column_type(node, ctx)
+        dtype = declared_type(node, ctx)
         if dtype is not None and dtype.this in _DATE_TYPES:
             return DATE
         return DATETIME if dtype is not None and dtype.this in _DATETIME_TYPES else None
@@ -94,22 +94,6 @@ def temporal(node: exp.Expr, ctx: Context) -> str | None:
     if isinstance(node, exp.Anonymous) and node.name.upper() in ("NOW", "SYSDATE"):
         return DATETIME
     return None
-
-
-def _column_type(node: exp.Column, ctx: Context) -> exp.DataType | None:
-    assert ctx.schema is not None
-    table = node.table or None
-    if table:
-        scope = node.find_ancestor(exp.Select, exp.Update, exp.Delete)
-        while scope is not None:
-            found = [
-                t for t in scope.find_all(exp.Table) if t.alias_or_name.lower() == table.lower()
-            ]
-            if found:
-                table = found[0].name
-                break
-            scope = scope.parent.find_ancestor(exp.Select) if scope.parent else None
-    return ctx.schema.column_type(table, node.name)
 
 
 def _need_kind(node: exp.Expr, value: exp.Expr, ctx: Context) -> str | None:

@@ -56,6 +56,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import rule
+from sqlshift.translator.schema import mysql_boolean
 
 T = exp.DType
 
@@ -84,13 +85,7 @@ def logical_type(column: exp.ColumnDef) -> exp.DataType:
 
 
 def _is_mysql_bool(kind: exp.DataType) -> bool:
-    if kind.this == T.BOOLEAN:
-        return True
-    if kind.this != T.TINYINT or len(kind.expressions) != 1:
-        return False
-    param = kind.expressions[0]
-    value = param.this if isinstance(param, exp.DataTypeParam) else param
-    return isinstance(value, exp.Literal) and value.name == "1"
+    return kind.this == T.BOOLEAN or mysql_boolean(kind)
 
 
 def _length(kind: exp.DataType) -> exp.Expr | None:
@@ -165,12 +160,12 @@ def mysql_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     kept: list[exp.Expr] = []
     for constraint in node.constraints:
         ckind = constraint.args.get("kind")
-        if isinstance(
-            ckind,
-            exp.CharacterSetColumnConstraint
-            | exp.CollateColumnConstraint
-            | exp.CommentColumnConstraint,
-        ):
+        if isinstance(ckind, exp.CollateColumnConstraint):
+            if pg and _binary_collation(ckind):
+                constraint.set("kind", _c_collation())
+                kept.append(constraint)
+            continue
+        if isinstance(ckind, exp.CharacterSetColumnConstraint | exp.CommentColumnConstraint):
             continue
         if isinstance(ckind, exp.OnUpdateColumnConstraint):
             ctx.refuse(
@@ -188,6 +183,16 @@ def mysql_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
+def _binary_collation(constraint: exp.CollateColumnConstraint) -> bool:
+    name = constraint.this.name.lower() if constraint.this is not None else ""
+    return name.endswith("_bin") or name == "binary"
+
+
+def _c_collation() -> exp.CollateColumnConstraint:
+    """PostgreSQL's byte-order collation, whatever the database's default is."""
+    return exp.CollateColumnConstraint(this=exp.to_identifier("C", quoted=True))
+
+
 def _defaults_to_boolean(node: exp.ColumnDef) -> None:
     for constraint in node.constraints:
         default = constraint.args.get("kind")
@@ -195,6 +200,32 @@ def _defaults_to_boolean(node: exp.ColumnDef) -> None:
             value = default.this
             if isinstance(value, exp.Literal) and value.name in ("0", "1"):
                 default.set("this", exp.Boolean(this=value.name == "1"))
+
+
+@rule(exp.CollateColumnConstraint, source={"sqlite"}, target={"mysql", "postgres"})
+def sqlite_column_collation(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A SQLite column's collation (written through before, failing on both targets:
+    `collation "nocase" does not exist`). `BINARY`, SQLite's default, is PostgreSQL's
+    `COLLATE "C"` and MySQL's `utf8mb4_bin`. `NOCASE` folds ASCII letters only, which no
+    collation of the targets does (theirs fold every letter, MySQL's accents too), and
+    `RTRIM` ignores trailing spaces: a table made without them would compare differently in
+    every query that does not go through sqlshift with the schema; refused
+    (`collation-sqlite`). Corpus: ddl.toml `ddl-lite-collate-*`."""
+    assert isinstance(node, exp.CollateColumnConstraint)
+    name = node.this.name.upper() if node.this is not None else ""
+    if name == "BINARY":
+        if ctx.target == "postgres":
+            return _c_collation()
+        return exp.CollateColumnConstraint(this=exp.var("utf8mb4_bin"))
+    ctx.refuse(
+        node,
+        "collation-sqlite",
+        f"a SQLite column declared COLLATE {name or '?'} compares in a way no {ctx.target} "
+        "collation does (NOCASE folds ASCII letters only; RTRIM ignores trailing spaces)",
+        "declare the column without COLLATE and compare LOWER(x) explicitly where case must "
+        "not matter",
+    )
+    return None
 
 
 @rule(exp.Create, source={"sqlite"}, target={"mysql", "postgres"})

@@ -9,7 +9,16 @@ from sqlshift.translator.flow import CARRIERS, CONSUMERS, CUT_QUOTIENT, carrier
 from sqlshift.translator.rules import func, rule
 from sqlshift.translator.rules.numeric_types import postgres_dynamic_numeric
 from sqlshift.translator.targets import SQLITE_MOD_FUNCTION
-from sqlshift.translator.types import TYPED, UNKNOWN, Kind, Typed, infer, int_literal, is_simple
+from sqlshift.translator.types import (
+    TYPED,
+    UNKNOWN,
+    Kind,
+    Typed,
+    declared_type,
+    infer,
+    int_literal,
+    is_simple,
+)
 
 #: MySQL's div_precision_increment default: digits a `/` adds to the dividend's scale
 MYSQL_DIV_PRECISION = 4
@@ -828,7 +837,7 @@ def sqlite_decimal_is_real(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         parent = parent.parent
     if not isinstance(parent, _REAL_ARITHMETIC) or ctx.schema is None:
         return None
-    dtype = ctx.schema.column_type(None, node.name)
+    dtype = declared_type(node, ctx)
     if dtype is None or dtype.this != exp.DataType.Type.DECIMAL:
         return None
     real = cast(node, "DOUBLE" if ctx.target == "mysql" else "DOUBLE PRECISION")
