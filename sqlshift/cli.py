@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import bisect
 import json
 import os
@@ -403,9 +404,18 @@ def _cli_hint(hint: str) -> str:
 
 
 def _load_schema(given: str | None, dialect: str | None) -> Schema | None:
-    """``--schema``: a JSON mapping ``{table: {column: type}}`` or a DDL script."""
+    """``--schema``: a database URL (its schema is read from its catalog), a JSON mapping
+    ``{table: {column: type}}`` or a DDL script."""
     if given is None:
         return None
+    if "://" in given:
+        try:
+            schema: Schema | None = asyncio.run(Schema.from_database(given))
+        except SqlshiftError as exc:
+            raise _UsageError(f"--schema: {_one_line(str(exc))}") from None
+        if schema is None or not schema.tables:
+            raise _UsageError("--schema: the database has no tables")
+        return schema
     text = _read_text(Path(given))
     if given.endswith(".json"):
         try:
@@ -579,8 +589,9 @@ def _parser() -> _ArgumentParser:
     )
     tr.add_argument(
         "--schema",
-        metavar="FILE",
-        help="the tables' column types and keys: a DDL script (in the --from dialect) or a "
+        metavar="FILE_OR_URL",
+        help="the tables' column types and keys: a database URL (postgresql://, mysql://, "
+        "sqlite:///path; read from its catalog), a DDL script (in the --from dialect) or a "
         "JSON file {table: {column: type}}",
     )
     tr.add_argument(

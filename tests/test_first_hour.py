@@ -168,6 +168,26 @@ def test_cli_schema_errors_are_usage_errors(
     assert status == 2 and "defines no table" in err
 
 
+def test_cli_schema_from_a_database_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--schema URL`` reads the types from the live database (here a SQLite file)."""
+    import sqlite3
+
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as lite:
+        lite.execute("CREATE TABLE items (price INT, qty INT, flag BOOLEAN)")
+    query = tmp_path / "q.sql"
+    query.write_text("SELECT price / qty FROM items WHERE flag = 1;\n")
+    argv = ["translate", "--from", "mysql", "--to", "postgres", str(query)]
+    assert run(argv, capsys)[0] == 1  # division of unknown types: refused
+    status, out, _ = run([*argv, "--schema", f"sqlite:///{path}"], capsys)
+    assert status == 0
+    assert "WHERE flag = TRUE" in out
+    status, _, err = run([*argv, "--schema", f"sqlite:///{tmp_path / 'none.db'}"], capsys)
+    assert status == 2 and "--schema: the database has no tables" in err
+    status, _, err = run([*argv, "--schema", "postgresql://nobody:secret@127.0.0.1:1/x"], capsys)
+    assert status == 2 and "--schema: cannot connect" in err and "secret" not in err
+
+
 def test_schema_from_ddl_reads_types_and_keys() -> None:
     schema = Schema.from_ddl(
         "CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(3) UNIQUE, b TINYINT(1), c INT,"
