@@ -22,7 +22,7 @@ DDL = {
         f"DROP TABLE IF EXISTS {TABLE}",
         "DROP TYPE IF EXISTS sqlshift_sch_mood",
         "CREATE TYPE sqlshift_sch_mood AS ENUM ('sad', 'ok', 'happy')",
-        f"CREATE TABLE {TABLE} (id INT PRIMARY KEY, name VARCHAR(20) COLLATE \"C\", "
+        f'CREATE TABLE {TABLE} (id INT PRIMARY KEY, name VARCHAR(20) COLLATE "C", '
         "mood sqlshift_sch_mood, price NUMERIC(10, 2), at TIMESTAMP, flag BOOLEAN, "
         "a INT, b INT, UNIQUE (a, b))",
     ],
