@@ -69,7 +69,7 @@ from sqlshift.executor.introspect import read_schema
 from sqlshift.executor.pipeline import Pending, Pipeline, Probe
 from sqlshift.executor.profiler import Profiler
 from sqlshift.executor.rows import Row, RowMaker, make_rows, row_class
-from sqlshift.executor.statements import LOGGER, Prepared, map_args
+from sqlshift.executor.statements import Prepared, map_args
 from sqlshift.executor.url import DatabaseURL, parse_url
 from sqlshift.translator.options import Options
 from sqlshift.translator.schema import Schema
@@ -211,8 +211,6 @@ class Database(Generic[CacheT]):
     ) -> None:
         self._backend = backend
         self._source = resolve_dialect(source, role="source dialect") if source else None
-        #: read the database's schema for the translator (translating only)
-        self._introspect = introspect and self._source not in (None, backend.dialect)
         self._url = url
         self._open = False
         #: statement -> cache -> profiler, the path every wrap() adapter shares
@@ -228,6 +226,8 @@ class Database(Generic[CacheT]):
             database=peers.key_of_identity(backend.identity),
         )
         pipeline.explainer = self._explain
+        if introspect:
+            pipeline.read_schema_with(self.read_schema)
         self._cache = pipeline.cache
         self._profiler = pipeline.profiler
         self._waiting = 0
@@ -279,8 +279,8 @@ class Database(Generic[CacheT]):
                 backend=self.dialect,
             ) from error
         self._open = True
-        if self._introspect:
-            await self._load_schema()
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
 
     async def read_schema(self) -> Schema:
         """The database's schema read from its catalog now, on a pooled connection (see
@@ -303,18 +303,9 @@ class Database(Generic[CacheT]):
             return await read_schema(self.dialect, query)
 
     async def _load_schema(self) -> None:
-        """Translate with the database's schema from now on; when it cannot be read, say so
-        and translate with ``schema=`` and the DDL run (as before)."""
-        try:
-            live = await self.read_schema()
-        except SqlshiftError as error:
-            LOGGER.warning(
-                "translating for %s without its schema (it could not be read): %s",
-                self._describe(),
-                error,
-            )
-            return
-        self._pipeline.statements.use_database_schema(live)
+        """Translate with the database's schema from now on (see Pipeline.load_schema)."""
+        self._pipeline.schema_due = True
+        await self._pipeline.load_schema()
 
     async def close(self) -> None:
         if not self._open:
@@ -497,7 +488,7 @@ class Database(Generic[CacheT]):
             assert isinstance(outcome, int)
             return outcome
 
-        if prepared.ddl and self._introspect:
+        if prepared.ddl and self._pipeline.schema_reader is not None:
             return await self._changing_schema(run)
         if self._profiler is None:
             return await run(_NO_PROBE)

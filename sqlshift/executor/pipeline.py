@@ -33,7 +33,7 @@ from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
 from sqlshift.executor.profiler import Profiler, QueryStats
 from sqlshift.executor.rows import estimate_size
 from sqlshift.executor.settings import optional_setting
-from sqlshift.executor.statements import Prepared, Statements, key_args
+from sqlshift.executor.statements import LOGGER, Prepared, Statements, key_args
 from sqlshift.translator.options import Options
 from sqlshift.translator.schema import Schema
 
@@ -69,6 +69,9 @@ class Pipeline:
         "memo",
         "plan_tasks",
         "profiler",
+        "schema_due",
+        "schema_lock",
+        "schema_reader",
         "source",
         "statements",
     )
@@ -101,12 +104,53 @@ class Pipeline:
         #: set by owners that may run an EXPLAIN off the caller's path (see ``record``)
         self.explainer: Explainer | None = None
         self.plan_tasks: set[asyncio.Task[None]] = set()
+        #: set by owners that can read the database's schema (see ``read_schema_with``)
+        self.schema_reader: Callable[[], Awaitable[Schema]] | None = None
+        #: the schema is to be read (again) before the next statement is prepared
+        self.schema_due = False
+        self.schema_lock: asyncio.Lock | None = None
 
     # ----------------------------------------------------------------------------- statement
 
     def prepare(self, sql: str) -> Prepared:
         prepared = self.memo.get(sql) if type(sql) is str else None
         return prepared if prepared is not None else self.statements.prepare(sql)
+
+    def read_schema_with(self, reader: Callable[[], Awaitable[Schema]]) -> None:
+        """Translations use the database's schema, read with ``reader`` before the first
+        statement is prepared and again after DDL: owners check ``schema_due`` before
+        :meth:`prepare` and await :meth:`load_schema` when it is set. Passing through (no
+        translation), the schema is never read."""
+        statements = self.statements
+        if statements.source is None or statements.source == self.dialect:
+            return
+        self.schema_reader = reader
+        self.schema_due = True
+
+    async def load_schema(self) -> None:
+        """Read the database's schema for the translator, once for concurrent callers; a
+        schema that cannot be read is logged (``sqlshift.translate``) and translation goes on
+        with ``schema=`` and the DDL run (it is read again after the next DDL)."""
+        reader = self.schema_reader
+        if reader is None:
+            return
+        if self.schema_lock is None:
+            self.schema_lock = asyncio.Lock()
+        async with self.schema_lock:
+            if not self.schema_due:
+                return  # another task read it while this one waited
+            self.schema_due = False  # before reading: DDL during the read marks it again
+            try:
+                live = await reader()
+            except Exception as error:
+                LOGGER.warning(
+                    "translating for %s without its schema (it could not be read): %s: %s",
+                    self.database or self.identity,
+                    type(error).__name__,
+                    error,
+                )
+                return
+            self.statements.use_database_schema(live)
 
     # --------------------------------------------------------------------------------- cache
 
@@ -161,6 +205,8 @@ class Pipeline:
         wrote, now and, inside a transaction, again when ``pending``'s transaction commits."""
         if prepared.read_only:
             return
+        if prepared.ddl and self.schema_reader is not None:
+            self.schema_due = True
         if pending is None:
             self.invalidate(prepared.written)
         else:

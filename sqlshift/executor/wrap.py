@@ -92,6 +92,7 @@ from typing import Any
 from sqlshift.errors import InputTypeError
 from sqlshift.executor import peers
 from sqlshift.executor.cache import Cache
+from sqlshift.executor.introspect import read_schema
 from sqlshift.executor.pipeline import Pipeline
 from sqlshift.executor.profiler import Profiler
 from sqlshift.executor.settings import optional_setting
@@ -121,7 +122,9 @@ def wrap(
     connection does not show its file: share one :class:`Cache` between its wrappers.
 
     ``schema`` and ``options`` (:class:`~sqlshift.Options`) are given to the translator, as
-    :func:`~sqlshift.executor.database.connect` gives them.
+    :func:`~sqlshift.executor.database.connect` gives them. Translating (``source=`` another
+    dialect), the database's own schema is read through the wrapped object before the first
+    statement and again after DDL run through it; ``schema=`` adds to it and wins.
 
     ``profiler=True`` (or a :class:`Profiler`) records every statement per fingerprint, as
     :func:`~sqlshift.executor.database.connect` does; ``wrapper.profiler.report()`` ranks them.
@@ -155,8 +158,8 @@ def wrap(
         if name == "Pool":
             pool = PgPool(obj, pg)
             pg.explainer = pool._explain
-            return pool
-        return PgConnection(obj, pg)
+            return _reads_schema(pool, pg)
+        return _reads_schema(PgConnection(obj, pg), pg)
     if package == "aiomysql" and name in ("Pool", "Connection"):
         from sqlshift.executor.wrappers.mysql import MySQLConnection, MySQLPool
 
@@ -164,19 +167,31 @@ def wrap(
         if name == "Pool":
             my_pool = MySQLPool(obj, my)
             my.explainer = my_pool._explain
-            return my_pool
-        return MySQLConnection(obj, my)
+            return _reads_schema(my_pool, my)
+        return _reads_schema(MySQLConnection(obj, my), my)
     if package == "aiosqlite" and name == "Connection":
         from sqlshift.executor.wrappers.sqlite import SQLiteConnection
 
         lite = pipeline("sqlite", "aiosqlite", None)
         connection = SQLiteConnection(obj, lite)
         lite.explainer = connection._explain
-        return connection
+        return _reads_schema(connection, lite)
     raise InputTypeError(
         f"wrap() takes an asyncpg Pool or Connection, an aiomysql Pool or Connection, or an "
         f"aiosqlite Connection; got {type(obj).__module__}.{name}"
     )
+
+
+def _reads_schema(adapter: Any, pipeline: Pipeline) -> Any:
+    """Translating, the adapter's statements are typed by its database's schema, read through
+    the adapter before its first statement and again after DDL it runs."""
+    dialect = pipeline.dialect
+
+    async def reader() -> Schema:
+        return await read_schema(dialect, adapter._catalog)
+
+    pipeline.read_schema_with(reader)
+    return adapter
 
 
 # ---------------------------------------------------------------- which database it is

@@ -5,10 +5,14 @@ again after DDL it runs, so statements it translates are typed without ``schema=
 from __future__ import annotations
 
 import sqlite3
+import warnings
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import engine_url, open_database
+from test_executor_wrap import mysql_kwargs, reachable
 
 import sqlshift
 from sqlshift import Schema
@@ -171,3 +175,86 @@ async def test_sqlite_nocase_columns_compare_as_sqlite_does_on_postgres() -> Non
     finally:
         await raw.execute(f"DROP TABLE IF EXISTS {TABLE}")
         await raw.close()
+
+
+# ------------------------------------------------------------------------ wrap() adapters
+
+#: each driver, the dialect its statements are written in, and what `a / b` of 7 and 2 is there
+WRAPPED = [
+    ("postgres", "mysql", Decimal("3.5")),
+    ("mysql", "postgres", 3),
+    ("sqlite", "mysql", 3.5),
+]
+
+
+async def _raw_connection(engine: str, path: Path) -> Any:
+    if engine == "postgres":
+        import asyncpg
+
+        return await asyncpg.connect(engine_url("postgres"))
+    if engine == "mysql":
+        import aiomysql
+
+        return await aiomysql.connect(autocommit=True, **mysql_kwargs())
+    import aiosqlite
+
+    return await aiosqlite.connect(path)
+
+
+async def _native(engine: str, raw: Any, statement: str) -> None:
+    """Run DDL/DML with the driver itself, behind the wrapper's back."""
+    if engine == "mysql":
+        async with raw.cursor() as cur:
+            with warnings.catch_warnings():  # "Unknown table" notes of DROP ... IF EXISTS
+                warnings.simplefilter("ignore")
+                await cur.execute(statement)
+    elif engine == "sqlite":
+        await raw.execute(statement)
+        await raw.commit()
+    else:
+        await raw.execute(statement)
+
+
+async def _value(engine: str, wrapped: Any, query: str) -> Any:
+    if engine == "postgres":
+        return await wrapped.fetchval(query)
+    if engine == "mysql":
+        async with wrapped.cursor() as cur:
+            await cur.execute(query)
+            return (await cur.fetchone())[0]
+    rows = await wrapped.execute_fetchall(query)
+    return next(iter(rows))[0]
+
+
+@pytest.mark.parametrize(("engine", "source", "expected"), WRAPPED)
+async def test_wrapped_drivers_translate_with_their_database_schema(
+    engine: str, source: str, expected: Any, tmp_path: Path
+) -> None:
+    """`a / b` needs the operands' types in all three directions (refused without them): a
+    wrapper reads them from its database before its first statement, and again after DDL it
+    runs (a table created behind its back is known from then on)."""
+    await reachable(engine)
+    raw = await _raw_connection(engine, tmp_path / "wrapped.db")
+    later = f"{TABLE}_later"
+    try:
+        for name in (TABLE, later):
+            await _native(engine, raw, f"DROP TABLE IF EXISTS {name}")
+        await _native(engine, raw, f"CREATE TABLE {TABLE} (a INT, b INT)")
+        await _native(engine, raw, f"INSERT INTO {TABLE} VALUES (7, 2)")
+        wrapped = sqlshift.wrap(raw, source=source, cache=True)
+        assert await _value(engine, wrapped, f"SELECT a / b FROM {TABLE}") == expected
+        await _native(engine, raw, f"CREATE TABLE {later} (a INT, b INT)")
+        await _native(engine, raw, f"INSERT INTO {later} VALUES (7, 2)")
+        with pytest.raises(sqlshift.UntranslatableError, match="division-needs-types"):
+            await _value(engine, wrapped, f"SELECT a / b FROM {later}")
+        await _native(engine, wrapped, f"CREATE TABLE {TABLE}_ddl (x INT)")  # DDL through it
+        assert await _value(engine, wrapped, f"SELECT a / b FROM {later}") == expected
+        unread = sqlshift.wrap(raw, source=source, schema={"other": {"x": "INT"}})
+        if engine != "mysql":  # (one aiomysql connection is wrapped once at a time)
+            assert await _value(engine, unread, f"SELECT a / b FROM {later}") == expected
+    finally:
+        for name in (TABLE, later, f"{TABLE}_ddl"):
+            await _native(engine, raw, f"DROP TABLE IF EXISTS {name}")
+        closing = raw.close()
+        if closing is not None:
+            await closing

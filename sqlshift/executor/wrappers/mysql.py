@@ -106,6 +106,8 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
     ) -> Any:
         conn = self._connection
         pipeline = state.pipeline
+        if pipeline.schema_due:
+            await pipeline.load_schema()
         prepared = pipeline.prepare(query)
         driver_args = _driver_args(prepared, args)
         in_tx = _in_transaction(conn)
@@ -151,6 +153,8 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
     async def _sqlshift_executemany(self, state: _State, query: str, args: Any) -> Any:
         conn = self._connection
         pipeline = state.pipeline
+        if pipeline.schema_due:
+            await pipeline.load_schema()
         prepared = pipeline.prepare(query)
         mapped = args if prepared.params is None else [_driver_args(prepared, a) for a in args]
         in_tx = _in_transaction(conn)
@@ -282,6 +286,14 @@ class MySQLConnection(Proxy):
             if value:  # switching autocommit on commits the open transaction
                 self._state().pending.ended(self._pipeline, committed=True)
 
+    async def _catalog(self, query: str) -> Sequence[Sequence[Any]]:
+        """A catalog read for the translator's schema (see Pipeline.read_schema_with), on this
+        connection, with a plain cursor (never cached)."""
+        async with self._raw.cursor(_PlanCursor) as cur:
+            await cur.execute(query)
+            rows: Sequence[Sequence[Any]] = await cur.fetchall()
+        return rows
+
     async def select_db(self, db: str) -> None:
         await self._raw.select_db(db)
         self._state().database = db
@@ -320,6 +332,17 @@ class MySQLPool(Proxy):
         async with self._raw.acquire() as conn:
             async with conn.cursor(_PlanCursor) as cur:
                 await cur.execute(statement, _driver_args(prepared, params))
+                rows: Sequence[Sequence[Any]] = await cur.fetchall()
+            if not conn.get_autocommit():
+                await conn.rollback()  # returned to the pool outside a transaction
+        return rows
+
+    async def _catalog(self, query: str) -> Sequence[Sequence[Any]]:
+        """A catalog read for the translator's schema (see Pipeline.read_schema_with), on a
+        pooled connection."""
+        async with self._raw.acquire() as conn:
+            async with conn.cursor(_PlanCursor) as cur:
+                await cur.execute(query)
                 rows: Sequence[Sequence[Any]] = await cur.fetchall()
             if not conn.get_autocommit():
                 await conn.rollback()  # returned to the pool outside a transaction

@@ -87,6 +87,8 @@ class _PgMethods(Proxy):
         record_class: Any,
         probe: Probe | None,
     ) -> list[Any]:
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
         prepared = self._prepare(query)
         driver_args = _args(prepared, args)
         key = self._key(prepared, "fetch", driver_args, record_class)
@@ -158,6 +160,8 @@ class _PgMethods(Proxy):
         return await self._execute(query, args, timeout)
 
     async def _execute(self, query: str, args: tuple[Any, ...], timeout: float | None) -> str:
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
         prepared = self._prepare(query)
         status: str = await self._run("execute", prepared, _args(prepared, args), timeout=timeout)
         return status
@@ -181,6 +185,8 @@ class _PgMethods(Proxy):
     async def _many(
         self, method: str, query: str, args: Iterable[Sequence[Any]], **kwargs: Any
     ) -> Any:
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
         prepared = self._prepare(query)
         mapped = [_args(prepared, tuple(a)) for a in args]
         return await self._run_many(method, prepared, mapped, **kwargs)
@@ -189,6 +195,11 @@ class _PgMethods(Proxy):
 
     def _prepare(self, query: str) -> Prepared:
         return self._pipeline.prepare(query)
+
+    async def _catalog(self, query: str) -> Sequence[Sequence[Any]]:
+        """A catalog read for the translator's schema (see Pipeline.read_schema_with)."""
+        rows: Sequence[Sequence[Any]] = await self._raw.fetch(query)
+        return rows
 
     def _key(
         self, prepared: Prepared, kind: str, driver_args: Any, record_class: Any
@@ -223,6 +234,8 @@ class _PgMethods(Proxy):
         probe: Probe | None,
     ) -> Records:
         """``fetchrow``'s answer as ``(record,)`` or ``()``; fetchval shares its entries."""
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
         prepared = self._prepare(query)
         driver_args = _args(prepared, args)
 

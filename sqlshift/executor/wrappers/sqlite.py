@@ -372,6 +372,18 @@ class SQLiteConnection(Proxy):
             sql_script, None, lambda _: self._executescript(sql_script, cursor), _cursor_rows
         )
 
+    async def _catalog(self, query: str) -> Sequence[Sequence[Any]]:
+        """A catalog read for the translator's schema (see Pipeline.read_schema_with), on this
+        connection (in the caller's transaction, if one is open: it reads, never writes)."""
+        cursor = await self._raw.cursor()
+        try:
+            cursor.row_factory = None
+            await cursor.execute(query)
+            rows: Sequence[Sequence[Any]] = await cursor.fetchall()
+            return rows
+        finally:
+            await cursor.close()
+
     async def _explain(
         self, statement: str, prepared: Prepared, params: Any
     ) -> Sequence[Sequence[Any]] | None:
@@ -394,6 +406,8 @@ class SQLiteConnection(Proxy):
     async def _execute(
         self, sql: str, parameters: Any, cursor: _Cursor | None, probe: Probe | None
     ) -> _Cursor:
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
         prepared = self._prepare(sql)
         args = _driver_args(prepared, parameters)
         in_tx = self._begin()
@@ -420,6 +434,8 @@ class SQLiteConnection(Proxy):
     async def _executemany(
         self, sql: str, parameters: Iterable[Any], cursor: _Cursor | None
     ) -> _Cursor:
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
         prepared = self._prepare(sql)
         in_tx = self._begin()
         try:
@@ -442,6 +458,8 @@ class SQLiteConnection(Proxy):
             self._wrote(prepared, in_tx)
 
     async def _executescript(self, sql_script: str, cursor: _Cursor | None) -> _Cursor:
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
         prepared = self._prepare(sql_script)
         # sqlite3 commits an open transaction before it runs a script.
         self._tx_pending.ended(self._pipeline, committed=True)
@@ -458,6 +476,8 @@ class SQLiteConnection(Proxy):
     async def _execute_fetchall(
         self, sql: str, parameters: Any, probe: Probe | None
     ) -> Iterable[Any]:
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
         prepared = self._prepare(sql)
         args = _driver_args(prepared, parameters)
         in_tx = self._begin()
@@ -476,6 +496,8 @@ class SQLiteConnection(Proxy):
             self._wrote(prepared, in_tx)
 
     async def _execute_insert(self, sql: str, parameters: Any) -> Any:
+        if self._pipeline.schema_due:
+            await self._pipeline.load_schema()
         prepared = self._prepare(sql)
         args = _driver_args(prepared, parameters)
         in_tx = self._begin()
