@@ -4,6 +4,7 @@ again after DDL it runs, so statements it translates are typed without ``schema=
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import warnings
 from decimal import Decimal
@@ -19,15 +20,16 @@ from sqlshift import Schema
 from sqlshift.errors import ExecutionError
 from sqlshift.translator.schema import collation_of
 
-TABLE = "sqlshift_sch"
+TABLE = f"sqlshift_sch_{os.getpid()}"  # private to this test process
+MOOD = f"{TABLE}_mood"
 
 DDL = {
     "postgres": [
         f"DROP TABLE IF EXISTS {TABLE}",
-        "DROP TYPE IF EXISTS sqlshift_sch_mood",
-        "CREATE TYPE sqlshift_sch_mood AS ENUM ('sad', 'ok', 'happy')",
+        f"DROP TYPE IF EXISTS {MOOD}",
+        f"CREATE TYPE {MOOD} AS ENUM ('sad', 'ok', 'happy')",
         f'CREATE TABLE {TABLE} (id INT PRIMARY KEY, name VARCHAR(20) COLLATE "C", '
-        "mood sqlshift_sch_mood, price NUMERIC(10, 2), at TIMESTAMP, flag BOOLEAN, "
+        f"mood {MOOD}, price NUMERIC(10, 2), at TIMESTAMP, flag BOOLEAN, "
         "a INT, b INT, UNIQUE (a, b))",
     ],
     "mysql": [
@@ -76,7 +78,7 @@ async def test_from_database_reads_types_keys_collations_and_enum_members(
     finally:
         await db.execute(f"DROP TABLE IF EXISTS {TABLE}")
         if engine == "postgres":
-            await db.execute("DROP TYPE IF EXISTS sqlshift_sch_mood")
+            await db.execute(f"DROP TYPE IF EXISTS {MOOD}")
         await db.close()
 
 
@@ -150,17 +152,17 @@ async def test_an_unreadable_schema_is_logged_and_translation_goes_on(
 async def test_sqlite_nocase_columns_compare_as_sqlite_does_on_postgres() -> None:
     """A SQLite table whose column is declared COLLATE NOCASE, moved to PostgreSQL: with the
     SQLite schema, the application's SQLite statements return SQLite's rows there."""
-    ddl = "CREATE TABLE sqlshift_sch (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE)"
+    ddl = f"CREATE TABLE {TABLE} (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE)"
     rows = [(1, "bob"), (2, "Bob"), (3, "BOB"), (4, "ann"), (5, "Émile"), (6, "émile")]
     queries = [
-        "SELECT id FROM sqlshift_sch WHERE label = 'bob' ORDER BY id",
-        "SELECT id FROM sqlshift_sch WHERE label IN ('ANN', 'émile') ORDER BY id",
-        "SELECT id FROM sqlshift_sch WHERE label BETWEEN 'A' AND 'B' ORDER BY id",
-        "SELECT id FROM sqlshift_sch WHERE 'BOB' = label ORDER BY id",
+        f"SELECT id FROM {TABLE} WHERE label = 'bob' ORDER BY id",
+        f"SELECT id FROM {TABLE} WHERE label IN ('ANN', 'émile') ORDER BY id",
+        f"SELECT id FROM {TABLE} WHERE label BETWEEN 'A' AND 'B' ORDER BY id",
+        f"SELECT id FROM {TABLE} WHERE 'BOB' = label ORDER BY id",
     ]
     lite = sqlite3.connect(":memory:")
     lite.execute(ddl)
-    lite.executemany("INSERT INTO sqlshift_sch VALUES (?, ?)", rows)
+    lite.executemany(f"INSERT INTO {TABLE} VALUES (?, ?)", rows)
     expected = [lite.execute(q).fetchall() for q in queries]
     assert expected[0] == [(1,), (2,), (3,)]  # SQLite's NOCASE, the thing to reproduce
     raw = await open_database("postgres")
