@@ -78,6 +78,7 @@ _TEXT_TYPES = {
     exp.DataType.Type.MEDIUMTEXT,
     exp.DataType.Type.LONGTEXT,
     exp.DataType.Type.TINYTEXT,
+    exp.DataType.Type.ENUM,  # compared with text as text (its order is rules/enums.py's)
 }
 _PREDICATES = (exp.Predicate, exp.Connector, exp.Not, exp.Boolean, exp.Exists, exp.In)
 

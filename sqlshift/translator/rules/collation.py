@@ -672,7 +672,7 @@ def text_order_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     Corpus: collation.toml `coll-my-order-by`, `coll-my-order-by-ordinal-and-alias`."""
     if not _emulate(ctx):
         return None
-    key = _sort_key(node.this, node)
+    key = sort_key(node.this, node)
     if _text_column(key, ctx):
         _refuse_grouping(node, ctx, "collation-order", "sorts")
     else:
@@ -688,7 +688,7 @@ def text_group(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     collation.toml `coll-*-group-by`, `coll-my-group-by-ordinal`."""
     if not _emulate(ctx):
         return None
-    keys = [_sort_key(e, node) for e in node.expressions]
+    keys = [sort_key(e, node) for e in node.expressions]
     if any(_text_column(k, ctx) for k in keys):
         _refuse_grouping(node, ctx, "collation-group", "groups")
         return None
@@ -729,7 +729,7 @@ def _leaf_selects(node: exp.Expr) -> list[exp.Select]:
     return []
 
 
-def _sort_key(term: exp.Expr, clause: exp.Expr) -> exp.Expr:
+def sort_key(term: exp.Expr, clause: exp.Expr) -> exp.Expr:
     """What an ORDER BY / GROUP BY term sorts by: the select item a position (`ORDER BY 2`)
     or, in ORDER BY, an output name (`ORDER BY total` of `SUM(x) AS total`) names; else the
     term itself."""
@@ -866,7 +866,7 @@ def binary_order(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     PostgreSQL's C collation and SQLite's BINARY. Corpus: collation.toml `coll-pg-order-by`."""
     if not _emulate(ctx):
         return None
-    key = _sort_key(node.this, node)
+    key = sort_key(node.this, node)
     if not _text_column(key, ctx):
         _assume_target_collation(node, [key], ctx, "sorts")
         return None
