@@ -7,7 +7,14 @@ import time
 
 import pytest
 
-from sqlshift import ParameterError, ParamStyle, ParseError, UntranslatableError, translation
+from sqlshift import (
+    ParameterError,
+    ParamStyle,
+    ParseError,
+    UntranslatableError,
+    translate,
+    translation,
+)
 from sqlshift.translator.api import clear_cache
 
 
@@ -236,3 +243,33 @@ def test_jsonb_key_operators_are_not_placeholders(sql: str) -> None:
 def test_question_marks_after_keywords_and_operators_stay_placeholders() -> None:
     sql = "SELECT ?, a FROM t WHERE b IN (?, ?) AND c = ? LIMIT ?"
     assert translation(sql, "mysql", source="postgres").sql.count("%s") == 5
+
+
+def test_arguments_type_placeholders_that_postgres_cannot_type() -> None:
+    """``arguments=`` gives the translator the arguments' kinds (never their values); the
+    translation without them says which arguments it depends on (``typed_args``)."""
+    import datetime as dt
+
+    from sqlshift.translator.api import translation
+    from sqlshift.translator.params import value_kind
+
+    sql = "SELECT %s AS depth, %s IS NULL"
+    plain = translation(sql, "postgres", "mysql")
+    assert plain.sql == 'SELECT $1 AS depth, CAST($2 IS NULL AS INT) AS "%s IS NULL"'
+    assert plain.typed_args == (0, 1)
+    typed = translate(sql, "postgres", "mysql", arguments=(3, None))
+    assert typed == (
+        'SELECT CAST($1 AS INT) AS depth, CAST(CAST($2 AS TEXT) IS NULL AS INT) AS "%s IS NULL"'
+    )
+    assert "3" not in typed.replace("$", "")
+    named = translate("SELECT :a + 1", "postgres", "sqlite", arguments={"a": 2.5})
+    assert named.startswith("SELECT CAST($1 AS DOUBLE PRECISION) + 1")
+    # untouched where the context types the placeholder, or for other targets
+    assert translate("SELECT id FROM t WHERE id = %s", "postgres", "mysql", arguments=(1,)) == (
+        "SELECT id FROM t WHERE id = $1"
+    )
+    assert translate("SELECT %s", "sqlite", "mysql", arguments=(1,)) == "SELECT ?"
+    kinds = [value_kind(v) for v in (True, 1, 2**40, 1.5, "a", b"a", None, dt.date(2024, 1, 1))]
+    assert kinds == ["bool", "int", "bigint", "float", "text", "bytes", "null", "date"]
+    aware = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    assert [value_kind(dt.datetime(2024, 1, 1)), value_kind(aware)] == ["timestamp", "timestamptz"]

@@ -416,7 +416,7 @@ class Database(Generic[CacheT]):
         """
         if batch_size < 1:
             raise ConfigurationError(f"batch_size must be >= 1, got {batch_size}")
-        prepared = self._prepare(sql)
+        prepared = self._pipeline.prepare_for(sql, args)
         driver_args = self._map_args(prepared, args)
         tx = self._tx.get()
         try:
@@ -459,7 +459,7 @@ class Database(Generic[CacheT]):
 
         A script returns the count of its last statement.
         """
-        prepared = self._prepare(sql)
+        prepared = self._pipeline.prepare_for(sql, args)
         driver_args = self._map_args(prepared, args)
         return await self._write(sql, args, prepared, driver_args, "execute", slow_ms)
 
@@ -578,7 +578,7 @@ class Database(Generic[CacheT]):
         probe: Probe | None = None,
     ) -> tuple[Row, ...]:
         pipeline = self._pipeline
-        prepared = pipeline.prepare(sql)
+        prepared = pipeline.prepare_for(sql, args)
         driver_args = map_args(prepared, args)
         if self._tx.get() is not None:
             return await self._fetch(prepared, driver_args, limit)

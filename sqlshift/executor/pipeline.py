@@ -116,6 +116,16 @@ class Pipeline:
         prepared = self.memo.get(sql) if type(sql) is str else None
         return prepared if prepared is not None else self.statements.prepare(sql)
 
+    def prepare_for(self, sql: str, args: Any) -> Prepared:
+        """:meth:`prepare` for one call's arguments: a statement whose translation depends on
+        its arguments' types (``Prepared.typed``) is translated for theirs."""
+        prepared = self.memo.get(sql) if type(sql) is str else None
+        if prepared is None:
+            prepared = self.statements.prepare(sql)
+        if prepared.typed:
+            return self.statements.typed(prepared, sql, args)
+        return prepared
+
     def read_schema_with(self, reader: Callable[[], Awaitable[Schema]]) -> None:
         """Translations use the database's schema, read with ``reader`` before the first
         statement is prepared and again after DDL: owners check ``schema_due`` before

@@ -17,7 +17,7 @@ from sqlshift.executor.cache import freeze_args
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import translation
 from sqlshift.translator.options import EXECUTOR_MAX_STATEMENT_BYTES, Options, check_statement_size
-from sqlshift.translator.params import ParamMap
+from sqlshift.translator.params import ArgKinds, ParamMap, Ref, value_kind
 from sqlshift.translator.schema import Schema, as_schema
 
 __all__ = ["LOGGER", "MEMO_SIZE", "Prepared", "Statements", "key_args"]
@@ -47,6 +47,8 @@ class Prepared:
     tables_read: frozenset[str]
     #: CREATE / ALTER / DROP: the database's schema changes when it runs
     ddl: bool = False
+    #: the caller's arguments whose kinds change the translation (see Statements.typed)
+    typed: tuple[Ref, ...] = ()
 
     @property
     def is_script(self) -> bool:
@@ -59,6 +61,7 @@ def _prepared(
     info: StatementInfo | None,
     params: ParamMap | None,
     statement_params: tuple[ParamMap, ...] | None,
+    typed: tuple[Ref, ...] = (),
 ) -> Prepared:
     return Prepared(
         sql,
@@ -71,6 +74,7 @@ def _prepared(
         info is not None and info.cacheable,
         frozenset() if info is None else info.tables_read,
         info is not None and not _DDL.isdisjoint(info.kinds),
+        typed,
     )
 
 
@@ -95,6 +99,8 @@ class Statements:
         self.options = options
         #: the memo itself: read it directly on hot paths (``memo.get(sql)``)
         self.memo: dict[str, Prepared] = {}
+        #: translations for the kinds of the arguments given (see ``typed``)
+        self.typed_memo: dict[tuple[str, ArgKinds], Prepared] = {}
 
     def _learn(self, ddl: str) -> None:
         """The tables a DDL statement (about to run) defines type the statements after it, as
@@ -106,12 +112,14 @@ class Statements:
         except TranslationError:
             return
         self.memo.clear()
+        self.typed_memo.clear()
 
     def use_database_schema(self, live: Schema) -> None:
         """Translate with the schema read from the database (``live``) from now on, the
         caller's ``schema=`` over it; statements prepared before are prepared again."""
         self.schema = live.merged(self.given)
         self.memo.clear()
+        self.typed_memo.clear()
 
     def prepare(self, sql: str) -> Prepared:
         if not isinstance(sql, str):
@@ -129,25 +137,65 @@ class Statements:
                 info = None  # still runs; the driver is the judge of its own dialect
             prepared = _prepared(sql, (sql,), info, None, None)
         else:
-            # The caller's own mistakes (parse errors, refusals) surface as translator errors
-            # (and are not memoised here: the translator's memo does not keep them either).
-            with warnings.catch_warnings():
-                # logged below, once per statement, rather than warned on every call
-                warnings.simplefilter("ignore", AssumptionWarning)
-                result = translation(
-                    sql, dialect, source=self.source, schema=self.schema, options=self.options
-                )
-            for assumption in result.assumptions:
-                LOGGER.warning("%s", assumption, extra={"assumption": assumption})
-            per = result.statement_params if len(result.statements) > 1 else None
-            prepared = _prepared(result.sql, result.statements, result.info, result.params, per)
-            if _DDL.intersection(result.info.kinds):
+            prepared = self._translated(sql, ())
+            if prepared.ddl:
                 self._learn(sql)
         memo = self.memo
         if len(memo) >= MEMO_SIZE:
             del memo[next(iter(memo))]
         memo[sql] = prepared
         return prepared
+
+    def _translated(self, sql: str, kinds: ArgKinds) -> Prepared:
+        # The caller's own mistakes (parse errors, refusals) surface as translator errors
+        # (and are not memoised here: the translator's memo does not keep them either).
+        with warnings.catch_warnings():
+            # logged below, once per statement, rather than warned on every call
+            warnings.simplefilter("ignore", AssumptionWarning)
+            result = translation(
+                sql,
+                self.dialect,
+                source=self.source,
+                schema=self.schema,
+                options=self.options,
+                kinds=kinds,
+            )
+        for assumption in result.assumptions:
+            LOGGER.warning("%s", assumption, extra={"assumption": assumption})
+        per = result.statement_params if len(result.statements) > 1 else None
+        return _prepared(
+            result.sql, result.statements, result.info, result.params, per, result.typed_args
+        )
+
+    def typed(
+        self, prepared: Prepared, sql: str, args: Sequence[Any] | Mapping[str, Any] | None
+    ) -> Prepared:
+        """``sql`` translated for the kinds of the arguments it runs with (a placeholder
+        PostgreSQL cannot type is cast to its argument's type), memoised per kinds; arguments
+        that do not fit the statement get ``prepared`` (mapping them reports the mistake)."""
+        kinds = _kinds_of(prepared.typed, args)
+        if kinds is None:
+            return prepared
+        key = (sql, kinds)
+        found = self.typed_memo.get(key)
+        if found is None:
+            found = self._translated(sql, kinds)
+            if len(self.typed_memo) >= MEMO_SIZE:
+                del self.typed_memo[next(iter(self.typed_memo))]
+            self.typed_memo[key] = found
+        return found
+
+
+def _kinds_of(refs: tuple[Ref, ...], args: Any) -> ArgKinds | None:
+    """The kinds of the arguments ``refs`` name (None: ``args`` does not have them)."""
+    try:
+        if isinstance(args, Mapping):
+            return tuple((ref, value_kind(args[str(ref)])) for ref in refs)
+        if isinstance(args, Sequence) and not isinstance(args, str | bytes):
+            return tuple((ref, value_kind(args[ref])) for ref in refs if isinstance(ref, int))
+    except (KeyError, IndexError):
+        pass
+    return None
 
 
 _DDL = frozenset({"create", "alter", "drop"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +41,11 @@ from sqlshift.translator.identifiers import normalise_identifiers
 from sqlshift.translator.names import keep_output_names, output_names, values_statement
 from sqlshift.translator.options import DEFAULT_OPTIONS, Options, check_statement_size
 from sqlshift.translator.params import (
+    ArgKinds,
     ParamMap,
+    Ref,
     ScannedText,
+    argument_kinds,
     count_markers,
     mark_placeholders,
     render_placeholders,
@@ -86,6 +89,10 @@ class Translation:
     #: what was taken for granted about types the translator did not know (see
     #: translator/assumptions.py); empty when a schema covers the statement
     assumptions: tuple[Assumption, ...] = ()
+    #: the caller's arguments (positions or names) whose Python type the translation depends
+    #: on (a placeholder PostgreSQL cannot type, a date compared with a datetime): give them
+    #: as ``arguments=`` to translate for them (the executor does, per statement)
+    typed_args: tuple[Ref, ...] = ()
 
 
 def translate(
@@ -97,6 +104,7 @@ def translate(
     strict: bool = True,
     paramstyle: ParamStyle | str | None = None,
     options: Options | None = None,
+    arguments: Sequence[Any] | Mapping[str, Any] | None = None,
 ) -> str:
     """Translate ``sql`` from ``source`` (detected when None) to ``target``; return the text.
 
@@ -105,8 +113,13 @@ def translate(
     :class:`~sqlshift.DialectError` for unknown or undecidable dialects. With
     ``strict=False`` such constructs are translated on a best-effort basis and a
     :class:`~sqlshift.TranslationWarning` is emitted.
+
+    ``arguments`` (the values the statement will run with) let placeholders be typed by their
+    Python types where the target needs it (PostgreSQL cannot type `SELECT $1`, and compares
+    a date column with a datetime argument as dates); their values never enter the SQL.
     """
-    return _translation(sql, target, source, schema, strict, paramstyle, options).sql
+    kinds = argument_kinds(arguments)
+    return _translation(sql, target, source, schema, strict, paramstyle, options, kinds).sql
 
 
 def translation(
@@ -118,9 +131,14 @@ def translation(
     strict: bool = True,
     paramstyle: ParamStyle | str | None = None,
     options: Options | None = None,
+    arguments: Sequence[Any] | Mapping[str, Any] | None = None,
+    kinds: ArgKinds = (),
 ) -> Translation:
-    """Like :func:`translate`, but return the whole :class:`Translation`."""
-    return _translation(sql, target, source, schema, strict, paramstyle, options)
+    """Like :func:`translate`, but return the whole :class:`Translation`. (``kinds``: the
+    arguments' kinds already made by :func:`~sqlshift.translator.params.argument_kinds`.)"""
+    if arguments is not None:
+        kinds = argument_kinds(arguments)
+    return _translation(sql, target, source, schema, strict, paramstyle, options, kinds)
 
 
 _CALLS: dict[tuple[Any, ...], Translation] = {}
@@ -136,16 +154,19 @@ def _translation(
     strict: object,
     paramstyle: object,
     options: object,
+    kinds: ArgKinds = (),
 ) -> Translation:
     if schema is not None and type(schema) is not Schema:
         schema = as_schema(schema)  # a mapping: converted once per content (see as_schema)
-    key = (sql, target, source, schema, strict, paramstyle, options)
+    key = (sql, target, source, schema, strict, paramstyle, options, kinds)
     result = None
     if type(sql) is str and type(strict) is bool:  # (1 == True would share True's entry)
         with contextlib.suppress(TypeError):  # an unhashable argument: the checks say which
             result = _CALLS.get(key)
     if result is None:
-        result = _resolve_and_translate(sql, target, source, schema, strict, paramstyle, options)
+        result = _resolve_and_translate(
+            sql, target, source, schema, strict, paramstyle, options, kinds
+        )
         with contextlib.suppress(TypeError):
             if len(_CALLS) >= CACHE_SIZE:
                 _CALLS.clear()
@@ -165,6 +186,7 @@ def _resolve_and_translate(
     strict: object,
     paramstyle: object,
     options: object,
+    kinds: ArgKinds = (),
 ) -> Translation:
     if not isinstance(sql, str):
         raise InputTypeError(f"sql must be str, got {type(sql).__name__}")
@@ -178,7 +200,9 @@ def _resolve_and_translate(
     elif not isinstance(options, Options):
         raise InputTypeError(f"options must be an Options, got {type(options).__name__}")
     check_statement_size(sql, options.max_statement_bytes)
-    return _memoised(sql, target_name, source_name, as_schema(schema), strict, style, options)
+    return _memoised(
+        sql, target_name, source_name, as_schema(schema), strict, style, options, kinds
+    )
 
 
 def clear_cache() -> None:
@@ -196,11 +220,12 @@ def _memoised(
     strict: bool,
     style: ParamStyle,
     options: Options,
+    kinds: ArgKinds = (),
 ) -> Translation:
     try:
         if source is not None:
-            return _translate_from(sql, source, target, schema, strict, style, options)
-        return _detect_and_translate(sql, target, schema, strict, style, options)
+            return _translate_from(sql, source, target, schema, strict, style, options, kinds)
+        return _detect_and_translate(sql, target, schema, strict, style, options, kinds)
     except SqlshiftError:
         raise
     except RecursionError:
@@ -216,7 +241,13 @@ def _memoised(
 
 
 def _detect_and_translate(
-    sql: str, target: str, schema: Schema | None, strict: bool, style: ParamStyle, options: Options
+    sql: str,
+    target: str,
+    schema: Schema | None,
+    strict: bool,
+    style: ParamStyle,
+    options: Options,
+    kinds: ArgKinds = (),
 ) -> Translation:
     found, markers = candidates(sql)
     if not found:
@@ -226,7 +257,8 @@ def _detect_and_translate(
             candidates=(),
         )
     if len(found) == 1:
-        return _translate_from(sql, next(iter(found)), target, schema, strict, style, options)
+        source = next(iter(found))
+        return _translate_from(sql, source, target, schema, strict, style, options, kinds)
     # Several dialects accept the text: accept it only if it means the same in each of them,
     # i.e. every candidate source yields the same translation (or the same refusal).
     order = sorted(found, key=lambda d: (d != target, d))
@@ -234,7 +266,7 @@ def _detect_and_translate(
     for dialect in order:
         try:
             outcomes.append(
-                _translate_from(sql, dialect, target, schema, strict, style, options, False)
+                _translate_from(sql, dialect, target, schema, strict, style, options, kinds, False)
             )
         except TranslationError as error:
             outcomes.append(error)
@@ -242,7 +274,7 @@ def _detect_and_translate(
     if isinstance(first, Translation):
         if all(isinstance(o, Translation) and o.sql == first.sql for o in outcomes):
             # every reading agrees; from the target itself, the caller's own text is best
-            return _translate_from(sql, first.source, target, schema, strict, style, options)
+            return _translate_from(sql, first.source, target, schema, strict, style, options, kinds)
     elif all(isinstance(o, UntranslatableError | ParseError) for o in outcomes):
         parsed = [o for o in outcomes if not isinstance(o, ParseError)]
         if not parsed:
@@ -263,12 +295,14 @@ def _translate_from(
     strict: bool,
     style: ParamStyle,
     options: Options,
+    kinds: ArgKinds = (),
     keep_text: bool = True,
 ) -> Translation:
     text = unwrap_conditional_comments(sql) if source == "mysql" else sql
     scanned = scan_placeholders(text, source)
     trees, tokens = _parse(scanned, sql, source)
     ctx = Context(source, target, strict, scanned, sql, schema, options, _tokens=tokens)
+    ctx.arg_kinds = dict(kinds)
     if source != target:
         for tree in trees:  # before any rule reads the trees (prepare_script does)
             check_shape(tree.walk(), ctx)
@@ -337,7 +371,13 @@ def _translate_from(
         per_statement,
         tuple(ctx.problems),
         tuple(ctx.assumptions),
+        _ordered_refs(ctx.typed_refs, scanned.refs),
     )
+
+
+def _ordered_refs(refs: set[Ref], order: tuple[Ref, ...]) -> tuple[Ref, ...]:
+    """``refs`` in the order the statement first uses them."""
+    return tuple(dict.fromkeys(r for r in order if r in refs))
 
 
 def _strip_terminator(sql: str) -> str:

@@ -11,7 +11,7 @@ from sqlglot.tokenizer_core import Token, TokenType
 from sqlshift.errors import UntranslatableError
 from sqlshift.translator.assumptions import Assumption
 from sqlshift.translator.options import DEFAULT_OPTIONS, Options
-from sqlshift.translator.params import INTERNAL_PREFIX, ScannedText
+from sqlshift.translator.params import INTERNAL_PREFIX, Ref, ScannedText, internal_index
 from sqlshift.translator.schema import Schema
 from sqlshift.translator.targets import DIALECTS
 
@@ -31,6 +31,23 @@ class Context:
     problems: list[UntranslatableError] = field(default_factory=list)
     assumptions: list[Assumption] = field(default_factory=list)
     _tokens: list[Token] | None = None
+    #: the kinds of the caller's arguments, when given (see params.value_kind)
+    arg_kinds: dict[Ref, str] = field(default_factory=dict)
+    #: the arguments whose kind a rule asked for: the translation depends on them
+    typed_refs: set[Ref] = field(default_factory=set)
+
+    def arg_kind(self, node: exp.Expr | None) -> str | None:
+        """The kind of the caller's argument behind placeholder ``node`` (None: not a
+        placeholder, or no arguments given). Asking records that the translation depends
+        on it (``Translation.typed_args``), so the executor translates per argument kinds."""
+        if not isinstance(node, exp.Placeholder):
+            return None
+        index = internal_index(node)
+        if index is None or index >= len(self.scanned.refs):
+            return None
+        ref = self.scanned.refs[index]
+        self.typed_refs.add(ref)
+        return self.arg_kinds.get(ref)
 
     def tokens(self) -> list[Token]:
         """The tokens of the (placeholder-scanned) text, made once per translation: quotes

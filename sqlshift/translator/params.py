@@ -8,6 +8,8 @@ parsing, and rendered in the target style after generation.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -60,6 +62,68 @@ _MAYBE_PLACEHOLDER = re.compile(r"[?%$:]")
 
 Ref = int | str
 """A caller argument: a 0-based position or a name."""
+
+ArgKinds = tuple[tuple[Ref, str], ...]
+"""The kind (see :func:`value_kind`) of each of the caller's arguments, by position or name."""
+
+
+def value_kind(value: object) -> str:
+    """What a rule may know of an argument: its SQL-relevant type, never its value.
+
+    ``int`` (32 bits), ``bigint``, ``float``, ``decimal``, ``text``, ``bool``, ``bytes``, ``timestamp`` (a naive
+    datetime), ``timestamptz`` (an aware one), ``date``, ``time``, ``interval``, ``null``,
+    or ``other``."""
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        kind = next((name for base, name in _KIND_BASES if isinstance(value, base)), "other")
+    if kind == "timestamp" and isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return "timestamptz"
+    if kind == "int" and not -(2**31) <= value < 2**31:  # type: ignore[operator]
+        return "bigint"  # (an INTEGER parameter would not hold it)
+    return kind
+
+
+def argument_kinds(arguments: Sequence[Any] | Mapping[str, Any] | None) -> ArgKinds:
+    """The kinds of the caller's arguments: by position for a sequence, by name for a
+    mapping."""
+    if arguments is None:
+        return ()
+    if isinstance(arguments, Mapping):
+        return tuple((str(name), value_kind(v)) for name, v in arguments.items())
+    if isinstance(arguments, str | bytes):
+        raise ParameterError("arguments must be a sequence or a mapping, not a string")
+    return tuple((i, value_kind(v)) for i, v in enumerate(arguments))
+
+
+_KINDS: dict[type, str] = {
+    bool: "bool",
+    int: "int",
+    float: "float",
+    decimal.Decimal: "decimal",
+    str: "text",
+    bytes: "bytes",
+    bytearray: "bytes",
+    memoryview: "bytes",
+    datetime.datetime: "timestamp",
+    datetime.date: "date",
+    datetime.time: "time",
+    datetime.timedelta: "interval",
+    type(None): "null",
+}
+#: subclasses (an IntEnum, a str subclass, pendulum's DateTime) by what they extend, most
+#: specific first (bool before int, datetime before date)
+_KIND_BASES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "bool"),
+    (int, "int"),
+    (float, "float"),
+    (decimal.Decimal, "decimal"),
+    (str, "text"),
+    ((bytes, bytearray, memoryview), "bytes"),
+    (datetime.datetime, "timestamp"),
+    (datetime.date, "date"),
+    (datetime.time, "time"),
+    (datetime.timedelta, "interval"),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,7 +108,7 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
         pipeline = state.pipeline
         if pipeline.schema_due:
             await pipeline.load_schema()
-        prepared = pipeline.prepare(query)
+        prepared = pipeline.prepare_for(query, args)
         driver_args = _driver_args(prepared, args)
         in_tx = _in_transaction(conn)
         state.pending.settle(pipeline, in_tx)

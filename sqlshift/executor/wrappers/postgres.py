@@ -38,6 +38,11 @@ def _no_rows(_: object) -> int:
     return 0
 
 
+def _caller(args: tuple[Any, ...]) -> Any:
+    """The caller's arguments as the statement names them: spread, or one mapping."""
+    return args[0] if len(args) == 1 and isinstance(args[0], Mapping) else args
+
+
 def _args(prepared: Prepared, args: tuple[Any, ...]) -> Any:
     """asyncpg spreads arguments (``fetch(sql, 1, 2)``); a named source may pass one mapping."""
     if prepared.params is None:
@@ -89,7 +94,7 @@ class _PgMethods(Proxy):
     ) -> list[Any]:
         if self._pipeline.schema_due:
             await self._pipeline.load_schema()
-        prepared = self._prepare(query)
+        prepared = self._pipeline.prepare_for(query, _caller(args))
         driver_args = _args(prepared, args)
         key = self._key(prepared, "fetch", driver_args, record_class)
         if key is None:
@@ -162,7 +167,7 @@ class _PgMethods(Proxy):
     async def _execute(self, query: str, args: tuple[Any, ...], timeout: float | None) -> str:
         if self._pipeline.schema_due:
             await self._pipeline.load_schema()
-        prepared = self._prepare(query)
+        prepared = self._pipeline.prepare_for(query, _caller(args))
         status: str = await self._run("execute", prepared, _args(prepared, args), timeout=timeout)
         return status
 
@@ -236,7 +241,7 @@ class _PgMethods(Proxy):
         """``fetchrow``'s answer as ``(record,)`` or ``()``; fetchval shares its entries."""
         if self._pipeline.schema_due:
             await self._pipeline.load_schema()
-        prepared = self._prepare(query)
+        prepared = self._pipeline.prepare_for(query, _caller(args))
         driver_args = _args(prepared, args)
 
         async def load() -> Records:

@@ -408,7 +408,7 @@ class SQLiteConnection(Proxy):
     ) -> _Cursor:
         if self._pipeline.schema_due:
             await self._pipeline.load_schema()
-        prepared = self._prepare(sql)
+        prepared = self._pipeline.prepare_for(sql, parameters)
         args = _driver_args(prepared, parameters)
         in_tx = self._begin()
         key = self._key(prepared, "cursor", args)
@@ -478,7 +478,7 @@ class SQLiteConnection(Proxy):
     ) -> Iterable[Any]:
         if self._pipeline.schema_due:
             await self._pipeline.load_schema()
-        prepared = self._prepare(sql)
+        prepared = self._pipeline.prepare_for(sql, parameters)
         args = _driver_args(prepared, parameters)
         in_tx = self._begin()
 
@@ -498,7 +498,7 @@ class SQLiteConnection(Proxy):
     async def _execute_insert(self, sql: str, parameters: Any) -> Any:
         if self._pipeline.schema_due:
             await self._pipeline.load_schema()
-        prepared = self._prepare(sql)
+        prepared = self._pipeline.prepare_for(sql, parameters)
         args = _driver_args(prepared, parameters)
         in_tx = self._begin()
         try:

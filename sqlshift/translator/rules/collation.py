@@ -217,12 +217,20 @@ _NOT_TEXT = (
 )  # fmt: skip
 
 
+_CAST_TEXT = frozenset({exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR, exp.DataType.Type.TEXT})
+
+
 def _unknown_type(node: exp.Expr, ctx: Context) -> bool:
     """A value the translator cannot type: no literal, no known column, no typed function."""
     if isinstance(node, _NOT_TEXT) or _literal(node) is not None:
         return False  # a literal, or arithmetic: a number whatever its operands hold
     if declared_type(node, ctx) is not None:
         return False
+    if isinstance(node, exp.Cast) and node.to.this not in _CAST_TEXT:
+        return False  # a number, a date, ...: typed by the cast
+    kind = ctx.arg_kind(node)
+    if kind is not None:
+        return kind in ("text", "null", "other")  # an argument of another kind is no text
     return infer(node, ctx).kind is Kind.UNKNOWN and not isinstance(node, _TEXT_FUNCTIONS)
 
 

@@ -1,0 +1,134 @@
+"""Rules: placeholders typed by the caller's arguments (issue 15, item 6).
+
+MySQL and SQLite take an argument as the value it is; PostgreSQL gives every placeholder a
+type when it prepares the statement, from the context alone: `SELECT $1`, `CASE ... THEN $1`,
+`COALESCE($1, $2)` and `$1 IS NULL` get none it can use ("could not determine data type of
+parameter $1", or text), and `$1 + 1` is typed integer even when the argument is 2.5. Where
+the context does not type a placeholder, the argument's Python type does: the placeholder is
+cast to it (as SQLAlchemy's asyncpg dialect renders casts). The translator sees argument
+*kinds* only (``params.value_kind``), never values; without arguments the placeholders are
+left as they are and ``Translation.typed_args`` says which arguments the text depends on (the
+executor then translates once per argument-kind signature).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+from sqlshift.translator.rules import rule
+from sqlshift.translator.types import declared_type
+
+#: the PostgreSQL type of each argument kind (params.value_kind)
+_PG_TYPES = {
+    "int": "INTEGER",
+    "bigint": "BIGINT",
+    "float": "DOUBLE PRECISION",
+    "decimal": "NUMERIC",
+    "text": "TEXT",
+    "bool": "BOOLEAN",
+    "bytes": "BYTEA",
+    "timestamp": "TIMESTAMP",
+    "timestamptz": "TIMESTAMPTZ",
+    "date": "DATE",
+    "time": "TIME",
+    "interval": "INTERVAL",
+}
+_FROM_ARGS = (exp.Coalesce, exp.Greatest, exp.Least)
+_OPERATORS = (
+    exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv,
+    exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
+)  # fmt: skip
+
+
+_FRACTIONAL = frozenset({"float", "decimal"})
+
+
+def _in_operation(node: exp.Expr) -> bool:
+    """An operand of arithmetic, a comparison, BETWEEN or IN, where PostgreSQL would type a
+    fractional argument as the integer column beside it (and the driver truncate it)."""
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    return isinstance(parent, (*_OPERATORS, exp.Between, exp.In))
+
+
+def _stands_alone(node: exp.Expr) -> bool:
+    """A select item or an IS operand: a NULL argument's type matters to nothing else there
+    (in a CASE branch or COALESCE it would, so it is left for the others to type)."""
+    parent = node.parent
+    while isinstance(parent, exp.Paren | exp.Alias):
+        parent = parent.parent
+    return isinstance(parent, exp.Select | exp.Is)
+
+
+def _untyped(value: exp.Expr | None) -> bool:
+    """Nothing PostgreSQL could type a placeholder from: a literal, NULL, a placeholder."""
+    while isinstance(value, exp.Paren):
+        value = value.this
+    return value is None or isinstance(value, exp.Literal | exp.Null | exp.Placeholder)
+
+
+def _context_types_it(node: exp.Expr) -> bool:
+    """Whether PostgreSQL types the placeholder ``node`` from where it stands."""
+    child, parent = node, node.parent
+    while isinstance(parent, exp.Paren):
+        child, parent = parent, parent.parent
+    if isinstance(parent, exp.Alias):
+        child, parent = parent, parent.parent
+    if isinstance(parent, exp.Select):
+        return child.arg_key != "expressions"  # a select item: nothing types it
+    if isinstance(parent, exp.If) and isinstance(parent.parent, exp.Case):
+        return child.arg_key != "true"  # THEN
+    if isinstance(parent, exp.Case):
+        return child.arg_key != "default"  # ELSE
+    if isinstance(parent, exp.Is):
+        return False
+    if isinstance(parent, _FROM_ARGS):
+        return not all(_untyped(a) for a in [parent.this, *parent.expressions])
+    if isinstance(parent, _OPERATORS):
+        return not (_untyped(parent.this) and _untyped(parent.expression))
+    return True
+
+
+@rule(exp.Placeholder, source={"mysql", "sqlite"}, target={"postgres"})
+def placeholder_from_argument(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A placeholder PostgreSQL cannot type from its context is cast to its argument's type
+    (`SELECT $1::INTEGER`, `CASE WHEN ... THEN $2::TEXT`, `$1::NUMERIC IS NULL`); so is a
+    fractional argument beside an integer (`qty >= $1` typed integer truncated 2.5 to 2).
+    Tests: tests/executor/test_executor_arguments.py."""
+    kind = ctx.arg_kind(node)
+    if _context_types_it(node) and not (kind in _FRACTIONAL and _in_operation(node)):
+        return None
+    if kind == "null" and _stands_alone(node):
+        kind = "text"  # `NULL IS NULL`, `SELECT NULL`: any type will do, text as MySQL's
+    pg_type = _PG_TYPES.get(kind or "")
+    if pg_type is None:
+        return None
+    # (a float is a double on MySQL too: PyMySQL writes it as a double literal, `1.1e0`)
+    return exp.Cast(this=node.copy(), to=exp.DataType.build(pg_type, dialect="postgres"))
+
+
+@rule(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between, source={"mysql"},
+      target={"postgres"})  # fmt: skip
+def date_column_with_datetime_argument(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL compares a DATE column with a DATETIME value as DATETIMEs (`order_date >= ?`
+    with 2024-01-02 10:00 is false for 2024-01-02); PostgreSQL types the placeholder as a
+    date, the driver drops the time, and an extra row comes back. With a datetime argument
+    both sides are compared as timestamps. Tests: tests/executor/test_executor_arguments.py."""
+    keys = ("this", "low", "high") if isinstance(node, exp.Between) else ("this", "expression")
+    operands = {k: node.args.get(k) for k in keys}
+    dated = [k for k, v in operands.items() if _is_date_column(v, ctx)]
+    stamped = [k for k, v in operands.items() if ctx.arg_kind(v) == "timestamp"]
+    if not dated or not stamped:
+        return None
+    for key in dated + stamped:
+        value = operands[key]
+        assert value is not None
+        node.set(key, exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP")))
+    return None
+
+
+def _is_date_column(node: exp.Expr | None, ctx: Context) -> bool:
+    dtype = declared_type(node, ctx) if node is not None else None
+    return dtype is not None and dtype.this == exp.DataType.Type.DATE

@@ -1,0 +1,108 @@
+"""Arguments are types too (issue 15, item 6): MySQL statements run on PostgreSQL with the
+arguments an application binds, and return what MariaDB returns for them. PostgreSQL types a
+placeholder from its context alone; where the context says nothing (`SELECT %s`, `THEN %s`,
+`%s IS NULL`, a recursive CTE's `%s AS depth`) or says something else (a DATE column compared
+with a datetime), the executor translates the statement for its arguments' Python types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from conftest import open_database
+
+from sqlshift.executor import Database
+
+TABLE = f"sqlshift_args_{os.getpid()}"
+ROWS = [
+    (1, "new", dt.date(2024, 1, 1), 5),
+    (2, "paid", dt.date(2024, 1, 2), -3),
+    (3, "new", dt.date(2024, 1, 3), 7),
+    (4, None, None, None),
+]
+
+CASES: list[tuple[str, tuple[Any, ...]]] = [
+    (f"SELECT %s AS depth, %s AS label, %s AS price FROM {TABLE} WHERE id = 1", (1, "x", 2.5)),
+    (
+        f"SELECT id, CASE status WHEN %s THEN %s ELSE %s END FROM {TABLE} ORDER BY id",
+        ("new", 10, 20),
+    ),
+    (f"SELECT SUM(CASE WHEN qty > 0 THEN %s ELSE %s END) FROM {TABLE}", (1, 0)),
+    (f"SELECT id FROM {TABLE} WHERE (%s IS NULL OR status = %s) ORDER BY id", (None, None)),
+    (f"SELECT id FROM {TABLE} WHERE (%s IS NULL OR status = %s) ORDER BY id", ("new", "new")),
+    (f"SELECT COALESCE(%s, %s) + %s FROM {TABLE} WHERE id = 1", (None, 2, 0.5)),
+    (f"SELECT id FROM {TABLE} WHERE qty >= %s OR qty IN (%s) ORDER BY id", (5.5, -3.0)),
+    (f"SELECT id, qty * %s FROM {TABLE} WHERE qty BETWEEN %s AND %s ORDER BY id", (1.1, -3.5, 6)),
+    (f"SELECT id FROM {TABLE} WHERE day >= %s ORDER BY id", (dt.datetime(2024, 1, 2, 10),)),
+    (f"SELECT id FROM {TABLE} WHERE day < %s ORDER BY id", (dt.datetime(2024, 1, 2, 10),)),
+    (
+        f"SELECT id FROM {TABLE} WHERE day BETWEEN %s AND %s ORDER BY id",
+        (dt.datetime(2024, 1, 1, 12), dt.datetime(2024, 1, 3)),
+    ),
+    (f"SELECT id FROM {TABLE} WHERE day >= %s ORDER BY id", (dt.date(2024, 1, 2),)),
+    (
+        "WITH RECURSIVE r (n, depth) AS (SELECT 1, %s UNION ALL "
+        "SELECT n + 1, depth + %s FROM r WHERE n < 3) SELECT n, depth FROM r ORDER BY n",
+        (0, 1),
+    ),
+]
+
+
+@pytest.fixture
+async def pair() -> AsyncIterator[tuple[Database, Database]]:
+    """MariaDB running the statements natively, PostgreSQL running their translations."""
+    mysql = await open_database("mysql")
+    postgres = await open_database("postgres", source="mysql")
+    ddl = f"CREATE TABLE {TABLE} (id INT PRIMARY KEY, status VARCHAR(10), day DATE, qty INT)"
+    try:
+        for db in (mysql, postgres):
+            await db.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            await db.execute(ddl)  # MySQL DDL, translated on PostgreSQL (its schema re-read)
+            await db.execute_many(f"INSERT INTO {TABLE} VALUES (%s, %s, %s, %s)", ROWS)
+        yield mysql, postgres
+    finally:
+        for db in (mysql, postgres):
+            await db.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            await db.close()
+
+
+def _plain(rows: Any) -> list[tuple[Any, ...]]:
+    out = []
+    for row in rows:
+        values = []
+        for value in row:
+            if isinstance(value, float | Decimal) and value == int(value):
+                value = int(value)
+            elif isinstance(value, float):
+                value = Decimal(str(value))
+            values.append(value)
+        out.append(tuple(values))
+    return out
+
+
+@pytest.mark.parametrize(("sql", "args"), CASES, ids=[f"case{i}" for i in range(len(CASES))])
+async def test_postgres_returns_what_mariadb_returns_for_the_same_arguments(
+    pair: tuple[Database, Database], sql: str, args: tuple[Any, ...]
+) -> None:
+    mysql, postgres = pair
+    expected = _plain(await mysql.fetch_all(sql, args))
+    assert _plain(await postgres.fetch_all(sql, args)) == expected
+
+
+async def test_one_statement_is_translated_once_per_argument_kinds(
+    pair: tuple[Database, Database],
+) -> None:
+    _, postgres = pair
+    sql = f"SELECT %s AS v FROM {TABLE} WHERE id = 1"
+    assert [tuple(r) for r in await postgres.fetch_all(sql, (7,))] == [(7,)]
+    assert [tuple(r) for r in await postgres.fetch_all(sql, ("seven",))] == [("seven",)]
+    assert [tuple(r) for r in await postgres.fetch_all(sql, (8,))] == [(8,)]
+    memo = postgres._pipeline.statements.typed_memo
+    assert sorted(kinds for text, kinds in memo if text == sql) == [
+        ((0, "int"),),
+        ((0, "text"),),
+    ]
