@@ -63,7 +63,8 @@ def test_an_unknown_type_under_a_collation_is_an_assumption(
     ],
 )
 def test_what_is_known_not_to_be_text_assumes_nothing(sql: str) -> None:
-    assert translation(sql, "postgres", source="mysql").assumptions == ()
+    assumptions = translation(sql, "postgres", source="mysql").assumptions
+    assert [a for a in assumptions if a.code == "collation-unknown-type"] == []
 
 
 def test_refused_on_request() -> None:
@@ -108,3 +109,31 @@ async def test_the_executor_logs_them_once_per_statement(
     assert len(records) == 1
     assert "collation-unknown-type" in records[0].getMessage()
     assert isinstance(records[0].__dict__["assumption"], Assumption)
+
+
+@pytest.mark.parametrize(("source", "target"), [("postgres", "sqlite"), ("mysql", "postgres")])
+def test_arithmetic_on_columns_of_unknown_type_is_an_assumption(source: str, target: str) -> None:
+    """`birth_date + 1` is the next day in PostgreSQL, 19900315 in MySQL, 1991 in SQLite:
+    without the column's type it is translated as numbers and said so (found by the
+    generated differential tests without a schema: PostgreSQL -> SQLite returned 1991)."""
+    sql = "SELECT t.id, t.birth_date + 1 FROM people AS t"
+    result = translation(sql, target, source)
+    assert [(a.code, a.construct) for a in result.assumptions] == [
+        ("arithmetic-unknown-type", "t.birth_date + 1")
+    ]
+    typed = {"people": {"id": "INT", "birth_date": "INT"}}
+    assert translation(sql, target, source, schema=typed).assumptions == ()
+    with pytest.raises(UntranslatableError) as refused:
+        translation(sql, target, source, options=Options(assumptions="refuse"))
+    assert refused.value.code == "arithmetic-unknown-type"
+
+
+def test_numeric_scale_of_unknown_branches() -> None:
+    """PostgreSQL's COALESCE(2.5, salary) keeps 2.5's scale; MySQL gives the column salary's
+    (2.50 for a DECIMAL(10, 2)): without the type that is an assumption; with it, refused."""
+    sql = "SELECT SUM(COALESCE(2.5, t.salary)) FROM people AS t"
+    result = translation(sql, "mysql", "postgres")
+    assert [a.code for a in result.assumptions] == ["numeric-scale-unknown"]
+    with pytest.raises(UntranslatableError) as refused:
+        translation(sql, "mysql", "postgres", schema={"people": {"salary": "DECIMAL(10, 2)"}})
+    assert refused.value.code == "numeric-scale"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,15 @@ class Stats:
             extra = {
                 k: v
                 for k, v in c.items()
-                if k in ("translated", "rejected", "internal error", "numeric type differs")
+                if k
+                in (
+                    "translated",
+                    "rejected",
+                    "internal error",
+                    "numeric type differs",
+                    "assumed",
+                    "fails on target",
+                )
             }
             lines.append(
                 f"{label:<34}{total:>10}{c['passed']:>8}{c['refused']:>8}{c['discarded']:>10}"
@@ -161,6 +170,54 @@ def check_translation(
         label, sql, translated, target_engine, expected, ordered, source=source, names=names
     )
     return translated
+
+
+def check_without_schema(
+    sql: str,
+    source: DialectName,
+    target: DialectName,
+    target_engine: Engine,
+    expected: list[Row],
+    ordered: bool,
+) -> None:
+    """The same query translated without ``schema=``, as a user without one gets it. Refused,
+    or failing on the target, is fine (the user sees it); other rows with an assumption
+    reported are counted (not silent); other rows without one is a silent mismatch: a bug."""
+    label = f"diff-noschema {source}->{target}"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", sqlshift.AssumptionWarning)
+            result = sqlshift.translation(sql, target, source=source, strict=True)
+    except sqlshift.UntranslatableError as error:
+        STATS.add(label, "refused")
+        STATS.codes[f"{error.code} (no schema)"] += 1
+        return
+    try:
+        actual = target_engine.query(result.sql)
+    except Exception:
+        STATS.add(label, "fails on target")
+        return
+    difference = compare(expected, actual, ordered, source, target)
+    if (
+        difference is not None
+        and "sqlite" in (source, target)
+        and compare(expected, actual, ordered, source, target, exact=False) is None
+    ):
+        STATS.add(label, "numeric type differs")
+        return
+    if difference is None:
+        STATS.add(label, "passed")
+        return
+    if result.assumptions:
+        STATS.add(label, "assumed")
+        return
+    STATS.add(label, "failed")
+    raise Mismatch(
+        f"{label}: silently wrong without a schema ({'ordered' if ordered else 'as multisets'}):"
+        f" {difference}\nsource SQL:\n  {sql}\ntranslated SQL:\n  {result.sql}\n"
+        f"expected ({len(expected)} rows):\n{format_rows(expected, 12)}\n"
+        f"actual ({len(actual)} rows):\n{format_rows(actual, 12)}"
+    )
 
 
 def compare_rows(

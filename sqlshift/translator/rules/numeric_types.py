@@ -156,6 +156,17 @@ def postgres_branch_scales(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             "19.99 or 0), and a MySQL DECIMAL column has one scale (0.00)",
             "cast the result to the scale you want: CAST(... AS NUMERIC(10, 2))",
         )
+    elif exact and any(t.kind is Kind.UNKNOWN for t in values) and reaches_result(node):
+        # COALESCE(2.5, salary) without salary's type: 2.5 in PostgreSQL, 2.50 in MySQL when
+        # salary is a DECIMAL(10, 2) (found by the generated differential tests without a
+        # schema). Tests: test_assumptions.py `test_numeric_scale_of_unknown_branches`.
+        ctx.assume(
+            node,
+            "numeric-scale-unknown",
+            "that its operands of unknown type have no other scale (PostgreSQL gives each row "
+            "the scale of the value it chose, a MySQL DECIMAL column one scale)",
+            "pass schema= with the columns' types, or cast the result: CAST(... AS NUMERIC(10, 2))",
+        )
     return None
 
 
