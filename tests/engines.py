@@ -50,7 +50,7 @@ DIALECTS: tuple[DialectName, ...] = ("mysql", "postgres", "sqlite")
 WriteKind = Literal["dml", "ddl", "other"]
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "corpus" / "fixture"
-FIXTURE_TABLES = ("cities", "people", "products", "orders")
+FIXTURE_TABLES = ("cities", "people", "products", "orders", "events")
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DEFAULT_MYSQL_URL = "mysql://root@127.0.0.1:3306/test"

@@ -137,3 +137,14 @@ def test_numeric_scale_of_unknown_branches() -> None:
     with pytest.raises(UntranslatableError) as refused:
         translation(sql, "mysql", "postgres", schema={"people": {"salary": "DECIMAL(10, 2)"}})
     assert refused.value.code == "numeric-scale"
+
+
+def test_floor_of_unknown_type_is_an_assumption() -> None:
+    """MySQL's FLOOR(int) is the integer, PostgreSQL's floor(int) a double (55.0)."""
+    sql = "SELECT SUM(FLOOR(t.id)) FROM cities AS t"
+    assert [a.code for a in translation(sql, "postgres", "mysql").assumptions] == [
+        "numeric-type-unknown"
+    ]
+    typed = translation(sql, "postgres", "mysql", schema={"cities": {"id": "INT"}})
+    assert typed.assumptions == ()
+    assert typed.sql == 'SELECT SUM(t.id) AS "SUM(FLOOR(t.id))" FROM cities AS t'

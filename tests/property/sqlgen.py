@@ -81,8 +81,20 @@ COLUMNS: dict[str, dict[str, Ty]] = {
         "shipped_on": Ty.DATE,
         "note": Ty.TEXT,
     },
+    # issue 15's classes: an ENUM (sorts by declaration), text with trailing spaces, case and
+    # accents, DECIMAL(12, 4), integers beyond 2^53 and int64's range, TIMESTAMP beside DATE
+    "events": {
+        "id": Ty.INT,
+        "kind": Ty.TEXT,
+        "label": Ty.TEXT,
+        "amount": Ty.NUM,
+        "big": Ty.INT,
+        "happened_at": Ty.DATETIME,
+        "day": Ty.DATE,
+        "flag": Ty.BOOL,
+    },
 }
-BIG_COLUMNS = frozenset({"population"})
+BIG_COLUMNS = frozenset({"population", "big"})
 
 #: Joins along the fixture's foreign keys: (left table, right table, left column, right column).
 JOINS = (
@@ -90,6 +102,7 @@ JOINS = (
     ("orders", "people", "person_id", "id"),
     ("orders", "products", "product_id", "id"),
     ("people", "people", "manager_id", "id"),
+    ("events", "people", "id", "id"),
 )
 
 #: Correlated subqueries: outer table -> (inner table, inner column, outer column).
@@ -97,6 +110,7 @@ CORRELATIONS = {
     "people": [("orders", "person_id", "id"), ("people", "manager_id", "id")],
     "products": [("orders", "product_id", "id")],
     "cities": [("people", "city_id", "id")],
+    "events": [("orders", "id", "id")],
     "orders": [("orders", "product_id", "product_id"), ("people", "id", "person_id")],
 }
 
@@ -113,6 +127,11 @@ TEXT_LITERALS = (
     "France",
     "日本",
     "a-b",
+    "Berlin",
+    "berlin ",
+    "low",
+    "mid",
+    "emile",
 )
 LIKE_PATTERNS = ("b%", "%o%", "_o%", "B%", "%é%", "%", "%e", "s%d")
 DATE_LITERALS = ("2024-01-03", "1990-03-14", "2024-02-29", "2000-01-01", "2024-03-11")

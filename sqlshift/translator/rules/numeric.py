@@ -383,6 +383,17 @@ def integer_functions_for_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | N
         return operand
     if ctx.source == "mysql" and kind is Kind.EXACT:
         return cast(node, "BIGINT")  # MySQL's CEIL/FLOOR of a DECIMAL is a BIGINT: 20, not 20.00
+    if kind is Kind.UNKNOWN:
+        # FLOOR(id) without id's type: an integer in MySQL, 55.0 on PostgreSQL (found by the
+        # generated differential tests without a schema). Test: test_assumptions.py
+        # `test_floor_of_unknown_type_is_an_assumption`.
+        ctx.assume(
+            node,
+            "numeric-type-unknown",
+            "that its argument is a floating-point number (of an integer or a DECIMAL, "
+            f"{ctx.source} and postgres return different types)",
+            "pass schema= with the columns' types, or CAST the argument",
+        )
     return None
 
 
