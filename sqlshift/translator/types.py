@@ -571,13 +571,14 @@ _REPEATABLE = (
     exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Not, exp.And, exp.Or, exp.Is,
     exp.Cast, exp.DataType, exp.DataTypeParam, exp.Div, exp.Mod, exp.IntDiv, exp.BitwiseAnd,
     exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseLeftShift, exp.BitwiseRightShift,
+    exp.Nullif, exp.Coalesce, exp.Abs,
 )  # fmt: skip
 
 
 def is_repeatable(node: exp.Expr) -> bool:
     """True for a column, literal or parameter, or arithmetic, comparisons, casts, LENGTH(),
-    LOWER()/UPPER() and LOCATE()/INSTR()/POSITION() over them: the same value however often it
-    is evaluated."""
+    LOWER()/UPPER(), LOCATE()/INSTR()/POSITION(), NULLIF(), COALESCE() and ABS() over them:
+    the same value however often it is evaluated."""
     return all(isinstance(part, _REPEATABLE) for part in node.walk())
 
 
