@@ -14,9 +14,9 @@ TARGET = Options(collation="target")
 def test_default_emulates_mysql_case_insensitivity() -> None:
     sql = "SELECT id FROM people WHERE name = 'bob'"
     # case and accents folded on PostgreSQL, the literal folded here; GLOB classes on SQLite
-    assert "TRANSLATE(LOWER(name), 'àá" in translate(sql, "postgres", "mysql")
+    assert "TRANSLATE(LOWER(RTRIM(name)), 'àá" in translate(sql, "postgres", "mysql")
     assert translate(sql, "postgres", "mysql").endswith(") = 'bob'")
-    assert "name GLOB '[bBḂḃḄḅḆḇ][oOÒÓ" in translate(sql, "sqlite", "mysql")
+    assert "RTRIM(name) GLOB '[bBḂḃḄḅḆḇ][oOÒÓ" in translate(sql, "sqlite", "mysql")
 
 
 def test_unknown_types_are_left_to_the_target() -> None:
@@ -28,7 +28,7 @@ def test_schema_enables_emulation_for_placeholders() -> None:
     out = translate(
         "SELECT 1 FROM t WHERE name = ?", "postgres", "mysql", schema={"t": {"name": "TEXT"}}
     )
-    assert "TRANSLATE(LOWER($1), 'àá" in out
+    assert "TRANSLATE(LOWER(RTRIM($1)), 'àá" in out
     # SQLite can fold neither accents nor non-ASCII case of a parameter
     with pytest.raises(UntranslatableError) as refused:
         translate(
@@ -57,3 +57,18 @@ def test_into_mysql_comparisons_are_binary() -> None:
 def test_bad_policy_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError):
         Options(collation="nocase")
+
+
+def test_trailing_spaces_follow_the_source_servers_padding() -> None:
+    """PAD SPACE (MariaDB, MySQL 5.7; the default) ignores trailing spaces in `=`; MySQL 8's
+    0900 collations (``mysql_padding="no-pad"``) count them."""
+    sql = "SELECT id FROM t WHERE name = 'bob ' OR name IN ('al  ', 'x')"
+    schema = {"t": {"id": "INT", "name": "VARCHAR(10)"}}
+    padded = translate(sql, "postgres", "mysql", schema=schema)
+    assert "RTRIM(name)" in padded and "= 'bob'" in padded and "'al'" in padded
+    exact = translate(
+        sql, "postgres", "mysql", schema=schema, options=Options(mysql_padding="no-pad")
+    )
+    assert "RTRIM" not in exact and "= 'bob '" in exact
+    with pytest.raises(ConfigurationError, match="mysql_padding"):
+        Options(mysql_padding="rtrim")

@@ -18,6 +18,7 @@ __all__ = [
 IDENTIFIER_CASES = ("lower", "preserve")
 ASSUMPTIONS = ("report", "refuse")
 COLLATIONS = ("emulate", "target")
+MYSQL_PADDINGS = ("pad-space", "no-pad")
 COLUMN_NAMES = ("source", "target")
 
 
@@ -54,6 +55,12 @@ class Options:
     :class:`~sqlshift.AssumptionWarning`; ``"refuse"`` refuses it instead
     (``UntranslatableError``, for CI). With a schema that covers the statement there are none.
 
+    ``mysql_padding``: how the MySQL source server's text `=` treats trailing spaces.
+    ``"pad-space"`` (default): MariaDB, MySQL 5.7, and MySQL 8 under its general_ci,
+    unicode_ci and _bin collations take `'Berlin ' = 'Berlin'` for true, so emulated
+    comparisons ignore trailing spaces (RTRIM on the targets); ``"no-pad"``: MySQL 8's
+    default utf8mb4_0900_* collations do not, so trailing spaces count.
+
     ``max_statement_bytes``: the longest SQL text (UTF-8 bytes) translated; a longer one is
     refused at once with a :class:`~sqlshift.TranslationError` that says so. ``None``
     (default) sets no bound for :func:`sqlshift.translate`; the executor (``connect()``,
@@ -66,6 +73,7 @@ class Options:
     column_names: str = "source"
     max_statement_bytes: int | None = None
     assumptions: str = "report"
+    mysql_padding: str = "pad-space"
 
     def __post_init__(self) -> None:
         limit = self.max_statement_bytes
@@ -85,6 +93,11 @@ class Options:
         if self.collation not in COLLATIONS:
             raise ConfigurationError(
                 f"collation must be one of {', '.join(COLLATIONS)}, got {self.collation!r}"
+            )
+        if self.mysql_padding not in MYSQL_PADDINGS:
+            raise ConfigurationError(
+                f"mysql_padding must be one of {', '.join(MYSQL_PADDINGS)}, "
+                f"got {self.mysql_padding!r}"
             )
         if self.assumptions not in ASSUMPTIONS:
             raise ConfigurationError(

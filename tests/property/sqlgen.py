@@ -154,6 +154,8 @@ class Scope:
     tables: dict[str, str]
     #: aggregate context: aggregates allowed (HAVING / grouped select list)
     group_keys: list[tuple[str, Ty]] = field(default_factory=list)
+    #: derived tables and CTEs: alias -> their columns' types (from the expressions they are)
+    derived: dict[str, dict[str, Ty]] = field(default_factory=dict)
 
     def columns(self, ty: Ty, *, small: bool = False) -> list[str]:
         out = []
@@ -161,6 +163,8 @@ class Scope:
             for name, col_ty in COLUMNS[table].items():
                 if col_ty is ty and not (small and name in BIG_COLUMNS):
                     out.append(f"{alias}.{name}")
+        for alias, columns in self.derived.items():
+            out.extend(f"{alias}.{name}" for name, col_ty in columns.items() if col_ty is ty)
         return out
 
 
@@ -658,8 +662,15 @@ class Gen:
     def query(self) -> tuple[str, bool]:
         """A whole SELECT and whether its result order is defined (compare as a list)."""
         shape = self.choice(
-            ["project", "project", "project", "group", "global", "join", "distinct"]
+            [
+                *("project", "project", "project", "group", "global", "join", "distinct"),
+                *("derived", "set"),
+            ]
         )
+        if shape == "derived" and self.on("derived"):
+            return self.derived_table()
+        if shape == "set" and self.on("set-operation"):
+            return self.set_operation()
         if shape == "group":
             return self.grouped()
         if shape == "global":
@@ -774,6 +785,41 @@ class Gen:
             types.remove(Ty.NUM)
         v = self.value(scope, 2, self.choice(types))
         return f"SELECT DISTINCT {v} FROM {source}{self.where(scope)}", False
+
+    def typed_items(self, scope: Scope, types: list[Ty]) -> list[str]:
+        return [
+            self.date_expr(scope, 1) if ty is Ty.DATE else self.value(scope, 1, ty) for ty in types
+        ]
+
+    def derived_table(self) -> tuple[str, bool]:
+        """An outer query over a derived table or CTE of typed expressions: the translator
+        must type the outer expressions from the inner ones (issue 15, item 2)."""
+        source, inner = self.from_table()
+        types = [self.choice([Ty.INT, Ty.NUM, Ty.FLOAT, Ty.TEXT, Ty.DATE]) for _ in range(2)]
+        items = ["t.id AS c0"] + [
+            f"{v} AS c{i}" for i, v in enumerate(self.typed_items(inner, types), start=1)
+        ]
+        body = f"SELECT {', '.join(items)} FROM {source}{self.where(inner)}"
+        outer = Scope(
+            {}, derived={"d": {"c0": Ty.INT, **{f"c{i}": t for i, t in enumerate(types, 1)}}}
+        )
+        selected = ", ".join(["d.c0", *self.select_items(outer, 2)])
+        where = f" WHERE {self.pred(outer, 1)}" if self.flag(0.4) else ""
+        if self.flag(0.5):
+            return f"WITH d AS ({body}) SELECT {selected} FROM d{where} ORDER BY d.c0", True
+        return f"SELECT {selected} FROM ({body}) AS d{where} ORDER BY d.c0", True
+
+    def set_operation(self) -> tuple[str, bool]:
+        """Two SELECTs of the same column types combined: duplicates are removed by each
+        engine's own comparison, and the columns' common types are the engine's."""
+        types = [self.choice([Ty.INT, Ty.NUM, Ty.TEXT, Ty.DATE]) for _ in range(self.integer(1, 2))]
+        branches = []
+        for _ in range(2):
+            source, scope = self.from_table()
+            items = ", ".join(self.typed_items(scope, types))
+            branches.append(f"SELECT {items} FROM {source}{self.where(scope)}")
+        op = self.choice(["UNION", "UNION ALL", "INTERSECT", "EXCEPT"])
+        return f"{branches[0]} {op} {branches[1]}", False
 
     # ------------------------------------------------------------------------------- TLP
 

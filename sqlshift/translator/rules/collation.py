@@ -43,9 +43,13 @@ Policy (``Options.collation``):
 * ``"target"``: no collation rule runs; every comparison follows the target's collation
   (what sqlglot does).
 
-Known limits of the emulation: MariaDB ignores trailing spaces in `=` (PAD SPACE) while
-MySQL 8's default collation does not, so a literal with trailing spaces compared from MySQL
-is refused (`collation-pad-space`) and data with trailing spaces follows the target; the
+Trailing spaces: MariaDB, MySQL 5.7 and MySQL 8's general_ci/unicode_ci/_bin collations
+ignore them in `=` and IN (PAD SPACE: `'Berlin ' = 'Berlin'`), MySQL 8's utf8mb4_0900_*
+collations do not; ``Options.mysql_padding`` says which the source server does (default
+PAD SPACE: both sides RTRIM'd on the targets; the generated tests found `label = 'Berlin'`
+missing 'Berlin '). Corpus: collation.toml `coll-my-eq-pad-space*`.
+
+Known limits of the emulation: the
 letters the MySQL collation families disagree on (above) follow utf8mb4_general_ci;
 comparisons whose operands are not known to be text (no ``schema=``) follow the target.
 SQLite's LOWER() and LIKE fold ASCII letters only: a non-ASCII literal whose case matters
@@ -177,7 +181,7 @@ def _matters(operands: list[exp.Expr], ctx: Context, *, into_mysql: bool) -> boo
         text = _literal(operand)
         if text is None:
             continue
-        if _has_case(text) or (into_mysql and (not text.isascii() or text != text.rstrip(" "))):
+        if _has_case(text) or text != text.rstrip(" ") or (into_mysql and not text.isascii()):
             return True
     return any(_text_column(o, ctx) for o in operands)
 
@@ -232,21 +236,6 @@ def _unknown_type(node: exp.Expr, ctx: Context) -> bool:
     if kind is not None:
         return kind in ("text", "null", "other")  # an argument of another kind is no text
     return infer(node, ctx).kind is Kind.UNKNOWN and not isinstance(node, _TEXT_FUNCTIONS)
-
-
-def _refuse_pad_space(node: exp.Expr, operands: list[exp.Expr], ctx: Context) -> bool:
-    for operand in operands:
-        text = _literal(operand)
-        if text is not None and text != text.rstrip(" "):
-            ctx.refuse(
-                node,
-                "collation-pad-space",
-                "MariaDB's default collation ignores trailing spaces in `=` and MySQL 8's "
-                "does not, so what this comparison means depends on the source server",
-                "remove the trailing spaces, or compare with LIKE (which never pads)",
-            )
-            return True
-    return False
 
 
 def _refuse_unicode(node: exp.Expr, operands: list[exp.Expr], ctx: Context) -> bool:
@@ -358,12 +347,15 @@ def _fold_text(text: str) -> str:
     return "".join(_FOLD.get(c) or _FOLD.get(c.lower(), c.lower()) for c in text)
 
 
-def _fold(node: exp.Expr, ctx: Context) -> exp.Expr:
+def _fold(node: exp.Expr, ctx: Context, *, padded: bool = False) -> exp.Expr:
     """MySQL's case- and accent-insensitive comparison key on PostgreSQL: the literal
-    folded here, anything else TRANSLATE(LOWER(x), accented letters, base letters)."""
+    folded here, anything else TRANSLATE(LOWER(x), accented letters, base letters);
+    ``padded`` (`=` and IN under PAD SPACE) drops trailing spaces first."""
     text = _literal(node)
     if text is not None:
-        return exp.Literal.string(_fold_text(text))
+        return exp.Literal.string(_fold_text(text.rstrip(" ") if padded else text))
+    if padded:
+        node = _rtrim(node)
     return func(
         "TRANSLATE",
         exp.Lower(this=node),
@@ -405,8 +397,13 @@ def _like_to_ci_glob(pattern: str, escape: str) -> str | None:
 
 
 def _sqlite_equal(node: exp.Expr, a: exp.Expr, b: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """MySQL's `a = b` on SQLite: GLOB against the literal side; None after a refusal."""
+    """MySQL's `a = b` on SQLite: GLOB against the literal side (both sides without trailing
+    spaces under PAD SPACE); None after a refusal."""
     left, right = _literal(a), _literal(b)
+    if _padded(ctx):
+        a = exp.Literal.string(left.rstrip(" ")) if left is not None else _rtrim(a)
+        b = exp.Literal.string(right.rstrip(" ")) if right is not None else _rtrim(b)
+        left, right = _literal(a), _literal(b)
     if left is not None and right is not None:
         return exp.EQ(
             this=exp.Literal.string(_fold_text(left)),
@@ -431,6 +428,16 @@ def _sqlite_equal(node: exp.Expr, a: exp.Expr, b: exp.Expr, ctx: Context) -> exp
 
 def _lower(node: exp.Expr) -> exp.Expr:
     return exp.Lower(this=node)
+
+
+def _padded(ctx: Context) -> bool:
+    """MySQL's `=` ignores trailing spaces (PAD SPACE; see ``Options.mysql_padding``)."""
+    return ctx.options.mysql_padding == "pad-space"
+
+
+def _rtrim(node: exp.Expr) -> exp.Expr:
+    """``node`` without trailing spaces (only spaces: PAD SPACE pads with them)."""
+    return func("RTRIM", node)
 
 
 def _as_binary(node: exp.Expr) -> exp.Expr:
@@ -505,11 +512,11 @@ def case_insensitive_equality(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if not _matters(operands, ctx, into_mysql=False):
         _assume_target_collation(node, operands, ctx)
         return None
-    if _refuse_pad_space(node, operands, ctx) or _refuse_accent(node, operands, ctx):
+    if _refuse_accent(node, operands, ctx):
         return None
     if ctx.target == "postgres":
-        node.set("this", _fold(node.this, ctx))
-        node.set("expression", _fold(node.expression, ctx))
+        node.set("this", _fold(node.this, ctx, padded=_padded(ctx)))
+        node.set("expression", _fold(node.expression, ctx, padded=_padded(ctx)))
         return None
     equal = _sqlite_equal(node, node.this, node.expression, ctx)
     if equal is None:
@@ -543,11 +550,11 @@ def case_insensitive_in(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             "compare LOWER() of both sides in the source",
         )
         return None
-    if _refuse_pad_space(node, operands, ctx) or _refuse_accent(node, operands, ctx):
+    if _refuse_accent(node, operands, ctx):
         return None
     if ctx.target == "postgres":
-        node.set("this", _fold(node.this, ctx))
-        node.set("expressions", [_fold(item, ctx) for item in items])
+        node.set("this", _fold(node.this, ctx, padded=_padded(ctx)))
+        node.set("expressions", [_fold(item, ctx, padded=_padded(ctx)) for item in items])
         return None
     if len(items) > 1 and not is_simple(node.this):
         ctx.refuse(
@@ -715,25 +722,50 @@ def text_set_operation(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if not _emulate(ctx) or not node.args.get("distinct"):
         return None
     for branch in (node.this, node.expression):
-        for select in _leaf_selects(branch):
+        for select in leaf_selects(branch):
             items = [e.this if isinstance(e, exp.Alias) else e for e in select.expressions]
             if any(_text_column(item, ctx) for item in items):
                 _refuse_grouping(node, ctx, "collation-group", "removes duplicates among")
                 return None
-    for select in _leaf_selects(node.this)[:1]:
+    if _literals_collide(node):
+        _refuse_grouping(node, ctx, "collation-group", "removes duplicates among")
+        return None
+    for select in leaf_selects(node.this)[:1]:
         for item in select.expressions:
             _assume_target_collation(node, [item.unalias()], ctx, "removes duplicates among")
     return None
 
 
-def _leaf_selects(node: exp.Expr) -> list[exp.Select]:
+def _literals_collide(node: exp.Expr) -> bool:
+    """A result column of a set operation where string literals decide: MySQL takes 'bob'
+    and 'Bob' (or 'a' and 'a ', 'e' and 'é') for one row, the others for two (found by the
+    generated set operations). True when two of a column's literals differ but fold alike,
+    or a literal with letters meets a value of unknown type. Corpus: collation.toml
+    `coll-pg-union-literals`."""
+    selects = leaf_selects(node)
+    if not selects or any(len(s.expressions) != len(selects[0].expressions) for s in selects):
+        return False
+    for column in zip(*(s.expressions for s in selects), strict=True):
+        values = [item.unalias() for item in column]
+        texts = [t for t in (_literal(v) for v in values) if t is not None]
+        if not texts:
+            continue
+        if len(texts) < len(values) and any(_has_case(t) or not t.isascii() for t in texts):
+            return True
+        folded = {_fold_text(t.rstrip(" ")) for t in set(texts)}  # (and PAD SPACE)
+        if len(folded) < len(set(texts)):
+            return True
+    return False
+
+
+def leaf_selects(node: exp.Expr) -> list[exp.Select]:
     """The SELECTs whose rows a set operation's branch combines."""
     while isinstance(node, exp.Subquery):
         node = node.this
     if isinstance(node, exp.Select):
         return [node]
     if isinstance(node, exp.SetOperation):
-        return _leaf_selects(node.this) + _leaf_selects(node.expression)
+        return leaf_selects(node.this) + leaf_selects(node.expression)
     return []
 
 

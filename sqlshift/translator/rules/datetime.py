@@ -28,7 +28,7 @@ from sqlshift.translator import formats
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import TEXT_CONSUMERS, func, rule
 from sqlshift.translator.targets import DIALECTS
-from sqlshift.translator.types import Kind, declared_type, infer, is_repeatable
+from sqlshift.translator.types import Kind, declared_type, defining_item, infer, is_repeatable
 
 DATE, DATETIME = "date", "datetime"
 _KIND = "sqlshift_temporal"  # meta: the temporal kind of a node a rule produced
@@ -42,8 +42,8 @@ _DATETIME_TYPES = {
     exp.DataType.Type.TIMESTAMPLTZ,
     exp.DataType.Type.DATETIME64,
 }
-_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$")
+DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$")
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
 
 
@@ -79,14 +79,20 @@ def temporal(node: exp.Expr, ctx: Context) -> str | None:
             return DATE
         return DATETIME if node.to.this in _DATETIME_TYPES else None
     if isinstance(node, exp.Literal) and node.is_string and ctx.source != "postgres":
-        if _DATE_TEXT.match(node.name):
+        if DATE_TEXT.match(node.name):
             return DATE
-        return DATETIME if _DATETIME_TEXT.match(node.name) else None
-    if isinstance(node, exp.Column) and ctx.schema is not None:
+        return DATETIME if DATETIME_TEXT.match(node.name) else None
+    if isinstance(node, exp.Column):
         dtype = declared_type(node, ctx)
-        if dtype is not None and dtype.this in _DATE_TYPES:
+        if dtype is None:
+            # a CTE's or derived table's column: its defining item's type (`d.c2 + 1` of
+            # `DATE '2024-01-03' AS c2` was taken for a number; found by the generated
+            # derived tables). Corpus: datetime.toml `dt-pg-derived-date-plus-int`.
+            item = defining_item(node, ctx)
+            return temporal(item, ctx) if item is not None else None
+        if dtype.this in _DATE_TYPES:
             return DATE
-        return DATETIME if dtype is not None and dtype.this in _DATETIME_TYPES else None
+        return DATETIME if dtype.this in _DATETIME_TYPES else None
     if isinstance(node, exp.CurrentDate | exp.TsOrDsToDate | exp.Date | exp.LastDay):
         return DATE
     if isinstance(node, exp.CurrentTimestamp | exp.Localtimestamp | exp.TimestampTrunc):

@@ -121,6 +121,35 @@ def postgres_numeric_functions(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 _BRANCHING = (exp.Coalesce, exp.Case, exp.If, exp.Greatest, exp.Least)
 
 
+def assume_set_scale(node: exp.Expr, values: list[exp.Expr], ctx: Context) -> bool:
+    """`assume_scale` for a set operation's column, whose values of unknown type may also
+    differ in scale among themselves (`salary` and `ROUND(salary, 0)`)."""
+    types = [infer(v, ctx) for v in values]
+    unknown = {v.sql() for v, t in zip(values, types, strict=True) if t.kind is Kind.UNKNOWN}
+    if len(unknown) > 1 or (unknown and any(t.kind is Kind.INT for t in types)):
+        types = [*types, Typed(Kind.EXACT)]  # as if a decimal were beside them
+    return assume_scale(node, types, ctx)
+
+
+def assume_scale(node: exp.Expr, types: list[Typed], ctx: Context) -> bool:
+    """Decimals beside values of unknown type in one result (CASE/COALESCE branches, a
+    UNION's column): the result's scale is the common one in MySQL and each value's own in
+    PostgreSQL, so it depends on the unknown types: an assumption (`numeric-scale-unknown`;
+    found by the generated differential tests without a schema). True when one was made."""
+    if not any(t.kind is Kind.EXACT for t in types) or all(
+        t.kind is not Kind.UNKNOWN for t in types
+    ):
+        return False
+    ctx.assume(
+        node,
+        "numeric-scale-unknown",
+        "that its operands of unknown type have no other scale (PostgreSQL gives each row "
+        "the scale of the value it chose, a MySQL DECIMAL column one scale)",
+        "pass schema= with the columns' types, or cast the result: CAST(... AS NUMERIC(10, 2))",
+    )
+    return True
+
+
 @rule(*_BRANCHING, source={"mysql"}, target={"postgres", "sqlite"}, first=True)
 def mysql_branch_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL's CASE/IF/COALESCE/IFNULL/GREATEST/LEAST of numbers is their common type:
@@ -133,6 +162,8 @@ def mysql_branch_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     typed = infer(node, ctx)
     values = [infer(part, ctx) for part in branch_values(node)]
+    if typed.kind is Kind.UNKNOWN and reaches_result(node):
+        assume_scale(node, values, ctx)
     if typed.kind is Kind.FLOAT and any(t.kind is not Kind.FLOAT for t in values):
         return as_type(node, typed, ctx)
     if typed.kind is Kind.EXACT and any(t != typed for t in values):
@@ -156,17 +187,77 @@ def postgres_branch_scales(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             "19.99 or 0), and a MySQL DECIMAL column has one scale (0.00)",
             "cast the result to the scale you want: CAST(... AS NUMERIC(10, 2))",
         )
-    elif exact and any(t.kind is Kind.UNKNOWN for t in values) and reaches_result(node):
-        # COALESCE(2.5, salary) without salary's type: 2.5 in PostgreSQL, 2.50 in MySQL when
-        # salary is a DECIMAL(10, 2) (found by the generated differential tests without a
-        # schema). Tests: test_assumptions.py `test_numeric_scale_of_unknown_branches`.
-        ctx.assume(
-            node,
-            "numeric-scale-unknown",
-            "that its operands of unknown type have no other scale (PostgreSQL gives each row "
-            "the scale of the value it chose, a MySQL DECIMAL column one scale)",
-            "pass schema= with the columns' types, or cast the result: CAST(... AS NUMERIC(10, 2))",
-        )
+    elif reaches_result(node):
+        assume_scale(node, values, ctx)
+    return None
+
+
+_SET_OPERATIONS = (exp.Union, exp.Intersect, exp.Except)
+
+
+def set_columns(node: exp.Expr) -> list[list[exp.Expr]] | None:
+    """Each result column of a set operation: the item of every branch that makes it."""
+    from sqlshift.translator.rules.collation import leaf_selects
+
+    selects = leaf_selects(node)
+    if not selects or any(i.is_star for s in selects for i in s.expressions):
+        return None
+    width = len(selects[0].expressions)
+    if any(len(s.expressions) != width for s in selects):
+        return None
+    return [[s.expressions[i] for s in selects] for i in range(width)]
+
+
+@rule(*_SET_OPERATIONS, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_set_operation_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A MySQL UNION/INTERSECT/EXCEPT column has its branches' common type, as CASE does:
+    `SELECT 2.5 UNION SELECT 0.75` gives 2.50 and 0.75 (DECIMAL(3, 2)); PostgreSQL keeps each
+    value's own scale (2.5). Each branch's item is cast to MySQL's type where they differ
+    (found by the generated set operations). Corpus: numbers.toml `num-my-union-scales`."""
+    columns = set_columns(node)
+    for items in columns or []:
+        values = [item.unalias() for item in items]
+        types = [infer(v, ctx) for v in values]
+        if assume_set_scale(node, values, ctx):
+            continue
+        if any(t.kind not in (Kind.INT, Kind.EXACT, Kind.FLOAT) for t in types):
+            continue
+        if len(set(types)) == 1:
+            continue
+        if any(t.kind is Kind.FLOAT for t in types):
+            common = Typed(Kind.FLOAT)
+        else:
+            common = Typed(Kind.EXACT, max(t.scale for t in types if t.kind is Kind.EXACT))
+        for item, value in zip(items, values, strict=True):
+            cast = as_type(value.copy(), common, ctx)
+            if isinstance(item, exp.Alias):
+                item.set("this", cast)
+            else:
+                item.replace(
+                    exp.alias_(cast, value.alias_or_name) if isinstance(value, exp.Column) else cast
+                )
+    return None
+
+
+@rule(*_SET_OPERATIONS, source={"postgres"}, target={"mysql"})
+def postgres_set_operation_scales(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A PostgreSQL set operation of NUMERICs keeps each row's own scale (`SELECT 2.5 UNION
+    SELECT 0.75`: 2.5 and 0.75); MySQL gives the column one (2.50). Refused where the scales
+    differ, as for CASE. Corpus: numbers.toml `num-pg-union-scales`."""
+    for items in set_columns(node) or []:
+        types = [infer(item.unalias(), ctx) for item in items]
+        exact = [t for t in types if t.kind in (Kind.INT, Kind.EXACT)]
+        if assume_set_scale(node, [item.unalias() for item in items], ctx):
+            continue
+        if len(exact) == len(types) and len({t.scale for t in exact}) > 1:
+            ctx.refuse(
+                node,
+                "numeric-scale",
+                "PostgreSQL gives each row of a UNION the scale of its own value (2.5, 0.75), "
+                "and a MySQL DECIMAL column has one scale (2.50)",
+                "cast the items to one scale: CAST(... AS NUMERIC(10, 2))",
+            )
+            return None
     return None
 
 

@@ -81,3 +81,32 @@ def timestamp_fraction_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | No
             "compare the text itself, or round the value to whole seconds first",
         )
     return None
+
+
+_COMPARED = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+@rule(*_COMPARED, source={"mysql", "sqlite"}, target={"postgres"})
+def text_column_compared_with_date(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A derived table's or CTE's column defined by a date string (`'2024-01-03' AS c2`)
+    compared with a date: MySQL converts the string, SQLite compares the texts; PostgreSQL
+    has typed the column text and has no `text = date` (found by the generated derived
+    tables). The column is cast to the date's type. Corpus: datetime.toml
+    `dt-lite-derived-date-text`."""
+    from sqlshift.translator.rules.datetime import DATE, temporal
+    from sqlshift.translator.types import declared_type, defining_item
+
+    for key, other_key in (("this", "expression"), ("expression", "this")):
+        value, other = node.args.get(key), node.args.get(other_key)
+        if not isinstance(value, exp.Column) or other is None or isinstance(other, exp.Literal):
+            continue
+        if declared_type(value, ctx) is not None or temporal(other, ctx) is None:
+            continue
+        item = defining_item(value, ctx)
+        while isinstance(item, exp.Paren):
+            item = item.this
+        kind = temporal(value, ctx)
+        if isinstance(item, exp.Literal) and item.is_string and kind is not None:
+            to = "DATE" if kind == DATE else "TIMESTAMP"
+            node.set(key, exp.Cast(this=value, to=exp.DataType.build(to)))
+    return None
