@@ -28,7 +28,13 @@ from sqlshift import (
 )
 from sqlshift.dialects import resolve_dialect
 from sqlshift.translator.assumptions import Assumption
-from sqlshift.translator.options import ASSUMPTIONS, COLLATIONS, IDENTIFIER_CASES, Options
+from sqlshift.translator.options import (
+    ASSUMPTIONS,
+    COLLATIONS,
+    IDENTIFIER_CASES,
+    MYSQL_PADDINGS,
+    Options,
+)
 from sqlshift.translator.schema import Schema, as_schema
 
 __all__ = ["main"]
@@ -451,6 +457,7 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
         identifier_case=args.identifier_case,
         max_statement_bytes=args.max_statement_bytes,
         assumptions=args.assumptions,
+        mysql_padding=args.mysql_padding,
     )
     inputs = args.inputs or ["-"]
     if inputs.count("-") > 1:
@@ -599,6 +606,13 @@ def _parser() -> _ArgumentParser:
         choices=COLLATIONS,
         default="emulate",
         help="emulate the source's text comparison (default), or accept the target's",
+    )
+    tr.add_argument(
+        "--mysql-padding",
+        choices=MYSQL_PADDINGS,
+        default="pad-space",
+        help="whether the MySQL server's text = ignores trailing spaces: pad-space (default: "
+        "MariaDB, MySQL 5.7, *_ci/_bin collations) or no-pad (MySQL 8's utf8mb4_0900_*)",
     )
     tr.add_argument(
         "--assumptions",

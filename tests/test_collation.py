@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sqlshift import UntranslatableError, translate
@@ -72,3 +74,15 @@ def test_trailing_spaces_follow_the_source_servers_padding() -> None:
     assert "RTRIM" not in exact and "= 'bob '" in exact
     with pytest.raises(ConfigurationError, match="mysql_padding"):
         Options(mysql_padding="rtrim")
+
+
+def test_the_cli_takes_the_padding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlshift.cli import main
+
+    query = tmp_path / "q.sql"
+    query.write_text("SELECT 1 FROM t WHERE name = 'bob ';\n")
+    assert main(["translate", "--from", "mysql", "--to", "postgres", str(query)]) == 0
+    assert "= 'bob'" in capsys.readouterr().out
+    argv = ["translate", "--from", "mysql", "--to", "postgres", "--mysql-padding", "no-pad"]
+    assert main([*argv, str(query)]) == 0
+    assert "= 'bob '" in capsys.readouterr().out
