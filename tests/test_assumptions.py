@@ -148,3 +148,12 @@ def test_floor_of_unknown_type_is_an_assumption() -> None:
     typed = translation(sql, "postgres", "mysql", schema={"cities": {"id": "INT"}})
     assert typed.assumptions == ()
     assert typed.sql == 'SELECT SUM(t.id) AS "SUM(FLOOR(t.id))" FROM cities AS t'
+
+
+def test_every_branch_of_a_union_is_looked_at() -> None:
+    """UNION removes duplicates within each branch too: `t.name` of unknown type in the
+    second branch is compared by the target's collation, whatever the first holds."""
+    sql = "SELECT 0, '' FROM cities AS t UNION SELECT 0, t.name FROM cities AS t"
+    assert [a.construct for a in translation(sql, "postgres", "mysql").assumptions] == [
+        "SELECT 0, '' FROM cities AS t UNION SELECT 0, t.name FROM cities AS t"
+    ]

@@ -730,7 +730,10 @@ def text_set_operation(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if _literals_collide(node):
         _refuse_grouping(node, ctx, "collation-group", "removes duplicates among")
         return None
-    for select in leaf_selects(node.this)[:1]:
+    # every branch's values are told apart among themselves ('bob' and 'Bob' of one column
+    # of one branch), whatever the other branches hold (found without a schema: a literal ''
+    # in the first branch hid t.name in the second)
+    for select in leaf_selects(node):
         for item in select.expressions:
             _assume_target_collation(node, [item.unalias()], ctx, "removes duplicates among")
     return None

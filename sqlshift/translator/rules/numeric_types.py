@@ -228,6 +228,17 @@ def mysql_set_operation_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             common = Typed(Kind.FLOAT)
         else:
             common = Typed(Kind.EXACT, max(t.scale for t in types if t.kind is Kind.EXACT))
+            if any(isinstance(part, exp.Div) for v in values for part in v.walk()):
+                # MySQL rounds a quotient to the column's common scale, not its own (1/3
+                # UNION 2.5/7 gives 0.33333); found by the generated set operations
+                ctx.refuse(
+                    node,
+                    "numeric-scale",
+                    "MySQL rounds a quotient in a UNION column to the scale the column gets "
+                    "from all its branches (1/3 UNION 2.5/7: 0.33333)",
+                    "ROUND every branch's item to one scale: ROUND(a / b, 5)",
+                )
+                return None
         for item, value in zip(items, values, strict=True):
             cast = as_type(value.copy(), common, ctx)
             if isinstance(item, exp.Alias):
