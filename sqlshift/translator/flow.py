@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-__all__ = ["ARITHMETIC", "CARRIERS", "CONSUMERS", "CUT_QUOTIENT", "carrier", "reaches_result"]
+__all__ = [
+    "ARITHMETIC",
+    "CARRIERS",
+    "CONSUMERS",
+    "CUT_QUOTIENT",
+    "carrier",
+    "place",
+    "reaches_result",
+]
 
 CUT_QUOTIENT = "sqlshift_cut_quotient"
 """Meta flag: a MySQL quotient kept at 9-digit groups inside arithmetic (rules/numeric.py)."""
@@ -60,3 +68,15 @@ def reaches_result(node: exp.Expr) -> bool:
     while isinstance(parent, exp.Paren | exp.Alias):
         child, parent = parent, parent.parent
     return isinstance(parent, exp.Select) and child.arg_key == "expressions"
+
+
+def place(node: exp.Expr) -> tuple[exp.Expr, exp.Expr | None]:
+    """Where ``node`` stands, past parentheses and an alias: ``(child, parent)``, where
+    ``child`` is ``node`` or the parenthesis / alias around it that ``parent`` holds (so
+    ``child.arg_key`` says which of ``parent``'s arguments it is)."""
+    child, parent = node, node.parent
+    while isinstance(parent, exp.Paren):
+        child, parent = parent, parent.parent
+    if isinstance(parent, exp.Alias):
+        child, parent = parent, parent.parent
+    return child, parent

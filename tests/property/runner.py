@@ -172,6 +172,26 @@ def check_translation(
     return translated
 
 
+NUMERIC_TYPES = "the same values in other numeric types"
+
+
+def _difference(
+    expected: list[Row], actual: list[Row], ordered: bool, source: str, judge: str
+) -> str | None:
+    """How the rows differ (None: they do not); NUMERIC_TYPES for the same values in another
+    numeric type where SQLite is one side: SQLite types each value, not each column (a
+    DECIMAL column holds 7 as an INTEGER and 7.5 as a REAL), which no other engine's column
+    type reproduces (counted, not failed)."""
+    difference = compare(expected, actual, ordered, source, judge)
+    if (
+        difference is not None
+        and "sqlite" in (source, judge)
+        and compare(expected, actual, ordered, source, judge, exact=False) is None
+    ):
+        return NUMERIC_TYPES
+    return difference
+
+
 def check_without_schema(
     sql: str,
     source: DialectName,
@@ -197,12 +217,8 @@ def check_without_schema(
     except Exception:
         STATS.add(label, "fails on target")
         return
-    difference = compare(expected, actual, ordered, source, target)
-    if (
-        difference is not None
-        and "sqlite" in (source, target)
-        and compare(expected, actual, ordered, source, target, exact=False) is None
-    ):
+    difference = _difference(expected, actual, ordered, source, target)
+    if difference is NUMERIC_TYPES:
         STATS.add(label, "numeric type differs")
         return
     if difference is None:
@@ -247,15 +263,8 @@ def compare_rows(
     judge = judged_as or engine.name
     if not names:
         expected, actual = list(expected), list(actual)
-    difference = compare(expected, actual, ordered, source, judge)
-    if (
-        difference is not None
-        and "sqlite" in (source, judge)
-        and compare(expected, actual, ordered, source, judge, exact=False) is None
-    ):
-        # The same values in another numeric type, where SQLite is one side: SQLite types
-        # each value, not each column (a DECIMAL column holds 7 as an INTEGER and 7.5 as a
-        # REAL), which no other engine's column type reproduces. Counted, not failed.
+    difference = _difference(expected, actual, ordered, source, judge)
+    if difference is NUMERIC_TYPES:
         STATS.add(label, "numeric type differs")
         return
     if difference is not None:

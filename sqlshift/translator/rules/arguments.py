@@ -16,6 +16,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
+from sqlshift.translator.flow import place
 from sqlshift.translator.rules import rule
 from sqlshift.translator.types import declared_type
 
@@ -71,11 +72,7 @@ def _untyped(value: exp.Expr | None) -> bool:
 
 def _context_types_it(node: exp.Expr) -> bool:
     """Whether PostgreSQL types the placeholder ``node`` from where it stands."""
-    child, parent = node, node.parent
-    while isinstance(parent, exp.Paren):
-        child, parent = parent, parent.parent
-    if isinstance(parent, exp.Alias):
-        child, parent = parent, parent.parent
+    child, parent = place(node)
     if isinstance(parent, exp.Select):
         return child.arg_key != "expressions"  # a select item: nothing types it
     if isinstance(parent, exp.If) and isinstance(parent.parent, exp.Case):

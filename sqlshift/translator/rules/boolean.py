@@ -6,6 +6,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.flow import ARITHMETIC as _ARITHMETIC
+from sqlshift.translator.flow import place
 from sqlshift.translator.params import internal_index
 from sqlshift.translator.rules import rule
 from sqlshift.translator.types import Kind, declared_type, infer
@@ -47,11 +48,7 @@ def _boolean_column(node: exp.Expr, ctx: Context) -> bool:
 
 def _value_context(node: exp.Expr) -> bool:
     """True when ``node``'s value is used as a value, not as a condition."""
-    child, parent = node, node.parent
-    while isinstance(parent, exp.Paren):
-        child, parent = parent, parent.parent
-    if isinstance(parent, exp.Alias):
-        child, parent = parent, parent.parent
+    child, parent = place(node)
     if isinstance(parent, exp.Select):
         return child.arg_key == "expressions"
     if isinstance(parent, exp.If):
