@@ -70,6 +70,8 @@ from sqlshift.translator.types import Kind, declared_type, infer, is_repeatable,
 
 _BINARY = "sqlshift_binary"
 """Meta flag: the source asked for a byte-wise comparison of this operand (COLLATE x_bin)."""
+_BIN_COLLATION = "sqlshift_bin_collation"
+"""Meta flag: that byte-wise comparison is a text collation's (x_bin), which pads in `=`."""
 
 _EQUALITY = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)
 _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE)
@@ -461,6 +463,7 @@ def mysql_collate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if name.endswith("_bin"):
         inner: exp.Expr = node.this
         inner.meta[_BINARY] = True
+        inner.meta[_BIN_COLLATION] = True
         return inner
     ctx.refuse(
         node,
@@ -482,6 +485,7 @@ def binary_collation_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     collation = collation_of(declared_type(node, ctx))
     if collation is not None and (collation.endswith("_bin") or collation == "binary"):
         node.meta[_BINARY] = True
+        node.meta[_BIN_COLLATION] = collation != "binary"  # (a binary string never pads)
     return None
 
 
@@ -575,6 +579,30 @@ def case_insensitive_in(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     for test in tests[1:]:
         result = exp.Or(this=result, expression=test)
     return exp.Paren(this=result)
+
+
+@rule(*_EQUALITY, exp.In, source={"mysql"}, target=_OTHERS)
+def padded_binary_equality(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A `_bin` collation compares bytes but still pads (`label = 'bob '` is true for 'bob'
+    in MariaDB and MySQL 8 alike): under ``Options.mysql_padding="pad-space"`` both sides
+    are compared without trailing spaces (a binary string, CAST(x AS BINARY), never pads).
+    Corpus: collation.toml `coll-my-bin-column-pad-space`."""
+    operands = [node.this, node.expression, *(node.expressions if isinstance(node, exp.In) else [])]
+    present = [o for o in operands if isinstance(o, exp.Expr)]
+    if not _padded(ctx) or not any(o._meta and o.meta.get(_BIN_COLLATION) for o in present):
+        return None
+
+    def unpadded(value: exp.Expr) -> exp.Expr:
+        text = _literal(value)
+        return exp.Literal.string(text.rstrip(" ")) if text is not None else _rtrim(value)
+
+    for key in ("this", "expression"):
+        value = node.args.get(key)
+        if isinstance(value, exp.Expr):
+            node.set(key, unpadded(value))
+    if isinstance(node, exp.In) and node.args.get("query") is None:
+        node.set("expressions", [unpadded(item) for item in node.expressions])
+    return None
 
 
 @rule(*_ORDERING, exp.Between, source={"mysql"}, target=_OTHERS)
