@@ -20,7 +20,11 @@ from sqlglot.parsers.mysql import MySQLParser
 from sqlglot.parsers.postgres import PostgresParser
 from sqlglot.parsers.sqlite import SQLiteParser
 
-__all__ = ["DATE_PART_FUNCTION", "DIALECTS", "SQLITE_MOD_FUNCTION"]
+__all__ = ["DATE_PART_FUNCTION", "DIALECTS", "SOURCE_FORMAT", "SQLITE_MOD_FUNCTION"]
+
+SOURCE_FORMAT = "sqlshift_source_format"
+"""Meta on a TimeToStr the parser made from a named function (DAYNAME, MONTHNAME): the MySQL
+format it means, which no string literal of the statement holds."""
 
 
 class _MySQLGenerator(MySQLGenerator):
@@ -68,6 +72,24 @@ def _interval_call(name: str) -> Any:
     return _build
 
 
+def _named(mysql_format: str) -> Any:
+    """MySQL DAYNAME(d) / MONTHNAME(d): DATE_FORMAT(d, '%W') / DATE_FORMAT(d, '%M') (English
+    names under MySQL's default lc_time_names), so the format rules translate them (they were
+    refused as unknown functions)."""
+
+    def _build(args: list[Any]) -> Any:
+        if len(args) != 1:
+            raise SqlglotParseError("DAYNAME() and MONTHNAME() take one date")
+        node = exp.TimeToStr(
+            this=exp.TsOrDsToTimestamp(this=args[0]),
+            format=MySQL().format_time(exp.Literal.string(mysql_format)),
+        )
+        node.meta[SOURCE_FORMAT] = mysql_format
+        return node
+
+    return _build
+
+
 class _MySQLParser(MySQLParser):
     STATEMENT_PARSERS = {  # noqa: RUF012 - sqlglot's own class attribute
         **MySQLParser.STATEMENT_PARSERS,
@@ -77,6 +99,8 @@ class _MySQLParser(MySQLParser):
         **MySQLParser.FUNCTIONS,
         "DATE_ADD": _interval_call("DATE_ADD"),
         "DATE_SUB": _interval_call("DATE_SUB"),
+        "DAYNAME": _named("%W"),
+        "MONTHNAME": _named("%M"),
     }
 
 

@@ -27,7 +27,7 @@ from sqlglot.tokenizer_core import TokenType
 from sqlshift.translator import formats
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import TEXT_CONSUMERS, func, rule
-from sqlshift.translator.targets import DIALECTS
+from sqlshift.translator.targets import DIALECTS, SOURCE_FORMAT
 from sqlshift.translator.types import Kind, declared_type, defining_item, infer, is_repeatable
 
 DATE, DATETIME = "date", "datetime"
@@ -1020,6 +1020,9 @@ def from_unixtime(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 def _original_format(node: exp.Expr, ctx: Context) -> str | None:
     """The format text as the caller wrote it (sqlglot rewrites it lossily while parsing):
     the one string literal of the statement whose sqlglot conversion is the parsed format."""
+    named = node.meta.get(SOURCE_FORMAT) if node._meta else None
+    if isinstance(named, str):
+        return named  # DAYNAME / MONTHNAME (see targets.py)
     literal = node.args.get("format")
     if not isinstance(literal, exp.Literal) or not literal.is_string:
         return None
