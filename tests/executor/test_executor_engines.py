@@ -496,3 +496,15 @@ def test_sqlite_declared_type_converters(converter: str, raw: bytes, expected: o
 
     value = getattr(backend_module, converter)(raw)
     assert value == expected and type(value) is type(expected)
+
+
+async def test_postgres_numerics_keep_the_scale_the_server_prints() -> None:
+    """asyncpg's binary decoding gives NUMERIC 20000 as Decimal('2E+4'); the executor reads
+    PostgreSQL's own text (20000), as MySQL and SQLite give it (found by the generated
+    differential tests: SUM(EXTRACT(YEAR ...)) came back as 2E+4)."""
+    db = await open_database("postgres")
+    try:
+        row = (await db.fetch_all("SELECT 20000::numeric, 2.50::numeric(10, 2), 1e3::numeric"))[0]
+        assert [str(v) for v in row] == ["20000", "2.50", "1000"]
+    finally:
+        await db.close()
