@@ -1051,3 +1051,32 @@ def sqlite_char_for_postgres(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if len(points) < 2:
         return None
     return exp.Paren(this=_dpipe([exp.Chr(expressions=[p.copy()]) for p in points]))
+
+
+@rule(exp.Anonymous, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_field(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL FIELD(x, a, b, ...) is the position of the first item equal to x, 0 for none
+    or a NULL x; the targets have no such function (it was refused as unknown). It becomes
+    `CASE WHEN x = a THEN 1 ... ELSE 0 END`, whose comparisons the rules then translate as
+    any other (FIELD('Bob', 'bob') is 1 under MySQL's collation). Corpus: strings.toml
+    `str-my-field`."""
+    from sqlshift.translator.rules import apply_rules
+
+    if node.name.upper() != "FIELD" or len(node.expressions) < 2:
+        return None
+    value, *items = node.expressions
+    if not is_repeatable(value):
+        return None  # evaluated once by MySQL: left to the unknown-function refusal
+    case = exp.Case(
+        ifs=[
+            exp.If(this=exp.EQ(this=value.copy(), expression=item), true=exp.Literal.number(i))
+            for i, item in enumerate(items, start=1)
+            if not isinstance(item, exp.Null)  # equal to nothing, not even NULL
+        ],
+        default=exp.Literal.number(0),
+    )
+    if not case.args["ifs"]:
+        return exp.Literal.number(0)  # FIELD(x, NULL): nothing is equal to NULL
+    # the new comparisons get the rules their operands (already translated) did not see
+    fresh = [case, *(n for i in case.args["ifs"] for n in (i, i.this))]
+    return apply_rules(case, fresh, ctx)
