@@ -147,7 +147,9 @@ def test_digest_of_a_real_mariadb_slow_log(tmp_path: Path) -> None:
     texts = {r.text: r for r in report.rows}
     assert texts["SELECT ? AS c, ? AS s"].calls == 3
     sleeper = next(r for r in report.rows if "SLEEP" in r.text.upper())
-    assert sleeper.total_ms >= 50.0
+    # the server's own Query_time of SLEEP(0.05): 49.697 ms was seen (its timer is coarser than
+    # SLEEP's), so the bound only says the log's duration was read, not a default
+    assert 45.0 <= sleeper.total_ms < 5000.0
     assert report.malformed == 0
 
 
