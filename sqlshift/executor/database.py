@@ -467,7 +467,7 @@ class Database(Generic[CacheT]):
         """Run a statement once per argument set (a sequence of sequences or mappings)."""
         if isinstance(args_seq, str | bytes | Mapping):
             raise ParameterError("execute_many needs a sequence of argument sets")
-        prepared = self._prepare(sql)
+        prepared, _ = self._pipeline.prepare_many(sql, args_seq)
         mapped = [self._map_args(prepared, args) for args in args_seq]
         # profiled as one call, with the first argument set as the (redacted) example
         return await self._write(sql, args_seq, prepared, mapped, "execute_many", None)

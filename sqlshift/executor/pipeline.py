@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlshift.dialects import resolve_dialect
@@ -125,6 +125,20 @@ class Pipeline:
         if prepared.typed:
             return self.statements.typed(prepared, sql, args)
         return prepared
+
+    def prepare_many(self, sql: str, args_seq: Iterable[Any]) -> tuple[Prepared, Iterable[Any]]:
+        """:meth:`prepare_for` for an executemany's argument sets (see Statements.typed_many),
+        and the sets: read into a list only when their kinds are needed (a pass-through
+        executemany keeps the caller's iterator, however long)."""
+        prepared = self.memo.get(sql) if type(sql) is str else None
+        if prepared is None:
+            prepared = self.statements.prepare(sql)
+        if not prepared.typed:
+            return prepared, args_seq
+        sets = list(args_seq)
+        if not sets:
+            return prepared, sets
+        return self.statements.typed_many(prepared, sql, sets), sets
 
     def read_schema_with(self, reader: Callable[[], Awaitable[Schema]]) -> None:
         """Translations use the database's schema, read with ``reader`` before the first

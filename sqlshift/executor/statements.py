@@ -16,6 +16,7 @@ from sqlshift.errors import AssumptionWarning, ParameterError, TranslationError
 from sqlshift.executor.cache import freeze_args
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import translation
+from sqlshift.translator.assumptions import Assumption
 from sqlshift.translator.options import EXECUTOR_MAX_STATEMENT_BYTES, Options, check_statement_size
 from sqlshift.translator.params import ArgKinds, ParamMap, Ref, value_kind
 from sqlshift.translator.schema import Schema, as_schema
@@ -49,6 +50,8 @@ class Prepared:
     ddl: bool = False
     #: the caller's arguments whose kinds change the translation (see Statements.typed)
     typed: tuple[Ref, ...] = ()
+    #: what the translation assumed (logged once, by Statements; see ``_log``)
+    assumptions: tuple[Assumption, ...] = ()
 
     @property
     def is_script(self) -> bool:
@@ -62,6 +65,7 @@ def _prepared(
     params: ParamMap | None,
     statement_params: tuple[ParamMap, ...] | None,
     typed: tuple[Ref, ...] = (),
+    assumptions: tuple[Assumption, ...] = (),
 ) -> Prepared:
     return Prepared(
         sql,
@@ -75,6 +79,7 @@ def _prepared(
         frozenset() if info is None else info.tables_read,
         info is not None and not _DDL.isdisjoint(info.kinds),
         typed,
+        assumptions,
     )
 
 
@@ -101,6 +106,8 @@ class Statements:
         self.memo: dict[str, Prepared] = {}
         #: translations for the kinds of the arguments given (see ``typed``)
         self.typed_memo: dict[tuple[str, ArgKinds], Prepared] = {}
+        #: statements run by executemany without one kind per argument (logged once)
+        self.untyped_logged: set[str] = set()
 
     def _learn(self, ddl: str) -> None:
         """The tables a DDL statement (about to run) defines type the statements after it, as
@@ -138,6 +145,8 @@ class Statements:
             prepared = _prepared(sql, (sql,), info, None, None)
         else:
             prepared = self._translated(sql, ())
+            if not prepared.typed:  # (else the translation for the arguments' kinds says)
+                _log(prepared)
             if prepared.ddl:
                 self._learn(sql)
         memo = self.memo
@@ -160,11 +169,15 @@ class Statements:
                 options=self.options,
                 kinds=kinds,
             )
-        for assumption in result.assumptions:
-            LOGGER.warning("%s", assumption, extra={"assumption": assumption})
         per = result.statement_params if len(result.statements) > 1 else None
         return _prepared(
-            result.sql, result.statements, result.info, result.params, per, result.typed_args
+            result.sql,
+            result.statements,
+            result.info,
+            result.params,
+            per,
+            result.typed_args,
+            result.assumptions,
         )
 
     def typed(
@@ -180,10 +193,28 @@ class Statements:
         found = self.typed_memo.get(key)
         if found is None:
             found = self._translated(sql, kinds)
+            _log(found)
             if len(self.typed_memo) >= MEMO_SIZE:
                 del self.typed_memo[next(iter(self.typed_memo))]
             self.typed_memo[key] = found
         return found
+
+    def typed_many(self, prepared: Prepared, sql: str, args_seq: Sequence[Any]) -> Prepared:
+        """:meth:`typed` for an executemany: the translation for the argument sets' kinds
+        when they all have the same; else the one without them, its assumptions logged."""
+        kinds = {_kinds_of(prepared.typed, args) for args in args_seq}
+        if len(kinds) == 1 and None not in kinds:
+            return self.typed(prepared, sql, args_seq[0])
+        if sql not in self.untyped_logged:
+            self.untyped_logged.add(sql)
+            _log(prepared)
+        return prepared
+
+
+def _log(prepared: Prepared) -> None:
+    """What a translation assumed, on ``sqlshift.translate`` (once per translation made)."""
+    for assumption in prepared.assumptions:
+        LOGGER.warning("%s", assumption, extra={"assumption": assumption})
 
 
 def _kinds_of(refs: tuple[Ref, ...], args: Any) -> ArgKinds | None:

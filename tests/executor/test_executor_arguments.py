@@ -106,3 +106,35 @@ async def test_one_statement_is_translated_once_per_argument_kinds(
         ((0, "int"),),
         ((0, "text"),),
     ]
+
+
+async def test_execute_many_translates_for_its_argument_kinds(
+    pair: tuple[Database, Database],
+) -> None:
+    """An executemany whose argument sets share their kinds is translated for them (a DATE
+    column compared with datetimes: MySQL's rule); the table states must agree."""
+    update = f"UPDATE {TABLE} SET qty = COALESCE(qty, 0) + 1 WHERE day >= %s"
+    sets = [(dt.datetime(2024, 1, 2, 10),), (dt.datetime(2024, 1, 3, 0),)]
+    for db in pair:
+        await db.execute_many(update, sets)
+    mysql, postgres = pair
+    check = f"SELECT id, qty FROM {TABLE} ORDER BY id"
+    assert _plain(await postgres.fetch_all(check)) == _plain(await mysql.fetch_all(check))
+
+
+async def test_assumptions_are_logged_for_the_translation_that_runs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The translation without argument kinds is a step, not what runs: only the one for the
+    arguments given logs what it assumed (an int argument is no text; a str one may be)."""
+    from sqlshift.executor.backends.fake import FakeBackend
+
+    async with Database(FakeBackend("postgres"), source="mysql", introspect=False) as db:
+        sql = "SELECT id FROM t WHERE name = %s"
+        with caplog.at_level("WARNING", logger="sqlshift.translate"):
+            await db.fetch_all(sql, (3,))
+            await db.fetch_all(sql, (4,))
+            assert "collation-unknown-type" not in caplog.text
+            await db.fetch_all(sql, ("x",))
+            await db.fetch_all(sql, ("y",))
+        assert caplog.text.count("collation-unknown-type") == 1

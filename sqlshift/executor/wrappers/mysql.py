@@ -155,7 +155,7 @@ class _CachingCursor(aiomysql.Cursor):  # type: ignore[misc]
         pipeline = state.pipeline
         if pipeline.schema_due:
             await pipeline.load_schema()
-        prepared = pipeline.prepare(query)
+        prepared, args = pipeline.prepare_many(query, args)
         mapped = args if prepared.params is None else [_driver_args(prepared, a) for a in args]
         in_tx = _in_transaction(conn)
         state.pending.settle(pipeline, in_tx)

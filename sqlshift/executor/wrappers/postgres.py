@@ -192,8 +192,9 @@ class _PgMethods(Proxy):
     ) -> Any:
         if self._pipeline.schema_due:
             await self._pipeline.load_schema()
-        prepared = self._prepare(query)
-        mapped = [_args(prepared, tuple(a)) for a in args]
+        sets = [tuple(a) for a in args]
+        prepared, _ = self._pipeline.prepare_many(query, [_caller(a) for a in sets])
+        mapped = [_args(prepared, a) for a in sets]
         return await self._run_many(method, prepared, mapped, **kwargs)
 
     # ---------------------------------------------------------------------------- internals

@@ -436,7 +436,7 @@ class SQLiteConnection(Proxy):
     ) -> _Cursor:
         if self._pipeline.schema_due:
             await self._pipeline.load_schema()
-        prepared = self._prepare(sql)
+        prepared, parameters = self._pipeline.prepare_many(sql, parameters)
         in_tx = self._begin()
         try:
             if prepared.params is None:
