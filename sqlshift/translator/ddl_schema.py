@@ -11,9 +11,21 @@ from sqlshift.errors import ParseError
 from sqlshift.translator.schema import COLLATION
 from sqlshift.translator.targets import DIALECTS
 
-__all__ = ["add_view", "column_type", "create_columns", "create_keys", "tables_from_ddl"]
+__all__ = [
+    "COLLATED",
+    "add_view",
+    "column_type",
+    "create_columns",
+    "create_keys",
+    "table_collation",
+    "tables_from_ddl",
+]
 
 Columns = tuple[tuple[str, exp.DataType], ...]
+COLLATED = frozenset(
+    exp.DataType.TEXT_TYPES | {exp.DType.ENUM, exp.DType.TINYTEXT, exp.DType.MEDIUMTEXT}
+)
+"""Column types a table's default collation applies to."""
 Keys = tuple[tuple[str, ...], ...]
 
 
@@ -25,15 +37,34 @@ def create_columns(create: exp.Create) -> Columns:
     schema = create.this
     if not isinstance(schema, exp.Schema):
         return ()
+    default = table_collation(create)
     return tuple(
-        (c.name.lower(), column_type(c, logical_type(c)))
+        (c.name.lower(), column_type(c, logical_type(c), default))
         for c in schema.expressions
         if isinstance(c, exp.ColumnDef) and isinstance(c.kind, exp.DataType)
     )
 
 
-def column_type(column: exp.ColumnDef, dtype: exp.DataType) -> exp.DataType:
-    """``dtype`` with the column's own collation (``COLLATE x``) recorded, when it has one."""
+def table_collation(create: exp.Create | None) -> str | None:
+    """A MySQL table's default collation (``CREATE TABLE ... COLLATE=utf8mb4_bin``): its text
+    columns declared without one compare by it (a `_bin` table's columns byte-wise)."""
+    properties = create.args.get("properties") if create is not None else None
+    if not isinstance(properties, exp.Properties):
+        return None
+    for prop in properties.expressions:
+        if isinstance(prop, exp.CollateProperty) and prop.this is not None:
+            return str(prop.this.name).lower()
+    return None
+
+
+def column_type(
+    column: exp.ColumnDef, dtype: exp.DataType, default: str | None = None
+) -> exp.DataType:
+    """``dtype`` with the column's own collation (``COLLATE x``) recorded, when it has one,
+    else the table's ``default`` one for text types."""
+    if default is not None and dtype.this in COLLATED:
+        dtype = dtype.copy()
+        dtype.meta[COLLATION] = default
     for constraint in column.constraints:
         kind = constraint.args.get("kind")
         if isinstance(kind, exp.CollateColumnConstraint) and kind.this is not None:

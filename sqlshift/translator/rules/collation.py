@@ -36,6 +36,11 @@ Policy (``Options.collation``):
     `GROUP BY`/`DISTINCT`/`MIN`/`MAX` of known text are refused (`collation-group`,
     `collation-order`).
 
+  Indexes: on PostgreSQL `=`, IN and prefix LIKE compare one key per column
+  (``comparison_key``), which translated DDL indexes, and a prefix LIKE is a byte range of
+  it; into MySQL the collation's own comparison, implied by the byte-wise one, is added
+  beside it for the column's index (``indexable_byte_comparisons``).
+
   Where the types are unknown (`WHERE name = ?` or `a.name = b.name` without ``schema=``),
   the comparison is left as it is, i.e. it follows the target's collation. Refusing every
   such comparison would refuse `WHERE id = ?` too; pass ``schema=`` to get the emulation.
@@ -72,6 +77,9 @@ _BINARY = "sqlshift_binary"
 """Meta flag: the source asked for a byte-wise comparison of this operand (COLLATE x_bin)."""
 _BIN_COLLATION = "sqlshift_bin_collation"
 """Meta flag: that byte-wise comparison is a text collation's (x_bin), which pads in `=`."""
+_INDEXABLE = "sqlshift_indexable"
+"""Meta flag: a byte-wise comparison into MySQL that the collation's own comparison, true
+whenever it is, can lead to an index (``indexable_byte_comparisons``)."""
 
 _EQUALITY = (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)
 _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE)
@@ -366,6 +374,61 @@ def _fold(node: exp.Expr, ctx: Context, *, padded: bool = False) -> exp.Expr:
     )
 
 
+def comparison_key(column: exp.Expr, ctx: Context, *, binary: bool = False) -> exp.Expr | None:
+    """What MySQL-source `=`, IN and prefix LIKE compare a text column by on PostgreSQL
+    (``_fold``, without trailing spaces under PAD SPACE); for a ``binary`` (`_bin`) column,
+    what `=` and IN compare it by (RTRIM under PAD SPACE, the column itself otherwise: None).
+    The translated DDL indexes this expression (rules/ddl.py), so that those comparisons can
+    use an index."""
+    if binary:
+        return _rtrim(column) if _padded(ctx) else None
+    return _fold(column, ctx, padded=_padded(ctx))
+
+
+def _prefix_pattern(pattern: str | None, escape: str) -> bool:
+    """True for a LIKE pattern that ends with `%` after a letter or digit (`'bo%'`,
+    `'%b_b%'`): `x LIKE p` and `RTRIM(x) LIKE p` then agree (the letter ends the match of the
+    part before the `%`, and trailing spaces can only fall to that `%`), so the LIKE can
+    compare the same key as `=` does under PAD SPACE, and use the same index."""
+    if pattern is None or not pattern.endswith("%") or (escape and escape.isalnum()):
+        return False
+    body = pattern.rstrip("%")
+    return bool(body) and body[-1].isalnum()
+
+
+def _prefix_range(like: exp.Expr, escape: str) -> exp.Expr | None:
+    """`key LIKE 'abc%'` (the folded key and pattern of a MySQL prefix LIKE) as the byte range
+    `key ~>=~ 'abc' AND key ~<~ 'abd'`: the same rows (UTF-8 byte order is code point order,
+    and the strings that start with 'abc' are those from 'abc' up to 'abd'), found in the
+    companion index alone. PostgreSQL would look up the same range there but then re-run the
+    LIKE, and so the 400-letter TRANSLATE, on every row it finds (a 2.6x slower lookup than
+    a native one in benchmarks/bench_collation_index.py). Corpus: collation.toml
+    `coll-my-like-prefix-*`."""
+    pattern = _literal(like.expression)
+    if pattern is None:
+        return None
+    body = pattern.rstrip("%")
+    wildcards = {"%", "_", *escape}
+    if not body or any(c in wildcards for c in body):
+        return None
+    last = ord(body[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF or last > 0x10FFFF:
+        return None
+    key = like.this
+
+    def compare(operator: str, bound: str, key: exp.Expr) -> exp.Expr:
+        return exp.Operator(
+            this=key, operator=f"pg_catalog.{operator}", expression=exp.Literal.string(bound)
+        )
+
+    low = compare("~>=~", body, key)
+    high = compare("~<~", body[:-1] + chr(last), key.copy())
+    result: exp.Expr = exp.Paren(this=exp.And(this=low, expression=high))
+    if like.args.get("negate"):
+        result = exp.Not(this=result)
+    return result
+
+
 def _has_class(text: str) -> bool:
     return any(c in _GLOB_CLASS for c in text)
 
@@ -645,9 +708,16 @@ def case_insensitive_like(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if isinstance(parent, exp.Escape):
         escape = _literal(parent.expression) or ""
     if ctx.target == "postgres":
-        node.set("this", _fold(node.this, ctx))
+        unpadded = _padded(ctx) and _prefix_pattern(_literal(node.expression), escape)
+        node.set("this", _fold(node.this, ctx, padded=unpadded))
         node.set("expression", _fold(node.expression, ctx))
-        return None
+        prefix = _prefix_range(node, escape) if unpadded or not _padded(ctx) else None
+        if prefix is None:
+            return None
+        if isinstance(parent, exp.Escape):
+            parent.replace(prefix)
+            return None
+        return prefix
     pattern = _literal(node.expression)
     glob = _like_to_ci_glob(pattern, escape) if pattern is not None else None
     if glob is None or len(escape) > 1:
@@ -891,6 +961,8 @@ def binary_comparison(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if not _matters(operands, ctx, into_mysql=True):
         _assume_target_collation(node, operands, ctx)
         return None
+    if isinstance(node, exp.EQ) and is_simple(node.this) and is_simple(node.expression):
+        node.meta[_INDEXABLE] = True
     literal_left = _literal(node.this) is not None and _literal(node.expression) is None
     key = "expression" if literal_left else "this"
     node.set(key, _as_binary(node.args[key]))
@@ -916,6 +988,8 @@ def binary_in(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     if _matters(operands, ctx, into_mysql=True):
         node.set("this", _as_binary(node.this))
+        if all(is_simple(o) for o in operands) and not node.args.get("query"):
+            node.meta[_INDEXABLE] = True
     elif node.args.get("query") is None:
         _assume_target_collation(node, operands, ctx)
     return None
@@ -964,6 +1038,38 @@ def case_sensitive_like_into_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | N
     utf8mb4_bin. Corpus: collation.toml `coll-pg-like`."""
     if _emulate(ctx) and not _no_letters(node.expression):
         node.set("this", _bin_collate(node.this))
+        if is_simple(node.this.this) and _literal(node.expression) is not None:
+            node.meta[_INDEXABLE] = True
+    return None
+
+
+@rule(exp.Where, exp.Join, source={"postgres", "sqlite"}, target={"mysql"})
+def indexable_byte_comparisons(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """The byte-wise comparisons above (`CAST(name AS BINARY) = 'Bob'`, `name COLLATE
+    utf8mb4_bin LIKE 'Bo%'`) are exact but keep MySQL from using an index on the column, which
+    is ordered by the column's own collation. Bytes that compare equal are equal under every
+    collation too, so the collation's comparison is implied: in WHERE and JOIN ... ON it is
+    added before the exact one (`name = 'Bob' AND CAST(name AS BINARY) = 'Bob'`), for the
+    optimizer to look the rows up by the index and the byte test to keep the right ones. Same
+    rows; benchmarks/bench_collation_index.py measures the index use. Corpus: collation.toml
+    `coll-pg-eq-indexable`."""
+    condition = node.args.get("this" if isinstance(node, exp.Where) else "on")
+    if not isinstance(condition, exp.Expr):
+        return None
+    for comparison in list(condition.find_all(exp.EQ, exp.In, exp.Like)):
+        if not comparison.meta.pop(_INDEXABLE, False) or comparison.args.get("negate"):
+            continue  # (`x NOT LIKE p` byte-wise does not imply it under the collation)
+        if isinstance(comparison.parent, exp.Escape):
+            continue
+        loose = comparison.copy()
+        byte_wise = loose.this
+        if not isinstance(byte_wise, exp.Cast | exp.Collate) and isinstance(loose, exp.EQ):
+            byte_wise = loose.expression
+        if not isinstance(byte_wise, exp.Cast | exp.Collate):
+            continue
+        byte_wise.replace(byte_wise.this)
+        both = exp.Paren(this=exp.And(this=loose, expression=comparison.copy()))
+        comparison.replace(both)
     return None
 
 

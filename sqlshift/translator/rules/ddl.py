@@ -32,7 +32,10 @@ Table options (``ENGINE``, ``CHARSET``, ``COLLATE``, ``ROW_FORMAT``, ``COMMENT``
 comparison semantics of MySQL collations is the collation rules' business). Inline ``KEY``/
 ``INDEX`` become ``CREATE INDEX <table>_<name>`` (index names are per table in MySQL, per
 schema elsewhere); ``UNIQUE KEY`` becomes an unnamed ``UNIQUE`` constraint; ``FULLTEXT`` and
-``SPATIAL`` indexes are dropped (no query that uses them translates).
+``SPATIAL`` indexes are dropped (no query that uses them translates). On PostgreSQL an index
+or key over a text column also gets a companion index on the expression the collation rules
+compare it by (``case_insensitive_indexes``), and a table's ``COLLATE=x_bin`` makes its text
+columns ``COLLATE "C"`` as a column's own ``_bin`` collation does.
 
 Refused: ``SET``, ``BIT`` and fixed ``BINARY(n)`` columns (``ddl-type``: no equivalent that
 keeps the values, BINARY pads with zero bytes), ``ON UPDATE CURRENT_TIMESTAMP``
@@ -55,8 +58,11 @@ from __future__ import annotations
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
+from sqlshift.translator.ddl_schema import COLLATED, create_columns, create_keys, table_collation
 from sqlshift.translator.rules import rule
-from sqlshift.translator.schema import mysql_boolean
+from sqlshift.translator.rules.collation import comparison_key
+from sqlshift.translator.schema import collation_of, mysql_boolean
+from sqlshift.translator.types import Kind, of_datatype
 
 T = exp.DType
 
@@ -178,9 +184,21 @@ def mysql_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             )
             continue
         kept.append(constraint)
+    own = any(isinstance(c.args.get("kind"), exp.CollateColumnConstraint) for c in kept)
+    if pg and not own and kind.this in COLLATED and _in_binary_table(node):
+        kept.append(exp.ColumnConstraint(kind=_c_collation()))
     kept.extend(_check(c) for c in checks)
     node.set("constraints", kept)
     return None
+
+
+def _in_binary_table(column: exp.ColumnDef) -> bool:
+    """The column's table was created ``COLLATE=x_bin``: its text columns compare byte-wise,
+    as ``COLLATE "C"`` columns do on PostgreSQL. Corpus: ddl.toml ``ddl-my-table-collation-bin``."""
+    schema = column.parent
+    create = schema.parent if isinstance(schema, exp.Schema) else None
+    collation = table_collation(create) if isinstance(create, exp.Create) else None
+    return collation is not None and (collation.endswith("_bin") or collation == "binary")
 
 
 def _binary_collation(constraint: exp.CollateColumnConstraint) -> bool:
@@ -671,3 +689,146 @@ def _identity_for_sqlite(node: exp.ColumnDef, ctx: Context) -> None:
         kept.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
     kept.append(exp.ColumnConstraint(kind=exp.AutoIncrementColumnConstraint()))
     node.set("constraints", kept)
+
+
+# ---------------------------------------------------------------- case-insensitive indexes
+
+
+def case_insensitive_indexes(
+    statements: list[exp.Expr], script_tables: dict[str, exp.Create], ctx: Context
+) -> list[exp.Expr]:
+    """MySQL-source ``=``, ``IN`` and prefix ``LIKE`` on a case-insensitive text column
+    compare ``comparison_key(col)`` on PostgreSQL (rules/collation.py), an expression no
+    index on the column itself can serve: a 300k-row lookup took 26 s instead of 0.1 s. Each
+    index, unique key and primary key over such a column gets a companion index ``<name>_ci``
+    on that key (``text_pattern_ops``, which serves ``=`` and prefix ``LIKE`` alike), unique
+    where the key is: MySQL's UNIQUE already refuses 'BOB' beside 'bob', which a plain
+    PostgreSQL UNIQUE would take. The index on the column itself stays, for queries that do not
+    come through sqlshift. ``DROP INDEX`` drops the companion too. Column types come from the
+    script's CREATE TABLE or ``schema=``. Corpus: ddl.toml ``ddl-my-index-case-insensitive*``;
+    benchmarks/bench_collation_index.py."""
+    if ctx.options.collation != "emulate":
+        return statements
+    out: list[exp.Expr] = []
+    for statement in statements:
+        out.append(statement)
+        if isinstance(statement, exp.Create) and statement.kind == "TABLE":
+            table = statement.this.this if isinstance(statement.this, exp.Schema) else None
+            if isinstance(table, exp.Table):
+                out.extend(_unique_companions(table, create_keys(statement), ctx, script_tables))
+        elif isinstance(statement, exp.Create) and statement.kind == "INDEX":
+            companion = _companion_index(statement, ctx, script_tables)
+            if companion is not None:
+                out.append(companion)
+        elif isinstance(statement, exp.Alter) and isinstance(statement.this, exp.Table):
+            out.extend(
+                _unique_companions(statement.this, _added_keys(statement), ctx, script_tables)
+            )
+        elif isinstance(statement, exp.Drop):
+            out.extend(_companion_drop(statement))
+    return out
+
+
+def _added_keys(alter: exp.Alter) -> tuple[tuple[str, ...], ...]:
+    """The unique and primary keys ``ALTER TABLE ... ADD`` defines."""
+    keys: list[tuple[str, ...]] = []
+    for action in alter.args.get("actions") or []:
+        for item in action.expressions if isinstance(action, exp.AddConstraint) else []:
+            holder = item.this if isinstance(item, exp.UniqueColumnConstraint) else item
+            if isinstance(item, exp.UniqueColumnConstraint | exp.PrimaryKey) and holder is not None:
+                keys.append(tuple(e.name.lower() for e in holder.expressions if e.name))
+    return tuple(keys)
+
+
+def _column_types(
+    table: exp.Table, ctx: Context, script_tables: dict[str, exp.Create]
+) -> dict[str, exp.DataType]:
+    create = script_tables.get(table.name.lower())
+    if create is not None:
+        return dict(create_columns(create))
+    if ctx.schema is None:
+        return {}
+    return {name.lower(): dtype for name, dtype in ctx.schema.columns(table.name)}
+
+
+def _companion_index(
+    index: exp.Create, ctx: Context, script_tables: dict[str, exp.Create]
+) -> exp.Create | None:
+    node = index.this
+    if not isinstance(node, exp.Index) or not isinstance(node.this, exp.Identifier):
+        return None
+    table, params = node.args.get("table"), node.args.get("params")
+    if not isinstance(table, exp.Table) or not isinstance(params, exp.IndexParameters):
+        return None
+    types = _column_types(table, ctx, script_tables)
+    columns: list[exp.Expr] = []
+    folded = False
+    for column in params.args.get("columns") or []:
+        inner = column.this if isinstance(column, exp.Ordered) else column
+        dtype = types.get(inner.name.lower()) if isinstance(inner, exp.Column) else None
+        text = dtype is not None and of_datatype(dtype, "mysql").kind is Kind.TEXT
+        collation = collation_of(dtype) or ""
+        binary = collation.endswith("_bin")  # (a `binary` string never pads: no key)
+        key = comparison_key(exp.column(inner.name), ctx, binary=binary) if text else None
+        if key is None or collation == "binary":
+            columns.append(inner.copy())
+        elif binary:
+            columns.append(exp.Paren(this=key))
+            folded = True
+        else:
+            pattern_ops = exp.to_table("text_pattern_ops")  # serves prefix LIKE too
+            columns.append(exp.Opclass(this=exp.Paren(this=key), expression=pattern_ops))
+            folded = True
+    if not folded:
+        return None
+    split = bool(index.meta.get(_SPLIT))
+    name = node.this.name if split else f"{table.name}_{node.this.name}"
+    quoted = split or bool(node.this.args.get("quoted"))  # spelled as its index will be
+    companion = exp.Create(
+        this=exp.Index(
+            this=exp.to_identifier(f"{name}_ci", quoted=quoted),
+            table=table.copy(),
+            params=exp.IndexParameters(columns=columns),
+        ),
+        kind="INDEX",
+        unique=bool(index.args.get("unique")),
+    )
+    companion.meta[_SPLIT] = True
+    return companion
+
+
+def _unique_companions(
+    table: exp.Table,
+    keys: tuple[tuple[str, ...], ...],
+    ctx: Context,
+    script_tables: dict[str, exp.Create],
+) -> list[exp.Expr]:
+    out: list[exp.Expr] = []
+    for key in keys:
+        index = exp.Create(
+            this=exp.Index(
+                this=exp.to_identifier(f"{table.name}_{'_'.join(key)}_key", quoted=True),
+                table=table.copy(),
+                params=exp.IndexParameters(columns=[exp.column(c) for c in key]),
+            ),
+            kind="INDEX",
+            unique=True,
+        )
+        index.meta[_SPLIT] = True
+        companion = _companion_index(index, ctx, script_tables)
+        if companion is not None:
+            out.append(companion)
+    return out
+
+
+def _companion_drop(drop: exp.Drop) -> list[exp.Expr]:
+    cluster = drop.args.get("cluster")
+    tables = drop.args.get("tables") or []
+    if str(drop.args.get("kind") or "").upper() != "INDEX" or not isinstance(
+        cluster, exp.OnProperty
+    ):
+        return []
+    if not tables or not isinstance(cluster.this, exp.Table):
+        return []
+    name = f"{cluster.this.name}_{tables[0].name}_ci"
+    return [exp.Drop(kind="INDEX", tables=[exp.to_table(name)], exists=True)]

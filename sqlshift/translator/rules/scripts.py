@@ -149,6 +149,8 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
             _fill_insert_columns(tree, script_tables)
             if ctx.target == "postgres":
                 result.extend(_advance_identity(tree, script_tables, ctx))
+    if ctx.source == "mysql" and ctx.target == "postgres":
+        result = ddl.case_insensitive_indexes(result, script_tables, ctx)
     if script_tables or script_views:
         ctx.schema = _with_tables(ctx.schema, script_tables.values(), script_views)
     return result
