@@ -7,6 +7,7 @@ import asyncio
 import bisect
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ from sqlshift import (
 )
 from sqlshift.dialects import resolve_dialect
 from sqlshift.translator.assumptions import Assumption
+from sqlshift.translator.compound import split_script
 from sqlshift.translator.options import (
     ASSUMPTIONS,
     COLLATIONS,
@@ -82,6 +84,8 @@ class _Positions:
         line_start = self._newlines[index - 1] + 1 if index else 0
         return index + 1, offset - line_start + 1
 
+
+_DELIMITER = re.compile(r"^[ \t]*delimiter[ \t]+\S", re.IGNORECASE | re.MULTILINE)
 
 # Statements whose bodies hold their own `;`-terminated statements between BEGIN and END.
 _BLOCK_OWNERS = {TokenType.TRIGGER, TokenType.FUNCTION, TokenType.PROCEDURE}
@@ -141,6 +145,10 @@ def split_statements(text: str, dialect: str | None) -> list[Statement]:
     """
     candidates = [dialect] if dialect else ["mysql", "postgres", "sqlite"]
     for name in candidates:
+        if name == "mysql" and (dialect == "mysql" or _DELIMITER.search(text)):
+            # the mysql client's reading: DELIMITER lines, compound statements whole
+            spans = [(u.start, u.end) for u in split_script(text) if not u.client]
+            break
         try:
             spans = _split_offsets(text, name)
         except TokenError:

@@ -34,6 +34,7 @@ from sqlshift.translator.check import (
     check_faithful,
     check_placeholders_stay_placeholders,
 )
+from sqlshift.translator.compound import prepare_text
 from sqlshift.translator.context import Context
 from sqlshift.translator.detect import candidates
 from sqlshift.translator.fingerprint import from_tokens
@@ -299,10 +300,17 @@ def _translate_from(
     keep_text: bool = True,
 ) -> Translation:
     text = unwrap_conditional_comments(sql) if source == "mysql" else sql
+    units_refused: list[UntranslatableError] = []
+    if source != target and source != "postgres":  # DELIMITER; routines, triggers as units
+        text, units_refused = prepare_text(text, strict=strict, source=source, target=target)
+        if units_refused and not text.strip():
+            return _nothing_left(source, target, style, units_refused)
     scanned = scan_placeholders(text, source)
     trees, tokens = _parse(scanned, sql, source)
     ctx = Context(source, target, strict, scanned, sql, schema, options, _tokens=tokens)
     ctx.arg_kinds = dict(kinds)
+    for refused in units_refused:
+        ctx.tolerate(refused)
     if source != target:
         for tree in trees:  # before any rule reads the trees (prepare_script does)
             check_shape(tree.walk(), ctx)
@@ -372,6 +380,24 @@ def _translate_from(
         tuple(ctx.problems),
         tuple(ctx.assumptions),
         _ordered_refs(ctx.typed_refs, scanned.refs),
+    )
+
+
+def _nothing_left(
+    source: str, target: str, style: ParamStyle, refused: list[UntranslatableError]
+) -> Translation:
+    """Lenient mode, a script of refused units only (compound.py): nothing to run."""
+    _, params = render_placeholders("", (), style, style)
+    return Translation(
+        "",
+        source,
+        target,
+        (),
+        params,
+        analyse([]),
+        tuple(str(error) for error in refused),
+        (),
+        tuple(refused),
     )
 
 
