@@ -67,6 +67,9 @@ def column_type(
         dtype.meta[COLLATION] = default
     for constraint in column.constraints:
         kind = constraint.args.get("kind")
+        if isinstance(kind, exp.BinaryColumnConstraint) and dtype.this in COLLATED:
+            dtype = dtype.copy()  # MySQL's `VARCHAR(n) BINARY`: the _bin collation
+            dtype.meta[COLLATION] = "utf8mb4_bin"
         if isinstance(kind, exp.CollateColumnConstraint) and kind.this is not None:
             dtype = dtype.copy()
             dtype.meta[COLLATION] = kind.this.name.lower()

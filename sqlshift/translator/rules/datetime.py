@@ -182,29 +182,69 @@ def _paren(value: exp.Expr) -> exp.Expr:
 def mysql_now(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL NOW()/SYSDATE() (sqlglot keeps them as unknown calls) are the session's wall
     clock, a DATETIME: CURRENT_TIMESTAMP in MySQL and SQLite (UTC text), LOCALTIMESTAMP(0)
-    in PostgreSQL (a timestamp, not a timestamptz). Corpus: `dt-my-now-after-2020`,
-    `dt-my-now-date-is-curdate`, `dt-my-now-shape`."""
-    if node.name.upper() not in ("NOW", "SYSDATE") or node.expressions:
+    in PostgreSQL (a timestamp, not a timestamptz); NOW(3) and NOW(6) keep their digits
+    (``_now``). Corpus: `dt-my-now-after-2020`, `dt-my-now-date-is-curdate`,
+    `dt-my-now-shape`, `dt-my-now-fraction-shape`."""
+    if node.name.upper() not in ("NOW", "SYSDATE") or len(node.expressions) > 1:
         return None
-    return _now(ctx)
+    if ctx.target == "mysql":
+        return None
+    return _now(ctx, node, _precision(node.expressions[0] if node.expressions else None))
 
 
-def _now(ctx: Context) -> exp.Expr:
-    """The current time in whole seconds, truncated as MySQL and SQLite do (PostgreSQL's
-    LOCALTIMESTAMP(0) would round it)."""
+def _precision(value: exp.Expr | None) -> int | None:
+    """The fractional digits asked of NOW(p) / CURRENT_TIMESTAMP(p) (None: not a literal)."""
+    if value is None:
+        return 0
+    return int(value.name) if isinstance(value, exp.Literal) and value.is_int else None
+
+
+def _now(ctx: Context, node: exp.Expr | None = None, digits: int | None = 0) -> exp.Expr:
+    """The current time truncated to ``digits`` fractional digits, as MySQL gives it (and
+    SQLite's CURRENT_TIMESTAMP: whole seconds; PostgreSQL's LOCALTIMESTAMP(p) would round).
+    PostgreSQL keeps microseconds (6) and truncates to milliseconds (3); SQLite's clock has
+    milliseconds (3). Other precisions are refused (``datetime-precision``)."""
+    supported = {"postgres": (0, 3, 6), "sqlite": (0, 3)}.get(ctx.target, (0,))
+    if digits not in supported:
+        if node is not None:
+            ctx.refuse(
+                node,
+                "datetime-precision",
+                f"{ctx.target} has no clock reading with {digits} fractional digits that "
+                "truncates as MySQL's does",
+                f"ask for {' or '.join(str(d) for d in supported)} digits",
+            )
+        digits = 0
+    result: exp.Expr
     if ctx.target == "postgres":
-        node: exp.Expr = exp.TimestampTrunc(this=exp.Localtimestamp(), unit=exp.Var(this="SECOND"))
+        unit = {0: "SECOND", 3: "MILLISECONDS"}.get(digits or 0)
+        local = exp.Localtimestamp()
+        result = local if unit is None else exp.TimestampTrunc(this=local, unit=exp.Var(this=unit))
+    elif digits == 3:
+        result = func("STRFTIME", _str("%Y-%m-%d %H:%M:%f"), _str("now"))
     else:
-        node = exp.CurrentTimestamp()
-    node.meta[_WHOLE] = True
-    return _mark(node, DATETIME)
+        result = exp.CurrentTimestamp()
+    if not digits:
+        result.meta[_WHOLE] = True
+    return _mark(result, DATETIME)
 
 
 @rule(exp.CurrentTimestamp, source={"mysql", "sqlite"}, target={"postgres"})
+@rule(exp.CurrentTimestamp, source={"mysql"}, target={"sqlite"})
 def current_timestamp_naive(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """CURRENT_TIMESTAMP is a naive DATETIME (seconds) in MySQL and SQLite, a timestamptz in
-    PostgreSQL: LOCALTIMESTAMP(0) keeps the type. Corpus: `dt-lite-current-timestamp-shape`."""
-    return _now(ctx)
+    PostgreSQL: LOCALTIMESTAMP(0) keeps the type. MySQL's CURRENT_TIMESTAMP(3) and (6) keep
+    their fractional digits (they were cut to seconds). Corpus:
+    `dt-lite-current-timestamp-shape`, `dt-my-now-fraction-shape`."""
+    if node.meta.get(_WHOLE):
+        return None  # (made by ``_now`` already)
+    digits = _precision(node.this) if ctx.source == "mysql" else 0
+    if ctx.target == "sqlite" and digits == 0:
+        return None
+    now = _now(ctx, node, digits)
+    if ctx.target == "sqlite" and isinstance(node.parent, exp.DefaultColumnConstraint):
+        return exp.Paren(this=now)  # SQLite takes a function call as DEFAULT in parentheses
+    return now
 
 
 @rule(exp.Date, exp.Anonymous, source={"sqlite"})

@@ -38,8 +38,8 @@ compare it by (``case_insensitive_indexes``), and a table's ``COLLATE=x_bin`` ma
 columns ``COLLATE "C"`` as a column's own ``_bin`` collation does.
 
 Refused: ``SET``, ``BIT`` and fixed ``BINARY(n)`` columns (``ddl-type``: no equivalent that
-keeps the values, BINARY pads with zero bytes), ``ON UPDATE CURRENT_TIMESTAMP``
-(``on-update-timestamp``), a ``UNIQUE`` key on a column prefix (``ddl-prefix-key``), an
+keeps the values, BINARY pads with zero bytes), ``ON UPDATE`` outside ``CREATE TABLE``
+(``on-update-timestamp``; in it, a trigger sets the column: ``on_update.py``), a ``UNIQUE`` key on a column prefix (``ddl-prefix-key``), an
 ``AUTO_INCREMENT`` column that is not the whole primary key for SQLite (``sqlite-autoincrement``),
 ``ALTER TABLE ... ADD CONSTRAINT`` for SQLite when the table is not created by the same
 script (``sqlite-alter-constraint``), ``CHANGE``/``MODIFY COLUMN`` (``unsupported``).
@@ -171,6 +171,13 @@ def mysql_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
                 constraint.set("kind", _c_collation())
                 kept.append(constraint)
             continue
+        if isinstance(ckind, exp.BinaryColumnConstraint):
+            # `VARCHAR(40) BINARY`: the character set's _bin collation (passed through, it was
+            # a syntax error on both targets). Corpus: ddl.toml `ddl-my-binary-attribute`.
+            if pg:
+                constraint.set("kind", _c_collation())
+                kept.append(constraint)
+            continue
         if isinstance(ckind, exp.CharacterSetColumnConstraint | exp.CommentColumnConstraint):
             continue
         if isinstance(ckind, exp.OnUpdateColumnConstraint):
@@ -178,9 +185,9 @@ def mysql_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
                 constraint,
                 "on-update-timestamp",
                 f"`ON UPDATE` sets a MySQL column on every update; {ctx.target} has no column "
-                "option for it (a trigger could, but not with MySQL's rule of changing it only "
-                "when another column changes)",
-                "drop ON UPDATE and set the column in your UPDATE statements",
+                "option for it. sqlshift creates a trigger for ON UPDATE CURRENT_TIMESTAMP in "
+                "a CREATE TABLE (rules/on_update.py), not in ALTER TABLE",
+                "declare the column in CREATE TABLE, or set it in your UPDATE statements",
             )
             continue
         kept.append(constraint)

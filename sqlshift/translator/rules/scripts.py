@@ -20,7 +20,8 @@ than a different table), ``SET SQL_MODE='NO_AUTO_VALUE_ON_ZERO'`` (the targets a
 an explicit 0 in a generated column), mysqldump's ``SET @OLD_x=@@x`` and ``SET x=@OLD_x``
 save/restore pairs. ``SET TIME_ZONE='+00:00'`` (mysqldump's ``--tz-utc``) becomes
 ``SET TIME ZONE 'UTC'`` on PostgreSQL (restored with ``SET TIME ZONE DEFAULT``) and is
-dropped on SQLite, which stores timestamp text as written. Any other ``SET`` is refused
+dropped on SQLite, which stores timestamp text as written. ``SET autocommit``, ``USE`` and
+``CREATE DATABASE`` are rules/session.py's. Any other ``SET`` is refused
 (``session-setting``).
 
 Corpus: dump.toml (``dump-*``) and the generated dump of ``corpus/dumps/`` (tests/test_dump.py).
@@ -34,6 +35,8 @@ from collections.abc import Iterable
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
+from sqlshift.translator.rules.on_update import on_update_triggers
+from sqlshift.translator.rules.session import Session
 from sqlshift.translator.schema import Schema
 
 __all__ = ["prepare", "unwrap_conditional_comments"]
@@ -123,12 +126,9 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
     script_tables: dict[str, exp.Create] = {}
     script_views: list[exp.Create] = []
     result: list[exp.Expr] = []
+    if ctx.source == "mysql":
+        trees = _as_loaded(trees, ctx)
     for tree in trees:
-        if ctx.source == "mysql":
-            kept = _session_statement(tree, ctx)
-            if kept is None:
-                continue
-            tree = kept
         if isinstance(tree, exp.Create) and tree.kind == "TABLE":
             name = _table_key(tree.this)
             if name is not None:
@@ -136,6 +136,7 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
             result.append(tree)
             if ctx.source == "mysql":
                 result.extend(ddl.split_inline_indexes(tree, ctx))
+                result.extend(on_update_triggers(tree, ctx))
             continue
         if isinstance(tree, exp.Alter) and ctx.source == "mysql":
             result.extend(ddl.split_alter(tree, ctx, script_tables))
@@ -154,6 +155,18 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
     if script_tables or script_views:
         ctx.schema = _with_tables(ctx.schema, script_tables.values(), script_views)
     return result
+
+
+def _as_loaded(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
+    """A MySQL script's statements as a loader runs them: load-only ones dropped, database
+    and transaction statements made the target's (rules/session.py)."""
+    session = Session()
+    out: list[exp.Expr] = []
+    for tree in trees:
+        kept = _session_statement(tree, ctx)
+        if kept is not None:
+            out.extend(session.statements(kept, ctx))
+    return out
 
 
 def _session_statement(tree: exp.Expr, ctx: Context) -> exp.Expr | None:
@@ -198,6 +211,8 @@ def _set_item(item: exp.Expr, ctx: Context) -> exp.Expr | None:
     restoring = isinstance(value, exp.Parameter)  # SET X = @OLD_X
     if name in _LOAD_ONLY_VARIABLES:
         return None
+    if name == "autocommit":
+        return item  # a transaction statement: rules/session.py
     if name == "sql_mode":
         if restoring:
             return None

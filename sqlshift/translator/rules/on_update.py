@@ -1,0 +1,168 @@
+"""MySQL ``ON UPDATE CURRENT_TIMESTAMP`` columns as triggers (PostgreSQL, SQLite).
+
+MySQL sets such a column to the current time when an UPDATE changes any other column of the
+row, unless the UPDATE assigns the column itself; no other engine has the column option, and
+almost every MySQL schema (and dump) has it. pgloader creates a trigger for it; so does
+sqlshift, right after the ``CREATE TABLE`` (scripts.py calls :func:`on_update_triggers`):
+
+* PostgreSQL: one PL/pgSQL function ``<table>_on_update`` and a ``BEFORE UPDATE`` trigger
+  of the same name: for each such column, in order, ``IF NEW.col IS NOT DISTINCT FROM
+  OLD.col AND ROW(NEW.*) IS DISTINCT FROM ROW(OLD.*) THEN NEW.col := <now>``.
+* SQLite: an ``AFTER UPDATE`` trigger ``<table>_on_update``, when any column changed, whose
+  UPDATE (by ``rowid``) sets each such column that kept its value while another one
+  changed, and leaves the others (SQLite's triggers do not fire themselves again).
+
+``<now>`` is the translation of the column's own ``CURRENT_TIMESTAMP[(p)]``, the value its
+``DEFAULT CURRENT_TIMESTAMP`` gets. Limits: an UPDATE that assigns the column the value it
+already has is taken as not assigning it (MySQL would keep it; a trigger cannot tell the
+two apart); on SQLite the trigger compares the columns the ``CREATE TABLE`` declares (a
+column added later by ``ALTER TABLE`` does not set the time). Corpus: ddl.toml
+``ddl-my-on-update-*``.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+from sqlshift.translator.identifiers import normalise_identifiers
+from sqlshift.translator.rules import GENERATED
+
+__all__ = ["on_update_triggers"]
+
+_NOW_CALLS = frozenset({"NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME"})
+
+
+def on_update_triggers(create: exp.Create, ctx: Context) -> list[exp.Expr]:
+    """The trigger statements for ``create``'s ``ON UPDATE CURRENT_TIMESTAMP`` columns, whose
+    column option is taken out (MySQL source; PostgreSQL and SQLite targets)."""
+    schema = create.this
+    if ctx.target not in ("postgres", "sqlite") or not isinstance(schema, exp.Schema):
+        return []
+    table = schema.this
+    if not isinstance(table, exp.Table):
+        return []
+    columns = [c for c in schema.expressions if isinstance(c, exp.ColumnDef)]
+    timed: list[tuple[exp.ColumnDef, str]] = []
+    for column in columns:
+        for constraint in list(column.constraints):
+            option = constraint.args.get("kind")
+            if isinstance(option, exp.OnUpdateColumnConstraint):
+                digits = _digits(option.this)
+                if digits is None:
+                    continue  # not the current time: ddl.py refuses it
+                timed.append((column, _now_on_target(digits, ctx)))
+                constraint.pop()
+    if not timed:
+        return []
+    name = _name(table, ctx)
+    named = [(_name(c, ctx), now) for c, now in timed]
+    if ctx.target == "postgres":
+        return _postgres(table, name, named, ctx)
+    return _sqlite(table, name, named, [_name(c, ctx) for c in columns], ctx)
+
+
+def _digits(value: exp.Expr | None) -> int | None:
+    """The fractional digits of a current-time expression (None: something else)."""
+    if isinstance(value, exp.CurrentTimestamp | exp.Localtimestamp):
+        precision = value.this
+    elif isinstance(value, exp.Anonymous) and value.name.upper() in _NOW_CALLS:
+        precision = value.expressions[0] if value.expressions else None
+    else:
+        return None
+    if precision is None:
+        return 0
+    return int(precision.name) if isinstance(precision, exp.Literal) else None
+
+
+def _now_on_target(digits: int, ctx: Context) -> str:
+    """The target's text of MySQL's CURRENT_TIMESTAMP(digits), as the rules translate it."""
+    from sqlshift.translator.api import translation  # (the API imports the rules)
+
+    precision = f"({digits})" if digits else ""
+    select = translation(
+        f"SELECT CURRENT_TIMESTAMP{precision} AS v", ctx.target, "mysql", options=ctx.options
+    ).statements[0]
+    return select.removeprefix("SELECT ").removesuffix(" AS v")
+
+
+def _name(node: exp.Expr, ctx: Context, suffix: str = "") -> str:
+    """``node``'s name (a table's or a column's, plus ``suffix``) as the target will spell
+    it under the identifier policy (the statements here are text, not trees)."""
+    identifier = node.this if isinstance(node, exp.Table | exp.ColumnDef) else node
+    assert isinstance(identifier, exp.Identifier)
+    named = exp.to_identifier(identifier.name + suffix, quoted=bool(identifier.args.get("quoted")))
+    holder = exp.Column(this=named)
+    normalise_identifiers(list(holder.walk()), ctx)
+    return holder.sql(dialect=ctx.target)
+
+
+def _table_sql(table: exp.Table, ctx: Context) -> str:
+    copy = table.copy()
+    normalise_identifiers(list(copy.walk()), ctx)
+    return copy.sql(dialect=ctx.target)
+
+
+def _command(text: str) -> exp.Expr:
+    """A statement sqlglot cannot build as a tree, trusted by the faithfulness check."""
+    command = exp.Command(this="CREATE", expression=exp.Var(this=text.removeprefix("CREATE ")))
+    command.meta[GENERATED] = True
+    return command
+
+
+def _postgres(
+    table: exp.Table, name: str, timed: list[tuple[str, str]], ctx: Context
+) -> list[exp.Expr]:
+    function = _name(table, ctx, "_on_update")
+    steps = "".join(
+        f"  IF NEW.{column} IS NOT DISTINCT FROM OLD.{column}"
+        " AND ROW(NEW.*) IS DISTINCT FROM ROW(OLD.*) THEN\n"
+        f"    NEW.{column} := {now};\n"
+        "  END IF;\n"
+        for column, now in timed
+    )
+    body = f"BEGIN\n{steps}  RETURN NEW;\nEND"
+    return [
+        _command(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$sqlshift$\n{body}\n$sqlshift$"
+        ),
+        _command(
+            f"CREATE TRIGGER {function} BEFORE UPDATE ON {_table_sql(table, ctx)} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+        ),
+    ]
+
+
+def _sqlite(
+    table: exp.Table,
+    name: str,
+    timed: list[tuple[str, str]],
+    columns: list[str],
+    ctx: Context,
+) -> list[exp.Expr]:
+    """One trigger for all the table's such columns: one per column would fire each other
+    (the UPDATE one makes is a change of another column for the next)."""
+
+    def changed(names: list[str]) -> str:
+        new = ", ".join(f"NEW.{c}" for c in names)
+        old = ", ".join(f"OLD.{c}" for c in names)
+        return f"({new}) IS NOT ({old})"
+
+    sets = []
+    for column, now in timed:
+        others = [c for c in columns if c != column]
+        if others:
+            when = f"NEW.{column} IS OLD.{column} AND {changed(others)}"
+            sets.append(f"{column} = CASE WHEN {when} THEN {now} ELSE {column} END")
+    if not sets:
+        return []  # no other column can change
+    trigger = _name(table, ctx, "_on_update")
+    assignments = ",\n    ".join(sets)
+    return [
+        _command(
+            f"CREATE TRIGGER {trigger} AFTER UPDATE ON {_table_sql(table, ctx)} "
+            f"FOR EACH ROW WHEN {changed(columns)}\n"
+            f"BEGIN\n  UPDATE {name} SET\n    {assignments}\n  WHERE rowid = NEW.rowid;\nEND"
+        )
+    ]
