@@ -178,14 +178,17 @@ class Source:
     text: str
 
 
+def _decode(data: bytes) -> str:
+    """A script's text. utf-8-sig: a byte-order mark must not shift the columns of line 1.
+    Bytes that are not UTF-8 (raw BLOB values in a dump made without --hex-blob) are kept as
+    lone surrogates (``surrogateescape``): the translator turns them back into the same
+    bytes where they go into a binary column, and refuses them elsewhere (``not-utf8``)."""
+    return data.decode("utf-8-sig", "surrogateescape")
+
+
 def _read_text(path: Path) -> str:
     try:
-        # utf-8-sig: a byte-order mark must not shift the columns of line 1.
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _UsageError(
-            f"cannot read {path}: not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
+        return _decode(path.read_bytes())
     except OSError as exc:
         raise _UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
@@ -194,7 +197,9 @@ def _iter_sources(inputs: Sequence[str], stdin: TextIO) -> Iterator[Source]:
     for given in inputs:
         if given == "-":
             try:
-                yield Source(STDIN_NAME, stdin.read())
+                buffer = getattr(stdin, "buffer", None)
+                text = _decode(buffer.read()) if buffer is not None else stdin.read()
+                yield Source(STDIN_NAME, text)
             except (OSError, UnicodeDecodeError) as exc:
                 raise _UsageError(f"cannot read standard input: {exc}") from None
             continue
@@ -693,6 +698,11 @@ def _parser() -> _ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status instead of exiting."""
     stdin, stdout, stderr = sys.stdin, sys.stdout, sys.stderr
+    # a script's undecodable bytes: written back as read into SQL, shown as \udcXX in messages
+    for stream, errors in ((stdout, "surrogateescape"), (stderr, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=errors)
     try:
         try:
             args = _parser().parse_args(argv)

@@ -102,3 +102,28 @@ def test_translation_time_grows_linearly() -> None:
     ratio = _seconds(large) / _seconds(small)
     size_ratio = len(large) / len(small)
     assert ratio < 2.5 * size_ratio, f"{size_ratio:.1f}x input took {ratio:.1f}x time"
+
+
+#: mysqldump without --hex-blob: a BLOB value as a string literal of raw bytes (not UTF-8),
+#: with MySQL's escapes. MariaDB 10.11 stores FF FE 00 27 78 5C (read with the mysql client).
+RAW_DUMP = (
+    b"CREATE TABLE raw_blobs (id int PRIMARY KEY, data longblob, note varchar(4));\n"
+    b"INSERT INTO raw_blobs VALUES (1,'\xff\xfe\\0\\'x\\\\','ok'),(2,'','\xc3\xa9');\n"
+)
+
+
+@pytest.mark.parametrize("target", ["postgres", "sqlite"])
+def test_dump_with_raw_bytes_loads_them_exactly(
+    engines: EnginePool, target: DialectName, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlshift.cli import main
+
+    dump = tmp_path / "raw.sql"
+    dump.write_bytes(RAW_DUMP)
+    assert main(["translate", "--from", "mysql", "--to", target, str(dump)]) == 0
+    script = capsys.readouterr().out
+    engine = engines.get(target)
+    with engine.isolated("other"):
+        engine.execute_script(script)
+        rows = engine.query("SELECT id, data, note FROM raw_blobs ORDER BY id")
+    assert rows == [(1, b"\xff\xfe\x00'x\\", "ok"), (2, b"", "é")]

@@ -75,7 +75,7 @@ def from_tokens(tokens: Sequence[Token], *, parsed: bool = True) -> Fingerprint:
 
 
 def _fingerprint(text: str, *, parsed: bool) -> Fingerprint:
-    digest = hashlib.blake2b(text.lower().encode(), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(text.lower().encode(errors="surrogatepass"), digest_size=8).hexdigest()
     return Fingerprint(digest, text, parsed)
 
 

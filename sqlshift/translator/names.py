@@ -230,7 +230,7 @@ def _written_name(item: exp.Expr, text: str, ctx: Context) -> str:
         text = literal.name
     text = "".join("?" if ord(ch) > 0xFFFF else ch for ch in text.lstrip())
     # MariaDB drops the leading spaces and keeps 255 bytes of UTF-8 (a whole character)
-    return text.encode()[:MYSQL_NAME_BYTES].decode(errors="ignore")
+    return text.encode(errors="surrogateescape")[:MYSQL_NAME_BYTES].decode(errors="ignore")
 
 
 def _view_spelling(column: exp.Column, ctx: Context) -> str | None:
@@ -356,7 +356,11 @@ def _target_name(item: exp.Expr, ctx: Context) -> str:
         return item.name
     text = DIALECTS[ctx.target].generate(item, copy=True)
     if ctx.target == "mysql":  # MariaDB keeps the first 255 bytes of the text (a whole character)
-        return text.lstrip().encode()[:MYSQL_NAME_BYTES].decode(errors="ignore")
+        return (
+            text.lstrip()
+            .encode(errors="surrogateescape")[:MYSQL_NAME_BYTES]
+            .decode(errors="ignore")
+        )
     return text
 
 
@@ -406,11 +410,13 @@ def _nameable(wanted: OutputName, ctx: Context) -> bool:
     """Can the target spell this name? PostgreSQL keeps 63 bytes of it, MySQL no character
     beyond the Basic Multilingual Plane; otherwise refuse (lenient: keep the target's)."""
     problem = None
-    if ctx.target == "postgres" and len(wanted.name.encode()) > PG_NAME_BYTES:
+    if ctx.target == "postgres" and len(wanted.name.encode(errors="surrogatepass")) > PG_NAME_BYTES:
         problem = "longer than the 63 bytes PostgreSQL keeps of a name"
     elif ctx.target == "mysql" and any(ord(ch) > 0xFFFF for ch in wanted.name):
         problem = "with characters MySQL cannot hold in a name (beyond U+FFFF)"
-    elif ctx.target == "mysql" and len(wanted.name.encode()) > MYSQL_NAME_BYTES:
+    elif (
+        ctx.target == "mysql" and len(wanted.name.encode(errors="surrogatepass")) > MYSQL_NAME_BYTES
+    ):
         problem = "longer than the 255 bytes MariaDB takes in an alias"
     if problem is None:
         return True

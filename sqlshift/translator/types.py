@@ -587,3 +587,21 @@ def is_simple(node: exp.Expr) -> bool:
     if isinstance(node, exp.Paren | exp.Neg):
         return is_simple(node.this)
     return isinstance(node, exp.Literal | exp.Column | exp.Placeholder | exp.Null | exp.Boolean)
+
+
+def inserted_types(node: exp.Insert, ctx: Context) -> list[exp.DataType | None] | None:
+    """The declared types of the columns an ``INSERT ... VALUES`` fills, in its column order
+    (``schema=`` or the script's DDL); None when they cannot be told (no schema, no VALUES,
+    rows of another length than the table's columns)."""
+    target, values = node.this, node.expression
+    if ctx.schema is None or not isinstance(values, exp.Values):
+        return None
+    if isinstance(target, exp.Schema) and isinstance(target.this, exp.Table):
+        table = target.this.name
+        return [ctx.schema.column_type(table, column.name) for column in target.expressions]
+    if isinstance(target, exp.Table):  # no column list: the table's columns, in order
+        types: list[exp.DataType | None] = [t for _, t in ctx.schema.columns(target.name)]
+        if any(len(row.expressions) != len(types) for row in values.expressions):
+            return None
+        return types
+    return None

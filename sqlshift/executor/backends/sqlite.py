@@ -13,6 +13,10 @@ needs converters in the ``sqlite3`` module's process-wide registry, registered u
 names when the first SQLite backend opens (replacing the standard library's deprecated ``date``
 and ``timestamp`` converters, which only apply to connections asking for declared types).
 On the way in, Decimal becomes text and dates/times ISO-8601 text (what the converters read).
+
+Foreign keys are enforced (``PRAGMA foreign_keys = ON`` when the connection opens), as the
+other engines enforce them; translated MySQL scripts turn them off and on again where the
+source sets ``FOREIGN_KEY_CHECKS``.
 """
 
 from __future__ import annotations
@@ -252,6 +256,9 @@ class SQLiteBackend:
             timeout=timeout if timeout is not None else 5.0,
         )
         self._conn = await conn
+        # Foreign keys hold, as on MySQL and PostgreSQL (SQLite's connections ignore them,
+        # ON DELETE CASCADE included, unless asked); a script's own PRAGMA may turn them off.
+        await self._conn.execute("PRAGMA foreign_keys = ON")
 
     async def close(self) -> None:
         conn, self._conn, self._connection = self._conn, None, None

@@ -9,7 +9,7 @@ from sqlshift.translator.flow import ARITHMETIC as _ARITHMETIC
 from sqlshift.translator.flow import place
 from sqlshift.translator.params import internal_index
 from sqlshift.translator.rules import rule
-from sqlshift.translator.types import Kind, declared_type, infer
+from sqlshift.translator.types import Kind, declared_type, infer, inserted_types
 
 _PREDICATES: tuple[type[exp.Expr], ...] = (
     exp.EQ,
@@ -145,21 +145,12 @@ def boolean_insert_literal(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     an integer for a boolean column. With a schema, such literals in VALUES become FALSE/TRUE
     and placeholders go through INT (see ``_as_boolean``).
     Corpus: dml.toml `dml-lite-insert-bool-int`."""
-    target, values = node.this, node.expression
-    if ctx.schema is None or not isinstance(values, exp.Values):
-        return None
-    if isinstance(target, exp.Schema) and isinstance(target.this, exp.Table):
-        table = target.this.name
-        types = [ctx.schema.column_type(table, column.name) for column in target.expressions]
-    elif isinstance(target, exp.Table):  # no column list: the table's columns, in order
-        table = target.name
-        types = [t for _, t in ctx.schema.columns(table)]
-        if any(len(row.expressions) != len(types) for row in values.expressions):
-            return None
-    else:
+    assert isinstance(node, exp.Insert)
+    types = inserted_types(node, ctx)
+    if types is None:
         return None
     flags = [t is not None and t.this == exp.DataType.Type.BOOLEAN for t in types]
-    for row in values.expressions:
+    for row in node.expression.expressions:
         for flag, item in zip(flags, row.expressions, strict=False):
             if flag:
                 _as_boolean(item)

@@ -28,6 +28,68 @@ def byte_literal(data: bytes, target: str) -> exp.Expr:
     return exp.HexString(this=data.hex())
 
 
+_BINARY_COLUMNS = frozenset(
+    {
+        exp.DType.BLOB,
+        exp.DType.TINYBLOB,
+        exp.DType.MEDIUMBLOB,
+        exp.DType.LONGBLOB,
+        exp.DType.VARBINARY,
+        exp.DType.BINARY,
+    }
+)
+
+
+def _undecodable(text: str) -> bool:
+    """Text read from bytes that are not UTF-8 (the CLI keeps such bytes as lone surrogates,
+    Python's ``surrogateescape``)."""
+    return any("\udc80" <= c <= "\udcff" for c in text)
+
+
+def bytes_into_binary_columns(
+    insert: exp.Insert, types: list[exp.DataType | None], ctx: Context
+) -> None:
+    """A string literal inserted into a MySQL BLOB/BINARY column stores its bytes (mysqldump
+    writes every BLOB that way unless given --hex-blob, raw bytes and `\\0` included).
+    PostgreSQL would read the text as bytea's escape format (`'ab\\c'` is an error there),
+    SQLite would store text, not a blob, and both refused a NUL in text: the literal becomes
+    the byte string of its bytes (the UTF-8 of its text, or the very bytes a dump held that
+    are not UTF-8). ``types`` are the VALUES columns' declared types. Called by scripts.py
+    before the rules run (the literal rules would refuse the NUL or the bytes first).
+    Corpus: literals.toml ``lit-my-text-into-blob``; tests/test_dump.py (raw bytes)."""
+    values = insert.expression
+    if not isinstance(values, exp.Values):
+        return
+    binary = [t is not None and t.this in _BINARY_COLUMNS for t in types]
+    if not any(binary):
+        return
+    for row in values.expressions:
+        items = list(row.expressions) if isinstance(row, exp.Tuple) else []
+        for item, is_binary in zip(items, binary, strict=False):
+            if is_binary and isinstance(item, exp.Literal) and item.is_string:
+                data = item.name.encode("utf-8", "surrogateescape")
+                item.replace(byte_literal(data, ctx.target))
+
+
+@rule(exp.Literal)
+def undecodable_text(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A string literal holding bytes that are not UTF-8 (a dump in another character set,
+    raw bytes outside a BLOB column) has no text value the targets could store: refused
+    (``not-utf8``). Those inserted into a binary column are bytes already
+    (``bytes_into_binary_columns``). Corpus: tests/test_cli.py (a Latin-1 file)."""
+    if not node.is_string or not _undecodable(node.name):
+        return None
+    ctx.refuse(
+        node,
+        "not-utf8",
+        "this string holds bytes that are not UTF-8 text, and it is not stored into a binary "
+        "column sqlshift knows of",
+        "dump the database with --hex-blob (binary values) and --default-character-set=utf8mb4, "
+        "or give the table's DDL or schema= so that its BLOB columns are known",
+    )
+    return None
+
+
 @rule(exp.National)
 def national_string(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """`N'ab  '` is a PostgreSQL `bpchar` (trailing spaces dropped when used as text) and a

@@ -35,8 +35,10 @@ from collections.abc import Iterable
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
-from sqlshift.translator.rules.on_update import on_update_triggers
+from sqlshift.translator.ddl_schema import create_columns
+from sqlshift.translator.rules.literals import bytes_into_binary_columns
 from sqlshift.translator.rules.session import Session
+from sqlshift.translator.rules.triggers import identity_trigger, on_update_triggers
 from sqlshift.translator.schema import Schema
 
 __all__ = ["prepare", "unwrap_conditional_comments"]
@@ -137,6 +139,8 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
             if ctx.source == "mysql":
                 result.extend(ddl.split_inline_indexes(tree, ctx))
                 result.extend(on_update_triggers(tree, ctx))
+            if ctx.source != "postgres":
+                result.extend(identity_trigger(tree, ctx))
             continue
         if isinstance(tree, exp.Alter) and ctx.source == "mysql":
             result.extend(ddl.split_alter(tree, ctx, script_tables))
@@ -148,8 +152,8 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
         result.append(tree)
         if isinstance(tree, exp.Insert):
             _fill_insert_columns(tree, script_tables)
-            if ctx.target == "postgres":
-                result.extend(_advance_identity(tree, script_tables, ctx))
+            if ctx.source == "mysql":
+                bytes_into_binary_columns(tree, _value_types(tree, script_tables, ctx), ctx)
     if ctx.source == "mysql" and ctx.target == "postgres":
         result = ddl.case_insensitive_indexes(result, script_tables, ctx)
     if script_tables or script_views:
@@ -157,16 +161,111 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
     return result
 
 
+def _value_types(
+    insert: exp.Insert, tables: dict[str, exp.Create], ctx: Context
+) -> list[exp.DataType | None]:
+    """The declared types of the columns an INSERT's VALUES fill: the script's own CREATE
+    TABLE, else ``schema=``; [] when unknown."""
+    target = insert.this
+    table = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(table, exp.Table):
+        return []
+    create = tables.get(table.name.lower())
+    if create is not None:
+        declared = create_columns(create)
+    elif ctx.schema is not None:
+        declared = ctx.schema.columns(table.name)
+    else:
+        return []
+    if not isinstance(target, exp.Schema):  # no column list: the table's columns, in order
+        return [dtype for _, dtype in declared]
+    by_name = dict(declared)
+    return [by_name.get(column.name.lower()) for column in target.expressions]
+
+
 def _as_loaded(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
     """A MySQL script's statements as a loader runs them: load-only ones dropped, database
-    and transaction statements made the target's (rules/session.py)."""
+    and transaction statements made the target's (rules/session.py), foreign keys of
+    tables created while FOREIGN_KEY_CHECKS is off added after the data (PostgreSQL)."""
     session = Session()
     out: list[exp.Expr] = []
+    deferred: list[exp.Expr] = []
+    checks_off = False
     for tree in trees:
+        checks = _foreign_key_checks(tree)
+        if checks is not None and ctx.target == "sqlite":
+            out.append(_sqlite_foreign_keys(checks))
+        if checks is not None and ctx.target == "postgres":
+            if checks:
+                for alter in deferred:
+                    out.extend(session.statements(alter, ctx))
+                deferred.clear()
+            checks_off = not checks
+        if checks_off and isinstance(tree, exp.Create) and tree.kind == "TABLE":
+            deferred.extend(_take_foreign_keys(tree))
         kept = _session_statement(tree, ctx)
         if kept is not None:
             out.extend(session.statements(kept, ctx))
+    for alter in deferred:
+        out.extend(session.statements(alter, ctx))
     return out
+
+
+def _sqlite_foreign_keys(on: bool) -> exp.Expr:
+    """SQLite's own switch for MySQL's FOREIGN_KEY_CHECKS: keys are not checked while it is
+    off, and rows loaded meanwhile are not checked when it is turned on, as in MySQL (SQLite
+    ignored the script's keys altogether, ON DELETE CASCADE included, on a connection that
+    had not turned them on). Corpus: dump.toml ``dump-foreign-key-cycle``."""
+    switch = exp.EQ(this=exp.var("foreign_keys"), expression=exp.var("ON" if on else "OFF"))
+    return exp.Pragma(this=switch)
+
+
+def _foreign_key_checks(tree: exp.Expr) -> bool | None:
+    """The value a ``SET FOREIGN_KEY_CHECKS = x`` gives (``@OLD_...``, mysqldump's restore,
+    counts as on); None for other statements."""
+    if not isinstance(tree, exp.Set):
+        return None
+    for item in tree.expressions:
+        assignment = item.this if isinstance(item, exp.SetItem) else None
+        if isinstance(assignment, exp.EQ) and assignment.this.name.lower() == "foreign_key_checks":
+            value = assignment.expression
+            return not (isinstance(value, exp.Literal) and value.name in ("0", "OFF"))
+    return None
+
+
+def _take_foreign_keys(create: exp.Create) -> list[exp.Expr]:
+    """Take the foreign keys out of a MySQL ``CREATE TABLE``; return the ``ALTER TABLE ... ADD``
+    statements that add them back. A dump creates its tables in name order with
+    FOREIGN_KEY_CHECKS off, so a table may reference one created after it (or two each other):
+    PostgreSQL cannot create such a table, and checks its keys as rows arrive. As pg_dump does,
+    they are added after the data (and checked then: a row whose key MySQL did not check and
+    that has no parent fails there, rather than loading a table that breaks its constraint).
+    Corpus: dump.toml ``dump-foreign-key-cycle``."""
+    schema = create.this
+    table = schema.this if isinstance(schema, exp.Schema) else None
+    if not isinstance(schema, exp.Schema) or not isinstance(table, exp.Table):
+        return []
+    keys: list[exp.Expr] = []
+    kept: list[exp.Expr] = []
+    for item in schema.expressions:
+        inner = item.expressions if isinstance(item, exp.Constraint) else [item]
+        if any(isinstance(part, exp.ForeignKey) for part in inner):
+            keys.append(item)
+            continue
+        if isinstance(item, exp.ColumnDef):
+            for constraint in list(item.constraints):
+                reference = constraint.args.get("kind")
+                if isinstance(reference, exp.Reference):
+                    constraint.pop()
+                    keys.append(exp.ForeignKey(expressions=[item.this.copy()], reference=reference))
+        kept.append(item)
+    if not keys:
+        return []
+    schema.set("expressions", kept)
+    return [
+        exp.Alter(this=table.copy(), kind="TABLE", actions=[exp.AddConstraint(expressions=[key])])
+        for key in keys
+    ]
 
 
 def _session_statement(tree: exp.Expr, ctx: Context) -> exp.Expr | None:
@@ -243,76 +342,6 @@ def _plain_index_columns(create: exp.Create) -> None:
     if isinstance(params, exp.IndexParameters):
         columns = params.args.get("columns") or []
         params.set("columns", [c.this if isinstance(c, exp.Ordered) else c for c in columns])
-
-
-_GENERATED = (exp.AutoIncrementColumnConstraint, exp.GeneratedAsIdentityColumnConstraint)
-
-
-def _generated_column(create: exp.Create, source: str) -> str | None:
-    schema = create.this
-    assert isinstance(schema, exp.Schema)
-    for column in schema.expressions:
-        if not isinstance(column, exp.ColumnDef):
-            continue
-        kind = column.kind
-        if any(isinstance(c.args.get("kind"), _GENERATED) for c in column.constraints):
-            return column.name
-        if isinstance(kind, exp.DataType) and kind.this in (
-            exp.DType.SERIAL,
-            exp.DType.BIGSERIAL,
-            exp.DType.SMALLSERIAL,
-        ):
-            return column.name
-        if source == "sqlite" and isinstance(kind, exp.DataType) and kind.this == exp.DType.INT:
-            from sqlshift.translator.rules.ddl import _is_primary
-
-            if _is_primary(column):
-                return column.name
-    return None
-
-
-def _advance_identity(
-    insert: exp.Insert, tables: dict[str, exp.Create], ctx: Context
-) -> list[exp.Expr]:
-    """MySQL AUTO_INCREMENT and SQLite rowids continue after an explicitly inserted key; a
-    PostgreSQL identity does not (it would hand out that key again, or a lower one). After an
-    INSERT that gives the generated column of a table this script created, the identity is
-    moved to the highest key. Corpus: ddl.toml ``ddl-lite-autoincrement``, ``ddl-my-auto-increment-*``."""
-    if ctx.source == "postgres" or not isinstance(insert.this, exp.Schema):
-        return []
-    table = insert.this.this
-    if not isinstance(table, exp.Table):
-        return []
-    create = tables.get(table.name.lower())
-    if create is None:
-        return []
-    generated = _generated_column(create, ctx.source)
-    named = [c.name.lower() for c in insert.this.expressions]
-    if generated is None or generated.lower() not in named:
-        return []
-    from sqlshift.translator.identifiers import fold
-    from sqlshift.translator.rules import func
-
-    lower = ctx.options.identifier_case == "lower"
-    table_text = fold(table.name) if lower else f'"{table.name}"'
-    column_text = fold(generated) if lower else generated
-    highest = exp.select(exp.Max(this=exp.column(generated))).from_(table.copy())
-    # setval(seq, max, true): the next value is max + 1; COALESCE keeps an empty table as is
-    sequence = func(
-        "pg_get_serial_sequence",
-        exp.Literal.string(table_text),
-        exp.Literal.string(column_text),
-    )
-    call = func(
-        "setval",
-        sequence,
-        exp.Coalesce(
-            this=exp.Subquery(this=highest),
-            expressions=[exp.Literal.number(1)],
-        ),
-        exp.Boolean(this=True),
-    )
-    return [exp.select(call)]
 
 
 def _table_key(node: exp.Expr | None) -> str | None:

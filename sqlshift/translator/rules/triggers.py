@@ -1,4 +1,8 @@
-"""MySQL ``ON UPDATE CURRENT_TIMESTAMP`` columns as triggers (PostgreSQL, SQLite).
+"""Column behaviours the targets have no column option for, as triggers (written as text:
+sqlglot builds no PL/pgSQL or trigger bodies).
+
+ON UPDATE CURRENT_TIMESTAMP
+---------------------------
 
 MySQL sets such a column to the current time when an UPDATE changes any other column of the
 row, unless the UPDATE assigns the column itself; no other engine has the column option, and
@@ -18,6 +22,19 @@ already has is taken as not assigning it (MySQL would keep it; a trigger cannot 
 two apart); on SQLite the trigger compares the columns the ``CREATE TABLE`` declares (a
 column added later by ``ALTER TABLE`` does not set the time). Corpus: ddl.toml
 ``ddl-my-on-update-*``.
+
+Generated keys that continue after the highest key
+--------------------------------------------------
+MySQL's AUTO_INCREMENT and SQLite's rowid hand out the next key after the highest one in the
+table, explicitly inserted ones included; a PostgreSQL identity hands out its sequence's next
+value, so after rows inserted with their ids (every dump, and applications that set ids) the
+next implicit insert failed with a duplicate key. :func:`identity_trigger` gives the translated
+table an ``AFTER INSERT ... FOR EACH STATEMENT`` trigger that moves the sequence past the
+highest key, never back (MySQL, SQLite AUTOINCREMENT); for SQLite's plain INTEGER PRIMARY
+KEY, which reuses the ids of deleted highest rows, to exactly the highest key after every
+insert, update and delete. It serves writes from anywhere: a loaded dump, the executor,
+other clients. Corpus: ddl.toml
+``ddl-my-auto-increment-*``, ``ddl-lite-autoincrement``; tests/test_identity.py.
 """
 
 from __future__ import annotations
@@ -28,7 +45,7 @@ from sqlshift.translator.context import Context
 from sqlshift.translator.identifiers import normalise_identifiers
 from sqlshift.translator.rules import GENERATED
 
-__all__ = ["on_update_triggers"]
+__all__ = ["identity_trigger", "on_update_triggers"]
 
 _NOW_CALLS = frozenset({"NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME"})
 
@@ -165,4 +182,106 @@ def _sqlite(
             f"FOR EACH ROW WHEN {changed(columns)}\n"
             f"BEGIN\n  UPDATE {name} SET\n    {assignments}\n  WHERE rowid = NEW.rowid;\nEND"
         )
+    ]
+
+
+_GENERATED = (exp.AutoIncrementColumnConstraint, exp.GeneratedAsIdentityColumnConstraint)
+
+
+def generated_column(create: exp.Create, source: str) -> exp.ColumnDef | None:
+    """The column whose values a table generates: AUTO_INCREMENT, IDENTITY, SERIAL, or
+    SQLite's INTEGER PRIMARY KEY (a rowid alias)."""
+    from sqlshift.translator.rules.ddl import _is_primary
+
+    schema = create.this
+    if not isinstance(schema, exp.Schema):
+        return None
+    for column in schema.expressions:
+        if not isinstance(column, exp.ColumnDef):
+            continue
+        kind = column.kind
+        if any(isinstance(c.args.get("kind"), _GENERATED) for c in column.constraints):
+            return column
+        if isinstance(kind, exp.DataType) and kind.this in (
+            exp.DType.SERIAL,
+            exp.DType.BIGSERIAL,
+            exp.DType.SMALLSERIAL,
+        ):
+            return column
+        integer = isinstance(kind, exp.DataType) and kind.this == exp.DType.INT
+        if source == "sqlite" and integer and _is_primary(column):
+            return column
+    return None
+
+
+def identity_trigger(create: exp.Create, ctx: Context) -> list[exp.Expr]:
+    """The statements that keep ``create``'s identity after its highest key (PostgreSQL
+    target, MySQL and SQLite sources; see the module docstring)."""
+    schema = create.this
+    table = schema.this if isinstance(schema, exp.Schema) else None
+    column = generated_column(create, ctx.source)
+    if ctx.target != "postgres" or not isinstance(table, exp.Table) or column is None:
+        return []
+    table_sql = _table_sql(table, ctx)
+    key = _name(column, ctx)
+    stored = key[1:-1].replace('""', '"') if key.startswith('"') else key  # as the catalog has it
+    function = _name(table, ctx, "_keep_identity")
+    sequence = f"pg_get_serial_sequence({_quoted(table_sql)}, {_quoted(stored)})"
+    autoincrement = any(
+        isinstance(c.args.get("kind"), exp.AutoIncrementColumnConstraint)
+        for c in column.constraints
+    )
+    if ctx.source == "sqlite" and not autoincrement:
+        return _rowid_trigger(function, sequence, key, table_sql)
+    body = (
+        "DECLARE\n"
+        f"  seq regclass := {sequence}::regclass;\n"
+        f"  highest bigint := (SELECT max({key}) FROM {table_sql});\n"
+        "  last bigint := pg_sequence_last_value(seq);\n"
+        "  first bigint := (SELECT seqstart FROM pg_sequence WHERE seqrelid = seq);\n"
+        "BEGIN\n"
+        "  -- the next value it would give: last + 1, or its start before its first use\n"
+        "  IF highest >= COALESCE(last + 1, first) THEN\n"
+        "    PERFORM setval(seq, highest);\n"
+        "  END IF;\n"
+        "  RETURN NULL;\n"
+        "END"
+    )
+    return [
+        _command(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$sqlshift$\n{body}\n$sqlshift$"
+        ),
+        _command(
+            f"CREATE TRIGGER {function} AFTER INSERT ON {table_sql} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        ),
+    ]
+
+
+def _quoted(text: str) -> str:
+    """A SQL string literal of ``text``."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _rowid_trigger(function: str, sequence: str, key: str, table_sql: str) -> list[exp.Expr]:
+    """SQLite's rowid without AUTOINCREMENT is the highest key + 1 at each insert, also after
+    the highest rows were deleted (ids are reused) or a key was changed: the sequence is set
+    to exactly that after every insert, update and delete."""
+    body = (
+        "BEGIN\n"
+        f"  PERFORM setval({sequence}, COALESCE((SELECT max({key}) FROM {table_sql}), 0) + 1, "
+        "false);\n"
+        "  RETURN NULL;\n"
+        "END"
+    )
+    return [
+        _command(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$sqlshift$\n{body}\n$sqlshift$"
+        ),
+        _command(
+            f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE ON {table_sql} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        ),
     ]
