@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import dataclasses
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from sqlshift import (
     translation,
 )
 from sqlshift.dialects import resolve_dialect
+from sqlshift.translator.api import PROGRESS
 from sqlshift.translator.assumptions import Assumption
 from sqlshift.translator.compound import split_script
 from sqlshift.translator.options import (
@@ -308,8 +310,22 @@ def _translate_source(
     options: Options | None = None,
     progress: TextIO | None = None,
 ) -> _Outcome:
-    """Translate a script statement by statement; the tables its DDL defines type the
-    statements after it, as in a whole-script translation."""
+    """Translate a script: as a whole (its DDL types the statements after it; its session,
+    transaction and foreign-key statements act on the ones after them, as in the source's
+    client), or, when it cannot be read as one (a syntax error, a statement over
+    --max-statement-bytes, dialects that disagree), statement by statement, each problem
+    reported where it is."""
+    whole = _translate_whole(
+        source,
+        target=target,
+        dialect=dialect,
+        strict=strict,
+        schema=schema,
+        options=options,
+        progress=progress,
+    )
+    if whole is not None:
+        return whole
     outcome = _Outcome([], [], [], [])
     known = schema
     statements = split_statements(source.text, dialect)
@@ -358,6 +374,58 @@ def _translate_source(
     return outcome
 
 
+def _translate_whole(
+    source: Source,
+    *,
+    target: str,
+    dialect: str | None,
+    strict: bool,
+    schema: Schema | None,
+    options: Options | None,
+    progress: TextIO | None = None,
+) -> _Outcome | None:
+    """``source`` translated in one call (leniently, so that every refusal is listed: in
+    strict mode they are the problems, and no SQL is printed); None to fall back to one
+    statement at a time."""
+    options = options or Options()
+    limit = options.max_statement_bytes
+    if limit is not None and any(
+        len(s.text.encode("utf-8", "surrogatepass")) > limit
+        for s in split_statements(source.text, dialect)
+    ):
+        return None
+    bar = _Progress(progress, source.name, 0)
+    token = PROGRESS.set(bar.at)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TranslationWarning)
+            result = translation(
+                source.text,
+                target,
+                dialect,
+                strict=False,
+                schema=schema,
+                options=dataclasses.replace(options, max_statement_bytes=None),
+            )
+    except SqlshiftError:
+        return None
+    except Exception:
+        if os.environ.get(_DEBUG_ENV):
+            raise
+        return None
+    finally:
+        PROGRESS.reset(token)
+        bar.done()
+    whole = Statement(source.text, 1, 1)
+    problems = [_problem(source.name, whole, problem) for problem in result.problems]
+    return _Outcome(
+        list(result.statements) if not strict or not problems else [],
+        [] if strict else [problem.as_warning() for problem in problems],
+        problems if strict else [],
+        [_assumption(source.name, whole, a) for a in result.assumptions],
+    )
+
+
 class _Progress:
     """A one-line progress bar on ``stream`` when it is a terminal (silent when piped), for
     inputs long enough to need one."""
@@ -367,8 +435,17 @@ class _Progress:
 
     def __init__(self, stream: TextIO | None, name: str, total: int) -> None:
         is_tty = stream is not None and getattr(stream, "isatty", lambda: False)()
-        self.stream = stream if is_tty and total >= self.MIN_STATEMENTS else None
+        self.terminal = stream if is_tty else None
+        self.stream = self.terminal if total >= self.MIN_STATEMENTS else None
         self.name, self.total, self.count, self.shown = name, total, 0, -1
+
+    def at(self, count: int, total: int) -> None:
+        """``count`` of ``total`` statements done (the total known only as they go)."""
+        if total != self.total:
+            self.total = total
+            self.stream = self.terminal if total >= self.MIN_STATEMENTS else None
+        self.count = count - 1
+        self.step()
 
     def step(self) -> None:
         self.count += 1

@@ -4,8 +4,8 @@ SQLite's rowid do (rules/triggers.py), whoever inserts the rows: a script, the e
 from __future__ import annotations
 
 import pytest
-
 from engines import DialectName, EnginePool
+
 from sqlshift import translate, translation
 
 SCRIPTS: dict[DialectName, str] = {

@@ -82,3 +82,16 @@ def test_database_statements() -> None:
     with pytest.raises(UntranslatableError) as drop:
         translate("DROP DATABASE IF EXISTS shop", "postgres", "mysql")
     assert drop.value.code == "database-statement"
+
+
+def test_a_dump_drops_and_makes_its_own_database() -> None:
+    """sakila's schema script starts so: the database is the caller's, made anew by nobody."""
+    script = (
+        "SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='TRADITIONAL';\n"
+        "DROP SCHEMA IF EXISTS sakila;\nCREATE SCHEMA sakila;\nUSE sakila;\n"
+        "CREATE TABLE t (id int)"
+    )
+    assert translation(script, "postgres", "mysql").statements == ("CREATE TABLE t (id INT)",)
+    with pytest.raises(UntranslatableError) as other:
+        translate("DROP DATABASE other; USE sakila", "postgres", "mysql")
+    assert other.value.code == "database-statement"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,13 @@ class Translation:
     #: on (a placeholder PostgreSQL cannot type, a date compared with a datetime): give them
     #: as ``arguments=`` to translate for them (the executor does, per statement)
     typed_args: tuple[Ref, ...] = ()
+
+
+PROGRESS: contextvars.ContextVar[Callable[[int, int], None] | None] = contextvars.ContextVar(
+    "sqlshift_translate_progress", default=None
+)
+"""Called with (statements translated, statements) as a script's statements are translated
+(the CLI's progress bar); a memoised translation reports nothing."""
 
 
 def translate(
@@ -321,7 +329,10 @@ def _translate_from(
     own_text = source == target and len(walked) == 1 and keep_text
     statements: list[str] = []
     missing = MISSING_FUNCTIONS[target] if source != target else frozenset()
-    for tree, nodes in walked:
+    report = PROGRESS.get()
+    for done, (tree, nodes) in enumerate(walked, start=1):
+        if report is not None:
+            report(done, len(walked))
         if source == target:
             check_shape(nodes, ctx)  # (checked before prepare_script otherwise)
         suspects = [n for n in nodes if isinstance(n, SUSPECTS) or type(n) in missing]

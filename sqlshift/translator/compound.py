@@ -27,6 +27,7 @@ means inside it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -37,9 +38,20 @@ __all__ = ["Unit", "compound_kind", "prepare_text", "split_script"]
 
 _DELIMITER_LINE = re.compile(r"[ \t]*delimiter[ \t]+(\S+)[^\n]*", re.IGNORECASE)
 _MAYBE = re.compile(
-    r"^[ \t]*delimiter[ \t]|\bcreate\b[^;(]{0,300}?\b(?:procedure|function|trigger|event)\b",
+    r"^[ \t]*delimiter[ \t]|\bcreate\b[^;(]{0,300}?\b(?:procedure|function|trigger|event)\b"
+    r"|\bdefiner\s*=|\bsql\s+security\b|\balgorithm\s*=",
     re.IGNORECASE | re.MULTILINE,
 )
+_NAME = r"(?:`[^`]*`|'[^']*'|\"[^\"]*\"|[\w.%$-]+)"
+_VIEW_HEADER = re.compile(
+    rf"CREATE\s+(?:OR\s+REPLACE\s+)?(?P<clauses>(?:ALGORITHM\s*=\s*\w+\s+)?"
+    rf"(?:DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|{_NAME}(?:\s*@\s*{_NAME})?)\s+)?"
+    rf"(?:SQL\s+SECURITY\s+(?:DEFINER|INVOKER)\s+)?)VIEW\b",
+    re.IGNORECASE,
+)
+"""A view's MySQL-only header: who it runs as and how MySQL evaluates it. Neither changes
+its rows (the caller's own rights aside), and neither parses on the targets (sqlglot does not
+read ``DEFINER=CURRENT_USER`` at all): blanked."""
 """Text that may hold a DELIMITER line or a compound statement (a quick test first)."""
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _COMPOUND = frozenset({"PROCEDURE", "FUNCTION", "TRIGGER", "EVENT"})
@@ -106,6 +118,13 @@ def split_script(text: str, dialect: str = "mysql") -> list[Unit]:
             start = None
             i += len(delimiter)
             continue
+        counting = compound and delimiter == ";"
+        if not counting:  # nothing but quotes, comments and the delimiter matter: skip ahead
+            jump = _interesting(quotes, delimiter).search(text, i)
+            ahead = jump.start() if jump is not None else n
+            if ahead > i:
+                i = ahead
+                continue
         ch = text[i]
         if ch in quotes:
             i = _end_of_quoted(text, i, ch, mysql)
@@ -167,6 +186,9 @@ def prepare_text(
             _blank(out, unit.end + 1, unit.end + len(unit.delimiter))
         kind = compound_kind(text[unit.start : unit.end], source)
         if kind is None:
+            header = _VIEW_HEADER.match(text, _past_comments(text, unit.start, unit.end))
+            if source == "mysql" and header is not None and header.end() <= unit.end:
+                _blank(out, header.start("clauses"), header.end("clauses"))
             continue
         error = _refusal(text, unit, kind, source, target)
         if strict:
@@ -207,6 +229,20 @@ def _blank(out: list[str], start: int, end: int) -> None:
     for k in range(start, min(end, len(out))):
         if out[k] != "\n":
             out[k] = " "
+
+
+def _past_comments(text: str, start: int, end: int) -> int:
+    """The offset of a statement's first token (past blanks and comments)."""
+    i = start
+    while i < end:
+        if text[i].isspace():
+            i += 1
+            continue
+        skipped = _skip_comment(text, i, True)
+        if skipped is None or text.startswith("*/", i):
+            return i
+        i = skipped
+    return i
 
 
 def _leading_words(statement: str, mysql: bool, limit: int = 12) -> list[str]:
@@ -285,20 +321,35 @@ def _skip_comment(text: str, i: int, mysql: bool) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=16)
+def _interesting(quotes: str, delimiter: str) -> re.Pattern[str]:
+    """Where a statement's scan must look: a quote, a comment's start (or an executable
+    comment's end), the delimiter's first character."""
+    return re.compile("[" + re.escape(quotes + "#-/*" + delimiter[0]) + "]")
+
+
+def _quoted_body(quote: str, escapes: bool) -> re.Pattern[str]:
+    """The rest of a quoted string or name after its opening quote, its closing quote
+    included: doubled quotes inside, and (``escapes``) backslash escapes. Possessive, so an
+    unclosed string fails at once instead of backtracking."""
+    q = re.escape(quote)
+    if escapes:
+        return re.compile(rf"(?:[^{q}\\]++|\\.|{q}{q})*+{q}", re.DOTALL)
+    return re.compile(rf"(?:[^{q}]++|{q}{q})*+{q}", re.DOTALL)
+
+
+_QUOTED = {
+    (quote, escapes): _quoted_body(quote, escapes)
+    for quote in ("'", '"', "`")
+    for escapes in (True, False)
+}
+
+
 def _end_of_quoted(text: str, start: int, quote: str, mysql: bool) -> int:
+    """The offset after the quoted string or name that starts at ``start`` (the end of the
+    text if it is not closed). MySQL strings take backslash escapes, names do not."""
     if quote == "[":
         end = text.find("]", start + 1)
         return len(text) if end < 0 else end + 1
-    i, n = start + 1, len(text)
-    while i < n:
-        ch = text[i]
-        if mysql and ch == "\\" and quote != "`":
-            i += 2
-            continue
-        if ch == quote:
-            if text[i + 1 : i + 2] == quote:
-                i += 2
-                continue
-            return i + 1
-        i += 1
-    return n
+    match = _QUOTED[(quote, mysql and quote != "`")].match(text, start + 1)
+    return match.end() if match is not None else len(text)

@@ -47,7 +47,9 @@ def rule(
 
     Same-dialect translation never runs rules. A ``first`` rule runs before the other rules
     of its node types: it is meant for a wrapper (a CAST around the node that gives the
-    target's result the source's type), which the others then rewrite inside.
+    target's result the source's type), which the others then rewrite inside. Otherwise the
+    rules of a node type run in the order of their modules' names, and within a module in
+    the order it defines them (not in the order modules happen to be imported).
     """
 
     def register(fn: RuleFn) -> RuleFn:
@@ -63,7 +65,9 @@ def _table(source: str, target: str) -> dict[type[exp.Expr], tuple[Rule, ...]]:
     table = _BY_DIRECTION.get((source, target))
     if table is None:
         grouped: dict[type[exp.Expr], list[Rule]] = {}
-        for r in sorted(_RULES, key=lambda r: not r.first):  # stable: otherwise as registered
+        # The order does not depend on which module imported which first: `first` rules,
+        # then by module name, then as each module defines them.
+        for r in sorted(_RULES, key=lambda r: (not r.first, r.fn.__module__)):
             if source in r.sources and target in r.targets and source != target:
                 for t in r.types:
                     grouped.setdefault(t, []).append(r)

@@ -23,6 +23,9 @@ MySQL                       PostgreSQL                          SQLite
 ``DECIMAL(p, s)``           ``DECIMAL(p, s)``                    ``DECIMAL(p, s)`` (SQLite keeps
                                                                  the name: see ``targets.py``)
 ``*BLOB``, ``VARBINARY``    ``BYTEA``                            ``BLOB``
+``GEOMETRY``                ``BYTEA`` (MySQL's SRID + WKB bytes,  ``BLOB`` (the same)
+                            as its clients read them; spatial
+                            functions are not translated)
 ``JSON``                    ``JSONB``                            ``TEXT`` (``JSON`` would give
                                                                  numeric affinity)
 ==========================  ==================================  ===============================
@@ -61,6 +64,7 @@ from sqlshift.translator.context import Context
 from sqlshift.translator.ddl_schema import COLLATED, create_columns, create_keys, table_collation
 from sqlshift.translator.rules import rule
 from sqlshift.translator.rules.collation import comparison_key
+from sqlshift.translator.rules.enums import SET_MEMBERS_MAX, members_of, set_values
 from sqlshift.translator.schema import collation_of, mysql_boolean
 from sqlshift.translator.types import Kind, of_datatype
 
@@ -124,12 +128,23 @@ def mysql_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     checks: list[exp.Expr] = []
     new_kind: exp.DataType | None = None
     t = kind.this
+    members = members_of(kind) if t == T.SET else None
+    if t == T.SET and members is not None and len(members) <= SET_MEMBERS_MAX:
+        # its text, one of its canonical values (queries get its number: rules/enums.py)
+        values = [exp.Literal.string(v) for v in set_values(members)]
+        width = max(1, sum(len(m) for m in members) + len(members) - 1)
+        node.set("kind", exp.DataType.build(f"VARCHAR({width})" if pg else "TEXT"))
+        kept_set = [c for c in node.constraints]
+        kept_set.append(_check(exp.In(this=_col(node), expressions=values)))
+        node.set("constraints", kept_set)
+        return mysql_column(node, ctx)  # (its other options, as any column's)
     if t in (T.SET, T.BIT, T.BINARY):
         ctx.refuse(
             node,
             "ddl-type",
             f"MySQL {t.value} columns have no {ctx.target} type that keeps their values "
-            "(SET is a bit set, BIT a bit string, BINARY(n) pads with zero bytes)",
+            f"(SET with more than {SET_MEMBERS_MAX} members, BIT a bit string, BINARY(n) "
+            "pads with zero bytes)",
             "use VARCHAR (SET, BIT) or VARBINARY (BINARY) in the MySQL schema",
         )
         return None
@@ -157,7 +172,8 @@ def mysql_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         checks.append(exp.In(this=_col(node), expressions=values))
     elif t in (T.CHAR, T.NCHAR) and pg:
         new_kind = exp.DataType(this=T.VARCHAR, expressions=[e.copy() for e in kind.expressions])
-    elif t in _BINARY_TYPES:
+    elif t in _BINARY_TYPES or t == T.GEOMETRY:
+        # GEOMETRY: MySQL's own bytes (SRID + WKB), as its clients read them; no spatial type
         new_kind = exp.DataType.build("BYTEA" if pg else "BLOB")
     elif t in (T.JSON, T.JSONB):
         new_kind = exp.DataType.build("JSONB" if pg else "TEXT")
@@ -452,6 +468,17 @@ def _index_statement(
     return create
 
 
+_STORAGE_OPTIONS = (
+    exp.EngineProperty,
+    exp.CharacterSetProperty,
+    exp.CollateProperty,
+    exp.SchemaCommentProperty,
+    exp.RowFormatProperty,
+)
+"""Table options of ``ALTER TABLE`` that change how MySQL stores a table, not its rows (passed
+through before: a syntax error on the targets). Corpus: ddl.toml ``ddl-my-alter-engine``."""
+
+
 def split_alter(
     alter: exp.Alter, ctx: Context, script_tables: dict[str, exp.Create]
 ) -> list[exp.Expr]:
@@ -460,6 +487,12 @@ def split_alter(
     cannot add a constraint to a table), or are refused."""
     table = alter.this
     actions = alter.args.get("actions") or []
+    options = alter.args.get("options") or []
+    if options:
+        kept_options = [o for o in options if not isinstance(o, _STORAGE_OPTIONS)]
+        alter.set("options", kept_options or None)
+        if not kept_options and not actions:
+            return []  # `ALTER TABLE t ENGINE=InnoDB`: storage only, nothing to do
     if not isinstance(table, exp.Table) or not actions:
         return [alter]
     out: list[exp.Expr] = []

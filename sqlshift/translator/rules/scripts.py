@@ -17,7 +17,8 @@ with: ``LOCK TABLES``/``UNLOCK TABLES``, ``ALTER TABLE ... DISABLE/ENABLE KEYS``
 drivers speak UTF-8), ``SET FOREIGN_KEY_CHECKS``/``UNIQUE_CHECKS``/``SQL_NOTES`` (checks
 turned off for speed: rows that violate a foreign key fail on PostgreSQL, an error rather
 than a different table), ``SET SQL_MODE='NO_AUTO_VALUE_ON_ZERO'`` (the targets already store
-an explicit 0 in a generated column), mysqldump's ``SET @OLD_x=@@x`` and ``SET x=@OLD_x``
+an explicit 0 in a generated column) and the strict modes (``TRADITIONAL``,
+``STRICT_TRANS_TABLES``, ...: MySQL then refuses values the targets refuse anyway), mysqldump's ``SET @OLD_x=@@x`` and ``SET x=@OLD_x``
 save/restore pairs. ``SET TIME_ZONE='+00:00'`` (mysqldump's ``--tz-utc``) becomes
 ``SET TIME ZONE 'UTC'`` on PostgreSQL (restored with ``SET TIME ZONE DEFAULT``) and is
 dropped on SQLite, which stores timestamp text as written. ``SET autocommit``, ``USE`` and
@@ -36,8 +37,9 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.ddl_schema import create_columns
+from sqlshift.translator.rules.enums import canonical_set_values
 from sqlshift.translator.rules.literals import bytes_into_binary_columns
-from sqlshift.translator.rules.session import Session
+from sqlshift.translator.rules.session import Session, database_name
 from sqlshift.translator.rules.triggers import identity_trigger, on_update_triggers
 from sqlshift.translator.schema import Schema
 
@@ -118,7 +120,21 @@ _LOAD_ONLY_VARIABLES = frozenset(
         "names",
     }
 )
-_HARMLESS_SQL_MODES = frozenset({"", "no_auto_value_on_zero"})
+_HARMLESS_SQL_MODES = frozenset(
+    {
+        "",
+        "no_auto_value_on_zero",
+        # strict modes: MySQL refuses bad values instead of adjusting them, as the targets do
+        "traditional",
+        "strict_trans_tables",
+        "strict_all_tables",
+        "no_zero_in_date",
+        "no_zero_date",
+        "error_for_division_by_zero",
+        "no_engine_substitution",
+        "no_auto_create_user",
+    }
+)
 
 
 def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
@@ -153,7 +169,9 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
         if isinstance(tree, exp.Insert):
             _fill_insert_columns(tree, script_tables)
             if ctx.source == "mysql":
-                bytes_into_binary_columns(tree, _value_types(tree, script_tables, ctx), ctx)
+                types = _value_types(tree, script_tables, ctx)
+                bytes_into_binary_columns(tree, types, ctx)
+                canonical_set_values(tree, types)
     if ctx.source == "mysql" and ctx.target == "postgres":
         result = ddl.case_insensitive_indexes(result, script_tables, ctx)
     if script_tables or script_views:
@@ -187,16 +205,23 @@ def _as_loaded(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
     """A MySQL script's statements as a loader runs them: load-only ones dropped, database
     and transaction statements made the target's (rules/session.py), foreign keys of
     tables created while FOREIGN_KEY_CHECKS is off added after the data (PostgreSQL)."""
-    session = Session()
+    creating = (t for t in trees if not isinstance(t, exp.Drop))
+    own = frozenset(n for n in map(database_name, creating) if n is not None)
+    session = Session(own=own)
     out: list[exp.Expr] = []
     deferred: list[exp.Expr] = []
     checks_off = False
-    for tree in trees:
+    # keys wait for the last time checks come back on (a dump's schema part may turn them on
+    # and its data part off again: the keys must not be there while that data loads)
+    last_off = max((i for i, t in enumerate(trees) if _foreign_key_checks(t) is False), default=-1)
+    for index, tree in enumerate(trees):
+        if own and database_name(tree) is None:
+            _own_database_qualifiers(tree, own)
         checks = _foreign_key_checks(tree)
         if checks is not None and ctx.target == "sqlite":
             out.append(_sqlite_foreign_keys(checks))
         if checks is not None and ctx.target == "postgres":
-            if checks:
+            if checks and index > last_off:
                 for alter in deferred:
                     out.extend(session.statements(alter, ctx))
                 deferred.clear()
@@ -211,13 +236,23 @@ def _as_loaded(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
     return out
 
 
+def _own_database_qualifiers(tree: exp.Expr, own: frozenset[str]) -> None:
+    """`sakila.film` in a script that makes and uses `sakila` is the caller's database's
+    `film` (its USE is dropped): the qualifier goes (it named a schema that does not exist).
+    Corpus: tests/test_session_statements.py."""
+    for node in tree.find_all(exp.Table, exp.Column):
+        db = node.args.get("db")
+        if isinstance(db, exp.Identifier) and db.name.lower() in own:
+            node.set("db", None)
+
+
 def _sqlite_foreign_keys(on: bool) -> exp.Expr:
     """SQLite's own switch for MySQL's FOREIGN_KEY_CHECKS: keys are not checked while it is
     off, and rows loaded meanwhile are not checked when it is turned on, as in MySQL (SQLite
     ignored the script's keys altogether, ON DELETE CASCADE included, on a connection that
     had not turned them on). Corpus: dump.toml ``dump-foreign-key-cycle``."""
-    switch = exp.EQ(this=exp.var("foreign_keys"), expression=exp.var("ON" if on else "OFF"))
-    return exp.Pragma(this=switch)
+    # (a Var, not an EQ: the comparison rules must not read the setting as a comparison)
+    return exp.Pragma(this=exp.var(f"foreign_keys = {'ON' if on else 'OFF'}"))
 
 
 def _foreign_key_checks(tree: exp.Expr) -> bool | None:

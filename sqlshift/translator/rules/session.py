@@ -6,8 +6,10 @@ A dump (``mysqldump --databases``, ``--no-autocommit``) and many hand-written sc
   database is the one the caller connected to, as with pgloader: the first ``USE`` and any
   ``CREATE DATABASE`` are dropped (they were passed through: PostgreSQL has no ``USE``, SQLite
   no ``CREATE DATABASE``). A ``USE`` of another database later in the script would merge two
-  databases into one: refused (``database-statement``), as is ``DROP DATABASE`` (on the
-  target it would drop the whole database the caller named, or another one).
+  databases into one: refused (``database-statement``), as is ``DROP DATABASE`` of any
+  other database than the script's own (on the target it would drop the whole database the
+  caller named, or another one); the script's own, which it then creates or uses, is the
+  caller's database, and dropping it is dropped.
 * ``SET autocommit = 0`` (refused before, while the script's ``COMMIT`` was kept: SQLite
   failed on it with "no transaction is active"). From there on every statement runs in a
   transaction that ``COMMIT``/``ROLLBACK`` ends and the next statement opens: the
@@ -29,7 +31,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 
-__all__ = ["Session"]
+__all__ = ["Session", "database_name"]
 
 _DDL = (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable)
 _ENDS = (exp.Commit, exp.Rollback)
@@ -39,6 +41,8 @@ _ENDS = (exp.Commit, exp.Rollback)
 class Session:
     """What the statements before this one left the session in (one per script)."""
 
+    #: the databases the script creates or uses: its own, dropped and made anew by it
+    own: frozenset[str] = frozenset()
     database: str | None = None
     manual: bool = False  #: `SET autocommit = 0` is in effect
     seen: bool = False  #: the script sets autocommit (so it tells which transaction is open)
@@ -50,7 +54,7 @@ class Session:
         if isinstance(tree, exp.Use):
             return self._use(tree, ctx)
         if isinstance(tree, exp.Create | exp.Drop) and _is_database(tree):
-            if isinstance(tree, exp.Drop):
+            if isinstance(tree, exp.Drop) and database_name(tree) not in self.own:
                 ctx.refuse(
                     tree,
                     "database-statement",
@@ -95,6 +99,21 @@ class Session:
             "translate and load each database's part of the script into its own database",
         )
         return [tree]
+
+
+def database_name(tree: exp.Expr) -> str | None:
+    """The database a USE / CREATE DATABASE / DROP DATABASE names (lower case)."""
+    if isinstance(tree, exp.Use):
+        node = tree.this
+    elif isinstance(tree, exp.Create | exp.Drop) and _is_database(tree):
+        tables = tree.args.get("tables") or []
+        node = tables[0] if isinstance(tree, exp.Drop) and tables else tree.this
+    else:
+        return None
+    if isinstance(node, exp.Table):
+        name = node.name or (node.args["db"].name if node.args.get("db") else "")
+        return name.lower() or None
+    return None
 
 
 def _is_database(tree: exp.Create | exp.Drop) -> bool:

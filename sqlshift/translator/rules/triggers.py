@@ -17,7 +17,10 @@ sqlshift, right after the ``CREATE TABLE`` (scripts.py calls :func:`on_update_tr
   changed, and leaves the others (SQLite's triggers do not fire themselves again).
 
 ``<now>`` is the translation of the column's own ``CURRENT_TIMESTAMP[(p)]``, the value its
-``DEFAULT CURRENT_TIMESTAMP`` gets. Limits: an UPDATE that assigns the column the value it
+``DEFAULT CURRENT_TIMESTAMP`` gets. MySQL's foreign key actions (ON DELETE SET NULL, ON UPDATE
+CASCADE) change rows without setting the time: PostgreSQL's trigger acts only on statements
+(``pg_trigger_depth() = 1``: an action's update runs one trigger deeper); SQLite's cannot tell,
+which is reported as an assumption (``on-update-foreign-key``). Limits: an UPDATE that assigns the column the value it
 already has is taken as not assigning it (MySQL would keep it; a trigger cannot tell the
 two apart); on SQLite the trigger compares the columns the ``CREATE TABLE`` declares (a
 column added later by ``ALTER TABLE`` does not set the time). Corpus: ddl.toml
@@ -72,11 +75,33 @@ def on_update_triggers(create: exp.Create, ctx: Context) -> list[exp.Expr]:
                 constraint.pop()
     if not timed:
         return []
+    if ctx.target == "sqlite" and _updated_by_foreign_keys(schema):
+        ctx.assume(
+            timed[0][0],
+            "on-update-foreign-key",
+            f"that no foreign key action (ON DELETE SET NULL, ON UPDATE CASCADE, ...) changes "
+            f"`{table.name}`: SQLite runs the ON UPDATE trigger for the rows those actions "
+            "change, and sets the time there, where MySQL leaves it",
+            "accept it, or translate to PostgreSQL, whose trigger tells the two apart",
+        )
     name = _name(table, ctx)
     named = [(_name(c, ctx), now) for c, now in timed]
     if ctx.target == "postgres":
         return _postgres(table, name, named, ctx)
     return _sqlite(table, name, named, [_name(c, ctx) for c in columns], ctx)
+
+
+_UPDATING_ACTIONS = ("ON DELETE SET", "ON UPDATE CASCADE", "ON UPDATE SET")
+
+
+def _updated_by_foreign_keys(schema: exp.Schema) -> bool:
+    """Does one of the table's foreign keys update its rows (SET NULL, SET DEFAULT, or
+    CASCADE on the parent's update)?"""
+    for reference in schema.find_all(exp.Reference):
+        options = " ".join(str(o) for o in reference.args.get("options") or []).upper()
+        if any(action in " ".join(options.split()) for action in _UPDATING_ACTIONS):
+            return True
+    return False
 
 
 def _digits(value: exp.Expr | None) -> int | None:
@@ -132,7 +157,7 @@ def _postgres(
 ) -> list[exp.Expr]:
     function = _name(table, ctx, "_on_update")
     steps = "".join(
-        f"  IF NEW.{column} IS NOT DISTINCT FROM OLD.{column}"
+        f"  IF pg_trigger_depth() = 1 AND NEW.{column} IS NOT DISTINCT FROM OLD.{column}"
         " AND ROW(NEW.*) IS DISTINCT FROM ROW(OLD.*) THEN\n"
         f"    NEW.{column} := {now};\n"
         "  END IF;\n"
