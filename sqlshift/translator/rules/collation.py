@@ -1378,3 +1378,29 @@ def _fold_ascii(value: exp.Expr) -> exp.Expr:
         exp.Literal.string(_ASCII_UPPER),
         exp.Literal.string(_ASCII_UPPER.lower()),
     )
+
+
+_PATTERN_OPERATORS = {"~<~": exp.LT, "~<=~": exp.LTE, "~>=~": exp.GTE, "~>~": exp.GT}
+
+
+@rule(exp.Operator, source={"postgres"}, target={"mysql", "sqlite"})
+def postgres_operator(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL's `a OPERATOR(pg_catalog.~>=~) b` (the text_pattern_ops comparisons, which
+    sqlshift itself writes for a prefix LIKE) compares bytes: into MySQL both sides are
+    CAST to BINARY, into SQLite it is a plain comparison (BINARY collation). Any other
+    `OPERATOR(...)` is refused (``operator``): it passed through before. Corpus:
+    collation.toml `coll-pg-pattern-operator`; tests/property round trips."""
+    name = str(node.args.get("operator") or "").removeprefix("pg_catalog.")
+    kind = _PATTERN_OPERATORS.get(name)
+    if kind is None:
+        ctx.refuse(
+            node,
+            "operator",
+            f"the PostgreSQL operator {name or '?'} has no {ctx.target} equivalent sqlshift knows",
+            "write the comparison with a standard operator or function",
+        )
+        return None
+    left, right = node.this, node.expression
+    if ctx.target == "mysql":
+        left, right = _as_binary(left), _as_binary(right)
+    return kind(this=left, expression=right)

@@ -40,6 +40,7 @@ from sqlshift.translator.ddl_schema import create_columns
 from sqlshift.translator.rules.enums import canonical_set_values
 from sqlshift.translator.rules.literals import bytes_into_binary_columns
 from sqlshift.translator.rules.session import Session, database_name
+from sqlshift.translator.rules.stored import stored_values
 from sqlshift.translator.rules.triggers import identity_trigger, on_update_triggers
 from sqlshift.translator.schema import Schema
 
@@ -172,11 +173,28 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
                 types = _value_types(tree, script_tables, ctx)
                 bytes_into_binary_columns(tree, types, ctx)
                 canonical_set_values(tree, types)
+                stored_values(tree, _table_types(tree.this, script_tables, ctx), ctx)
+        if isinstance(tree, exp.Update) and ctx.source == "mysql":
+            stored_values(tree, _table_types(tree.this, script_tables, ctx), ctx)
     if ctx.source == "mysql" and ctx.target == "postgres":
         result = ddl.case_insensitive_indexes(result, script_tables, ctx)
     if script_tables or script_views:
         ctx.schema = _with_tables(ctx.schema, script_tables.values(), script_views)
     return result
+
+
+def _table_types(
+    target: exp.Expr | None, tables: dict[str, exp.Create], ctx: Context
+) -> dict[str, exp.DataType]:
+    """The declared column types of the table ``target`` names (an INSERT's column list or
+    table, an UPDATE's table): the script's own CREATE TABLE, else ``schema=``."""
+    table = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(table, exp.Table):
+        return {}
+    create = tables.get(table.name.lower())
+    if create is not None:
+        return dict(create_columns(create))
+    return dict(ctx.schema.columns(table.name)) if ctx.schema is not None else {}
 
 
 def _value_types(

@@ -1,0 +1,147 @@
+"""Values written into typed columns, stored as MySQL stores them (MySQL source).
+
+MySQL converts a value to its column's type when it stores it; the targets either store what
+they are given (SQLite keeps text and REALs as written) or parse it their own way:
+
+* DATE / DATETIME / TIMESTAMP columns take MySQL's relaxed spellings (`'1962/2/18'`,
+  `'19620218'`, `'2024-1-5 3:04:05'`, two-digit years) and store `YYYY-MM-DD[ HH:MM:SS]`. A
+  real dump loaded `'1962/2/18'` into SQLite as written, and every date function then
+  returned NULL on it. Such a string literal is written in the canonical form, a DATE
+  column's without the time MySQL drops, a DATETIME's with the midnight MySQL adds.
+* DECIMAL(p, s) columns round to s digits, half away from zero (1.005 is stored 1.01).
+  SQLite would keep 1.005: a number literal is rounded here, any other value in
+  ``ROUND(value, s)`` (exact for literals, as exact as SQLite's REALs otherwise).
+
+In ``INSERT ... VALUES`` (the script's DDL or ``schema=`` gives the columns) and ``UPDATE ...
+SET col = value``. Called by scripts.py before the rules run. Corpus: dml.toml
+``dml-my-store-*``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sqlglot import exp
+
+from sqlshift.translator.context import Context
+from sqlshift.translator.rules import func
+
+__all__ = ["stored_values"]
+
+T = exp.DType
+_TEMPORAL = {T.DATE: "date", T.DATETIME: "datetime", T.DATETIME64: "datetime"}
+_TEMPORAL_WITH_ZONE = {T.TIMESTAMP: "datetime", T.TIMESTAMPTZ: "datetime"}
+_DECIMALS = (T.DECIMAL, T.BIGDECIMAL, T.UDECIMAL)
+
+_PUNCT = r"[^\w\s]"
+_DELIMITED = re.compile(
+    rf"(\d{{4}}|\d{{2}}){_PUNCT}(\d{{1,2}}){_PUNCT}(\d{{1,2}})"
+    rf"(?:(?:T|\s+)(\d{{1,2}}){_PUNCT}(\d{{1,2}}){_PUNCT}(\d{{1,2}})(?:\.(\d{{1,6}}))?)?"
+)
+_UNDELIMITED = re.compile(r"(\d{4}|\d{2})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})(?:\.(\d{1,6}))?)?")
+
+
+def stored_values(
+    statement: exp.Insert | exp.Update, types: dict[str, exp.DataType], ctx: Context
+) -> None:
+    """Rewrite the values ``statement`` writes into DATE/DATETIME/TIMESTAMP and DECIMAL
+    columns (``types``: the table's columns by lower-case name) as MySQL stores them."""
+    for column, value in _written(statement):
+        dtype = types.get(column)
+        if dtype is not None:
+            _store(value, dtype, ctx)
+
+
+def _written(statement: exp.Insert | exp.Update) -> list[tuple[str, exp.Expr]]:
+    """(column, value) for every value the statement writes."""
+    if isinstance(statement, exp.Update):
+        pairs = []
+        for assignment in statement.expressions:
+            if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
+                pairs.append((assignment.this.name.lower(), assignment.expression))
+        return pairs
+    target, values = statement.this, statement.expression
+    if not isinstance(target, exp.Schema) or not isinstance(values, exp.Values):
+        return []
+    names = [c.name.lower() for c in target.expressions]
+    return [
+        (name, item)
+        for row in values.expressions
+        if isinstance(row, exp.Tuple)
+        for name, item in zip(names, row.expressions, strict=False)
+    ]
+
+
+def _store(value: exp.Expr, dtype: exp.DataType, ctx: Context) -> None:
+    kind = _TEMPORAL.get(dtype.this) or _TEMPORAL_WITH_ZONE.get(dtype.this)
+    if kind is not None and isinstance(value, exp.Literal) and value.is_string:
+        canonical = canonical_temporal(value.name, kind)
+        if canonical is not None and canonical != value.name:
+            value.replace(exp.Literal.string(canonical))
+        return
+    if dtype.this in _DECIMALS and ctx.target == "sqlite":
+        scale = _scale(dtype)
+        if scale is not None:
+            _round(value, scale)
+
+
+def canonical_temporal(text: str, kind: str) -> str | None:
+    """``text`` as MySQL stores it in a DATE (``kind="date"``) or DATETIME column, from any
+    of MySQL's relaxed spellings; None for a string MySQL would not read as one (left as it
+    is: strict MySQL and the targets refuse it alike) or a zero date."""
+    text = text.strip()
+    match = _DELIMITED.fullmatch(text) or _UNDELIMITED.fullmatch(text)
+    if match is None:
+        return None
+    year_text, month, day, hour, minute, second, fraction = match.groups()
+    year = int(year_text)
+    if len(year_text) == 2:  # MySQL: 70-99 are 1970-1999, 00-69 are 2000-2069
+        year += 1900 if year >= 70 else 2000
+    try:
+        stamp = dt.datetime(
+            year,
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "").ljust(6, "0") or 0),
+        )
+    except ValueError:
+        return None  # (a zero date, 2024-02-30: not rewritten)
+    if kind == "date":
+        return stamp.date().isoformat()
+    if fraction:
+        # the digits written (the column's own precision is the engine's business)
+        return stamp.strftime("%Y-%m-%d %H:%M:%S.") + fraction
+    return stamp.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _scale(dtype: exp.DataType) -> int | None:
+    params = dtype.expressions
+    if len(params) < 2:
+        return 0 if params else None  # DECIMAL(p) has scale 0; bare DECIMAL is (10, 0)
+    scale = params[1].this if isinstance(params[1], exp.DataTypeParam) else params[1]
+    return int(scale.name) if isinstance(scale, exp.Literal) and scale.is_int else None
+
+
+def _round(value: exp.Expr, scale: int) -> None:
+    """``value`` at ``scale`` digits, half away from zero (MySQL's DECIMAL rounding)."""
+    if isinstance(value, exp.Null | exp.Placeholder):
+        return
+    negative = isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal)
+    literal = value.this if negative else value
+    if isinstance(literal, exp.Literal) and not literal.is_string:
+        try:
+            number = Decimal(literal.name)
+        except InvalidOperation:
+            return
+        rounded = number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+        if rounded != number:
+            literal.replace(exp.Literal.number(str(rounded)))
+        return
+    if isinstance(value, exp.Literal):
+        return  # a string: SQLite's NUMERIC affinity reads it (no arithmetic to round)
+    value.replace(func("ROUND", value.copy(), exp.Literal.number(scale)))
