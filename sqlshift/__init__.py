@@ -17,6 +17,7 @@ from sqlshift.errors import (
     UntranslatableError,
 )
 from sqlshift.executor import Cache, Database, Row, connect, wrap
+from sqlshift.migration import MigrationReport, TableCheck, TableReport, migrate, verify
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import Translation, translate, translation
 from sqlshift.translator.assumptions import Assumption
@@ -35,6 +36,7 @@ __all__ = [
     "DialectError",
     "ExecutionError",
     "InputTypeError",
+    "MigrationReport",
     "Options",
     "ParamMap",
     "ParamStyle",
@@ -44,13 +46,17 @@ __all__ = [
     "Schema",
     "SqlshiftError",
     "StatementInfo",
+    "TableCheck",
+    "TableReport",
     "Translation",
     "TranslationError",
     "TranslationWarning",
     "UntranslatableError",
     "__version__",
     "connect",
+    "migrate",
     "translate",
     "translation",
+    "verify",
     "wrap",
 ]

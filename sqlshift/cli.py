@@ -641,6 +641,75 @@ def _cmd_digest(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr:
     return EXIT_OK
 
 
+def _names(given: str | None) -> list[str] | None:
+    return [n.strip() for n in given.split(",") if n.strip()] if given else None
+
+
+def _cmd_migrate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from sqlshift.migration import migrate
+
+    bar = _TableProgress(stderr)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TranslationWarning)
+            report = asyncio.run(
+                migrate(
+                    args.source,
+                    args.target,
+                    tables=_names(args.tables),
+                    exclude=_names(args.exclude) or (),
+                    batch_size=args.batch_size,
+                    progress=bar.show,
+                )
+            )
+    except SqlshiftError as exc:
+        raise _UsageError(_one_line(str(exc))) from None
+    finally:
+        bar.done()
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report), indent=1), file=stdout)
+    else:
+        print(report, file=stdout)
+    verified = all(t.verified is not False for t in report.tables)
+    return EXIT_OK if report.ok and verified else EXIT_TRANSLATION
+
+
+def _cmd_verify(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    from sqlshift.migration import verify
+
+    try:
+        checks = asyncio.run(verify(args.source, args.target, tables=_names(args.tables)))
+    except SqlshiftError as exc:
+        raise _UsageError(_one_line(str(exc))) from None
+    if args.json:
+        print(json.dumps([dataclasses.asdict(c) for c in checks], indent=1), file=stdout)
+    else:
+        print(f"{'table':30} {'source':>9} {'target':>9}  equal", file=stdout)
+        for c in checks:
+            theirs = "-" if c.target_rows is None else str(c.target_rows)
+            equal = "yes" if c.equal else "NO"
+            print(f"{c.name:30} {c.source_rows:9} {theirs:>9}  {equal}", file=stdout)
+    return EXIT_OK if all(c.equal for c in checks) else EXIT_TRANSLATION
+
+
+class _TableProgress:
+    """``table: N rows`` on one line of a terminal while a table is copied."""
+
+    def __init__(self, stream: TextIO) -> None:
+        is_tty = getattr(stream, "isatty", lambda: False)()
+        self.stream = stream if is_tty else None
+
+    def show(self, table: str, rows: int) -> None:
+        if self.stream is not None:
+            self.stream.write(f"\r\033[K{table}: {rows} rows")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.stream is not None:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -769,6 +838,39 @@ def _parser() -> _ArgumentParser:
     dig.add_argument("--json", action="store_true", help="print JSON instead of a table")
     dig.add_argument("--limit", type=int, default=None, help="show the top N fingerprints")
     dig.set_defaults(handler=_cmd_digest)
+
+    mig = commands.add_parser(
+        "migrate",
+        help="copy a live database to another engine, then verify the copy",
+        description=(
+            "Read SOURCE's tables, create them on TARGET from their translated DDL, copy the "
+            "rows in batches, add foreign keys after the data, and verify each table. Running "
+            "it again resumes: tables already copied and verified are skipped. Exit status 1 "
+            "when a table failed or did not verify."
+        ),
+    )
+    mig.add_argument("source", metavar="SOURCE_URL")
+    mig.add_argument("target", metavar="TARGET_URL")
+    mig.add_argument("--tables", help="comma-separated tables to copy (default: all)")
+    mig.add_argument("--exclude", help="comma-separated tables to leave out")
+    mig.add_argument("--batch-size", type=_positive_int, default=1000, help="rows per batch")
+    mig.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    mig.set_defaults(handler=_cmd_migrate)
+
+    ver = commands.add_parser(
+        "verify",
+        help="compare every table of two databases (row counts and checksums)",
+        description=(
+            "Compare each table of SOURCE with TARGET's: row count and an order-independent "
+            "checksum of the rows, values compared as the executor reads them on every engine. "
+            "Exit status 1 when a table differs or is missing."
+        ),
+    )
+    ver.add_argument("source", metavar="SOURCE_URL")
+    ver.add_argument("target", metavar="TARGET_URL")
+    ver.add_argument("--tables", help="comma-separated tables to compare (default: all)")
+    ver.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ver.set_defaults(handler=_cmd_verify)
     return parser
 
 

@@ -77,6 +77,7 @@ _UNSIGNED_PG: dict[exp.DType, exp.DataType] = {
     T.UINT: exp.DataType.build("BIGINT"),
     T.UBIGINT: exp.DataType.build("DECIMAL(20, 0)"),
 }
+_DISPLAY_WIDTH = frozenset({T.TINYINT, T.SMALLINT, T.MEDIUMINT, T.INT, T.BIGINT})
 _BINARY_TYPES = frozenset({T.BLOB, T.TINYBLOB, T.MEDIUMBLOB, T.LONGBLOB, T.VARBINARY})
 _BIGINT_MAX = 9223372036854775807
 _SPLIT = "sqlshift_split_index"
@@ -177,6 +178,11 @@ def mysql_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         new_kind = exp.DataType.build("BYTEA" if pg else "BLOB")
     elif t in (T.JSON, T.JSONB):
         new_kind = exp.DataType.build("JSONB" if pg else "TEXT")
+    if new_kind is None and t in _DISPLAY_WIDTH and kind.expressions:
+        # `INT(11)`: a display width (what SHOW CREATE TABLE of MariaDB and MySQL 5.7 writes
+        # for every integer), not a type: PostgreSQL refused it. Corpus: ddl.toml
+        # `ddl-my-display-width`.
+        new_kind = exp.DataType(this=t)
     if new_kind is not None:
         node.set("kind", new_kind)
     kept: list[exp.Expr] = []
@@ -666,9 +672,21 @@ def _is_primary(node: exp.ColumnDef) -> bool:
     schema = node.parent
     if isinstance(schema, exp.Schema):
         for item in schema.expressions:
-            if isinstance(item, exp.PrimaryKey):
-                return [e.name.lower() for e in item.expressions] == [node.name.lower()]
+            key = _table_primary_key(item)
+            if key is not None:
+                return [e.name.lower() for e in key.expressions] == [node.name.lower()]
     return False
+
+
+def _table_primary_key(item: exp.Expr) -> exp.PrimaryKey | None:
+    """The PRIMARY KEY a table element is: `PRIMARY KEY (a)` or `CONSTRAINT pk PRIMARY KEY
+    (a)` (PostgreSQL's catalog names every key)."""
+    if isinstance(item, exp.PrimaryKey):
+        return item
+    if isinstance(item, exp.Constraint):
+        keys = [e for e in item.expressions if isinstance(e, exp.PrimaryKey)]
+        return keys[0] if len(keys) == 1 and len(item.expressions) == 1 else None
+    return None
 
 
 def _sqlite_integer(node: exp.ColumnDef, ctx: Context) -> None:
@@ -724,7 +742,7 @@ def _identity_for_sqlite(node: exp.ColumnDef, ctx: Context) -> None:
         schema = node.parent
         if isinstance(schema, exp.Schema):
             for item in list(schema.expressions):
-                if isinstance(item, exp.PrimaryKey):
+                if _table_primary_key(item) is not None:
                     schema.expressions.remove(item)
         kept.append(exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint()))
     kept.append(exp.ColumnConstraint(kind=exp.AutoIncrementColumnConstraint()))
