@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import os
 import sqlite3
 import threading
@@ -50,6 +51,7 @@ DIALECTS: tuple[DialectName, ...] = ("mysql", "postgres", "sqlite")
 WriteKind = Literal["dml", "ddl", "other"]
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "corpus" / "fixture"
+DUMPS_DIR = Path(__file__).resolve().parent.parent / "corpus" / "dumps"
 FIXTURE_TABLES = ("cities", "people", "products", "orders", "events")
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -518,3 +520,12 @@ class EnginePool:
         self._engines.clear()
         if errors:
             raise errors[0]
+
+
+def dump_generator(name: str) -> Any:
+    """``corpus/dumps/<name>.py`` loaded as a module (the dump generators are scripts)."""
+    spec = importlib.util.spec_from_file_location(name, DUMPS_DIR / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

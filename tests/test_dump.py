@@ -5,7 +5,6 @@ linearly (loosely checked; the figures are in benchmarks/bench_dump.py)."""
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import sys
 import time
 import warnings
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engines import DialectName, EnginePool
+from engines import DialectName, EnginePool, dump_generator
 
 from sqlshift import translate, translation
 from sqlshift.translator.api import clear_cache
@@ -22,16 +21,7 @@ DUMPS = Path(__file__).resolve().parent.parent / "corpus" / "dumps"
 sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 from corpus_harness import compare  # noqa: E402 - lives next to the corpus runner
 
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("make_dump", DUMPS / "make_dump.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _generator()
+GEN = dump_generator("make_dump")
 SAMPLE = (DUMPS / "sample.sql").read_text(encoding="utf-8")
 
 
@@ -131,15 +121,7 @@ def test_dump_with_raw_bytes_loads_them_exactly(
     assert rows == [(1, b"\xff\xfe\x00'x\\", "ok"), (2, b"", "é")]
 
 
-def _app_generator() -> Any:
-    spec = importlib.util.spec_from_file_location("make_app_dump", DUMPS / "make_app_dump.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-APP = _app_generator()
+APP = dump_generator("make_app_dump")
 AFTER_LOAD = [
     "INSERT INTO app_accounts (name) VALUES ('new')",  # AUTO_INCREMENT=1000 still holds
     "INSERT INTO app_users (account_id, email) VALUES (3, 'late@example.com')",

@@ -4,7 +4,7 @@ table copied and proven equal, a second run resumes, a changed copy is caught an
 from __future__ import annotations
 
 import asyncio
-import importlib.util
+import contextlib
 import os
 import sqlite3
 import warnings
@@ -16,23 +16,14 @@ from urllib.parse import urlsplit
 import asyncpg
 import pymysql
 import pytest
-from engines import DEFAULT_MYSQL_URL, DEFAULT_PG_URL, EnginePool
+from engines import DEFAULT_MYSQL_URL, DEFAULT_PG_URL, EnginePool, dump_generator
 
 from sqlshift import connect
 from sqlshift.cli import main
 from sqlshift.migration import MigrationReport, migrate, verify
 from sqlshift.translator.compound import split_script
 
-DUMPS = Path(__file__).resolve().parent.parent / "corpus" / "dumps"
 NAME = f"sqlshift_mig_{os.getpid()}"
-
-
-def _app() -> Any:
-    spec = importlib.util.spec_from_file_location("make_app_dump", DUMPS / "make_app_dump.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _with_database(url: str, database: str) -> str:
@@ -40,51 +31,46 @@ def _with_database(url: str, database: str) -> str:
     return parts._replace(path=f"/{database}").geturl()
 
 
-@pytest.fixture
-def mysql_source(engines: EnginePool) -> Iterator[str]:
-    """A MariaDB database holding the application dump, loaded natively."""
-    engines.get("mysql")  # (skips, or fails under CI, without a server)
+@contextlib.contextmanager
+def _mysql_database(database: str, dump: str | None = None) -> Iterator[str]:
+    """A MariaDB database of its own (loaded with ``dump`` natively, unit by unit as the mysql
+    client sends them); its URL."""
     base = os.environ.get("SQLSHIFT_MYSQL_URL", DEFAULT_MYSQL_URL)
     parts = urlsplit(base)
     conn = pymysql.connect(
         host=parts.hostname, port=parts.port or 3306, user=parts.username or "root",
         password=parts.password or "", autocommit=True,
     )  # fmt: skip
-    database = f"{NAME}_src"
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS `{database}`")
-        dump = _app().make_dump(40, database)
-        for unit in split_script(dump):
-            if not unit.client:
-                cursor.execute(dump[unit.start : unit.end])
-        cursor.execute("SET autocommit = 1")
     try:
+        with conn.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{database}`")
+            cursor.execute(f"CREATE DATABASE `{database}`")
+            cursor.execute(f"USE `{database}`")
+            for unit in split_script(dump or ""):
+                if not unit.client:
+                    cursor.execute((dump or "")[unit.start : unit.end])
+            cursor.execute("SET autocommit = 1")
         yield _with_database(base, database)
     finally:
         with conn.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS `{database}`")
         conn.close()
+
+
+@pytest.fixture
+def mysql_source(engines: EnginePool) -> Iterator[str]:
+    """A MariaDB database holding the application dump."""
+    engines.get("mysql")  # (skips, or fails under CI, without a server)
+    database = f"{NAME}_src"
+    with _mysql_database(database, dump_generator("make_app_dump").make_dump(40, database)) as url:
+        yield url
 
 
 @pytest.fixture
 def mysql_target(engines: EnginePool) -> Iterator[str]:
     engines.get("mysql")
-    base = os.environ.get("SQLSHIFT_MYSQL_URL", DEFAULT_MYSQL_URL)
-    parts = urlsplit(base)
-    conn = pymysql.connect(
-        host=parts.hostname, port=parts.port or 3306, user=parts.username or "root",
-        password=parts.password or "", autocommit=True,
-    )  # fmt: skip
-    database = f"{NAME}_dst"
-    with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS `{database}`")
-        cursor.execute(f"CREATE DATABASE `{database}`")
-    try:
-        yield _with_database(base, database)
-    finally:
-        with conn.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{database}`")
-        conn.close()
+    with _mysql_database(f"{NAME}_dst") as url:
+        yield url
 
 
 async def _pg_admin(sql: str) -> None:

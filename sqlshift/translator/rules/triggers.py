@@ -164,15 +164,20 @@ def _postgres(
         for column, now in timed
     )
     body = f"BEGIN\n{steps}  RETURN NEW;\nEND"
+    return _plpgsql_trigger(
+        function, body, f"BEFORE UPDATE ON {_table_sql(table, ctx)} FOR EACH ROW"
+    )
+
+
+def _plpgsql_trigger(function: str, body: str, when: str) -> list[exp.Expr]:
+    """A PL/pgSQL trigger function ``function`` with ``body`` (replaced if it exists: a
+    table made again keeps it), and the trigger of the same name that runs it ``when``."""
     return [
         _command(
             f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
             f"$sqlshift$\n{body}\n$sqlshift$"
         ),
-        _command(
-            f"CREATE TRIGGER {function} BEFORE UPDATE ON {_table_sql(table, ctx)} "
-            f"FOR EACH ROW EXECUTE FUNCTION {function}()"
-        ),
+        _command(f"CREATE TRIGGER {function} {when} EXECUTE FUNCTION {function}()"),
     ]
 
 
@@ -272,16 +277,7 @@ def identity_trigger(create: exp.Create, ctx: Context) -> list[exp.Expr]:
         "  RETURN NULL;\n"
         "END"
     )
-    return [
-        _command(
-            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$sqlshift$\n{body}\n$sqlshift$"
-        ),
-        _command(
-            f"CREATE TRIGGER {function} AFTER INSERT ON {table_sql} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-        ),
-    ]
+    return _plpgsql_trigger(function, body, f"AFTER INSERT ON {table_sql} FOR EACH STATEMENT")
 
 
 def _quoted(text: str) -> str:
@@ -300,13 +296,5 @@ def _rowid_trigger(function: str, sequence: str, key: str, table_sql: str) -> li
         "  RETURN NULL;\n"
         "END"
     )
-    return [
-        _command(
-            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$sqlshift$\n{body}\n$sqlshift$"
-        ),
-        _command(
-            f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE ON {table_sql} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-        ),
-    ]
+    when = f"AFTER INSERT OR UPDATE OR DELETE ON {table_sql} FOR EACH STATEMENT"
+    return _plpgsql_trigger(function, body, when)
