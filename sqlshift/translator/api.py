@@ -29,6 +29,7 @@ from sqlshift.errors import (
 from sqlshift.translator import rules
 from sqlshift.translator.analysis import StatementInfo, analyse
 from sqlshift.translator.assumptions import Assumption
+from sqlshift.translator.bulk import Bulk, prepare_bulk, splice
 from sqlshift.translator.check import (
     MISSING_FUNCTIONS,
     SUSPECTS,
@@ -96,6 +97,10 @@ class Translation:
     #: as ``arguments=`` to translate for them (the executor does, per statement)
     typed_args: tuple[Ref, ...] = ()
 
+
+BULK_ENABLED = True
+"""Write bulk INSERT rows without the full translator (translator/bulk.py); tests turn it off
+to compare the two."""
 
 PROGRESS: contextvars.ContextVar[Callable[[int, int], None] | None] = contextvars.ContextVar(
     "sqlshift_translate_progress", default=None
@@ -313,6 +318,9 @@ def _translate_from(
         text, units_refused = prepare_text(text, strict=strict, source=source, target=target)
         if units_refused and not text.strip():
             return _nothing_left(source, target, style, units_refused)
+    bulk = Bulk({})
+    if source == "mysql" and target != "mysql" and BULK_ENABLED:
+        text, bulk = prepare_bulk(text, schema, target)  # a dump's rows without a tree each
     scanned = scan_placeholders(text, source)
     trees, tokens = _parse(scanned, sql, source)
     ctx = Context(source, target, strict, scanned, sql, schema, options, _tokens=tokens)
@@ -362,7 +370,7 @@ def _translate_from(
                     "the statement holds a literal that sqlshift cannot tell apart from its own "
                     "parameter markers (NUL characters); pass such values as parameters"
                 )
-            statements.append(generated)
+            statements.append(splice(generated, bulk))
     if own_text:
         # Same dialect: send the caller's own text (only placeholders restyled). Regenerating
         # it could change its meaning (sqlglot writes MySQL `INTERVAL 1.5 DAY` as '1.5').

@@ -34,7 +34,14 @@ from dataclasses import dataclass
 from sqlshift.errors import UntranslatableError
 from sqlshift.translator.context import line_col
 
-__all__ = ["Unit", "compound_kind", "prepare_text", "split_script"]
+__all__ = [
+    "Unit",
+    "compound_kind",
+    "end_of_quoted",
+    "past_comments",
+    "prepare_text",
+    "split_script",
+]
 
 _DELIMITER_LINE = re.compile(r"[ \t]*delimiter[ \t]+(\S+)[^\n]*", re.IGNORECASE)
 _MAYBE = re.compile(
@@ -127,7 +134,7 @@ def split_script(text: str, dialect: str = "mysql") -> list[Unit]:
                 continue
         ch = text[i]
         if ch in quotes:
-            i = _end_of_quoted(text, i, ch, mysql)
+            i = end_of_quoted(text, i, ch, mysql)
             continue
         skipped = _skip_comment(text, i, mysql)
         if skipped is not None:
@@ -186,7 +193,7 @@ def prepare_text(
             _blank(out, unit.end + 1, unit.end + len(unit.delimiter))
         kind = compound_kind(text[unit.start : unit.end], source)
         if kind is None:
-            header = _VIEW_HEADER.match(text, _past_comments(text, unit.start, unit.end))
+            header = _VIEW_HEADER.match(text, past_comments(text, unit.start, unit.end))
             if source == "mysql" and header is not None and header.end() <= unit.end:
                 _blank(out, header.start("clauses"), header.end("clauses"))
             continue
@@ -231,7 +238,7 @@ def _blank(out: list[str], start: int, end: int) -> None:
             out[k] = " "
 
 
-def _past_comments(text: str, start: int, end: int) -> int:
+def past_comments(text: str, start: int, end: int) -> int:
     """The offset of a statement's first token (past blanks and comments)."""
     i = start
     while i < end:
@@ -260,7 +267,7 @@ def _leading_words(statement: str, mysql: bool, limit: int = 12) -> list[str]:
             i = skipped
             continue
         if ch in "'\"`[":
-            i = _end_of_quoted(statement, i, ch, mysql)
+            i = end_of_quoted(statement, i, ch, mysql)
             if words and words[-1] == "DEFINER":
                 continue  # part of the DEFINER clause
             words.append("?")
@@ -283,7 +290,7 @@ def _skip_definer(statement: str, i: int) -> int:
     i = _skip_space(statement, i + 1)
     while i < len(statement) and not statement[i].isspace():
         ch = statement[i]
-        i = _end_of_quoted(statement, i, ch, True) if ch in "'\"`" else i + 1
+        i = end_of_quoted(statement, i, ch, True) if ch in "'\"`" else i + 1
     return i
 
 
@@ -345,7 +352,7 @@ _QUOTED = {
 }
 
 
-def _end_of_quoted(text: str, start: int, quote: str, mysql: bool) -> int:
+def end_of_quoted(text: str, start: int, quote: str, mysql: bool) -> int:
     """The offset after the quoted string or name that starts at ``start`` (the end of the
     text if it is not closed). MySQL strings take backslash escapes, names do not."""
     if quote == "[":

@@ -128,8 +128,14 @@ def canonical_set_values(insert: exp.Insert, types: list[exp.DataType | None]) -
             members = members_of(dtype)
             if members is None or not isinstance(item, exp.Literal) or not item.is_string:
                 continue
-            given = {part.lower() for part in item.name.split(",") if part}
-            known = {m.lower() for m in members}
-            if given <= known:
-                canonical = ",".join(m for m in members if m.lower() in given)
+            canonical = canonical_set(item.name, members)
+            if canonical is not None:
                 item.replace(exp.Literal.string(canonical))
+
+
+def canonical_set(text: str, members: list[str]) -> str | None:
+    """``text`` as MySQL stores it in a SET of ``members`` (None: it names another value)."""
+    given = {part.lower() for part in text.split(",") if part}
+    if not given <= {m.lower() for m in members}:
+        return None
+    return ",".join(m for m in members if m.lower() in given)

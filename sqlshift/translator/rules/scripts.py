@@ -35,6 +35,7 @@ from collections.abc import Iterable
 
 from sqlglot import exp
 
+from sqlshift.translator.compound import end_of_quoted
 from sqlshift.translator.context import Context
 from sqlshift.translator.ddl_schema import create_columns
 from sqlshift.translator.rules.enums import canonical_set_values
@@ -92,19 +93,8 @@ def unwrap_conditional_comments(sql: str) -> str:
 
 
 def _end_of_quoted(sql: str, start: int, quote: str) -> int:
-    i, n = start + 1, len(sql)
-    while i < n:
-        ch = sql[i]
-        if ch == "\\" and quote != "`":
-            i += 2
-            continue
-        if ch == quote:
-            if sql[i + 1 : i + 2] == quote:  # doubled quote
-                i += 2
-                continue
-            return i + 1
-        i += 1
-    return n
+    """The offset after the MySQL string or name that starts at ``start``."""
+    return end_of_quoted(sql, start, quote, True)
 
 
 # ------------------------------------------------------------------------------- statements

@@ -28,7 +28,7 @@ from sqlglot import exp
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func
 
-__all__ = ["stored_values"]
+__all__ = ["canonical_temporal", "decimal_scale", "rounded_number", "stored_values"]
 
 T = exp.DType
 _TEMPORAL = {T.DATE: "date", T.DATETIME: "datetime", T.DATETIME64: "datetime"}
@@ -127,6 +127,22 @@ def _scale(dtype: exp.DataType) -> int | None:
     return int(scale.name) if isinstance(scale, exp.Literal) and scale.is_int else None
 
 
+def rounded_number(text: str, scale: int) -> str | None:
+    """The number ``text`` rounded to ``scale`` digits half away from zero, when that changes
+    it (None otherwise, or for text that is not a number)."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    rounded = number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    return str(rounded) if rounded != number else None
+
+
+def decimal_scale(dtype: exp.DataType) -> int | None:
+    """The scale of a DECIMAL type (None: not a literal one)."""
+    return _scale(dtype)
+
+
 def _round(value: exp.Expr, scale: int) -> None:
     """``value`` at ``scale`` digits, half away from zero (MySQL's DECIMAL rounding)."""
     if isinstance(value, exp.Null | exp.Placeholder):
@@ -134,13 +150,9 @@ def _round(value: exp.Expr, scale: int) -> None:
     negative = isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal)
     literal = value.this if negative else value
     if isinstance(literal, exp.Literal) and not literal.is_string:
-        try:
-            number = Decimal(literal.name)
-        except InvalidOperation:
-            return
-        rounded = number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
-        if rounded != number:
-            literal.replace(exp.Literal.number(str(rounded)))
+        rounded = rounded_number(literal.name, scale)
+        if rounded is not None:
+            literal.replace(exp.Literal.number(rounded))
         return
     if isinstance(value, exp.Literal):
         return  # a string: SQLite's NUMERIC affinity reads it (no arithmetic to round)
