@@ -49,6 +49,7 @@ _TOKEN = re.compile(
 )
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t", "0": "\0"}
 _ESCAPE = re.compile(r"\\(.)|''", re.DOTALL)
+_INSERT = re.compile(r"\binsert\b", re.IGNORECASE)
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _NOT_TEXT = re.compile("[\x00\udc80-\udcff]")
 """A NUL (no target text holds one) or a byte that was not UTF-8 (read by surrogateescape)."""
@@ -84,9 +85,7 @@ class Bulk:
 def prepare_bulk(text: str, schema: Schema | None, target: str) -> tuple[str, Bulk]:
     """``text`` with its bulk INSERTs replaced by stubs (offsets unchanged), and their rows."""
     bulk = Bulk({})
-    if len(text) < BULK_MIN_CHARS or (
-        "insert" not in text[:200_000].lower() and ("INSERT" not in text)
-    ):
+    if len(text) < BULK_MIN_CHARS or not _INSERT.search(text):
         return text, bulk
     pieces: list[str] = []  # the text, with stubs (and blanks) for the bulk statements
     done = 0
