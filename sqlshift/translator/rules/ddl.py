@@ -504,6 +504,9 @@ def split_alter(
     out: list[exp.Expr] = []
     kept: list[exp.Expr] = []
     for action in actions:
+        if isinstance(action, exp.Drop) and str(action.args.get("kind")).upper() == "INDEX":
+            out.extend(_drop_index(table, action, ctx))
+            continue
         if not isinstance(action, exp.AddConstraint):
             kept.append(action)
             continue
@@ -526,6 +529,21 @@ def split_alter(
     if kept:
         alter.set("actions", kept)
         return [alter, *out]
+    return out
+
+
+def _drop_index(table: exp.Table, drop: exp.Drop, ctx: Context) -> list[exp.Expr]:
+    """MySQL ``ALTER TABLE t DROP INDEX i`` (or ``DROP KEY i``) is ``DROP INDEX t_i`` on the
+    targets, whose index names are per schema (``mysql_index_names``), and its companion
+    (``case_insensitive_indexes``) on PostgreSQL. Passed through before: a syntax error
+    there. Corpus: ddl.toml ``ddl-my-alter-drop-index``."""
+    out: list[exp.Expr] = []
+    for name in drop.args.get("tables") or []:
+        index = f"{table.name}_{name.name}"
+        out.append(exp.Drop(kind="INDEX", tables=[exp.to_table(index)]))
+        if ctx.target == "postgres":
+            companion = exp.to_table(f"{index}_ci")
+            out.append(exp.Drop(kind="INDEX", tables=[companion], exists=True))
     return out
 
 

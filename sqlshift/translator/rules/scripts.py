@@ -156,6 +156,8 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
             _plain_index_columns(tree)
         if isinstance(tree, exp.Create) and tree.kind == "VIEW":
             script_views.append(tree)
+            if tree.args.get("replace") and ctx.target == "sqlite":
+                result.append(_drop_view(tree))
         result.append(tree)
         if isinstance(tree, exp.Insert):
             _fill_insert_columns(tree, script_tables)
@@ -171,6 +173,14 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
     if script_tables or script_views:
         ctx.schema = _with_tables(ctx.schema, script_tables.values(), script_views)
     return result
+
+
+def _drop_view(create: exp.Create) -> exp.Expr:
+    """SQLite has no ``CREATE OR REPLACE VIEW``: ``DROP VIEW IF EXISTS`` first, and a plain
+    ``CREATE VIEW`` (the same view once both have run; not one atomic step). Corpus:
+    ddl.toml ``ddl-create-or-replace-view``."""
+    create.set("replace", False)
+    return exp.Drop(kind="VIEW", tables=[create.this.copy()], exists=True)
 
 
 def _table_types(
