@@ -27,8 +27,9 @@ normalised as the executor returns them on every engine (decimals by value, date
 naive in UTC, booleans as 0/1, bytes, text exact). No ordering is needed, so the engines'
 collations cannot make equal tables look different.
 
-Not copied yet: views, triggers, procedures and functions (the translator refuses the last
-three as units), and a PostgreSQL source's sequences other than its columns' generated keys.
+Views are created after the data from their translated DDL and verified like tables (when no
+``tables=`` selection is given). Not copied yet: triggers, procedures and functions (the
+translator refuses them as units), and a PostgreSQL source's sequences other than its columns' generated keys.
 Rows are written with ``execute_many`` in a transaction per batch (PostgreSQL's ``COPY`` would
 be faster).
 """
@@ -79,10 +80,13 @@ class MigrationReport:
     tables: list[TableReport] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  #: "code: construct" of refused DDL
     errors: list[str] = field(default_factory=list)  #: statements the target rejected
+    #: each view: "created and verified", "exists", or why it was not created
+    views: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and all(t.status != "failed" for t in self.tables)
+        views = all(v in _VIEW_OK for v in self.views.values())
+        return views and not self.errors and all(t.status != "failed" for t in self.tables)
 
     def __str__(self) -> str:
         lines = [f"{'table':30} {'status':8} {'read':>9} {'written':>9} {'s':>7}  verified"]
@@ -92,6 +96,7 @@ class MigrationReport:
                 f"{t.name:30} {t.status:8} {t.rows_read:9} {t.rows_written:9} "
                 f"{t.seconds:7.2f}  {check}" + (f"  ({t.error})" if t.error else "")
             )
+        lines += [f"view {name}: {state}" for name, state in self.views.items()]
         lines += [f"refused: {r}" for r in self.refused]
         lines += [f"error: {e}" for e in self.errors]
         return "\n".join(lines)
@@ -168,6 +173,8 @@ async def migrate(
         for entry in report.tables:
             if entry.status == "copied":
                 entry.verified = (await _check(source, target, entry.name)).equal
+        if tables is None:  # (a selection of tables may leave a view without its tables)
+            await _copy_views(source, target, existing, report)
         return report
     finally:
         await source.close()
@@ -313,6 +320,64 @@ def _selected(
         for t in found
         if (wanted is None or t.name.lower() in wanted) and t.name.lower() not in skipped
     ]
+
+
+# ------------------------------------------------------------------------------ views
+
+_VIEW_OK = ("created and verified", "exists")
+
+
+async def _source_views(db: Database) -> dict[str, str]:
+    """Each view's CREATE VIEW as the source spells it."""
+    if db.dialect == "mysql":
+        names = await db.fetch_all(
+            "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()"
+        )
+        database = await db.fetch_val("SELECT DATABASE()")
+        views = {}
+        for (name,) in names:
+            row = await db.fetch_one(f"SHOW CREATE VIEW `{name}`")
+            # (USE: the view's `db`.`table` names are the copy's own tables, translated so)
+            views[str(name)] = f"USE `{database}`;\n{row[1]}" if row is not None else ""
+        return views
+    if db.dialect == "sqlite":
+        rows = await db.fetch_all("SELECT name, sql FROM sqlite_master WHERE type = 'view'")
+        return {str(name): str(sql) for name, sql in rows}
+    rows = await db.fetch_all(
+        "SELECT viewname, definition FROM pg_views WHERE schemaname = current_schema()"
+    )
+    return {str(name): f'CREATE VIEW "{name}" AS {definition}' for name, definition in rows}
+
+
+async def _copy_views(
+    source: Database, target: Database, existing: set[str], report: MigrationReport
+) -> None:
+    """Create the source's views on the target from their translated DDL (a view on another
+    view waits for it: each round creates what it can), and verify their rows."""
+    pending = await _source_views(source)
+    schema = await source.read_schema()  # (the views' columns typed: GROUP_CONCAT of numbers)
+    for name in [n for n in pending if n.lower() in existing]:
+        report.views[name] = "exists"
+        del pending[name]
+    while pending:
+        created = []
+        for name, ddl in pending.items():
+            try:
+                statements = translation(
+                    ddl, target.dialect, source.dialect, schema=schema
+                ).statements
+                for statement in statements:
+                    await target.execute(statement)
+            except SqlshiftError as error:
+                report.views[name] = str(error).splitlines()[0]
+                continue
+            created.append(name)
+            check = await _check(source, target, name)
+            report.views[name] = "created and verified" if check.equal else "rows differ"
+        if not created:
+            break
+        for name in created:
+            del pending[name]
 
 
 # ------------------------------------------------------------------------------ the target

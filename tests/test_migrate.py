@@ -115,9 +115,11 @@ def test_mysql_database_moves_and_resumes(
         "app_users": ("copied", True),
     }
     assert [t.rows_written for t in report.tables] == [40, 40]
+    assert report.views == {"app_account_users": "created and verified"}
     # again: nothing to do
     again = _run(migrate(mysql_source, url))
     assert {t.status for t in again.tables} == {"skipped"}
+    assert again.views == {"app_account_users": "exists"}
 
     async def change_and_read() -> tuple[Any, Any]:
         db = await connect(url)
@@ -155,12 +157,15 @@ def test_sqlite_database_moves_to_mysql(mysql_target: str, tmp_path: Path) -> No
         "INSERT INTO owners VALUES (1, 'Ann', 1.5), (5, 'Bo', NULL);"
         "INSERT INTO pets VALUES (1, 5, '2020-02-29', '12.50', x'00ff', 1), "
         "(2, 1, NULL, '0.10', NULL, 0);"
+        "CREATE VIEW pet_owners AS SELECT p.id, o.name FROM pets p JOIN owners o "
+        "ON o.id = p.owner_id;"
     )
     conn.close()
     source = f"sqlite:///{path}"
     report = _run(migrate(source, mysql_target))
     assert report.ok, str(report)
     assert _copied(report) == {"owners": ("copied", True), "pets": ("copied", True)}
+    assert report.views == {"pet_owners": "created and verified"}
     assert main(["verify", source, mysql_target]) == 0
 
 
@@ -174,7 +179,8 @@ def test_postgres_database_moves_to_sqlite(pg_database: str, tmp_path: Path) -> 
                 "ok BOOLEAN, meta JSONB);"
                 "INSERT INTO items (label, price, seen, raw, ok, meta) VALUES "
                 "('a', 1.5, '2024-01-01 10:00:00+00', '\\x00ff', true, '{\"b\": 1, \"a\": [2]}'), "
-                "('b', NULL, NULL, NULL, false, NULL)"
+                "('b', NULL, NULL, NULL, false, NULL);"
+                "CREATE VIEW cheap AS SELECT id, label FROM items WHERE price < 2"
             )
         finally:
             await conn.close()
@@ -184,6 +190,7 @@ def test_postgres_database_moves_to_sqlite(pg_database: str, tmp_path: Path) -> 
     report = _run(migrate(pg_database, target))
     assert report.ok, str(report)
     assert _copied(report) == {"items": ("copied", True)}
+    assert report.views == {"cheap": "created and verified"}
     checks = _run(verify(pg_database, target))
     assert [(c.name, c.source_rows, c.target_rows, c.equal) for c in checks] == [
         ("items", 2, 2, True)
