@@ -154,8 +154,11 @@ def _learn(ddl: str, tables: dict[str, _Columns]) -> None:
 
 
 def _names_in(statement: str) -> set[str]:
+    """The tables an ALTER TABLE t / RENAME TABLE a TO b names."""
     words = [m.group(1) or m.group(2) for m in _NAME.finditer(statement[:300])]
-    return {w.lower() for w in words[2:4]}  # (the table after ALTER/DROP/RENAME TABLE)
+    renamed = bool(words) and words[0].upper() == "RENAME"
+    named = words[2:3] + (words[4:5] if renamed else [])
+    return {w.lower() for w in named}
 
 
 def _bulk(

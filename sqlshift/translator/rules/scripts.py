@@ -162,12 +162,13 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
         if isinstance(tree, exp.Insert):
             _fill_insert_columns(tree, script_tables)
             if ctx.source == "mysql":
-                types = _value_types(tree, script_tables, ctx)
+                declared = _declared_columns(tree.this, script_tables, ctx)
+                types = _value_types(tree, declared)
                 bytes_into_binary_columns(tree, types, ctx)
                 canonical_set_values(tree, types)
-                stored_values(tree, _table_types(tree.this, script_tables, ctx), ctx)
+                stored_values(tree, dict(declared), ctx)
         if isinstance(tree, exp.Update) and ctx.source == "mysql":
-            stored_values(tree, _table_types(tree.this, script_tables, ctx), ctx)
+            stored_values(tree, dict(_declared_columns(tree.this, script_tables, ctx)), ctx)
     if ctx.source == "mysql" and ctx.target == "postgres":
         result = ddl.case_insensitive_indexes(result, script_tables, ctx)
     if script_tables or script_views:
@@ -183,36 +184,25 @@ def _drop_view(create: exp.Create) -> exp.Expr:
     return exp.Drop(kind="VIEW", tables=[create.this.copy()], exists=True)
 
 
-def _table_types(
+def _declared_columns(
     target: exp.Expr | None, tables: dict[str, exp.Create], ctx: Context
-) -> dict[str, exp.DataType]:
-    """The declared column types of the table ``target`` names (an INSERT's column list or
-    table, an UPDATE's table): the script's own CREATE TABLE, else ``schema=``."""
+) -> tuple[tuple[str, exp.DataType], ...]:
+    """The declared columns of the table ``target`` names (an INSERT's column list or table,
+    an UPDATE's table), in order: the script's own CREATE TABLE, else ``schema=``."""
     table = target.this if isinstance(target, exp.Schema) else target
     if not isinstance(table, exp.Table):
-        return {}
+        return ()
     create = tables.get(table.name.lower())
     if create is not None:
-        return dict(create_columns(create))
-    return dict(ctx.schema.columns(table.name)) if ctx.schema is not None else {}
+        return create_columns(create)
+    return ctx.schema.columns(table.name) if ctx.schema is not None else ()
 
 
 def _value_types(
-    insert: exp.Insert, tables: dict[str, exp.Create], ctx: Context
+    insert: exp.Insert, declared: tuple[tuple[str, exp.DataType], ...]
 ) -> list[exp.DataType | None]:
-    """The declared types of the columns an INSERT's VALUES fill: the script's own CREATE
-    TABLE, else ``schema=``; [] when unknown."""
+    """The declared types of the columns an INSERT's VALUES fill, in their order."""
     target = insert.this
-    table = target.this if isinstance(target, exp.Schema) else target
-    if not isinstance(table, exp.Table):
-        return []
-    create = tables.get(table.name.lower())
-    if create is not None:
-        declared = create_columns(create)
-    elif ctx.schema is not None:
-        declared = ctx.schema.columns(table.name)
-    else:
-        return []
     if not isinstance(target, exp.Schema):  # no column list: the table's columns, in order
         return [dtype for _, dtype in declared]
     by_name = dict(declared)

@@ -82,7 +82,7 @@ def _store(value: exp.Expr, dtype: exp.DataType, ctx: Context) -> None:
             value.replace(exp.Literal.string(canonical))
         return
     if dtype.this in _DECIMALS and ctx.target == "sqlite":
-        scale = _scale(dtype)
+        scale = decimal_scale(dtype)
         if scale is not None:
             _round(value, scale)
 
@@ -119,7 +119,8 @@ def canonical_temporal(text: str, kind: str) -> str | None:
     return stamp.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _scale(dtype: exp.DataType) -> int | None:
+def decimal_scale(dtype: exp.DataType) -> int | None:
+    """The scale of a DECIMAL type (None: not a literal one)."""
     params = dtype.expressions
     if len(params) < 2:
         return 0 if params else None  # DECIMAL(p) has scale 0; bare DECIMAL is (10, 0)
@@ -136,11 +137,6 @@ def rounded_number(text: str, scale: int) -> str | None:
         return None
     rounded = number.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
     return str(rounded) if rounded != number else None
-
-
-def decimal_scale(dtype: exp.DataType) -> int | None:
-    """The scale of a DECIMAL type (None: not a literal one)."""
-    return _scale(dtype)
 
 
 def _round(value: exp.Expr, scale: int) -> None:
