@@ -675,20 +675,33 @@ def _cmd_migrate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr
 
 
 def _cmd_verify(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    from sqlshift.migration import verify
+    from sqlshift.verification import verify
 
     try:
-        checks = asyncio.run(verify(args.source, args.target, tables=_names(args.tables)))
+        checks = asyncio.run(
+            verify(args.source, args.target, tables=_names(args.tables), limit=args.limit)
+        )
     except SqlshiftError as exc:
         raise _UsageError(_one_line(str(exc))) from None
     if args.json:
         print(json.dumps([dataclasses.asdict(c) for c in checks], indent=1), file=stdout)
     else:
-        print(f"{'table':30} {'source':>9} {'target':>9}  equal", file=stdout)
+        print(f"{'table':30} {'source':>9} {'target':>9}  {'equal':5}  compared by", file=stdout)
         for c in checks:
             theirs = "-" if c.target_rows is None else str(c.target_rows)
             equal = "yes" if c.equal else "NO"
-            print(f"{c.name:30} {c.source_rows:9} {theirs:>9}  {equal}", file=stdout)
+            print(
+                f"{c.name:30} {c.source_rows:9} {theirs:>9}  {equal:5}  {c.compared_by}",
+                file=stdout,
+            )
+            for kind in ("missing", "extra", "changed"):
+                for key in getattr(c, kind):
+                    print(f"  {kind} {key}", file=stdout)
+            listed = len(c.missing) + len(c.extra) + len(c.changed)
+            if c.differences > listed:
+                print(f"  ... {c.differences - listed} more differing rows", file=stdout)
+            if c.error:
+                print(f"  {c.error}", file=stdout)
     return EXIT_OK if all(c.equal for c in checks) else EXIT_TRANSLATION
 
 
@@ -859,16 +872,22 @@ def _parser() -> _ArgumentParser:
 
     ver = commands.add_parser(
         "verify",
-        help="compare every table of two databases (row counts and checksums)",
+        help="compare every table of two databases and name the rows that differ",
         description=(
-            "Compare each table of SOURCE with TARGET's: row count and an order-independent "
-            "checksum of the rows, values compared as the executor reads them on every engine. "
-            "Exit status 1 when a table differs or is missing."
+            "Compare each table of SOURCE with TARGET's, values normalised as the executor "
+            "reads them on every engine. A table with a primary key is read on both sides in "
+            "its byte order and merged: keys missing on the target, extra on the target, and "
+            "changed are listed. A table without one is compared by grouped row hashes, and "
+            "the rows one side has more often are listed. Exit status 1 when a table differs "
+            "or is missing."
         ),
     )
     ver.add_argument("source", metavar="SOURCE_URL")
     ver.add_argument("target", metavar="TARGET_URL")
     ver.add_argument("--tables", help="comma-separated tables to compare (default: all)")
+    ver.add_argument(
+        "--limit", type=_positive_int, default=10, help="differing keys listed per table and kind"
+    )
     ver.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ver.set_defaults(handler=_cmd_verify)
     return parser

@@ -15,17 +15,14 @@ translator's semantics:
    ``INSERT`` on the target, values converted by the executor's uniform Python types);
 4. then adds the deferred keys, moves generated keys past the copied ones, and turns key
    checks back on;
-5. verifies each copied table (:func:`verify`).
+5. verifies each copied table (``sqlshift/verification.py``).
 
 A table that fails (its DDL refused, a row the target rejects) is reported and the others go
 on. Running it again resumes: a table that exists on the target and verifies equal is
 skipped; one that exists and differs is emptied and copied again.
 
-``await verify(source_url, target_url)`` compares each table's rows as a multiset: their
-count and an order-independent checksum (the sum of per-row SHA-256 digests), values
-normalised as the executor returns them on every engine (decimals by value, datetimes
-naive in UTC, booleans as 0/1, bytes, text exact). No ordering is needed, so the engines'
-collations cannot make equal tables look different.
+Each table is proven equal by :func:`sqlshift.verification.check_table` (``sqlshift
+verify``): merged by primary key in byte order, or compared by grouped row hashes.
 
 Views are created after the data from their translated DDL and verified like tables (when no
 ``tables=`` selection is given). Not copied yet: triggers, procedures and functions (the
@@ -36,13 +33,9 @@ be faster).
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import sqlglot
@@ -53,8 +46,9 @@ from sqlshift.executor.database import Database as _Database
 from sqlshift.executor.database import connect
 from sqlshift.translator.api import translation
 from sqlshift.translator.schema import Schema
+from sqlshift.verification import check_table, naive, quote
 
-__all__ = ["MigrationReport", "TableCheck", "TableReport", "migrate", "verify"]
+__all__ = ["MigrationReport", "TableReport", "migrate"]
 
 _BATCH = 1000
 _CHECKSUM_MOD = 1 << 256
@@ -103,16 +97,6 @@ class MigrationReport:
 
 
 @dataclass(frozen=True, slots=True)
-class TableCheck:
-    """A table compared on both sides."""
-
-    name: str
-    source_rows: int
-    target_rows: int | None  #: None: no such table on the target
-    equal: bool
-
-
-@dataclass(frozen=True, slots=True)
 class _Table:
     name: str
     ddl: str  #: CREATE TABLE (and its indexes) as the source spells it
@@ -147,11 +131,11 @@ async def migrate(
             entry = TableReport(table.name)
             report.tables.append(entry)
             if table.name.lower() in existing:
-                check = await _check(source, target, table.name)
+                check = await check_table(source, target, table.name)
                 if check.equal:
                     entry.status, entry.verified = "skipped", True
                     continue
-                await target.execute(f"DELETE FROM {_quote(table.name, target.dialect)}")
+                await target.execute(f"DELETE FROM {quote(table.name, target.dialect)}")
                 entry.error = "resumed: emptied and copied again"
                 todo.append(table)
                 continue
@@ -172,25 +156,10 @@ async def migrate(
             await _advance_sequences(target, copied, report)
         for entry in report.tables:
             if entry.status == "copied":
-                entry.verified = (await _check(source, target, entry.name)).equal
+                entry.verified = (await check_table(source, target, entry.name)).equal
         if tables is None:  # (a selection of tables may leave a view without its tables)
             await _copy_views(source, target, existing, report)
         return report
-    finally:
-        await source.close()
-        await target.close()
-
-
-async def verify(
-    source_url: str, target_url: str, *, tables: Sequence[str] | None = None
-) -> list[TableCheck]:
-    """Compare every table of ``source_url`` (or ``tables``) with the target's (module
-    docstring)."""
-    source = await connect(source_url, introspect=False)
-    target = await connect(target_url, introspect=False)
-    try:
-        names = tables or [t.name for t in await _source_tables(source)]
-        return [await _check(source, target, name) for name in names]
     finally:
         await source.close()
         await target.close()
@@ -251,13 +220,13 @@ WHERE i.indrelid = $1::regclass AND NOT EXISTS (
 
 async def _postgres_ddl(db: Database, name: str) -> str | None:
     kind = await db.fetch_val(
-        "SELECT relkind::text FROM pg_class WHERE oid = $1::regclass", [_quote(name, "postgres")]
+        "SELECT relkind::text FROM pg_class WHERE oid = $1::regclass", [quote(name, "postgres")]
     )
     if kind not in ("r", "p"):
         return None
     parts = []
     for column, type_text, not_null, default, identity in await db.fetch_all(
-        _PG_COLUMNS, [_quote(name, "postgres")]
+        _PG_COLUMNS, [quote(name, "postgres")]
     ):
         text = f'"{column}" {type_text}'
         if default is not None and str(default).startswith("nextval("):
@@ -269,10 +238,10 @@ async def _postgres_ddl(db: Database, name: str) -> str | None:
         if not_null:
             text += " NOT NULL"
         parts.append(text)
-    for constraint, definition in await db.fetch_all(_PG_CONSTRAINTS, [_quote(name, "postgres")]):
+    for constraint, definition in await db.fetch_all(_PG_CONSTRAINTS, [quote(name, "postgres")]):
         parts.append(f'CONSTRAINT "{constraint}" {definition}')
     statements = [f'CREATE TABLE "{name}" (\n  ' + ",\n  ".join(parts) + "\n)"]
-    statements += [str(r[0]) for r in await db.fetch_all(_PG_INDEXES, [_quote(name, "postgres")])]
+    statements += [str(r[0]) for r in await db.fetch_all(_PG_INDEXES, [quote(name, "postgres")])]
     return ";\n".join(statements)
 
 
@@ -372,7 +341,7 @@ async def _copy_views(
                 report.views[name] = str(error).splitlines()[0]
                 continue
             created.append(name)
-            check = await _check(source, target, name)
+            check = await check_table(source, target, name)
             report.views[name] = "created and verified" if check.equal else "rows differ"
         if not created:
             break
@@ -430,10 +399,10 @@ async def _advance_sequences(target: Database, names: list[str], report: Migrati
             "SELECT a.attname FROM pg_attribute a WHERE a.attrelid = $1::regclass "
             "AND a.attnum > 0 AND NOT a.attisdropped "
             "AND pg_get_serial_sequence($2, a.attname) IS NOT NULL",
-            [_quote(name, "postgres"), _quote(name, "postgres")],
+            [quote(name, "postgres"), quote(name, "postgres")],
         )
         for (column,) in rows:
-            table, key = _quote(name, "postgres"), _quote(column, "postgres")
+            table, key = quote(name, "postgres"), quote(column, "postgres")
             sequence = f"pg_get_serial_sequence('{table}', '{column}')::regclass"
             # only forwards: past the highest copied key, never below where it would go on
             # (a MySQL table's AUTO_INCREMENT=1000 is its identity's START WITH 1000)
@@ -471,13 +440,13 @@ async def _copy(
     progress: Progress | None,
 ) -> None:
     started = time.perf_counter()
-    columns = ", ".join(_quote(c, source.dialect) for c in table.columns)
-    select = f"SELECT {columns} FROM {_quote(table.name, source.dialect)}"
+    columns = ", ".join(quote(c, source.dialect) for c in table.columns)
+    select = f"SELECT {columns} FROM {quote(table.name, source.dialect)}"
     marks = ", ".join(["?" if target.dialect == "sqlite" else "%s"] * len(table.columns))
     if target.dialect == "postgres":
         marks = ", ".join(f"${i}" for i in range(1, len(table.columns) + 1))
-    target_columns = ", ".join(_quote(c, target.dialect) for c in table.columns)
-    insert = f"INSERT INTO {_quote(table.name, target.dialect)} ({target_columns}) VALUES ({marks})"
+    target_columns = ", ".join(quote(c, target.dialect) for c in table.columns)
+    insert = f"INSERT INTO {quote(table.name, target.dialect)} ({target_columns}) VALUES ({marks})"
     convert = await _converters(target, table)
     batch: list[tuple[Any, ...]] = []
     try:
@@ -516,69 +485,7 @@ async def _converters(target: Database, table: _Table) -> list[Callable[[Any], A
         if target.dialect == "postgres" and dtype is not None and dtype.this == exp.DType.BOOLEAN:
             out.append(lambda v: bool(v) if isinstance(v, int) else v)
         elif target.dialect in ("mysql", "sqlite"):
-            out.append(_naive)
+            out.append(naive)
         else:
             out.append(None)
     return out
-
-
-def _naive(value: Any) -> Any:
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value
-
-
-def _quote(name: str, dialect: str) -> str:
-    return f"`{name}`" if dialect == "mysql" else f'"{name}"'
-
-
-# ------------------------------------------------------------------------------ verifying
-
-
-async def _check(source: Database, target: Database, name: str) -> TableCheck:
-    """``name`` on both sides: counts and multiset checksums of the normalised rows."""
-    count, digest = await _summary(source, name)
-    try:
-        theirs = await _summary(target, name)
-    except SqlshiftError:
-        return TableCheck(name, count, None, False)
-    return TableCheck(name, count, theirs[0], (count, digest) == theirs)
-
-
-async def _summary(db: Database, name: str) -> tuple[int, int]:
-    count, total = 0, 0
-    async for row in db.iterate(f"SELECT * FROM {_quote(name, db.dialect)}"):
-        text = "\x1f".join(_canonical(v) for v in row)
-        total = (total + int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")) % (
-            _CHECKSUM_MOD
-        )
-        count += 1
-    return count, total
-
-
-def _canonical(value: Any) -> str:
-    """One value as every engine's copy of it reads: decimals and floats by value,
-    datetimes naive in UTC at microseconds, booleans as 0/1, bytes as hex, text exact."""
-    if value is None:
-        return "\x00"
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal | float):
-        number = Decimal(repr(value)) if isinstance(value, float) else value
-        return format(number.normalize(), "f") if number.is_finite() else str(number)
-    if isinstance(value, dt.datetime):
-        return str(_naive(value).isoformat(" ", "microseconds"))
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return "x" + bytes(value).hex()
-    text = str(value)
-    if text[:1] in ("{", "["):  # JSON: PostgreSQL's jsonb keeps it in its own spelling
-        try:
-            normal = json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
-            return "j" + normal
-        except ValueError:
-            pass
-    return "s" + text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import sqlite3
 import warnings
@@ -20,8 +21,9 @@ from engines import DEFAULT_MYSQL_URL, DEFAULT_PG_URL, EnginePool, dump_generato
 
 from sqlshift import connect
 from sqlshift.cli import main
-from sqlshift.migration import MigrationReport, migrate, verify
+from sqlshift.migration import MigrationReport, migrate
 from sqlshift.translator.compound import split_script
+from sqlshift.verification import verify
 
 NAME = f"sqlshift_mig_{os.getpid()}"
 
@@ -195,3 +197,87 @@ def test_postgres_database_moves_to_sqlite(pg_database: str, tmp_path: Path) -> 
     assert [(c.name, c.source_rows, c.target_rows, c.equal) for c in checks] == [
         ("items", 2, 2, True)
     ]
+
+
+# ------------------------------------------------------------------------------ verify
+
+_VERIFY_SCHEMA = [
+    # text keys whose byte order (B, Z, _x, a, c) is not MariaDB's collation order
+    "CREATE TABLE words (w VARCHAR(20) NOT NULL PRIMARY KEY, n INT)",
+    "CREATE TABLE pairs (a INT NOT NULL, b VARCHAR(10) NOT NULL, v DECIMAL(8, 2), "
+    "PRIMARY KEY (a, b))",
+    "CREATE TABLE loose (x INT, y VARCHAR(10))",  # no key: compared by row hashes
+    "INSERT INTO words VALUES ('a', 1), ('B', 2), ('c', 3), ('_x', 4), ('Z', 5), ('a b', 6)",
+    "INSERT INTO pairs VALUES (1, 'x', 1.50), (1, 'Y', 2.00), (2, 'x', NULL), (10, 'a', 0.10)",
+    "INSERT INTO loose VALUES (1, 'one'), (1, 'one'), (2, NULL), (NULL, 'n')",
+]
+_PLANTED = [
+    "UPDATE words SET n = 30 WHERE w = 'c'",  # changed
+    "DELETE FROM words WHERE w = '_x'",  # missing
+    "INSERT INTO words VALUES ('b', 7)",  # extra (beside 'B')
+    "UPDATE pairs SET v = 1.51 WHERE a = 1 AND b = 'x'",  # changed
+    "DELETE FROM loose WHERE y = 'n'",  # missing
+    "INSERT INTO loose VALUES (1, 'one')",  # extra: a third copy of a duplicated row
+]
+
+
+async def _run_each(url: str, statements: list[str]) -> None:
+    db = await connect(url)
+    try:
+        for statement in statements:
+            await db.execute(statement)
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize(
+    ("source", "target"), [("sqlite", "postgres"), ("postgres", "mysql"), ("mysql", "sqlite")]
+)
+def test_verify_names_the_rows_planted_in_a_copy(
+    source: str, target: str, pg_database: str, mysql_target: str, tmp_path: Path
+) -> None:
+    urls = {
+        "postgres": pg_database,
+        "mysql": mysql_target,
+        "sqlite": f"sqlite:///{tmp_path / 'v.db'}",
+    }
+    # (a MySQL source keeps its case-insensitive default collation: the merge reads its keys in
+    # byte order all the same; a MySQL target gets byte-wise columns from the translation)
+    _run(_run_each(urls[source], _VERIFY_SCHEMA))
+    report = _run(migrate(urls[source], urls[target]))
+    assert report.ok, str(report)
+    checks = _run(verify(urls[source], urls[target]))
+    assert all(c.equal for c in checks), checks
+    assert {c.name: c.compared_by for c in checks} == {
+        "loose": "row hashes", "pairs": "key (a, b)", "words": "key (w)",
+    }  # fmt: skip
+    _run(_run_each(urls[target], _PLANTED))
+    found = {c.name: c for c in _run(verify(urls[source], urls[target]))}
+    words, pairs, loose = found["words"], found["pairs"], found["loose"]
+    assert (words.missing, words.extra, words.changed) == (("w='_x'",), ("w='b'",), ("w='c'",))
+    assert (words.source_rows, words.target_rows, words.differences) == (6, 6, 3)
+    assert (pairs.missing, pairs.extra, pairs.changed) == ((), (), ("a=1, b='x'",))
+    assert (loose.missing, loose.extra, loose.changed) == (("(NULL, 'n')",), ("(1, 'one')",), ())
+    assert (loose.source_rows, loose.target_rows, loose.differences) == (4, 4, 2)
+    assert not any(c.equal for c in found.values())
+
+
+def test_verify_cli_lists_differences_as_json_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    for path, rows in ((one, "(1, 'a'), (2, 'b'), (3, 'c')"), (two, "(1, 'a'), (2, 'B')")):
+        conn = sqlite3.connect(path)
+        conn.executescript(
+            f"CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES {rows}"
+        )
+        conn.close()
+    first, second = f"sqlite:///{one}", f"sqlite:///{two}"
+    assert main(["verify", first, second, "--json", "--limit", "1"]) == 1
+    [check] = json.loads(capsys.readouterr().out)
+    assert (check["missing"], check["changed"], check["differences"]) == (["id=3"], ["id=2"], 2)
+    assert main(["verify", first, second]) == 1
+    shown = capsys.readouterr().out
+    assert "missing id=3" in shown and "changed id=2" in shown, shown
+    assert main(["verify", first, first]) == 0
+    assert "key (id)" in capsys.readouterr().out

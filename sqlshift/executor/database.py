@@ -46,7 +46,14 @@ import functools
 import itertools
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    Awaitable,
+    Callable,
+    Generator,
+    Mapping,
+    Sequence,
+)
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
 from types import TracebackType
@@ -408,7 +415,7 @@ class Database(Generic[CacheT]):
 
     async def iterate(
         self, sql: str, args: Args = None, *, batch_size: int = 500
-    ) -> AsyncIterator[Row]:
+    ) -> AsyncGenerator[Row, None]:
         """Stream the rows of ``sql`` without loading them all (never cached).
 
         Close the iterator if you stop early (``contextlib.aclosing``), so the connection is

@@ -50,7 +50,8 @@ script (``sqlite-alter-constraint``), ``CHANGE``/``MODIFY COLUMN`` (``unsupporte
 PostgreSQL and SQLite sources: ``SERIAL``/``IDENTITY`` and SQLite's ``INTEGER PRIMARY KEY``
 (a rowid alias that numbers rows itself) become the target's generated key; SQLite
 ``INTEGER`` (64-bit) is ``BIGINT``; ``BYTEA`` is MySQL ``LONGBLOB``; ``JSONB`` is MySQL
-``JSON`` and SQLite ``TEXT``; ``NUMERIC`` without a precision is refused for MySQL
+``JSON`` and SQLite ``TEXT``; text columns are byte-wise in MySQL too (``CHARACTER SET utf8mb4
+COLLATE utf8mb4_bin``: ``byte_wise_text_for_mysql``); ``NUMERIC`` without a precision is refused for MySQL
 (``ddl-numeric-precision``: MySQL would make it DECIMAL(10,0) and round every value), ``UUID``
 for MySQL and SQLite (``ddl-type``: the text form is not normalised there); a SQLite column
 without a type is refused (``ddl-untyped``: it keeps each value's own type).
@@ -621,6 +622,36 @@ def generated_keys_and_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
+@rule(exp.ColumnDef, source={"postgres", "sqlite"}, target={"mysql"})
+def byte_wise_text_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL (C collation) and SQLite (BINARY) compare text by its bytes; a MySQL
+    column without a collation takes the database's default, which folds case and accents,
+    so a table holding keys 'B' and 'b' could not be copied (the second row was a duplicate
+    key: `sqlshift migrate` from PostgreSQL failed on it) and every comparison that does not
+    go through sqlshift changed meaning. A text column declared without a collation becomes
+    `CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`: case- and accent-sensitive (its trailing
+    spaces still pad, as MySQL's NO PAD collations differ between MySQL and MariaDB).
+    Corpus: ddl.toml `ddl-pg-text-keys-by-bytes`; tests/test_migrate.py (verify)."""
+    assert isinstance(node, exp.ColumnDef)
+    kind = node.kind
+    if not isinstance(kind, exp.DataType) or kind.this not in _TEXT_TYPES:
+        return None
+    if any(isinstance(c.args.get("kind"), exp.CollateColumnConstraint) for c in node.constraints):
+        return None  # (SQLite's own COLLATE: sqlite_column_collation)
+    node.set(
+        "constraints",
+        [
+            exp.ColumnConstraint(kind=exp.CharacterSetColumnConstraint(this=exp.var("utf8mb4"))),
+            exp.ColumnConstraint(kind=exp.CollateColumnConstraint(this=exp.var("utf8mb4_bin"))),
+            *node.constraints,
+        ],
+    )
+    return None
+
+
+_TEXT_TYPES = frozenset(
+    {T.CHAR, T.VARCHAR, T.NCHAR, T.NVARCHAR, T.TEXT, T.MEDIUMTEXT, T.LONGTEXT, T.TINYTEXT}
+)
 _SERIAL_BASE = {T.SERIAL: "INT", T.BIGSERIAL: "BIGINT", T.SMALLSERIAL: "SMALLINT"}
 _MICROSECONDS = {T.TIMESTAMP, T.TIMESTAMPTZ, T.TIME}
 
