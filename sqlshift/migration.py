@@ -11,8 +11,8 @@ translator's semantics:
    triggers, companion indexes, ...; see the translator) and creates the tables on the
    target; foreign keys of a MySQL source come after the data (``FOREIGN_KEY_CHECKS=0``, as
    in a dump), SQLite's and MySQL's targets load with their key checks off;
-3. streams each table's rows in batches (``iterate`` on the source, ``execute_many`` of an
-   ``INSERT`` on the target, values converted by the executor's uniform Python types);
+3. streams each table's rows in batches (``iterate`` on the source, ``Database.copy_rows`` on
+   the target: PostgreSQL's ``COPY``; values converted by the executor's uniform Python types);
 4. then adds the deferred keys, moves generated keys past the copied ones, and turns key
    checks back on;
 5. verifies each copied table (``sqlshift/verification.py``).
@@ -27,12 +27,14 @@ verify``): merged by primary key in byte order, or compared by grouped row hashe
 Views are created after the data from their translated DDL and verified like tables (when no
 ``tables=`` selection is given). Not copied yet: triggers, procedures and functions (the
 translator refuses them as units), and a PostgreSQL source's sequences other than its columns' generated keys.
-Rows are written with ``execute_many`` in a transaction per batch (PostgreSQL's ``COPY`` would
-be faster).
+Rows are written in a transaction per batch: by ``COPY`` into PostgreSQL, an ``executemany``
+of one ``INSERT`` into MySQL and SQLite (``Database.copy_rows``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,7 +48,7 @@ from sqlshift.executor.database import Database as _Database
 from sqlshift.executor.database import connect
 from sqlshift.translator.api import translation
 from sqlshift.translator.schema import Schema
-from sqlshift.verification import check_table, naive, quote
+from sqlshift.verification import Digest, check_table, digest_of, naive, quote
 
 __all__ = ["MigrationReport", "TableReport", "migrate"]
 
@@ -123,54 +125,81 @@ async def migrate(
     source = await connect(source_url, introspect=False)
     target = await connect(target_url, introspect=False, max_size=1)  # one session: its settings
     try:
-        found = await _source_tables(source)
+        source_schema = await source.read_schema()
+        found = await _source_tables(source, source_schema)
         wanted = _selected(found, tables, exclude)
-        existing = {name for name, _ in (await target.read_schema()).tables}
+        before = await target.read_schema()
+        existing = {name for name, _ in before.tables}
         todo: list[_Table] = []
         for table in wanted:
             entry = TableReport(table.name)
             report.tables.append(entry)
             if table.name.lower() in existing:
-                check = await check_table(source, target, table.name)
+                schemas = (source_schema, before)
+                check = await check_table(source, target, table.name, schemas=schemas)
                 if check.equal:
                     entry.status, entry.verified = "skipped", True
                     continue
                 await target.execute(f"DELETE FROM {quote(table.name, target.dialect)}")
                 entry.error = "resumed: emptied and copied again"
-                todo.append(table)
-                continue
             todo.append(table)
         fresh = [t for t in todo if t.name.lower() not in existing]
         after = await _create(source, target, fresh, report)
+        target_schema = await target.read_schema()
         failed = {e.name for e in report.tables if e.status == "failed"}
         await _keys_off(target)
+        digests: dict[str, Digest] = {}
         for table in todo:
             entry = next(e for e in report.tables if e.name == table.name)
             if table.name in failed:
                 continue
-            await _copy(source, target, table, entry, batch_size, progress)
+            convert = _converters(target.dialect, target_schema, table)
+            digests[table.name] = await _copy(
+                source, target, table, entry, convert, batch_size, progress
+            )
         await _run_all(target, after, report)
         await _keys_on(target)
         if target.dialect == "postgres":
             copied = [e.name for e in report.tables if e.status == "copied"]
             await _advance_sequences(target, copied, report)
+        schemas = (source_schema, target_schema)
         for entry in report.tables:
             if entry.status == "copied":
-                entry.verified = (await check_table(source, target, entry.name)).equal
+                await _prove(source, target, entry, digests[entry.name], schemas)
         if tables is None:  # (a selection of tables may leave a view without its tables)
-            await _copy_views(source, target, existing, report)
+            await _copy_views(source, target, existing, report, schemas)
         return report
     finally:
         await source.close()
         await target.close()
 
 
+async def _prove(
+    source: Database,
+    target: Database,
+    entry: TableReport,
+    copied: Digest,
+    schemas: tuple[Schema, Schema],
+) -> None:
+    """The copy equals the rows read from the source (their digest, taken while copying:
+    the source is not read twice); if not, the table is compared with the source as it is
+    now, and what differs is reported."""
+    if not (await digest_of(target, entry.name)).differing(copied):
+        entry.verified = True
+        return
+    check = await check_table(source, target, entry.name, schemas=schemas)
+    entry.verified = check.equal
+    if not check.equal:
+        shown = [f"{kind} {key}" for kind in ("missing", "extra", "changed")
+                 for key in getattr(check, kind)][:3]  # fmt: skip
+        entry.error = f"{check.differences} rows differ: {'; '.join(shown)}"
+
+
 # ------------------------------------------------------------------------------ the source
 
 
-async def _source_tables(db: Database) -> list[_Table]:
+async def _source_tables(db: Database, schema: Schema) -> list[_Table]:
     """The source's tables with their DDL, parents first."""
-    schema = await db.read_schema()
     reader = {"mysql": _mysql_ddl, "sqlite": _sqlite_ddl, "postgres": _postgres_ddl}[db.dialect]
     found = []
     for name, columns in schema.tables:
@@ -319,12 +348,16 @@ async def _source_views(db: Database) -> dict[str, str]:
 
 
 async def _copy_views(
-    source: Database, target: Database, existing: set[str], report: MigrationReport
+    source: Database,
+    target: Database,
+    existing: set[str],
+    report: MigrationReport,
+    schemas: tuple[Schema, Schema],
 ) -> None:
     """Create the source's views on the target from their translated DDL (a view on another
     view waits for it: each round creates what it can), and verify their rows."""
     pending = await _source_views(source)
-    schema = await source.read_schema()  # (the views' columns typed: GROUP_CONCAT of numbers)
+    schema = schemas[0]  # (the views' columns typed: GROUP_CONCAT of numbers)
     for name in [n for n in pending if n.lower() in existing]:
         report.views[name] = "exists"
         del pending[name]
@@ -341,7 +374,7 @@ async def _copy_views(
                 report.views[name] = str(error).splitlines()[0]
                 continue
             created.append(name)
-            check = await check_table(source, target, name)
+            check = await check_table(source, target, name, schemas=schemas)
             report.views[name] = "created and verified" if check.equal else "rows differ"
         if not created:
             break
@@ -436,55 +469,67 @@ async def _copy(
     target: Database,
     table: _Table,
     entry: TableReport,
+    convert: list[Callable[[Any], Any] | None],
     batch_size: int,
     progress: Progress | None,
-) -> None:
+) -> Digest:
+    """Stream the table's rows into the target; return the digest of the rows read."""
     started = time.perf_counter()
     columns = ", ".join(quote(c, source.dialect) for c in table.columns)
     select = f"SELECT {columns} FROM {quote(table.name, source.dialect)}"
-    marks = ", ".join(["?" if target.dialect == "sqlite" else "%s"] * len(table.columns))
-    if target.dialect == "postgres":
-        marks = ", ".join(f"${i}" for i in range(1, len(table.columns) + 1))
-    target_columns = ", ".join(quote(c, target.dialect) for c in table.columns)
-    insert = f"INSERT INTO {quote(table.name, target.dialect)} ({target_columns}) VALUES ({marks})"
-    convert = await _converters(target, table)
+    digest = Digest()
     batch: list[tuple[Any, ...]] = []
+    converted = any(convert)
+    writing: asyncio.Task[int] | None = None  # the batch before, written while this is read
     try:
         async for row in source.iterate(select, batch_size=batch_size):
             entry.rows_read += 1
-            batch.append(tuple(f(v) if f else v for f, v in zip(convert, row, strict=True)))
+            digest.add(row)
+            if converted:
+                batch.append(tuple(f(v) if f else v for f, v in zip(convert, row, strict=True)))
+            else:
+                batch.append(row)
             if len(batch) >= batch_size:
-                entry.rows_written += await _write(target, insert, batch)
-                batch.clear()
+                if writing is not None:
+                    entry.rows_written += await writing
+                writing = asyncio.create_task(_write(target, table, batch))
+                batch = []
                 if progress is not None:
-                    progress(table.name, entry.rows_written)
+                    progress(table.name, entry.rows_read)
+        if writing is not None:
+            entry.rows_written += await writing
+            writing = None
         if batch:
-            entry.rows_written += await _write(target, insert, batch)
+            entry.rows_written += await _write(target, table, batch)
         entry.status = "copied"
     except SqlshiftError as error:
         entry.status, entry.error = "failed", str(error).splitlines()[0]
+    finally:
+        if writing is not None:  # (the read failed: the batch in flight ends before we do)
+            with contextlib.suppress(SqlshiftError):
+                await writing
     entry.seconds = time.perf_counter() - started
+    return digest
 
 
-async def _write(target: Database, insert: str, batch: list[tuple[Any, ...]]) -> int:
-    """One batch, in one transaction (a commit per row is a disk flush per row)."""
+async def _write(target: Database, table: _Table, batch: list[tuple[Any, ...]]) -> int:
+    """One batch, in one transaction (a commit per row is a disk flush per row); PostgreSQL
+    takes it by ``COPY`` (``Database.copy_rows``)."""
     async with target.transaction():
-        await target.execute_many(insert, batch)
-    return len(batch)
+        return await target.copy_rows(table.name, table.columns, batch)
 
 
-async def _converters(target: Database, table: _Table) -> list[Callable[[Any], Any] | None]:
+def _converters(dialect: str, schema: Schema, table: _Table) -> list[Callable[[Any], Any] | None]:
     """Per column, what a source value needs to be taken by the target's column: an integer
     for a PostgreSQL BOOLEAN (MySQL's TINYINT(1) reads as one), a naive datetime where the
     target's driver would refuse an aware one (MySQL)."""
-    schema: Schema = await target.read_schema()
     types = dict(schema.columns(table.name))
     out: list[Callable[[Any], Any] | None] = []
     for column in table.columns:
         dtype = types.get(column.lower())
-        if target.dialect == "postgres" and dtype is not None and dtype.this == exp.DType.BOOLEAN:
+        if dialect == "postgres" and dtype is not None and dtype.this == exp.DType.BOOLEAN:
             out.append(lambda v: bool(v) if isinstance(v, int) else v)
-        elif target.dialect in ("mysql", "sqlite"):
+        elif dialect in ("mysql", "sqlite"):
             out.append(naive)
         else:
             out.append(None)

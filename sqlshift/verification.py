@@ -10,8 +10,8 @@ A table is compared in one of two ways:
   the source only) or *extra* (in the target only); a key on both sides whose values differ
   is *changed*. Memory stays constant whatever the table's size.
 - **By row hashes**, when it has no key (or a key the merge finds out of order or
-  duplicated): each side's rows are hashed into 1,024 groups (row count and a sum of SHA-256
-  digests per group), and only the groups that differ are read again, to name the rows one
+  duplicated): each side's rows are hashed into 1,024 groups (row count and a sum of 64-bit
+  row hashes per group), and only the groups that differ are read again, to name the rows one
   side has more often than the other.
 
 Values are compared normalised as the executor reads them on every engine (:func:`canonical`):
@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
+import functools
 import json
+import operator
 from collections import Counter
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,14 +46,24 @@ from sqlshift.executor.database import connect
 from sqlshift.executor.rows import Row
 from sqlshift.translator.schema import Schema
 
-__all__ = ["TableCheck", "base_tables", "canonical", "check_table", "naive", "quote", "verify"]
+__all__ = [
+    "Digest",
+    "TableCheck",
+    "base_tables",
+    "canonical",
+    "check_table",
+    "digest_of",
+    "naive",
+    "quote",
+    "same_values",
+    "verify",
+]
 
 Database = _Database[None]
 
 #: differing keys (or rows) listed per table and kind, unless told otherwise
 LIMIT = 10
 _GROUPS = 1024
-_MOD = 1 << 256
 _NATURAL = {
     *exp.DataType.NUMERIC_TYPES,
     *exp.DataType.TEMPORAL_TYPES,
@@ -99,17 +110,28 @@ async def verify(
     try:
         if tables is None:
             tables = await base_tables(source)
-        return [await check_table(source, target, name, limit=limit) for name in tables]
+        schemas = await asyncio.gather(source.read_schema(), target.read_schema())
+        return [
+            await check_table(source, target, name, limit=limit, schemas=schemas) for name in tables
+        ]
     finally:
         await source.close()
         await target.close()
 
 
 async def check_table(
-    source: Database, target: Database, name: str, *, limit: int = LIMIT
+    source: Database,
+    target: Database,
+    name: str,
+    *,
+    limit: int = LIMIT,
+    schemas: tuple[Schema, Schema] | None = None,
 ) -> TableCheck:
-    """``name`` compared on two open databases (module docstring)."""
-    ours, theirs = await asyncio.gather(source.read_schema(), target.read_schema())
+    """``name`` compared on two open databases (module docstring); ``schemas``: both
+    sides' (read when not given)."""
+    if schemas is None:
+        schemas = await asyncio.gather(source.read_schema(), target.read_schema())
+    ours, theirs = schemas
     if not theirs.columns(name) and not await _readable(target, name):
         count = await _count(source, name)
         return TableCheck(name, count, None, False, error="no such table on the target")
@@ -126,29 +148,61 @@ async def check_table(
 def canonical(value: Any) -> str:
     """One value as every engine's copy of it reads: decimals and floats by value,
     datetimes naive in UTC at microseconds, booleans as 0/1, bytes as hex, text exact."""
-    if value is None:
-        return "\x00"
+    exact = _CANONICAL.get(type(value))
+    if exact is not None:
+        return exact(value)
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, int):
-        return str(value)
+        return str(int(value))
     if isinstance(value, Decimal | float):
-        number = Decimal(repr(value)) if isinstance(value, float) else value
-        return format(number.normalize(), "f") if number.is_finite() else str(number)
+        return _number(value)
     if isinstance(value, dt.datetime):
-        return str(naive(value).isoformat(" ", "microseconds"))
+        return _datetime(value)
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
-        return "x" + bytes(value).hex()
-    text = str(value)
+        return _bytes(value)
+    return _text(str(value))
+
+
+def _number(value: Decimal | float) -> str:
+    number = Decimal(repr(value)) if isinstance(value, float) else value
+    return format(number.normalize(), "f") if number.is_finite() else str(number)
+
+
+def _datetime(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = naive(value)
+    return value.isoformat(" ", "microseconds")
+
+
+def _bytes(value: bytes | bytearray | memoryview) -> str:
+    return "x" + bytes(value).hex()
+
+
+def _text(text: str) -> str:
     if text[:1] in ("{", "["):  # JSON: PostgreSQL's jsonb keeps it in its own spelling
         try:
-            normal = json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
-            return "j" + normal
+            return "j" + json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
         except ValueError:
             pass
     return "s" + text
+
+
+#: the exact types the executor returns, looked up before any isinstance test
+_CANONICAL: dict[type, Callable[[Any], str]] = {
+    str: _text,
+    int: str,
+    type(None): lambda _: "\x00",
+    bool: lambda v: "1" if v else "0",
+    Decimal: _number,
+    float: _number,
+    dt.datetime: _datetime,
+    dt.date: dt.date.isoformat,
+    dt.time: dt.time.isoformat,
+    bytes: _bytes,
+}
 
 
 def naive(value: Any) -> Any:
@@ -169,7 +223,53 @@ class _Unusable(Exception):
     """The key cannot drive a merge: a side repeats a key or reads it out of order."""
 
 
-_Keyed = tuple[tuple[Any, ...], tuple[Any, ...], tuple[str, ...]]  # order, key values, row
+_Keyed = tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]  # order, key, values
+_BATCH = 2000
+
+
+class _Side:
+    """One side of a merge: its rows in key order, read a batch at a time."""
+
+    def __init__(self, db: Database, name: str, key: tuple[str, ...], schema: Schema) -> None:
+        types = dict(schema.columns(name))
+        order = ", ".join(_ordered(quote(c, db.dialect), types.get(c), db.dialect) for c in key)
+        sql = f"SELECT * FROM {quote(name, db.dialect)} ORDER BY {order}"
+        self.name, self.key = name, key
+        self.rows: list[_Keyed] = []
+        self.at = 0
+        self.count = 0
+        self._source = db.iterate(sql, batch_size=_BATCH)
+        self._done = False
+        self._previous: tuple[Any, ...] | None = None
+
+    def peek(self) -> _Keyed | None:
+        return self.rows[self.at] if self.at < len(self.rows) else None
+
+    @property
+    def starved(self) -> bool:
+        return self.at >= len(self.rows) and not self._done
+
+    async def fill(self) -> None:
+        """The next batch; raises :class:`_Unusable` when the keys do not strictly rise."""
+        batch: list[_Keyed] = []
+        async for row in self._source:
+            layout = _layout(row)
+            values = layout.ordered(row)
+            key = tuple(row[i] for i in layout.positions(self.key))
+            token = tuple(map(_token, key))
+            if self._previous is not None and not self._previous < token:
+                raise _Unusable(self.name)
+            self._previous = token
+            batch.append((token, key, values))
+            if len(batch) >= _BATCH:
+                break
+        else:
+            self._done = True
+        self.rows, self.at = batch, 0
+        self.count += len(batch)
+
+    async def close(self) -> None:
+        await self._source.aclose()
 
 
 async def _by_key(
@@ -182,77 +282,118 @@ async def _by_key(
 ) -> TableCheck:
     """Merge both sides read in ``key``'s byte/value order (module docstring)."""
     found: dict[str, list[str]] = {"missing": [], "extra": [], "changed": []}
-    counts = {"source": 0, "target": 0, "differences": 0}
+    differences = 0
 
     def note(kind: str, values: tuple[Any, ...]) -> None:
-        counts["differences"] += 1
+        nonlocal differences
+        differences += 1
         if len(found[kind]) < limit:
             found[kind].append(", ".join(f"{c}={v!r}" for c, v in zip(key, values, strict=True)))
 
-    async with (
-        aclosing(_keyed(source, name, key, schemas[0])) as ours,
-        aclosing(_keyed(target, name, key, schemas[1])) as theirs,
-    ):
-        mine, yours = await asyncio.gather(anext(ours, None), anext(theirs, None))
-        while mine is not None or yours is not None:
+    ours, theirs = _Side(source, name, key, schemas[0]), _Side(target, name, key, schemas[1])
+    try:
+        while True:
+            starved = [side.fill() for side in (ours, theirs) if side.starved]
+            if starved:
+                await asyncio.gather(*starved)
+            mine, yours = ours.peek(), theirs.peek()
+            if mine is None and yours is None:
+                break
             if mine is not None and (yours is None or mine[0] < yours[0]):
                 note("missing", mine[1])
-                counts["source"] += 1
-                mine = await anext(ours, None)
+                ours.at += 1
             elif yours is not None and (mine is None or yours[0] < mine[0]):
                 note("extra", yours[1])
-                counts["target"] += 1
-                yours = await anext(theirs, None)
+                theirs.at += 1
             else:
                 assert mine is not None and yours is not None
-                if mine[2] != yours[2]:
+                if not same_values(mine[2], yours[2]):
                     note("changed", mine[1])
-                counts["source"] += 1
-                counts["target"] += 1
-                mine, yours = await asyncio.gather(anext(ours, None), anext(theirs, None))
+                ours.at += 1
+                theirs.at += 1
+    finally:
+        await asyncio.gather(ours.close(), theirs.close())
     return TableCheck(
         name,
-        counts["source"],
-        counts["target"],
-        counts["differences"] == 0,
+        ours.count,
+        theirs.count,
+        differences == 0,
         f"key ({', '.join(key)})",
         tuple(found["missing"]),
         tuple(found["extra"]),
         tuple(found["changed"]),
-        counts["differences"],
+        differences,
     )
 
 
-async def _keyed(
-    db: Database, name: str, key: tuple[str, ...], schema: Schema
-) -> AsyncGenerator[_Keyed, None]:
-    """``name``'s rows in ``key``'s order, each as (its order token, its key values, its
-    normalised values); raises :class:`_Unusable` when the order is not strictly rising."""
-    types = dict(schema.columns(name))
-    order = ", ".join(_ordered(quote(c, db.dialect), types.get(c), db.dialect) for c in key)
-    previous: tuple[Any, ...] | None = None
-    async with aclosing(
-        db.iterate(f"SELECT * FROM {quote(name, db.dialect)} ORDER BY {order}")
-    ) as rows:
-        async for row in rows:
-            values = tuple(row[c] for c in _positions(row, key))
-            token = tuple(_token(v) for v in values)
-            if previous is not None and not previous < token:
-                raise _Unusable(name)
-            previous = token
-            yield token, values, _normalised(row)
+def same_values(mine: tuple[Any, ...], yours: tuple[Any, ...]) -> bool:
+    """Two rows' values (in column-name order) equal as :func:`canonical` compares them.
+    Python's own equality is tried first: it is never stricter than the canonical forms, and
+    only laxer for 0.0 beside -0.0, which SQL compares equal too."""
+    if mine == yours:
+        return True
+    return len(mine) == len(yours) and all(
+        a == b or canonical(a) == canonical(b) for a, b in zip(mine, yours, strict=True)
+    )
 
 
-def _positions(row: Row, key: tuple[str, ...]) -> list[int]:
-    names = [n.lower() for n in row.keys()]  # noqa: SIM118 (a row iterates its values)
-    return [names.index(c) for c in key]
+class _Layout:
+    """Where a result's columns are: its values in column-name order, a key's positions."""
+
+    __slots__ = ("_keys", "_names", "ordered")
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = [n.lower() for n in names]
+        order = sorted(range(len(names)), key=lambda i: self._names[i])
+        self.ordered: Callable[[Row], tuple[Any, ...]] = tuple  # (a Row indexes in Python)
+        if order != sorted(order):
+            getter = operator.itemgetter(*order)
+            self.ordered = lambda row: getter(tuple(row))
+        self._keys: dict[tuple[str, ...], tuple[int, ...]] = {}
+
+    def positions(self, key: tuple[str, ...]) -> tuple[int, ...]:
+        found = self._keys.get(key)
+        if found is None:
+            found = self._keys[key] = tuple(self._names.index(c) for c in key)
+        return found
+
+
+@functools.lru_cache(maxsize=256)
+def _layout_of(names: tuple[str, ...]) -> _Layout:
+    return _Layout(names)
+
+
+def _layout(row: Row) -> _Layout:
+    return _layout_of(row.keys())
 
 
 def _normalised(row: Row) -> tuple[str, ...]:
-    """The row's values by lower-cased column name order, normalised (so that two copies
-    whose columns come in another order still compare)."""
-    names = [n.lower() for n in row.keys()]  # noqa: SIM118 (a row iterates its values)
-    return tuple(canonical(v) for _, v in sorted(zip(names, row, strict=True)))
+    """The row's values in column-name order (so that two copies whose columns come in
+    another order still compare), normalised by :func:`canonical`.
+
+    Short values are remembered (a table repeats its amounts, dates and names): values that
+    Python finds equal have the same canonical form (1, True and 1.0; Decimal 1.5 and 1.50;
+    the same instant in two time zones), but for 0.0 beside -0.0, equal in SQL too."""
+    values = _layout(row).ordered(row)
+    get = _MEMO.get
+    try:
+        return tuple([get(v) or _remember(v) for v in values])
+    except TypeError:  # (an unhashable value)
+        return tuple(map(canonical, values))
+
+
+def _remember(value: Any) -> str:
+    found = canonical(value)
+    if not isinstance(value, str | bytes) or len(value) <= _MEMO_LENGTH:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[value] = found
+    return found
+
+
+_MEMO: dict[Any, str] = {}
+_MEMO_SIZE = 1 << 16
+_MEMO_LENGTH = 64
 
 
 def _ordered(column: str, dtype: exp.DataType | None, dialect: str) -> str:
@@ -293,20 +434,18 @@ def _token(value: Any) -> tuple[int, Any]:
 
 async def _by_hashes(source: Database, target: Database, name: str, limit: int) -> TableCheck:
     """Compare grouped row hashes; name the rows of the groups that differ (module docstring)."""
-    (mine, my_groups), (yours, your_groups) = await asyncio.gather(
-        _groups(source, name), _groups(target, name)
-    )
-    differing = {g for g in range(_GROUPS) if my_groups[g] != your_groups[g]}
+    mine, yours = await asyncio.gather(digest_of(source, name), digest_of(target, name))
+    differing = mine.differing(yours)
     if not differing:
-        return TableCheck(name, mine, yours, True, "row hashes")
+        return TableCheck(name, mine.rows, yours.rows, True, "row hashes")
     ours, theirs = await asyncio.gather(
         _rows_in(source, name, differing), _rows_in(target, name, differing)
     )
     missing, extra = ours - theirs, theirs - ours
     return TableCheck(
         name,
-        mine,
-        yours,
+        mine.rows,
+        yours.rows,
         False,
         "row hashes",
         tuple(_shown(missing, limit)),
@@ -316,21 +455,46 @@ async def _by_hashes(source: Database, target: Database, name: str, limit: int) 
     )
 
 
-def _digest(row: tuple[str, ...]) -> bytes:
-    return hashlib.sha256("\x1f".join(row).encode()).digest()
+class Digest:
+    """A table's rows as a multiset in constant memory: per group (by the first bytes of
+    each row's hash), the rows' count and the sum of their hashes. Built by reading the
+    table (:func:`digest_of`), or row by row while copying it (``sqlshift migrate``)."""
+
+    __slots__ = ("counts", "rows", "sums")
+
+    def __init__(self) -> None:
+        self.counts, self.sums, self.rows = [0] * _GROUPS, [0] * _GROUPS, 0
+
+    def add(self, row: Row) -> None:
+        value = _hash(_normalised(row))
+        group = value & (_GROUPS - 1)
+        self.counts[group] += 1
+        self.sums[group] += value
+        self.rows += 1
+
+    def differing(self, other: Digest) -> set[int]:
+        """The groups whose rows differ."""
+        return {
+            g
+            for g in range(_GROUPS)
+            if (self.counts[g], self.sums[g]) != (other.counts[g], other.sums[g])
+        }
 
 
-async def _groups(db: Database, name: str) -> tuple[int, list[tuple[int, int]]]:
-    """The row count, and per group its rows' count and digest sum."""
-    counts, sums, total = [0] * _GROUPS, [0] * _GROUPS, 0
+async def digest_of(db: Database, name: str) -> Digest:
+    """``name``'s :class:`Digest`, read from ``db``."""
+    digest = Digest()
     async with aclosing(db.iterate(f"SELECT * FROM {quote(name, db.dialect)}")) as rows:
         async for row in rows:
-            digest = _digest(_normalised(row))
-            group = int.from_bytes(digest[:2], "big") % _GROUPS
-            counts[group] += 1
-            sums[group] = (sums[group] + int.from_bytes(digest, "big")) % _MOD
-            total += 1
-    return total, list(zip(counts, sums, strict=True))
+            digest.add(row)
+    return digest
+
+
+def _hash(row: tuple[str, ...]) -> int:
+    """A normalised row's 64-bit hash (Python's keyed SipHash of its text: the same for equal
+    rows within this process, which is where both sides are hashed; a changed row goes
+    unnoticed with a chance of 2**-64)."""
+    return hash(row)
 
 
 async def _rows_in(db: Database, name: str, groups: set[int]) -> Counter[tuple[str, ...]]:
@@ -338,7 +502,7 @@ async def _rows_in(db: Database, name: str, groups: set[int]) -> Counter[tuple[s
     async with aclosing(db.iterate(f"SELECT * FROM {quote(name, db.dialect)}")) as rows:
         async for row in rows:
             values = _normalised(row)
-            if int.from_bytes(_digest(values)[:2], "big") % _GROUPS in groups:
+            if _hash(values) & (_GROUPS - 1) in groups:
                 found[values] += 1
     return found
 

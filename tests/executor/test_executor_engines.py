@@ -81,6 +81,48 @@ async def test_same_python_types_on_every_engine(db: Database, table: str) -> No
     assert row.keys() == ("id", "price", "ok", "day", "at", "raw", "note", "ratio")
 
 
+async def test_copy_rows_loads_every_type_exactly(db: Database, table: str) -> None:
+    """PostgreSQL takes the rows by COPY in its text format (escapes, NULL, bytes, special
+    floats); the others by executemany: the rows read back are the rows given."""
+    await db.execute(f"CREATE TABLE {table} ({TYPES_DDL[db.dialect]})")
+    rows = [
+        (1, Decimal("12.50"), True, dt.date(2024, 2, 29), dt.datetime(2024, 2, 29, 13, 14, 15),
+         b"\x00\\\t\n\xff", "tab\there\nnew\\line\r \\N", 0.1),
+        (2, None, False, None, None, None, None, None),
+        (3, Decimal("-0.01"), None, dt.date(1, 1, 1), None, b"", "", 1e300),
+        (4, Decimal("2E+1"), True, None, None, None, "\\x41", -0.0),
+    ]  # fmt: skip
+    assert (
+        await db.copy_rows(table, ["id", "price", "ok", "day", "at", "raw", "note", "ratio"], rows)
+        == 4
+    )
+    got = [tuple(r) for r in await db.fetch_all(f"SELECT * FROM {table} ORDER BY id")]
+    assert got == rows
+    assert [type(v) for v in got[0]] == [
+        int,
+        Decimal,
+        bool,
+        dt.date,
+        dt.datetime,
+        bytes,
+        str,
+        float,
+    ]
+    # in a transaction: rolled back with it, and the cache does not keep the old count
+    count = f"SELECT count(*) FROM {table}"
+    assert await db.fetch_val(count) == 4
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            await db.copy_rows(table, ["id"], [(5,), (6,)])
+            assert await db.fetch_val(count) == 6
+            raise RuntimeError
+    assert await db.fetch_val(count) == 4
+    await db.copy_rows(table, ["id"], [(7,)])
+    assert await db.fetch_val(count) == 5
+    with pytest.raises(ExecutionError, match=r"(?i)duplicate|unique"):
+        await db.copy_rows(table, ["id"], [(7,)])
+
+
 async def test_transactions_and_savepoints(db: Database, table: str) -> None:
     await make_items(db, table)
     count = f"SELECT count(*) FROM {table}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import operator
 import uuid
 from collections.abc import AsyncGenerator, Sequence
@@ -98,6 +99,41 @@ async def _init_connection(conn: Any) -> None:
     await conn.set_type_codec(
         "numeric", schema="pg_catalog", encoder=str, decoder=Decimal, format="text"
     )
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_FLOATS = {"inf": "Infinity", "-inf": "-Infinity", "nan": "NaN"}
+
+
+def _copy_text(rows: Sequence[Sequence[Any]]) -> bytes:
+    """Rows in ``COPY``'s text format: tab-separated, ``\\N`` for NULL, backslash escapes."""
+    return "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows).encode()
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is str:
+        return str(value).translate(_COPY_ESCAPES)
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is Decimal:
+        return str(value)
+    if kind is float:
+        text = repr(value)
+        return _FLOATS.get(text, text)
+    if kind is bytes or kind is bytearray or kind is memoryview:
+        return "\\\\x" + bytes(value).hex()
+    if kind is dt.datetime:
+        return str(value.isoformat(" "))
+    if kind is dt.date or kind is dt.time:
+        return str(value.isoformat())
+    raise TypeError(kind)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _positional(args: Any) -> Sequence[Any]:
@@ -239,6 +275,29 @@ class _PgConnection(SavepointMixin):
     async def execute_many(self, sql: str, args_seq: Sequence[Any]) -> int:
         await self._conn.executemany(sql, [_positional(a) for a in args_seq])
         return -1  # asyncpg does not report it
+
+    async def copy_records(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> int:
+        """PostgreSQL's ``COPY ... FROM STDIN`` in its text format: the rows in one round
+        trip, several times faster than an ``executemany`` of INSERTs. (asyncpg's binary
+        ``copy_records_to_table`` cannot be used: NUMERIC and UUID are read and written as
+        text here, see ``_init_connection``.) Values of a type the text format is not written
+        for here (a tuple, a timedelta) are sent by ``executemany`` instead."""
+        try:
+            data = _copy_text(rows)
+        except (TypeError, UnicodeEncodeError):
+            marks = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+            names = ", ".join(_quoted(c) for c in columns)
+            await self.execute_many(
+                f"INSERT INTO {_quoted(table)} ({names}) VALUES ({marks})", rows
+            )
+            return len(rows)
+        status: str = await self._conn.copy_to_table(
+            table, source=io.BytesIO(data), columns=list(columns), format="text"
+        )
+        last = status.rsplit(" ", 1)[-1]
+        return int(last) if last.isdigit() else len(rows)
 
     async def iterate(
         self, sql: str, args: Any, *, batch_size: int
