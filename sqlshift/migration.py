@@ -390,8 +390,12 @@ async def _create(
 ) -> list[str]:
     """Create ``tables`` on the target, each from its own translated DDL (strict: a table
     whose DDL is refused is not created, and fails); return the statements that wait for the
-    data (foreign keys of a MySQL source, added after it as a dump's are)."""
+    data, as pg_dump orders them: the indexes (built once over the rows rather than kept up
+    row by row: PostgreSQL's companion indexes of MySQL text keys made the load of a table
+    with two 1.8x slower), then foreign keys of a MySQL source, added after the data as a
+    dump's are."""
     prefix = "SET FOREIGN_KEY_CHECKS=0;\n" if source.dialect == "mysql" else ""
+    indexes: list[str] = []
     after: list[str] = []
     for table in tables:
         entry = next(e for e in report.tables if e.name == table.name)
@@ -407,13 +411,15 @@ async def _create(
             upper = statement.upper()
             if upper.startswith("ALTER TABLE") and "FOREIGN KEY" in upper:
                 after.append(statement)
+            elif upper.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
+                indexes.append(statement)
             elif not upper.startswith("PRAGMA FOREIGN_KEYS"):  # (the copy switches them)
                 before.append(statement)
         errors = len(report.errors)
         await _run_all(target, before, report)
         if len(report.errors) > errors:
             entry.status, entry.error = "failed", "the target refused its DDL (see errors)"
-    return after
+    return indexes + after
 
 
 async def _run_all(target: Database, statements: list[str], report: MigrationReport) -> None:
