@@ -30,6 +30,7 @@ from sqlshift.executor.backends.mysql import convert_rows as mysql_rows
 from sqlshift.executor.backends.postgres import convert_rows as postgres_rows
 from sqlshift.executor.backends.postgres import init_connection as postgres_init
 from sqlshift.executor.backends.sqlite import register_converters
+from sqlshift.translator.compound import split_script
 
 Row = tuple[Any, ...]
 
@@ -73,6 +74,13 @@ class EngineUnavailable(Exception):
     """The engine's server cannot be reached or set up; the message says why."""
 
 
+def _has_token(text: str) -> bool:
+    try:
+        return bool(Dialect.get_or_raise("mysql").tokenize(text))
+    except SqlglotError:
+        return True
+
+
 class Engine(Protocol):
     """What the corpus runner needs from an engine."""
 
@@ -110,8 +118,16 @@ def split_statements(sql: str, dialect: DialectName) -> list[str]:
 
     Semicolons inside strings, quoted identifiers and comments do not split. Segments that hold
     no token (only whitespace or comments) are dropped. If the text does not tokenize, it is
-    returned whole and the engine reports the problem.
+    returned whole and the engine reports the problem. MySQL scripts are read as the mysql
+    client reads them (DELIMITER; a compound statement's BEGIN ... END body whole).
     """
+    if dialect == "mysql":
+        units = split_script(sql)
+        return [
+            text.strip()
+            for u in units
+            if not u.client and (text := sql[u.start : u.end]).strip() and _has_token(text)
+        ]
     try:
         tokens = Dialect.get_or_raise(dialect).tokenize(sql)
     except SqlglotError:
@@ -252,6 +268,7 @@ class MariaDBEngine:
                 self.query(f"SELECT RELEASE_LOCK('{name}')")
 
     def execute_script(self, sql: str) -> None:
+        # as the mysql client reads a script: DELIMITER, and compound statements whole
         with self._conn.cursor() as cursor:
             for statement in split_statements(sql, "mysql"):
                 cursor.execute(statement)

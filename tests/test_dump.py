@@ -124,7 +124,7 @@ def test_dump_with_raw_bytes_loads_them_exactly(
 APP = dump_generator("make_app_dump")
 AFTER_LOAD = [
     "INSERT INTO app_accounts (name) VALUES ('new')",  # AUTO_INCREMENT=1000 still holds
-    "INSERT INTO app_users (account_id, email) VALUES (3, 'late@example.com')",
+    "INSERT INTO app_users (account_id, email) VALUES (3, 'Late@Example.com')",  # lowered
     "UPDATE app_users SET email = 'moved@example.com' WHERE id = 1",  # sets last_update
     "DELETE FROM app_accounts WHERE id = 2",  # cascades to its users, and SET NULL to owners
 ]
@@ -154,7 +154,9 @@ def _load_app(engines: EnginePool, name: DialectName) -> list[list[Any]]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 result = translation(APP.make_dump(30), name, "mysql", strict=False)
-            assert {p.code for p in result.problems} == {"compound-statement"}  # trigger, procedure
+            # the procedure; SQLite: also the trigger, which sets NEW.email
+            refused = {"compound-statement"} | ({"trigger-set-new"} if name == "sqlite" else set())
+            assert {p.code for p in result.problems} == refused
             # SQLite's ON UPDATE trigger also runs for a foreign key's SET NULL: said so
             codes = {a.code for a in result.assumptions}
             assert codes == ({"on-update-foreign-key"} if name == "sqlite" else set())
@@ -187,6 +189,8 @@ def test_application_dump_loads_and_behaves_like_mysql(
     for read, theirs, ours in zip(APP_READS, expected, actual, strict=True):
         if target == "sqlite" and "touched" in read:  # (the assumption above)
             theirs, ours = [r[:6] for r in theirs], [r[:6] for r in ours]
+        if target == "sqlite" and "email" in read:  # (its trigger, refused there)
+            ours = [tuple(v.lower() if isinstance(v, str) else v for v in r) for r in ours]
         difference = compare(theirs, ours, True, "mysql", target)
         if difference is not None and "created" in read:
             # the new row's own timestamps are the load's clock: compare the others exactly

@@ -60,6 +60,7 @@ from sqlshift.translator.rules.scripts import unwrap_conditional_comments
 from sqlshift.translator.schema import Schema, as_schema
 from sqlshift.translator.shape import check_shape
 from sqlshift.translator.targets import DIALECTS as _DIALECTS
+from sqlshift.translator.trigger_units import STUB_OUTPUT, translate_trigger
 
 __all__ = ["Translation", "clear_cache", "translate", "translation"]
 
@@ -314,8 +315,15 @@ def _translate_from(
 ) -> Translation:
     text = unwrap_conditional_comments(sql) if source == "mysql" else sql
     units_refused: list[UntranslatableError] = []
+    triggers: list[tuple[int, str]] = []  # (MySQL's, translated by trigger_units.py)
     if source != target and source != "postgres":  # DELIMITER; routines, triggers as units
-        text, units_refused = prepare_text(text, strict=strict, source=source, target=target)
+        text, units_refused = prepare_text(
+            text,
+            strict=strict,
+            source=source,
+            target=target,
+            triggers=triggers if source == "mysql" else None,
+        )
         if units_refused and not text.strip():
             return _nothing_left(source, target, style, units_refused)
     bulk = Bulk({})
@@ -370,6 +378,9 @@ def _translate_from(
                     "the statement holds a literal that sqlshift cannot tell apart from its own "
                     "parameter markers (NUL characters); pass such values as parameters"
                 )
+            if triggers and (stub := STUB_OUTPUT.search(generated)) is not None:
+                statements.extend(_trigger(triggers[int(stub.group(1))], ctx))
+                continue
             statements.append(splice(generated, bulk))
     if own_text:
         # Same dialect: send the caller's own text (only placeholders restyled). Regenerating
@@ -400,6 +411,19 @@ def _translate_from(
         tuple(ctx.assumptions),
         _ordered_refs(ctx.typed_refs, scanned.refs),
     )
+
+
+def _trigger(unit: tuple[int, str], ctx: Context) -> list[str]:
+    """A MySQL trigger's statements on the target (trigger_units.py); in lenient mode, a
+    trigger it refuses leaves none (and a warning)."""
+    start, text = unit
+    try:
+        return translate_trigger(text, start, ctx)
+    except UntranslatableError as error:
+        if ctx.strict:
+            raise
+        ctx.tolerate(error)
+        return []
 
 
 def _nothing_left(

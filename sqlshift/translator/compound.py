@@ -34,7 +34,12 @@ from dataclasses import dataclass
 from sqlshift.errors import UntranslatableError
 from sqlshift.translator.context import line_col
 
+STUB = "DROP TRIGGER IF EXISTS sqlshift_trigger_{}"
+"""What stands for the N-th trigger of a script while the rest of it is translated (an
+ordinary statement, at the trigger's offsets); trigger_units.py writes the trigger itself."""
+
 __all__ = [
+    "STUB",
     "Unit",
     "compound_kind",
     "end_of_quoted",
@@ -174,11 +179,18 @@ def compound_kind(statement: str, dialect: str = "mysql") -> str | None:
 
 
 def prepare_text(
-    text: str, *, strict: bool, source: str, target: str
+    text: str,
+    *,
+    strict: bool,
+    source: str,
+    target: str,
+    triggers: list[tuple[int, str]] | None = None,
 ) -> tuple[str, list[UntranslatableError]]:
     """``text`` with ``DELIMITER`` lines blanked, custom delimiters made ``;`` and (lenient
     mode) compound statements blanked, offsets unchanged; and the refusals of lenient mode.
-    Strict mode raises the first compound statement's refusal."""
+    Strict mode raises the first compound statement's refusal. With ``triggers`` (a MySQL
+    source), a ``CREATE TRIGGER`` is kept for trigger_units.py instead: replaced by the stub
+    ``STUB.format(n)``, its offset and text appended to ``triggers``."""
     if not _MAYBE.search(text):  # (a dump's bulk: no need to scan it character by character)
         return text, []
     units = split_script(text, source)
@@ -197,6 +209,14 @@ def prepare_text(
             if source == "mysql" and header is not None and header.end() <= unit.end:
                 _blank(out, header.start("clauses"), header.end("clauses"))
             continue
+        if kind == "TRIGGER" and triggers is not None:
+            begin = past_comments(text, unit.start, unit.end)
+            stub = STUB.format(len(triggers))
+            if len(stub) <= unit.end - begin:
+                triggers.append((begin, text[begin : unit.end]))
+                _blank(out, begin, unit.end)
+                out[begin : begin + len(stub)] = stub
+                continue
         error = _refusal(text, unit, kind, source, target)
         if strict:
             raise error

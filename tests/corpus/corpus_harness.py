@@ -162,10 +162,24 @@ def parse_statements(sql: str, dialect: DialectName) -> list[exp.Expr]:
     """Parse as sqlshift does (its dialects parse e.g. `REPLACE INTO`, which sqlglot keeps as
     an opaque command); plain sqlglot when sqlshift is not importable."""
     try:
+        from sqlshift.translator.compound import compound_kind, split_script
         from sqlshift.translator.targets import DIALECTS as SQLSHIFT_DIALECTS
     except ImportError:
         return [e for e in sqlglot.parse(sql, read=dialect) if e is not None]
-    return [e for e in SQLSHIFT_DIALECTS[dialect].parse(sql) if e is not None]
+    if dialect != "mysql":
+        return [e for e in SQLSHIFT_DIALECTS[dialect].parse(sql) if e is not None]
+    # as the mysql client reads a script (the runner too): DELIMITER, compound units whole,
+    # which sqlglot cannot parse: they stand as opaque commands
+    found: list[exp.Expr] = []
+    for unit in split_script(sql):
+        text = sql[unit.start : unit.end]
+        if unit.client or not text.strip():
+            continue
+        if compound_kind(text) is not None:
+            found.append(exp.Command(this="CREATE", expression=exp.Literal.string(text)))
+            continue
+        found.extend(e for e in SQLSHIFT_DIALECTS[dialect].parse(text) if e is not None)
+    return found
 
 
 def statement_kind(expression: exp.Expr) -> Kind:

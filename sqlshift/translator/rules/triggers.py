@@ -48,7 +48,7 @@ from sqlshift.translator.context import Context
 from sqlshift.translator.identifiers import normalise_identifiers
 from sqlshift.translator.rules import GENERATED
 
-__all__ = ["identity_trigger", "on_update_triggers"]
+__all__ = ["identity_trigger", "on_update_triggers", "plpgsql_trigger_text"]
 
 _NOW_CALLS = frozenset({"NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME"})
 
@@ -170,14 +170,17 @@ def _postgres(
 
 
 def _plpgsql_trigger(function: str, body: str, when: str) -> list[exp.Expr]:
+    """:func:`plpgsql_trigger_text` as statements of the script."""
+    return [_command(text) for text in plpgsql_trigger_text(function, body, when)]
+
+
+def plpgsql_trigger_text(function: str, body: str, when: str) -> list[str]:
     """A PL/pgSQL trigger function ``function`` with ``body`` (replaced if it exists: a
     table made again keeps it), and the trigger of the same name that runs it ``when``."""
     return [
-        _command(
-            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
-            f"$sqlshift$\n{body}\n$sqlshift$"
-        ),
-        _command(f"CREATE TRIGGER {function} {when} EXECUTE FUNCTION {function}()"),
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$sqlshift$\n{body}\n$sqlshift$",
+        f"CREATE TRIGGER {function} {when} EXECUTE FUNCTION {function}()",
     ]
 
 
