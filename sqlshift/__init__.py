@@ -17,14 +17,14 @@ from sqlshift.errors import (
     UntranslatableError,
 )
 from sqlshift.executor import Cache, Database, Row, connect, wrap
-from sqlshift.migration import MigrationReport, TableReport, migrate
+from sqlshift.move.migrate import MigrationReport, TableReport, migrate
+from sqlshift.move.verify import TableCheck, verify
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import Translation, translate, translation
 from sqlshift.translator.assumptions import Assumption
 from sqlshift.translator.options import Options
 from sqlshift.translator.params import ParamMap
 from sqlshift.translator.schema import Schema
-from sqlshift.verification import TableCheck, verify
 
 __version__ = "0.1.0"
 

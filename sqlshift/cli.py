@@ -646,7 +646,7 @@ def _names(given: str | None) -> list[str] | None:
 
 
 def _cmd_migrate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    from sqlshift.migration import migrate
+    from sqlshift.move.migrate import migrate
 
     bar = _TableProgress(stderr)
     try:
@@ -675,7 +675,7 @@ def _cmd_migrate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr
 
 
 def _cmd_verify(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    from sqlshift.verification import verify
+    from sqlshift.move.verify import verify
 
     try:
         checks = asyncio.run(

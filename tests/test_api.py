@@ -25,7 +25,7 @@ from sqlshift.translator.api import clear_cache
 def test_exported_members_are_exactly_the_public_api() -> None:
     public = {name for name in dir(sqlshift) if not name.startswith("_")}
     modules = {"dialects", "errors", "translator", "executor", "cli", "demo", "annotations"}
-    modules |= {"migration", "verification"}
+    modules |= {"move"}
     assert set(sqlshift.__all__) - {"__version__"} == public - modules
 
 

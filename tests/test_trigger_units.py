@@ -89,3 +89,15 @@ def test_a_trigger_on_another_database_is_refused() -> None:
     with pytest.raises(UntranslatableError) as refused:
         _pg("CREATE TRIGGER tr AFTER INSERT ON other.t FOR EACH ROW DELETE FROM t")
     assert refused.value.code == "trigger-body"
+
+
+def test_a_second_trigger_for_the_same_event_is_refused() -> None:
+    script = TABLE + (
+        "CREATE TRIGGER a AFTER INSERT ON t FOR EACH ROW DELETE FROM t2;\n"
+        "CREATE TRIGGER b AFTER UPDATE ON t FOR EACH ROW DELETE FROM t2;\n"
+        "CREATE TRIGGER c AFTER INSERT ON t FOR EACH ROW DELETE FROM t3"
+    )
+    for target in ("postgres", "sqlite"):
+        with pytest.raises(UntranslatableError) as refused:
+            translate(script, target, "mysql")
+        assert (refused.value.code, refused.value.line) == ("trigger-order", 4)

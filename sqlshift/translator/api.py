@@ -344,6 +344,7 @@ def _translate_from(
     # Same dialect, one statement: the caller's own text is sent (see below), not regenerated.
     own_text = source == target and len(walked) == 1 and keep_text
     statements: list[str] = []
+    seen: set[tuple[str, str, str]] = set()  # (each trigger's table, timing and event)
     missing = MISSING_FUNCTIONS[target] if source != target else frozenset()
     report = PROGRESS.get()
     for done, (tree, nodes) in enumerate(walked, start=1):
@@ -379,7 +380,7 @@ def _translate_from(
                     "parameter markers (NUL characters); pass such values as parameters"
                 )
             if triggers and (stub := STUB_OUTPUT.search(generated)) is not None:
-                statements.extend(_trigger(triggers[int(stub.group(1))], ctx))
+                statements.extend(_trigger(triggers[int(stub.group(1))], ctx, seen))
                 continue
             statements.append(splice(generated, bulk))
     if own_text:
@@ -413,12 +414,12 @@ def _translate_from(
     )
 
 
-def _trigger(unit: tuple[int, str], ctx: Context) -> list[str]:
+def _trigger(unit: tuple[int, str], ctx: Context, seen: set[tuple[str, str, str]]) -> list[str]:
     """A MySQL trigger's statements on the target (trigger_units.py); in lenient mode, a
     trigger it refuses leaves none (and a warning)."""
     start, text = unit
     try:
-        return translate_trigger(text, start, ctx)
+        return translate_trigger(text, start, ctx, seen)
     except UntranslatableError as error:
         if ctx.strict:
             raise

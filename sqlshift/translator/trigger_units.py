@@ -78,10 +78,14 @@ class _Statement:
     branches: list[tuple[str | None, list[_Statement]]] = field(default_factory=list)
 
 
-def translate_trigger(text: str, start: int, ctx: Context) -> list[str]:
-    """The target's statements for the MySQL ``CREATE TRIGGER`` at ``text[start:]`` (one
-    unit); raises :class:`UntranslatableError` (positioned in ``ctx.original``) when its
-    body holds what the module docstring does not list."""
+def translate_trigger(
+    text: str, start: int, ctx: Context, seen: set[tuple[str, str, str]] | None = None
+) -> list[str]:
+    """The target's statements for the MySQL ``CREATE TRIGGER`` ``text`` (one unit, at
+    offset ``start`` of the script); raises :class:`UntranslatableError` (positioned in
+    ``ctx.original``) when its body holds what the module docstring does not list. ``seen``:
+    the (table, timing, event) of the script's triggers before it: a second trigger for the
+    same ones is refused (``trigger-order``), as the engines run them in different orders."""
     header = _HEADER.match(text)
     if header is None:
         raise _refusal(ctx, start, text, "trigger-body", "the trigger's header is not read")
@@ -99,6 +103,16 @@ def translate_trigger(text: str, start: int, ctx: Context) -> list[str]:
     if "." in name or "." in table:
         raise _refusal(ctx, start, text, "trigger-body", "a trigger of another database's table")
     timing, event = header.group("timing").upper(), header.group("event").upper()
+    if seen is not None:
+        if (table.lower(), timing, event) in seen:
+            raise _refusal(
+                ctx, start, text, "trigger-order",
+                f"a second {timing} {event} trigger on {table}: MySQL runs them in the order "
+                f"they were created, {ctx.target} "
+                f"{'by name' if ctx.target == 'postgres' else 'in an order it does not promise'}",
+                "merge the triggers into one",
+            )  # fmt: skip
+        seen.add((table.lower(), timing, event))
     body_start = header.end()
     parser = _Parser(text, body_start, start, ctx)
     statements = parser.body()
@@ -263,24 +277,27 @@ class _Translator:
     text: str
     start: int
 
-    def run(self, sql: str, offset: int) -> list[str]:
+    def run(self, sql: str, offset: int, construct: str | None = None) -> list[str]:
+        """``sql`` translated; a refusal names ``construct`` (default: ``sql``) at
+        ``offset``."""
         from sqlshift.translator.api import translation  # (api imports this module)
 
+        shown = sql if construct is None else construct
         try:
             result = translation(
                 sql, self.ctx.target, "mysql", schema=self.schema, options=self.ctx.options
             )
         except UntranslatableError as error:
-            raise _refusal(self.ctx, offset, sql, error.code, error.reason, error.hint) from None
+            raise _refusal(self.ctx, offset, shown, error.code, error.reason, error.hint) from None
         except (ParseError, SqlshiftError) as error:
             reason = str(error).splitlines()[0]
-            raise _refusal(self.ctx, offset, sql, "trigger-body", reason) from None
+            raise _refusal(self.ctx, offset, shown, "trigger-body", reason) from None
         self.ctx.assumptions.extend(result.assumptions)
         return list(result.statements)
 
     def expression(self, sql: str, offset: int, shape: str, pattern: str) -> str:
         """``sql`` as an expression, translated inside ``shape`` and read back out."""
-        [statement] = self.run(shape.format(sql), offset)
+        [statement] = self.run(shape.format(sql), offset, sql)
         found = re.fullmatch(pattern, statement, re.DOTALL)
         if found is None:
             raise _refusal(

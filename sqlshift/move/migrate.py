@@ -15,18 +15,19 @@ translator's semantics:
    the target: PostgreSQL's ``COPY``; values converted by the executor's uniform Python types);
 4. then adds the deferred keys, moves generated keys past the copied ones, and turns key
    checks back on;
-5. verifies each copied table (``sqlshift/verification.py``).
+5. verifies each copied table (``move/verify.py``).
 
 A table that fails (its DDL refused, a row the target rejects) is reported and the others go
 on. Running it again resumes: a table that exists on the target and verifies equal is
 skipped; one that exists and differs is emptied and copied again.
 
-Each table is proven equal by :func:`sqlshift.verification.check_table` (``sqlshift
+Each table is proven equal by :func:`sqlshift.move.verify.check_table` (``sqlshift
 verify``): merged by primary key in byte order, or compared by grouped row hashes.
 
-Views are created after the data from their translated DDL and verified like tables (when no
-``tables=`` selection is given). Not copied yet: triggers, procedures and functions (the
-translator refuses them as units), and a PostgreSQL source's sequences other than its columns' generated keys.
+Views (when no ``tables=`` selection is given) and a MySQL source's triggers are created after
+the data (``move/objects.py``). Not copied: procedures and functions (the translator
+refuses them as units), the triggers of a PostgreSQL or SQLite source (reported), and a
+PostgreSQL source's sequences other than its columns' generated keys.
 Rows are written in a transaction per batch: by ``COPY`` into PostgreSQL, an ``executemany``
 of one ``INSERT`` into MySQL and SQLite (``Database.copy_rows``).
 """
@@ -46,9 +47,16 @@ from sqlglot import exp
 from sqlshift.errors import SqlshiftError
 from sqlshift.executor.database import Database as _Database
 from sqlshift.executor.database import connect
+from sqlshift.move.objects import (
+    TRIGGER_OK,
+    VIEW_OK,
+    copy_triggers,
+    copy_views,
+    drop_triggers,
+)
+from sqlshift.move.verify import Digest, check_table, digest_of, naive, quote
 from sqlshift.translator.api import translation
 from sqlshift.translator.schema import Schema
-from sqlshift.verification import Digest, check_table, digest_of, naive, quote
 
 __all__ = ["MigrationReport", "TableReport", "migrate"]
 
@@ -78,11 +86,19 @@ class MigrationReport:
     errors: list[str] = field(default_factory=list)  #: statements the target rejected
     #: each view: "created and verified", "exists", or why it was not created
     views: dict[str, str] = field(default_factory=dict)
+    #: each trigger: "created", "exists", or why it was not created
+    triggers: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        views = all(v in _VIEW_OK for v in self.views.values())
-        return views and not self.errors and all(t.status != "failed" for t in self.tables)
+        views = all(v in VIEW_OK for v in self.views.values())
+        triggers = all(v in TRIGGER_OK for v in self.triggers.values())
+        return (
+            views
+            and triggers
+            and not self.errors
+            and all(t.status != "failed" for t in self.tables)
+        )
 
     def __str__(self) -> str:
         lines = [f"{'table':30} {'status':8} {'read':>9} {'written':>9} {'s':>7}  verified"]
@@ -93,6 +109,7 @@ class MigrationReport:
                 f"{t.seconds:7.2f}  {check}" + (f"  ({t.error})" if t.error else "")
             )
         lines += [f"view {name}: {state}" for name, state in self.views.items()]
+        lines += [f"trigger {name}: {state}" for name, state in self.triggers.items()]
         lines += [f"refused: {r}" for r in self.refused]
         lines += [f"error: {e}" for e in self.errors]
         return "\n".join(lines)
@@ -143,6 +160,9 @@ async def migrate(
                 await target.execute(f"DELETE FROM {quote(table.name, target.dialect)}")
                 entry.error = "resumed: emptied and copied again"
             todo.append(table)
+        again = [t.name for t in todo if t.name.lower() in existing]
+        if again:  # (their triggers must not fire on the copied rows: created after them)
+            await drop_triggers(source, target, again)
         fresh = [t for t in todo if t.name.lower() not in existing]
         after = await _create(source, target, fresh, report)
         target_schema = await target.read_schema()
@@ -167,7 +187,8 @@ async def migrate(
             if entry.status == "copied":
                 await _prove(source, target, entry, digests[entry.name], schemas)
         if tables is None:  # (a selection of tables may leave a view without its tables)
-            await _copy_views(source, target, existing, report, schemas)
+            await copy_views(source, target, existing, report.views, schemas)
+        await copy_triggers(source, target, [t.name for t in wanted], report.triggers, schemas)
         return report
     finally:
         await source.close()
@@ -318,68 +339,6 @@ def _selected(
         for t in found
         if (wanted is None or t.name.lower() in wanted) and t.name.lower() not in skipped
     ]
-
-
-# ------------------------------------------------------------------------------ views
-
-_VIEW_OK = ("created and verified", "exists")
-
-
-async def _source_views(db: Database) -> dict[str, str]:
-    """Each view's CREATE VIEW as the source spells it."""
-    if db.dialect == "mysql":
-        names = await db.fetch_all(
-            "SELECT TABLE_NAME FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()"
-        )
-        database = await db.fetch_val("SELECT DATABASE()")
-        views = {}
-        for (name,) in names:
-            row = await db.fetch_one(f"SHOW CREATE VIEW `{name}`")
-            # (USE: the view's `db`.`table` names are the copy's own tables, translated so)
-            views[str(name)] = f"USE `{database}`;\n{row[1]}" if row is not None else ""
-        return views
-    if db.dialect == "sqlite":
-        rows = await db.fetch_all("SELECT name, sql FROM sqlite_master WHERE type = 'view'")
-        return {str(name): str(sql) for name, sql in rows}
-    rows = await db.fetch_all(
-        "SELECT viewname, definition FROM pg_views WHERE schemaname = current_schema()"
-    )
-    return {str(name): f'CREATE VIEW "{name}" AS {definition}' for name, definition in rows}
-
-
-async def _copy_views(
-    source: Database,
-    target: Database,
-    existing: set[str],
-    report: MigrationReport,
-    schemas: tuple[Schema, Schema],
-) -> None:
-    """Create the source's views on the target from their translated DDL (a view on another
-    view waits for it: each round creates what it can), and verify their rows."""
-    pending = await _source_views(source)
-    schema = schemas[0]  # (the views' columns typed: GROUP_CONCAT of numbers)
-    for name in [n for n in pending if n.lower() in existing]:
-        report.views[name] = "exists"
-        del pending[name]
-    while pending:
-        created = []
-        for name, ddl in pending.items():
-            try:
-                statements = translation(
-                    ddl, target.dialect, source.dialect, schema=schema
-                ).statements
-                for statement in statements:
-                    await target.execute(statement)
-            except SqlshiftError as error:
-                report.views[name] = str(error).splitlines()[0]
-                continue
-            created.append(name)
-            check = await check_table(source, target, name, schemas=schemas)
-            report.views[name] = "created and verified" if check.equal else "rows differ"
-        if not created:
-            break
-        for name in created:
-            del pending[name]
 
 
 # ------------------------------------------------------------------------------ the target
