@@ -277,9 +277,12 @@ def test_verify_names_the_rows_planted_in_a_copy(
     _run(_run_each(urls[target], _PLANTED))
     found = {c.name: c for c in _run(verify(urls[source], urls[target]))}
     words, pairs, loose = found["words"], found["pairs"], found["loose"]
-    assert (words.missing, words.extra, words.changed) == (("w='_x'",), ("w='b'",), ("w='c'",))
+    assert (words.missing, words.extra) == (("w='_x'",), ("w='b'",))
+    assert words.changed == ("w='c' (n: 3 != 30)",)
     assert (words.source_rows, words.target_rows, words.differences) == (6, 6, 3)
-    assert (pairs.missing, pairs.extra, pairs.changed) == ((), (), ("a=1, b='x'",))
+    assert (pairs.missing, pairs.extra) == ((), ())
+    [changed] = pairs.changed  # (the source's 1.50 reads as 1.5 on SQLite)
+    assert changed.startswith("a=1, b='x' (v: Decimal('1.5") and "!= Decimal('1.51'))" in changed
     assert (loose.missing, loose.extra, loose.changed) == (("(NULL, 'n')",), ("(1, 'one')",), ())
     assert (loose.source_rows, loose.target_rows, loose.differences) == (4, 4, 2)
     assert not any(c.equal for c in found.values())
@@ -298,7 +301,8 @@ def test_verify_cli_lists_differences_as_json_and_fails(
     first, second = f"sqlite:///{one}", f"sqlite:///{two}"
     assert main(["verify", first, second, "--json", "--limit", "1"]) == 1
     [check] = json.loads(capsys.readouterr().out)
-    assert (check["missing"], check["changed"], check["differences"]) == (["id=3"], ["id=2"], 2)
+    assert check["missing"] == ["id=3"] and check["differences"] == 2
+    assert check["changed"] == ["id=2 (v: 'b' != 'B')"]
     assert main(["verify", first, second]) == 1
     shown = capsys.readouterr().out
     assert "missing id=3" in shown and "changed id=2" in shown, shown

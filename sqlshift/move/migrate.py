@@ -253,7 +253,9 @@ async def _sqlite_ddl(db: Database, name: str) -> str | None:
 
 _PG_COLUMNS = """
 SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       pg_get_expr(d.adbin, d.adrelid), a.attidentity::text
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
+       (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+        FROM pg_enum e WHERE e.enumtypid = a.atttypid)
 FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 """
@@ -275,9 +277,13 @@ async def _postgres_ddl(db: Database, name: str) -> str | None:
     if kind not in ("r", "p"):
         return None
     parts = []
-    for column, type_text, not_null, default, identity in await db.fetch_all(
+    for column, type_text, not_null, default, identity, labels in await db.fetch_all(
         _PG_COLUMNS, [quote(name, "postgres")]
     ):
+        if labels is not None:  # an enum type: its labels, in their order (as MySQL's ENUM)
+            type_text = f"ENUM({labels})"
+            if default is not None:  # ('small'::size_kind)
+                default = str(default).rsplit("::", 1)[0]
         text = f'"{column}" {type_text}'
         if default is not None and str(default).startswith("nextval("):
             text = f'"{column}" ' + ("BIGSERIAL" if type_text == "bigint" else "SERIAL")
@@ -351,8 +357,8 @@ async def _create(
     whose DDL is refused is not created, and fails); return the statements that wait for the
     data, as pg_dump orders them: the indexes (built once over the rows rather than kept up
     row by row: PostgreSQL's companion indexes of MySQL text keys made the load of a table
-    with two 1.8x slower), then foreign keys of a MySQL source, added after the data as a
-    dump's are."""
+    with two 1.8x slower), then the foreign keys, added after the data as a dump's are
+    (``_without_foreign_keys``)."""
     prefix = "SET FOREIGN_KEY_CHECKS=0;\n" if source.dialect == "mysql" else ""
     indexes: list[str] = []
     after: list[str] = []
@@ -366,7 +372,9 @@ async def _create(
             entry.status, entry.error = "failed", f"its DDL was refused ({code})"
             continue
         before: list[str] = []
-        for statement in result.statements:
+        for whole in result.statements:
+            statement, keys = _without_foreign_keys(whole, source.dialect, target.dialect)
+            after += keys
             upper = statement.upper()
             if upper.startswith("ALTER TABLE") and "FOREIGN KEY" in upper:
                 after.append(statement)
@@ -379,6 +387,45 @@ async def _create(
         if len(report.errors) > errors:
             entry.status, entry.error = "failed", "the target refused its DDL (see errors)"
     return indexes + after
+
+
+def _without_foreign_keys(statement: str, source: str, target: str) -> tuple[str, list[str]]:
+    """A translated CREATE TABLE of a PostgreSQL or SQLite source without its foreign keys,
+    and the ``ALTER TABLE ... ADD`` statements that add them after the data, into PostgreSQL
+    and MySQL (pg_dump's order). Kept inline, tables whose keys reference each other (a
+    cycle) could not be created in any order: neither engine creates a key to a table that
+    does not exist yet. (A MySQL source's come after the data already: the translator does
+    that for a dump's FOREIGN_KEY_CHECKS=0. SQLite takes keys to tables not made yet, and
+    no ALTER TABLE ... ADD CONSTRAINT: they stay inline.)"""
+    if source == "mysql" or target == "sqlite" or not statement.upper().startswith("CREATE TABLE"):
+        return statement, []
+    try:
+        tree = sqlglot.parse_one(statement, read=target)
+    except sqlglot.errors.ParseError:
+        return statement, []
+    schema = tree.this if isinstance(tree, exp.Create) else None
+    if not isinstance(schema, exp.Schema) or not isinstance(schema.this, exp.Table):
+        return statement, []
+    table = schema.this.sql(target)
+    keys: list[str] = []
+    for item in list(schema.expressions):
+        if isinstance(item, exp.ForeignKey) or (
+            isinstance(item, exp.Constraint) and item.find(exp.ForeignKey) is not None
+        ):
+            keys.append(f"ALTER TABLE {table} ADD {item.sql(target)}")
+            item.pop()
+            continue
+        if not isinstance(item, exp.ColumnDef):
+            continue
+        for constraint in list(item.constraints):
+            reference = constraint.args.get("kind")
+            if isinstance(reference, exp.Reference):
+                column = item.this.sql(target)
+                keys.append(
+                    f"ALTER TABLE {table} ADD FOREIGN KEY ({column}) {reference.sql(target)}"
+                )
+                constraint.pop()
+    return (tree.sql(target) if keys else statement), keys
 
 
 async def _run_all(target: Database, statements: list[str], report: MigrationReport) -> None:

@@ -223,7 +223,8 @@ class _Unusable(Exception):
     """The key cannot drive a merge: a side repeats a key or reads it out of order."""
 
 
-_Keyed = tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]  # order, key, values
+#: order token, key values, values in column-name order, those column names
+_Keyed = tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...], tuple[str, ...]]
 _BATCH = 2000
 
 
@@ -260,7 +261,7 @@ class _Side:
             if self._previous is not None and not self._previous < token:
                 raise _Unusable(self.name)
             self._previous = token
-            batch.append((token, key, values))
+            batch.append((token, key, values, layout.names))
             if len(batch) >= _BATCH:
                 break
         else:
@@ -284,11 +285,12 @@ async def _by_key(
     found: dict[str, list[str]] = {"missing": [], "extra": [], "changed": []}
     differences = 0
 
-    def note(kind: str, values: tuple[Any, ...]) -> None:
+    def note(kind: str, values: tuple[Any, ...], columns: str = "") -> None:
         nonlocal differences
         differences += 1
         if len(found[kind]) < limit:
-            found[kind].append(", ".join(f"{c}={v!r}" for c, v in zip(key, values, strict=True)))
+            keys = ", ".join(f"{c}={v!r}" for c, v in zip(key, values, strict=True))
+            found[kind].append(keys + (f" ({columns})" if columns else ""))
 
     ours, theirs = _Side(source, name, key, schemas[0]), _Side(target, name, key, schemas[1])
     try:
@@ -308,7 +310,7 @@ async def _by_key(
             else:
                 assert mine is not None and yours is not None
                 if not same_values(mine[2], yours[2]):
-                    note("changed", mine[1])
+                    note("changed", mine[1], _changed_columns(mine, yours))
                 ours.at += 1
                 theirs.at += 1
     finally:
@@ -337,14 +339,26 @@ def same_values(mine: tuple[Any, ...], yours: tuple[Any, ...]) -> bool:
     )
 
 
+def _changed_columns(mine: _Keyed, yours: _Keyed) -> str:
+    """The columns whose values differ, with both values: ``seen: '...' != '...'``."""
+    if mine[3] != yours[3]:
+        return f"columns {', '.join(mine[3])} != {', '.join(yours[3])}"
+    return "; ".join(
+        f"{name}: {a!r} != {b!r}"[:200]
+        for name, a, b in zip(mine[3], mine[2], yours[2], strict=True)
+        if not (a == b or canonical(a) == canonical(b))
+    )
+
+
 class _Layout:
     """Where a result's columns are: its values in column-name order, a key's positions."""
 
-    __slots__ = ("_keys", "_names", "ordered")
+    __slots__ = ("_keys", "_names", "names", "ordered")
 
     def __init__(self, names: tuple[str, ...]) -> None:
         self._names = [n.lower() for n in names]
         order = sorted(range(len(names)), key=lambda i: self._names[i])
+        self.names = tuple(self._names[i] for i in order)  #: in the order of ``ordered``
         self.ordered: Callable[[Row], tuple[Any, ...]] = tuple  # (a Row indexes in Python)
         if order != sorted(order):
             getter = operator.itemgetter(*order)

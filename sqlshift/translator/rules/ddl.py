@@ -611,7 +611,9 @@ def generated_keys_and_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         node.set("kind", exp.DataType.build("JSON" if ctx.target == "mysql" else "TEXT"))
     elif t == T.JSON and ctx.target == "sqlite":
         node.set("kind", exp.DataType.build("TEXT"))
-    elif t in _MICROSECONDS and ctx.source == "postgres" and ctx.target == "mysql":
+    elif t == T.ENUM and ctx.target == "sqlite":
+        _enum_for_sqlite(node, kind)
+    elif t in _MICROSECONDS and ctx.target == "mysql":
         _keep_microseconds(kind)
     if ctx.source == "sqlite":
         _sqlite_integer(node, ctx)
@@ -652,15 +654,28 @@ def byte_wise_text_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 _TEXT_TYPES = frozenset(
     {T.CHAR, T.VARCHAR, T.NCHAR, T.NVARCHAR, T.TEXT, T.MEDIUMTEXT, T.LONGTEXT, T.TINYTEXT}
 )
+
+
+def _enum_for_sqlite(node: exp.ColumnDef, kind: exp.DataType) -> None:
+    """A PostgreSQL enum (written ``ENUM('a', ...)`` by ``sqlshift migrate``, as the
+    catalog's labels) on SQLite: a type name SQLite does not know gives NUMERIC affinity, under
+    which a label such as '1' or '2.0' would be stored as a number. TEXT, with a CHECK of the
+    labels, as a MySQL ENUM becomes. Corpus: tests/test_migrate_directions.py."""
+    values = [e.copy() for e in kind.expressions if isinstance(e, exp.Literal)]
+    node.set("kind", exp.DataType.build("TEXT"))
+    node.append("constraints", _check(exp.In(this=_col(node), expressions=values)))
+
+
 _SERIAL_BASE = {T.SERIAL: "INT", T.BIGSERIAL: "BIGINT", T.SMALLSERIAL: "SMALLINT"}
-_MICROSECONDS = {T.TIMESTAMP, T.TIMESTAMPTZ, T.TIME}
+_MICROSECONDS = {T.TIMESTAMP, T.TIMESTAMPTZ, T.TIME, T.DATETIME}
 
 
 def _keep_microseconds(kind: exp.DataType) -> None:
     """PostgreSQL's ``timestamp``/``timestamptz``/``time`` keep microseconds unless a precision
-    is given; MySQL's DATETIME/TIMESTAMP/TIME without one keep whole seconds, so a stored
-    '10:00:59.9' would become 10:00:59 (MariaDB) or 10:01:00 (MySQL 8). The column gets
-    precision 6. Corpus: ddl.toml `ddl-pg-timestamp-microseconds`."""
+    is given, and SQLite's DATETIME text whatever digits it is given; MySQL's DATETIME/
+    TIMESTAMP/TIME without one keep whole seconds, so a stored '10:00:59.9' would become
+    10:00:59 (MariaDB) or 10:01:00 (MySQL 8). The column gets precision 6. Corpus: ddl.toml
+    `ddl-pg-timestamp-microseconds`, `ddl-lite-datetime-microseconds`."""
     if not kind.expressions:
         kind.set("expressions", [exp.DataTypeParam(this=exp.Literal.number(6))])
 
