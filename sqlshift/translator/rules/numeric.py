@@ -296,7 +296,7 @@ def exact_division_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
-@rule(exp.Add, exp.Sub, exp.Mul, exp.Neg, exp.Sum, source={"mysql", "postgres"}, target={"sqlite"})
+@rule(exp.Add, exp.Sub, exp.Mul, exp.Sum, source={"mysql", "postgres"}, target={"sqlite"})
 def settled_decimal_arithmetic(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL and PostgreSQL add, subtract, multiply and SUM DECIMAL values exactly; SQLite
     holds them as REALs and computes in binary, so equal results came out as different
@@ -308,7 +308,7 @@ def settled_decimal_arithmetic(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     (PostgreSQL source: `SELECT (t.price - ROUND(t.price, 0)) ... UNION SELECT 2.5 ...`);
     corpus: numbers.toml `num-lite-decimal-noise-*`."""
     parent = node.parent
-    while isinstance(parent, exp.Paren):
+    while isinstance(parent, exp.Paren | exp.Neg):  # (a negation is exact in binary too)
         parent = parent.parent
     if isinstance(parent, _SETTLED_FURTHER_UP):
         return None  # (the whole expression is rounded once, where it leaves the arithmetic)
@@ -322,7 +322,7 @@ def settled_decimal_arithmetic(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return rounded
 
 
-_SETTLED_FURTHER_UP = (exp.Add, exp.Sub, exp.Mul, exp.Neg, exp.Sum, exp.Round)
+_SETTLED_FURTHER_UP = (exp.Add, exp.Sub, exp.Mul, exp.Sum, exp.Round)
 _SETTLED_MAX_SCALE = 9
 """Beyond this many digits a REAL's noise may reach the scale's last digit: left alone."""
 
