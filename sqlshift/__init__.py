@@ -17,6 +17,7 @@ from sqlshift.errors import (
     UntranslatableError,
 )
 from sqlshift.executor import Cache, Database, Row, connect, wrap
+from sqlshift.move.dual import DualDatabase, DualWriteError, Flags, dual
 from sqlshift.move.migrate import MigrationReport, TableReport, migrate
 from sqlshift.move.verify import TableCheck, verify
 from sqlshift.translator.analysis import StatementInfo
@@ -35,7 +36,10 @@ __all__ = [
     "ConfigurationError",
     "Database",
     "DialectError",
+    "DualDatabase",
+    "DualWriteError",
     "ExecutionError",
+    "Flags",
     "InputTypeError",
     "MigrationReport",
     "Options",
@@ -55,6 +59,7 @@ __all__ = [
     "UntranslatableError",
     "__version__",
     "connect",
+    "dual",
     "migrate",
     "translate",
     "translation",

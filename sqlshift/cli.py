@@ -705,6 +705,53 @@ def _cmd_verify(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr:
     return EXIT_OK if all(c.equal for c in checks) else EXIT_TRANSLATION
 
 
+def _cmd_outbox_status(
+    args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
+) -> int:
+    from sqlshift.move.outbox import Outbox
+
+    if not os.path.exists(args.path):
+        raise _UsageError(f"no outbox at {args.path}")
+    outbox = Outbox(args.path)
+    try:
+        entries = outbox.pending(limit=10_000)
+    finally:
+        outbox.close()
+    if args.json:
+        shown = [
+            {"id": e.id, "side": e.side, "txid": e.txid, "statements": len(e.statements),
+             "created": e.created, "attempts": e.attempts, "error": e.error}
+            for e in entries
+        ]  # fmt: skip
+        print(json.dumps(shown, indent=1), file=stdout)
+        return EXIT_OK
+    print(f"{len(entries)} pending", file=stdout)
+    for e in entries:
+        first = " ".join(e.statements[0][0].split())[:70] if e.statements else ""
+        error = f"  error after {e.attempts} attempts: {e.error}" if e.error else ""
+        print(f"#{e.id} for {e.side}: {len(e.statements)} statements: {first}{error}", file=stdout)
+    return EXIT_OK
+
+
+def _cmd_outbox_replay(
+    args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
+) -> int:
+    from sqlshift.move.outbox import Outbox, replay
+
+    if not os.path.exists(args.path):
+        raise _UsageError(f"no outbox at {args.path}")
+    outbox = Outbox(args.path)
+    try:
+        applied, skipped = asyncio.run(replay(outbox, args.to, side=args.side))
+    except SqlshiftError as exc:
+        print(f"sqlshift: replay stopped: {_one_line(str(exc))}", file=stderr)
+        return EXIT_TRANSLATION
+    finally:
+        outbox.close()
+    print(f"{applied} applied, {skipped} applied before", file=stdout)
+    return EXIT_OK
+
+
 class _TableProgress:
     """``table: N rows`` on one line of a terminal while a table is copied."""
 
@@ -890,6 +937,26 @@ def _parser() -> _ArgumentParser:
     )
     ver.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ver.set_defaults(handler=_cmd_verify)
+
+    box = commands.add_parser(
+        "outbox",
+        help="the outbox of a dual-database run: what waits, and applying it",
+        description=(
+            "The writes a dual-database run (sqlshift.dual) has yet to apply to the other "
+            "database, in order. `status` lists them with their last error; `replay` applies "
+            "them to TARGET_URL, each at most once (safe to run again, or beside the run)."
+        ),
+    )
+    actions = box.add_subparsers(dest="action", required=True)
+    status = actions.add_parser("status", help="list the entries that wait")
+    status.add_argument("path", metavar="PATH")
+    status.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    status.set_defaults(handler=_cmd_outbox_status)
+    replay = actions.add_parser("replay", help="apply the waiting entries to a database")
+    replay.add_argument("path", metavar="PATH")
+    replay.add_argument("--to", required=True, metavar="TARGET_URL")
+    replay.add_argument("--side", choices=["old", "new"], help="only the entries for this side")
+    replay.set_defaults(handler=_cmd_outbox_replay)
     return parser
 
 

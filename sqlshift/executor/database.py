@@ -252,6 +252,11 @@ class Database(Generic[CacheT]):
         return self._backend.dialect
 
     @property
+    def url(self) -> DatabaseURL | None:
+        """Where it connects (None: a wrapped pool or connection)."""
+        return self._url
+
+    @property
     def source(self) -> str | None:
         return self._source
 
@@ -313,6 +318,13 @@ class Database(Generic[CacheT]):
         """Translate with the database's schema from now on (see Pipeline.load_schema)."""
         self._pipeline.schema_due = True
         await self._pipeline.load_schema()
+
+    async def reload_schema(self) -> None:
+        """Read the database's schema again for the translator: after DDL run elsewhere
+        (another client, ``sqlshift migrate``); DDL run through this Database is seen
+        already. Nothing to do when it does not translate."""
+        if self._pipeline.schema_reader is not None:
+            await self._load_schema()
 
     async def close(self) -> None:
         if not self._open:
@@ -478,6 +490,42 @@ class Database(Generic[CacheT]):
         mapped = [self._map_args(prepared, args) for args in args_seq]
         # profiled as one call, with the first argument set as the (redacted) example
         return await self._write(sql, args_seq, prepared, mapped, "execute_many", None)
+
+    async def fetch_native(self, sql: str, args: Sequence[Any] = ()) -> tuple[Row, ...]:
+        """The rows of ``sql`` written in this database's own dialect and parameter style,
+        sent as is: not translated, not cached, not profiled. On the open transaction's
+        connection when there is one, so it sees that session (``SELECT LAST_INSERT_ID()``
+        after an insert); for reads: a write made here is not seen by the cache."""
+        tx = self._tx.get()
+        try:
+            if tx is not None:
+                async with tx.state.lock:
+                    names, rows = await tx.state.connection.fetch(sql, list(args))
+            else:
+                async with self._acquire() as connection:
+                    names, rows = await connection.fetch(sql, list(args))
+        except SqlshiftError:
+            raise
+        except Exception as error:
+            raise self._error(error, sql, args) from error
+        return make_rows(names, rows)
+
+    async def execute_native(self, sql: str, args: Sequence[Any] = ()) -> int:
+        """Run ``sql`` written in this database's own dialect and parameter style, as is (on
+        the open transaction's connection when there is one); the rows it affected. Not
+        translated, not profiled, and unseen by the cache: for tables the application does
+        not read through it (sqlshift's own bookkeeping)."""
+        tx = self._tx.get()
+        try:
+            if tx is not None:
+                async with tx.state.lock:
+                    return await tx.state.connection.execute(sql, list(args))
+            async with self._acquire() as connection:
+                return await connection.execute(sql, list(args))
+        except SqlshiftError:
+            raise
+        except Exception as error:
+            raise self._error(error, sql, args) from error
 
     async def copy_rows(
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]

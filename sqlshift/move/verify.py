@@ -296,8 +296,10 @@ async def _by_key(
     try:
         while True:
             starved = [side.fill() for side in (ours, theirs) if side.starved]
-            if starved:
-                await asyncio.gather(*starved)
+            if starved:  # (both finish before a failure is raised: each then closes)
+                for outcome in await asyncio.gather(*starved, return_exceptions=True):
+                    if isinstance(outcome, BaseException):
+                        raise outcome
             mine, yours = ours.peek(), theirs.peek()
             if mine is None and yours is None:
                 break

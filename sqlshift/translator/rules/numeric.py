@@ -315,9 +315,10 @@ def settled_decimal_arithmetic(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.find(exp.Div) is not None:
         return None  # a quotient is not exact at its scale (MySQL keeps 9 digits of it)
     typed = infer(node, ctx)
-    if typed.kind is not Kind.EXACT or not typed.scale or typed.scale > _SETTLED_MAX_SCALE:
-        return None
-    rounded = exp.Round(this=node, decimals=exp.Literal.number(typed.scale))
+    scale = typed.scale
+    if typed.kind is not Kind.EXACT or scale is None or not 0 < scale <= _SETTLED_MAX_SCALE:
+        return None  # (a negative scale: PostgreSQL's dynamic one, e.g. of SQRT(numeric))
+    rounded = exp.Round(this=node, decimals=exp.Literal.number(scale))
     rounded.meta[TYPED] = typed
     return rounded
 

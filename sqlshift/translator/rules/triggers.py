@@ -290,14 +290,21 @@ def _quoted(text: str) -> str:
 
 def _rowid_trigger(function: str, sequence: str, key: str, table_sql: str) -> list[exp.Expr]:
     """SQLite's rowid without AUTOINCREMENT is the highest key + 1 at each insert, also after
-    the highest rows were deleted (ids are reused) or a key was changed: the sequence is set
-    to exactly that after every insert, update and delete."""
+    the highest rows were deleted (ids are reused) or a key was changed: before every INSERT
+    statement the sequence is set to exactly that. Inserting transactions take turns first
+    (a transaction-level advisory lock per table, held until it ends, as SQLite's one writer
+    holds its database; a table lock would deadlock with the INSERT's own): setting the
+    sequence after the statement, as before, moved it back below ids that other
+    transactions had taken and not committed, and their next inserts failed with duplicate
+    keys (found by tests/test_dual.py: four concurrent writers). Under REPEATABLE READ the
+    highest key read may miss another's committed rows."""
     body = (
         "BEGIN\n"
+        f"  PERFORM pg_advisory_xact_lock(hashtext({_quoted('sqlshift_rowid ' + table_sql)}));\n"
         f"  PERFORM setval({sequence}, COALESCE((SELECT max({key}) FROM {table_sql}), 0) + 1, "
         "false);\n"
         "  RETURN NULL;\n"
         "END"
     )
-    when = f"AFTER INSERT OR UPDATE OR DELETE ON {table_sql} FOR EACH STATEMENT"
+    when = f"BEFORE INSERT ON {table_sql} FOR EACH STATEMENT"
     return _plpgsql_trigger(function, body, when)

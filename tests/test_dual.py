@@ -1,0 +1,354 @@
+"""`sqlshift.dual` on the real engines: an application moving from SQLite or MariaDB to
+PostgreSQL through the five phases, the new database made unreachable for part of the run (a
+TCP proxy in front of it, stopped and started again) and caught up from the outbox, shadow
+reads that find a difference planted on purpose, phase changes under concurrent writers, and
+the outbox's command line. Afterwards `verify` reports the two databases identical, and
+nothing was written twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from engines import EnginePool
+from test_migrate import _mysql_database, pg_database  # noqa: F401 (a fixture)
+
+from sqlshift import ConfigurationError, DualWriteError, connect, dual
+from sqlshift.cli import main
+from sqlshift.move.migrate import migrate
+
+SCHEMA = {
+    "sqlite": [
+        "CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "balance DECIMAL(10, 2) NOT NULL DEFAULT 0)",
+        "CREATE TABLE counters (name VARCHAR(20) PRIMARY KEY, n INTEGER NOT NULL)",
+    ],
+    "mysql": [
+        "CREATE TABLE accounts (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL, "
+        "balance DECIMAL(10, 2) NOT NULL DEFAULT 0)",
+        "CREATE TABLE counters (name VARCHAR(20) PRIMARY KEY, n INT NOT NULL)",
+    ],
+}
+MARK = {"sqlite": "?", "mysql": "%s"}
+UPSERT = {
+    "sqlite": "INSERT INTO counters (name, n) VALUES (?, 1) "
+    "ON CONFLICT (name) DO UPDATE SET n = counters.n + 1",
+    "mysql": "INSERT INTO counters (name, n) VALUES (%s, 1) ON DUPLICATE KEY UPDATE n = n + 1",
+}
+
+
+class Proxy:
+    """A TCP proxy to PostgreSQL that a test stops (every connection cut, new ones refused)
+    and starts again on the same port."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.listen_port = 0
+        self._server: asyncio.Server | None = None
+        self._links: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.listen_port)
+        self.listen_port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in list(self._links):
+            writer.transport.abort()
+        self._links.clear()
+        await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(self.host, self.port)
+        except OSError:
+            writer.transport.abort()
+            return
+        self._links |= {writer, up_writer}
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(Exception):
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            dst.transport.abort()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+def _proxied(url: str, proxy: Proxy) -> str:
+    parts = urlsplit(url)
+    netloc = parts.netloc.replace(
+        f"{parts.hostname}:{parts.port or 5432}", f"127.0.0.1:{proxy.listen_port}"
+    )
+    return (
+        parts._replace(netloc=netloc).geturl() + ("&" if parts.query else "?") + "connect_timeout=1"
+    )
+
+
+async def _setup(old_url: str, dialect: str) -> None:
+    db = await connect(old_url)
+    try:
+        for statement in SCHEMA[dialect]:
+            await db.execute(statement)
+        await db.execute_many(
+            f"INSERT INTO accounts (name, balance) VALUES ({MARK[dialect]}, {MARK[dialect]})",
+            [("first", Decimal("1.50")), ("second", Decimal("0"))],
+        )
+    finally:
+        await db.close()
+
+
+async def _workload(db: Any, dialect: str, tag: str, rounds: int = 5) -> list[int]:
+    """Inserts with generated ids, updates, deletes, upserts, a committed and a rolled-back
+    transaction; the ids the primary gave."""
+    m = MARK[dialect]
+    ids = []
+    for i in range(rounds):
+        await db.execute(
+            f"INSERT INTO accounts (name, balance) VALUES ({m}, {m})", [f"{tag}{i}", Decimal(i) / 4]
+        )
+        ids.append(await db.fetch_val("SELECT MAX(id) FROM accounts"))
+        await db.execute(
+            f"UPDATE accounts SET balance = balance + 1 WHERE name = {m}", [f"{tag}{i}"]
+        )
+        await db.execute(UPSERT[dialect], [tag])
+    await db.execute(f"DELETE FROM accounts WHERE name = {m}", [f"{tag}0"])
+    async with db.transaction():
+        await db.execute(f"INSERT INTO accounts (name) VALUES ({m})", [f"{tag}-tx"])
+        await db.execute(UPSERT[dialect], [tag])
+    with contextlib.suppress(RuntimeError):
+        async with db.transaction():
+            await db.execute(f"INSERT INTO accounts (name) VALUES ({m})", [f"{tag}-gone"])
+            await db.execute(UPSERT[dialect], [tag])
+            raise RuntimeError("rolled back")
+    return ids
+
+
+async def _identical(db: Any) -> None:
+    checks = await db.verify()
+    assert [(c.name, c.equal, c.differences) for c in checks] == [
+        ("accounts", True, 0), ("counters", True, 0),
+    ], checks  # fmt: skip
+
+
+@pytest.fixture
+def outbox(tmp_path: Path) -> str:
+    return str(tmp_path / "outbox.db")
+
+
+@pytest.fixture
+def mysql_old(engines: EnginePool) -> Iterator[str]:
+    engines.get("mysql")
+    with _mysql_database(f"sqlshift_dual_{os.getpid()}") as url:
+        yield url
+
+
+@pytest.fixture
+async def proxy(engines: EnginePool) -> AsyncIterator[Proxy]:
+    engines.get("postgres")
+    parts = urlsplit(os.environ.get("SQLSHIFT_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    found = Proxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    await found.start()
+    try:
+        yield found
+    finally:
+        with contextlib.suppress(Exception):
+            await found.stop()
+
+
+@pytest.mark.parametrize("old", ["sqlite", "mysql"])
+async def test_five_phases_with_the_new_database_down_for_a_while(
+    old: str,
+    pg_database: str,  # noqa: F811
+    mysql_old: str,
+    proxy: Proxy,
+    outbox: str,
+    tmp_path: Path,
+) -> None:
+    old_url = mysql_old if old == "mysql" else f"sqlite:///{tmp_path / 'old.db'}"
+    new_url = _proxied(pg_database, proxy)
+    await _setup(old_url, old)
+    db = await dual(old_url, new_url, source=old, phase="old-only", outbox=outbox)
+    try:
+        # 1. old only; then the new database gets a copy
+        await _workload(db, old, "a")
+        assert (await migrate(old_url, pg_database)).ok
+        await db.load_keys()
+        # 2. dual write
+        db.set_phase("dual-write")
+        ids = await _workload(db, old, "b")
+        await _identical_after_drain(db)
+        # the new database goes away: writes go on, wait in the outbox, and are caught up
+        await proxy.stop()
+        down_ids = await _workload(db, old, "c")
+        health = await db.health()
+        assert not health["new"]["ok"] and health["old"]["ok"]
+        assert health["outbox"]["pending"] > 0 and health["outbox"]["lag_seconds"] >= 0
+        await proxy.start()
+        await _identical_after_drain(db)
+        # 3. dual read: a difference planted on the new side is found by the shadow reads
+        db.set_phase("dual-read")
+        new = await connect(pg_database)
+        await new.execute("UPDATE accounts SET name = 'planted' WHERE id = $1", [ids[1]])
+        m = MARK[old]
+        for _ in range(3):
+            await db.fetch_all(f"SELECT id, name FROM accounts WHERE id = {m}", [ids[1]])
+            await db.fetch_all("SELECT COUNT(*) FROM counters")
+        await _shadows_done(db)
+        stats = db.compare.stats()
+        assert stats["mismatched"] == 3 and stats["matched"] == 3, stats
+        [mismatch] = stats["mismatches"].values()
+        assert mismatch["mismatched"] == 3 and "accounts" in mismatch["text"]
+        assert mismatch["example"]["arguments"] == "1 redacted"
+        await new.execute("UPDATE accounts SET name = $1 WHERE id = $2", ["b1", ids[1]])
+        await new.close()
+        await _identical_after_drain(db)
+        # 4. new primary: the new database answers, the old one follows with the same ids
+        db.set_phase("new-primary")
+        later = await _workload(db, old, "d")
+        assert later[-1] > max(down_ids)
+        await _identical_after_drain(db)
+        # 5. new only
+        db.set_phase("new-only")
+        await _workload(db, old, "e", rounds=2)
+        assert db.outbox.depth() == 0
+    finally:
+        await db.close()
+    # nothing written twice: each insert and upsert happened once on each side
+    check = await connect(pg_database)
+    try:
+        assert await check.fetch_val("SELECT n FROM counters WHERE name = 'c'") == 6
+        assert await check.fetch_val("SELECT COUNT(*) FROM accounts WHERE name LIKE 'c%'") == 5
+    finally:
+        await check.close()
+
+
+async def _identical_after_drain(db: Any) -> None:
+    assert await db.drain(timeout=30), f"the outbox did not drain: {db.last_error}"
+    await _identical(db)
+
+
+async def _shadows_done(db: Any) -> None:
+    for _ in range(100):
+        if not db._shadows:
+            return
+        await asyncio.sleep(0.02)
+
+
+async def test_phase_changes_under_concurrent_writers(
+    pg_database: str,  # noqa: F811
+    outbox: str,
+    tmp_path: Path,
+) -> None:
+    old_url = f"sqlite:///{tmp_path / 'old.db'}"
+    await _setup(old_url, "sqlite")
+    assert (await migrate(old_url, pg_database)).ok
+    db = await dual(old_url, pg_database, source="sqlite", phase="dual-write", outbox=outbox)
+    try:
+
+        async def writer(n: int) -> None:
+            for i in range(20):
+                await db.execute("INSERT INTO accounts (name) VALUES (?)", [f"w{n}-{i}"])
+                await db.execute(UPSERT["sqlite"], [f"w{n}"])
+                await asyncio.sleep(0)
+
+        tasks = [asyncio.create_task(writer(n)) for n in range(4)]
+        await asyncio.sleep(0.05)
+        db.set_phase("dual-read")
+        with pytest.raises(ConfigurationError, match="wait in the outbox"):
+            db.set_phase("new-primary") if db.outbox.depth() else _raise_pending()
+        await asyncio.gather(*tasks)
+        assert await db.drain()
+        db.set_phase("new-primary")
+        tasks = [asyncio.create_task(writer(n + 10)) for n in range(4)]
+        await asyncio.gather(*tasks)
+        await _identical_after_drain(db)
+    finally:
+        await db.close()
+
+
+def _raise_pending() -> None:
+    raise ConfigurationError("writes wait in the outbox (drained before the check)")
+
+
+async def test_values_each_side_would_compute_are_refused(
+    pg_database: str,  # noqa: F811
+    outbox: str,
+    tmp_path: Path,
+) -> None:
+    old_url = f"sqlite:///{tmp_path / 'old.db'}"
+    await _setup(old_url, "sqlite")
+    assert (await migrate(old_url, pg_database)).ok
+    db = await dual(old_url, pg_database, source="sqlite", phase="dual-write", outbox=outbox)
+    try:
+        with pytest.raises(DualWriteError, match="dual-write-nondeterministic"):
+            await db.execute("INSERT INTO accounts (name) VALUES (datetime('now'))")
+        with pytest.raises(DualWriteError, match="dual-write-generated-key"):
+            await db.execute("INSERT INTO accounts (name) VALUES ('x'), ('y')")
+        # rows given their keys, and one-row inserts, go through; execute_many row by row
+        await db.execute("INSERT INTO accounts (id, name) VALUES (100, 'a'), (101, 'b')")
+        await db.execute_many("INSERT INTO accounts (name) VALUES (?)", [["m1"], ["m2"]])
+        await _identical_after_drain(db)
+    finally:
+        await db.close()
+
+
+def test_the_outbox_command_line_replays_once(
+    pg_database: str,  # noqa: F811
+    outbox: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    old_url = f"sqlite:///{tmp_path / 'old.db'}"
+    with socket.socket() as probe:  # a port nothing listens on: the new database is down
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    parts = urlsplit(pg_database)
+    down = parts._replace(netloc=f"postgres@127.0.0.1:{port}").geturl() + "?connect_timeout=1"
+
+    async def run() -> int:
+        await _setup(old_url, "sqlite")
+        assert (await migrate(old_url, pg_database)).ok
+        db = await dual(old_url, down, source="sqlite", phase="dual-write", outbox=outbox)
+        await _workload(db, "sqlite", "z", rounds=3)
+        depth = db.outbox.depth()
+        await db.close()
+        return depth
+
+    assert asyncio.run(run()) == 11  # 3 x (insert, update, upsert), a delete, a transaction
+    assert main(["outbox", "status", outbox, "--json"]) == 0
+    pending = json.loads(capsys.readouterr().out)
+    assert len(pending) == 11 and all(e["side"] == "new" for e in pending)
+    assert any("refused" in (e["error"] or "") or e["error"] for e in pending)
+    assert main(["outbox", "status", outbox]) == 0
+    assert capsys.readouterr().out.startswith("11 pending\n#")
+    assert main(["outbox", "replay", outbox, "--to", pg_database]) == 0
+    assert capsys.readouterr().out.strip() == "11 applied, 0 applied before"
+    assert main(["outbox", "replay", outbox, "--to", pg_database]) == 0
+    assert capsys.readouterr().out.strip() == "0 applied, 0 applied before"
+    # a replay killed after the target's commit, before the outbox said "done": not again
+    with sqlite3.connect(outbox) as conn:
+        conn.execute("UPDATE entries SET done = 0")
+    assert main(["outbox", "replay", outbox, "--to", pg_database]) == 0
+    assert capsys.readouterr().out.strip() == "0 applied, 11 applied before"
+
+    async def identical() -> None:
+        check = await dual(old_url, pg_database, source="sqlite", outbox=outbox)
+        try:
+            await _identical(check)
+        finally:
+            await check.close()
+
+    asyncio.run(identical())
