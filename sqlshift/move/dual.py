@@ -261,7 +261,8 @@ class DualDatabase:
         self._applier: asyncio.Task[None] | None = None
         self._shadows: set[asyncio.Task[None]] = set()
         self.last_error: str | None = None  #: the outbox's last failure to apply an entry
-        self._pending = outbox.depth()
+        #: entries waiting per side, kept here (a shadow read asks at every call)
+        self._waiting = Counter({side: outbox.depth(side) for side in ("old", "new")})
 
     # -------------------------------------------------------------------------- flags
 
@@ -349,7 +350,7 @@ class DualDatabase:
         info = self._info(sql, flags.primary)
         key = info.fingerprint.id if info is not None and info.fingerprint else sql
         text = info.fingerprint.text if info is not None and info.fingerprint else sql
-        if self.outbox.depth(flags.secondary):
+        if self._waiting[flags.secondary]:
             self.compare.record(key, text, "skipped")
             return
         task = asyncio.get_running_loop().create_task(
@@ -451,7 +452,7 @@ class DualDatabase:
         if not statements:
             return
         self.outbox.append(side, self.source, statements)
-        self._pending += 1
+        self._waiting[side] += 1
         self._wake.set()
         if self._applier is None or self._applier.done():
             self._applier = asyncio.get_running_loop().create_task(self._apply_loop())
@@ -531,7 +532,7 @@ class DualDatabase:
         while not self._closed:
             entries = self.outbox.pending(limit=50)
             if not entries:
-                self._pending = 0
+                self._waiting = Counter()
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), 1.0)
@@ -546,7 +547,7 @@ class DualDatabase:
                     delay = min(delay * 2, 2.0)
                     break
                 self.outbox.done(entry.id)
-                self._pending = max(0, self._pending - 1)
+                self._waiting[entry.side] = max(0, self._waiting[entry.side] - 1)
                 delay = 0.05
 
     async def drain(self, timeout: float = 30.0) -> bool:
