@@ -352,3 +352,33 @@ def test_the_outbox_command_line_replays_once(
             await check.close()
 
     asyncio.run(identical())
+
+
+async def test_flags_from_a_file_and_an_environment_variable(
+    tmp_path: Path, outbox: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    old_url, new_url = f"sqlite:///{tmp_path / 'old.db'}", f"sqlite:///{tmp_path / 'new.db'}"
+    await _setup(old_url, "sqlite")
+    assert (await migrate(old_url, new_url)).ok
+    flags_file = tmp_path / "flags.json"
+    flags_file.write_text('{"phase": "dual-write"}')
+    monkeypatch.delenv("APP_DUAL", raising=False)
+    db = await dual(old_url, new_url, source="sqlite", outbox=outbox,
+                    flags_file=str(flags_file), flags_env="APP_DUAL")  # fmt: skip
+    try:
+        assert db.phase == "dual-write"
+        await db.execute("INSERT INTO accounts (name) VALUES (?)", ["via file"])
+        monkeypatch.setenv("APP_DUAL", "dual-read")
+        assert db.phase == "dual-read" and db.flags.reads_secondary
+        monkeypatch.setenv("APP_DUAL", '{"READ_OLD": false, "WRITE_OLD": true}')  # no primary
+        assert db.phase == "dual-read" and "not applied" in caplog.text
+        flags_file.write_text("not json")
+        os.utime(flags_file, (1, 1))  # (a new mtime)
+        await asyncio.sleep(0.25)
+        assert db.phase == "dual-read"
+        assert await db.drain()
+        monkeypatch.setenv("APP_DUAL", "new-primary")
+        assert db.phase == "new-primary" and db.primary is db.new
+        await _identical(db)
+    finally:
+        await db.close()

@@ -40,8 +40,9 @@ with an example (arguments redacted) in ``db.compare.stats()`` and logged on
 
 **Flags at run time.** ``db.set_phase(name)`` / ``db.set_flags(Flags(...))`` change them
 between calls (a call in flight, and a transaction, keep the flags they started with);
-``flags_file=`` (JSON: ``{"phase": "dual-read"}`` or the four flags and ``primary``) is read
-again when it changes. Making the new database the primary while the outbox holds writes
+``flags_file=`` and ``flags_env=`` (the name of an environment variable) are read again when
+they change: a phase name, or JSON (``{"phase": "dual-read"}``, or the four flags and
+``primary``); a value that cannot be read, or is refused, is logged and the flags stay. Making the new database the primary while the outbox holds writes
 for it is refused unless ``force=True``.
 """
 
@@ -242,6 +243,7 @@ class DualDatabase:
         compare_rate: float = 1.0,
         shadow_timeout: float = 5.0,
         flags_file: str | None = None,
+        flags_env: str | None = None,
     ) -> None:
         self.old, self.new, self.outbox = old, new, outbox
         self.source = source
@@ -250,6 +252,10 @@ class DualDatabase:
         self.shadow_timeout = shadow_timeout
         self.compare = Comparison()
         self._flags_file = flags_file
+        self._flags_env = flags_env
+        self._env_seen: str | None = os.environ.get(flags_env) if flags_env else None
+        if self._env_seen:
+            self._apply_flags_text(self._env_seen, f"${flags_env}")
         self._flags_seen: float | None = None
         self._flags_checked = 0.0
         self._tx: contextvars.ContextVar[_Transaction | None] = contextvars.ContextVar(
@@ -263,6 +269,7 @@ class DualDatabase:
         self.last_error: str | None = None  #: the outbox's last failure to apply an entry
         #: entries waiting per side, kept here (a shadow read asks at every call)
         self._waiting = Counter({side: outbox.depth(side) for side in ("old", "new")})
+        self._reload_flags()
 
     # -------------------------------------------------------------------------- flags
 
@@ -274,7 +281,8 @@ class DualDatabase:
     @property
     def phase(self) -> str | None:
         """The phase the flags are, or None for another combination."""
-        return next((name for name, f in PHASES.items() if f == self._flags), None)
+        flags = self.flags
+        return next((name for name, f in PHASES.items() if f == flags), None)
 
     def set_phase(self, name: str, *, force: bool = False) -> None:
         self.set_flags(phase_flags(name), force=force)
@@ -293,6 +301,12 @@ class DualDatabase:
         self._flags = flags
 
     def _reload_flags(self) -> None:
+        if self._flags_env is not None:
+            text = os.environ.get(self._flags_env)
+            if text != self._env_seen:
+                self._env_seen = text
+                if text:
+                    self._apply_flags_text(text, f"${self._flags_env}")
         if self._flags_file is None:
             return
         now = time.monotonic()
@@ -308,15 +322,39 @@ class DualDatabase:
         self._flags_seen = mtime
         try:
             with open(self._flags_file, encoding="utf-8") as handle:
-                flags = Flags.from_mapping(json.load(handle))
-            self.set_flags(flags)
-        except (OSError, ValueError, TypeError, SqlshiftError) as error:
-            logging.getLogger("sqlshift.dual").error(
-                "flags file %s not applied: %s", self._flags_file, error
-            )
+                text = handle.read()
+        except OSError as error:
+            logging.getLogger("sqlshift.dual").error("flags file %s: %s", self._flags_file, error)
+            return
+        self._apply_flags_text(text, self._flags_file)
+
+    def _apply_flags_text(self, text: str, where: str) -> None:
+        """Flags from ``text``: a phase name, or JSON (``{"phase": ...}`` or the flags); one
+        that cannot be read, or is refused (set_flags), is logged and the flags stay."""
+        try:
+            stripped = text.strip()
+            data = {"phase": stripped} if stripped in PHASES else json.loads(stripped)
+            self.set_flags(Flags.from_mapping(data))
+        except (ValueError, TypeError, AttributeError, SqlshiftError) as error:
+            logging.getLogger("sqlshift.dual").error("flags from %s not applied: %s", where, error)
 
     def _side(self, name: str) -> Database:
         return self.old if name == "old" else self.new
+
+    @property
+    def primary(self) -> Database:
+        """The Database that answers now."""
+        return self._side(self.flags.primary)
+
+    @property
+    def cache(self) -> Any:
+        """The primary's result cache (None without one)."""
+        return self.primary.cache
+
+    @property
+    def profiler(self) -> Any:
+        """The primary's profiler (None without one)."""
+        return self.primary.profiler
 
     # -------------------------------------------------------------------------- reads
 
@@ -666,6 +704,7 @@ async def dual(
     compare_rate: float = 1.0,
     shadow_timeout: float = 5.0,
     flags_file: str | None = None,
+    flags_env: str | None = None,
 ) -> DualDatabase:
     """Two databases as one (module docstring): ``primary`` is the old database, the primary
     of the first phases; ``secondary`` the new one. URLs are opened here (the old one must
@@ -683,7 +722,7 @@ async def dual(
             await new.open()
     db = DualDatabase(
         old, new, Outbox(outbox), source=source, flags=chosen, compare_rate=compare_rate,
-        shadow_timeout=shadow_timeout, flags_file=flags_file,
+        shadow_timeout=shadow_timeout, flags_file=flags_file, flags_env=flags_env,
     )  # fmt: skip
     await db.load_keys()
     if db.outbox.depth():  # (writes a previous run left: applied from now on)
