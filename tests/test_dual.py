@@ -382,3 +382,26 @@ async def test_flags_from_a_file_and_an_environment_variable(
         await _identical(db)
     finally:
         await db.close()
+
+
+async def test_a_mismatch_is_listed_in_the_profiler_report(tmp_path: Path, outbox: str) -> None:
+    old_url, new_url = f"sqlite:///{tmp_path / 'old.db'}", f"sqlite:///{tmp_path / 'new.db'}"
+    await _setup(old_url, "sqlite")
+    assert (await migrate(old_url, new_url)).ok
+    db = await dual(old_url, new_url, source="sqlite", phase="dual-read", outbox=outbox,
+                    profiler=True)  # fmt: skip
+    try:
+        await db.new.execute("UPDATE accounts SET balance = 99 WHERE id = 1")
+        await db.fetch_all("SELECT name, balance FROM accounts ORDER BY id")
+        await db.fetch_all("SELECT COUNT(*) FROM accounts")
+        await _shadows_done(db)
+        rows = {r.text: r for r in db.profiler.report().rows}
+        listed = rows["SELECT name, balance FROM accounts ORDER BY id"]
+        assert [f.code for f in listed.findings if f.code == "shadow-mismatch"] == [
+            "shadow-mismatch"
+        ]
+        assert "1 of 1 shadow reads on the new database" in str(db.profiler.report())
+        count = rows["SELECT COUNT(*) FROM accounts"]
+        assert not [f for f in count.findings if f.code == "shadow-mismatch"]
+    finally:
+        await db.close()

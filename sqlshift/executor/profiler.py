@@ -205,6 +205,8 @@ class Profiler:
         self._clock = clock
         self._wall = wall_clock
         self._stats: dict[str, QueryStats] = {}
+        #: findings others add to a fingerprint (sqlshift.dual's shadow-read mismatches)
+        self._added: dict[str, dict[str, Finding]] = {}
         self._by_sql: dict[str, dict[str, QueryStats]] = {}  # dialect -> text -> stats
         self.dropped = 0  # calls not recorded because max_fingerprints was reached
 
@@ -357,6 +359,7 @@ class Profiler:
     def reset(self) -> None:
         self._stats.clear()
         self._by_sql.clear()
+        self._added.clear()
         self.dropped = 0
 
     def report(self, *, limit: int | None = None, malformed: int = 0) -> Report:
@@ -386,8 +389,13 @@ class Profiler:
         )
         return Report(rows, total, calls, malformed)
 
+    def add_finding(self, fingerprint: str, finding: Finding) -> None:
+        """Report ``finding`` with ``fingerprint``'s row (one per code: a later one with the
+        same code replaces it)."""
+        self._added.setdefault(fingerprint, {})[finding.code] = finding
+
     def findings(self, stats: QueryStats) -> tuple[Finding, ...]:
-        found: list[Finding] = []
+        found: list[Finding] = list(self._added.get(stats.fingerprint, {}).values())
         if not stats.parsed:
             found.append(
                 Finding(

@@ -71,6 +71,7 @@ from sqlglot.tokenizer_core import TokenType
 from sqlshift.errors import ConfigurationError, SqlshiftError
 from sqlshift.executor.database import Database as _Database
 from sqlshift.executor.database import connect
+from sqlshift.executor.profiler import Finding
 from sqlshift.executor.rows import Row
 from sqlshift.move.outbox import APPLIED_TABLE, Outbox, apply_entry
 from sqlshift.move.verify import TableCheck, base_tables, canonical, check_table
@@ -431,6 +432,14 @@ class DualDatabase:
             flags.secondary: [tuple(map(canonical, r)) for r in theirs[:3]],
         }
         self.compare.record(key, text, "mismatched", example)
+        profiler = self._side(flags.primary).profiler
+        if profiler is not None:  # (listed with the fingerprint's row in the report)
+            found = self.compare.fingerprints[key]
+            profiler.add_finding(key, Finding(
+                "shadow-mismatch",
+                f"{found.mismatched} of {found.compared} shadow reads on the {flags.secondary} "
+                "database returned other rows (sqlshift.dual: db.compare.stats())",
+            ))  # fmt: skip
         LOGGER.warning(
             "shadow read differs (%s rows on %s, %s on %s): %s",
             len(rows), flags.primary, len(theirs), flags.secondary, text,
@@ -705,16 +714,25 @@ async def dual(
     shadow_timeout: float = 5.0,
     flags_file: str | None = None,
     flags_env: str | None = None,
+    profiler: bool = False,
 ) -> DualDatabase:
     """Two databases as one (module docstring): ``primary`` is the old database, the primary
     of the first phases; ``secondary`` the new one. URLs are opened here (the old one must
     answer; the new one may be down: its writes wait in the outbox); Databases are used as
-    given, and must translate from ``source`` themselves."""
+    given, and must translate from ``source`` themselves. ``profiler=True`` profiles both
+    sides (``db.profiler`` is the primary's); shadow-read mismatches are listed in its
+    report with their fingerprint."""
     if not 0.0 <= compare_rate <= 1.0:
         raise ConfigurationError(f"compare_rate must be between 0 and 1, got {compare_rate}")
     chosen = flags if flags is not None else phase_flags(phase or "old-only")
-    old = connect(primary, source=source) if isinstance(primary, str) else primary
-    new = connect(secondary, source=source) if isinstance(secondary, str) else secondary
+    old = (
+        connect(primary, source=source, profiler=profiler) if isinstance(primary, str) else primary
+    )
+    new = (
+        connect(secondary, source=source, profiler=profiler)
+        if isinstance(secondary, str)
+        else secondary
+    )
     if isinstance(primary, str):
         await old.open()
     if isinstance(secondary, str):
