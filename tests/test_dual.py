@@ -295,6 +295,8 @@ async def test_values_each_side_would_compute_are_refused(
     try:
         with pytest.raises(DualWriteError, match="dual-write-nondeterministic"):
             await db.execute("INSERT INTO accounts (name) VALUES (datetime('now'))")
+        with pytest.raises(DualWriteError, match="LIMIT without ORDER BY"):
+            await db.execute("INSERT INTO counters SELECT name, 1 FROM accounts LIMIT 1")
         with pytest.raises(DualWriteError, match="dual-write-generated-key"):
             await db.execute("INSERT INTO accounts (name) VALUES ('x'), ('y')")
         # rows given their keys, and one-row inserts, go through; execute_many row by row

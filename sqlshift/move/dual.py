@@ -530,6 +530,12 @@ class DualDatabase:
                 "(NOW(), RAND(), UUID(), ...); under dual write, compute it in Python and pass "
                 "it as an argument",
             )
+        if _unordered_limit(sql, self.source or self._side(flags.primary).dialect):
+            raise DualWriteError(
+                "dual-write-nondeterministic",
+                f"`{sql[:80]}` writes the first rows of a LIMIT without ORDER BY: each "
+                "database may pick other rows; order them by a unique key",
+            )
 
     def _implicit_key(self, sql: str, side: str) -> tuple[str, str] | None:
         """(table, column) when ``sql`` is an INSERT that leaves its generated key to the
@@ -595,6 +601,8 @@ class DualDatabase:
                     break
                 self.outbox.done(entry.id)
                 self._waiting[entry.side] = max(0, self._waiting[entry.side] - 1)
+                if any(_is_ddl(sql) for sql, _ in entry.statements):
+                    await self.load_keys()  # (the table it made there has its own key)
                 delay = 0.05
 
     async def drain(self, timeout: float = 30.0) -> bool:
@@ -749,6 +757,24 @@ async def dual(
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+@functools.lru_cache(maxsize=1024)
+def _unordered_limit(sql: str, dialect: str) -> bool:
+    """A write whose rows are picked by a LIMIT without an ORDER BY (INSERT ... SELECT ...
+    LIMIT n, MySQL's UPDATE/DELETE ... LIMIT n)."""
+    if "LIMIT" not in sql.upper():
+        return False
+    try:
+        tree = sqlglot.parse_one(scan_placeholders(sql, dialect).text, read=dialect)
+    except (sqlglot.errors.SqlglotError, SqlshiftError):
+        return False
+    if not isinstance(tree, exp.Insert | exp.Update | exp.Delete):
+        return False
+    return any(
+        isinstance(limit.parent, exp.Expr) and not limit.parent.args.get("order")
+        for limit in tree.find_all(exp.Limit)
+    )
 
 
 def _is_ddl(sql: str) -> bool:
