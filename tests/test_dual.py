@@ -295,6 +295,9 @@ async def test_values_each_side_would_compute_are_refused(
     try:
         with pytest.raises(DualWriteError, match="dual-write-nondeterministic"):
             await db.execute("INSERT INTO accounts (name) VALUES (datetime('now'))")
+        with pytest.raises(ConfigurationError, match="cannot keep an argument"):
+            await db.execute("UPDATE accounts SET name = ? WHERE id = 1", [("a", "tuple")])
+        assert await db.fetch_val("SELECT name FROM accounts WHERE id = 1") == "first"
         with pytest.raises(DualWriteError, match="LIMIT without ORDER BY"):
             await db.execute("INSERT INTO counters SELECT name, 1 FROM accounts LIMIT 1")
         with pytest.raises(DualWriteError, match="dual-write-generated-key"):

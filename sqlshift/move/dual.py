@@ -73,7 +73,7 @@ from sqlshift.executor.database import Database as _Database
 from sqlshift.executor.database import connect
 from sqlshift.executor.profiler import Finding
 from sqlshift.executor.rows import Row
-from sqlshift.move.outbox import APPLIED_TABLE, Outbox, apply_entry
+from sqlshift.move.outbox import APPLIED_TABLE, Outbox, apply_entry, dumps_args
 from sqlshift.move.verify import TableCheck, base_tables, canonical, check_table
 from sqlshift.translator.api import translation
 from sqlshift.translator.params import scan_placeholders
@@ -454,6 +454,7 @@ class DualDatabase:
         if not flags.writes_secondary:
             return await primary.execute(sql, args)
         self._check_deterministic(sql, flags)
+        dumps_args(args)  # (an argument the outbox cannot keep is refused before the write)
         if tx is not None:
             count, forward = await self._write_primary(flags.primary, sql, args)
             tx.statements.append(forward)
@@ -476,6 +477,8 @@ class DualDatabase:
         if not flags.writes_secondary:
             return await primary.execute_many(sql, args_seq)
         self._check_deterministic(sql, flags)
+        for args in args_seq:
+            dumps_args(args)
         if self._implicit_key(sql, flags.primary) is None:
             count = await primary.execute_many(sql, args_seq)
             forward = [(sql, args) for args in args_seq]
