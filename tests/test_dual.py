@@ -410,3 +410,25 @@ async def test_a_mismatch_is_listed_in_the_profiler_report(tmp_path: Path, outbo
         assert not [f for f in count.findings if f.code == "shadow-mismatch"]
     finally:
         await db.close()
+
+
+async def test_a_new_database_down_at_the_start_is_caught_up_when_it_answers(
+    pg_database: str,  # noqa: F811
+    proxy: Proxy,
+    outbox: str,
+    tmp_path: Path,
+) -> None:
+    old_url = f"sqlite:///{tmp_path / 'old.db'}"
+    await _setup(old_url, "sqlite")
+    assert (await migrate(old_url, pg_database)).ok
+    await proxy.stop()
+    db = await dual(old_url, _proxied(pg_database, proxy), source="sqlite", phase="dual-write",
+                    outbox=outbox)  # fmt: skip
+    try:
+        assert not db.new.is_open
+        await _workload(db, "sqlite", "late", rounds=2)
+        assert not (await db.health())["new"]["ok"]
+        await proxy.start()
+        await _identical_after_drain(db)
+    finally:
+        await db.close()

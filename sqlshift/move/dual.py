@@ -595,6 +595,7 @@ class DualDatabase:
                 continue
             for entry in entries:
                 try:
+                    await self._opened(entry.side)
                     await apply_entry(self._side(entry.side), entry, self.outbox.id)
                 except Exception as error:  # (the secondary's failures never reach callers)
                     self.last_error = f"{type(error).__name__}: {error}"
@@ -607,6 +608,15 @@ class DualDatabase:
                 if any(_is_ddl(sql) for sql, _ in entry.statements):
                     await self.load_keys()  # (the table it made there has its own key)
                 delay = 0.05
+
+    async def _opened(self, side: str) -> Database:
+        """The side's Database, opened now if it was down when the run started."""
+        db = self._side(side)
+        if not db.is_open:
+            await db.open()
+            with contextlib.suppress(SqlshiftError):
+                self._keys[side] = await _generated_keys(db)
+        return db
 
     async def drain(self, timeout: float = 30.0) -> bool:
         """Wait until the outbox is empty (True) or ``timeout`` seconds pass (False)."""
