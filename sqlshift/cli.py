@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import sqlglot
 from sqlglot.errors import TokenError
@@ -40,6 +40,9 @@ from sqlshift.translator.options import (
     Options,
 )
 from sqlshift.translator.schema import Schema, as_schema
+
+if TYPE_CHECKING:
+    from sqlshift.move.outbox import Outbox
 
 __all__ = ["main"]
 
@@ -705,14 +708,19 @@ def _cmd_verify(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr:
     return EXIT_OK if all(c.equal for c in checks) else EXIT_TRANSLATION
 
 
+def _outbox(path: str) -> Outbox:
+    """The outbox file at ``path`` (a usage error when there is none: opening would make one)."""
+    from sqlshift.move.outbox import Outbox
+
+    if not os.path.exists(path):
+        raise _UsageError(f"no outbox at {path}")
+    return Outbox(path)
+
+
 def _cmd_outbox_status(
     args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
 ) -> int:
-    from sqlshift.move.outbox import Outbox
-
-    if not os.path.exists(args.path):
-        raise _UsageError(f"no outbox at {args.path}")
-    outbox = Outbox(args.path)
+    outbox = _outbox(args.path)
     try:
         entries = outbox.pending(limit=10_000)
     finally:
@@ -736,11 +744,9 @@ def _cmd_outbox_status(
 def _cmd_outbox_replay(
     args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO
 ) -> int:
-    from sqlshift.move.outbox import Outbox, replay
+    from sqlshift.move.outbox import replay
 
-    if not os.path.exists(args.path):
-        raise _UsageError(f"no outbox at {args.path}")
-    outbox = Outbox(args.path)
+    outbox = _outbox(args.path)
     try:
         applied, skipped = asyncio.run(replay(outbox, args.to, side=args.side))
     except SqlshiftError as exc:
