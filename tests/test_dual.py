@@ -429,3 +429,24 @@ async def test_a_new_database_down_at_the_start_is_caught_up_when_it_answers(
         await _identical_after_drain(db)
     finally:
         await db.close()
+
+
+async def test_a_transaction_keeps_its_primary_when_the_phase_changes(
+    tmp_path: Path, outbox: str
+) -> None:
+    new_url = f"sqlite:///{tmp_path / 'new.db'}"
+    old_url = await _sqlite_copied_to(new_url, tmp_path)
+    db = await dual(old_url, new_url, source="sqlite", phase="dual-write", outbox=outbox)
+    try:
+        async with db.transaction():
+            await db.execute("INSERT INTO accounts (name) VALUES (?)", ["in tx"])
+            assert await db.drain()
+            db.set_phase("new-primary")  # (for the calls after this transaction)
+            # still the old database's transaction: it sees its own uncommitted row
+            assert await db.fetch_val("SELECT COUNT(*) FROM accounts WHERE name = 'in tx'") == 1
+            await db.execute("UPDATE accounts SET balance = 5 WHERE name = ?", ["in tx"])
+        assert db.primary is db.new
+        await _identical_after_drain(db)
+        assert await db.fetch_val("SELECT balance FROM accounts WHERE name = 'in tx'") == 5
+    finally:
+        await db.close()

@@ -359,14 +359,19 @@ class DualDatabase:
 
     # -------------------------------------------------------------------------- reads
 
+    def _call_flags(self) -> Flags:
+        """The flags a call uses: its transaction's (it keeps the primary it began on)."""
+        tx = self._tx.get()
+        return tx.flags if tx is not None else self.flags
+
     async def fetch_all(self, sql: str, args: Any = None) -> tuple[Row, ...]:
-        flags = self.flags
+        flags = self._call_flags()
         rows = await self._side(flags.primary).fetch_all(sql, args)
         self._shadow(flags, sql, args, rows, None)
         return rows
 
     async def fetch_one(self, sql: str, args: Any = None) -> Row | None:
-        flags = self.flags
+        flags = self._call_flags()
         row = await self._side(flags.primary).fetch_one(sql, args)
         self._shadow(flags, sql, args, () if row is None else (row,), 1)
         return row
@@ -377,7 +382,7 @@ class DualDatabase:
 
     def iterate(self, sql: str, args: Any = None, *, batch_size: int = 500) -> AsyncIterator[Row]:
         """The primary's rows, streamed (not compared)."""
-        return self._side(self.flags.primary).iterate(sql, args, batch_size=batch_size)
+        return self._side(self._call_flags().primary).iterate(sql, args, batch_size=batch_size)
 
     def _shadow(
         self, flags: Flags, sql: str, args: Any, rows: Sequence[Row], limit: int | None
@@ -449,7 +454,7 @@ class DualDatabase:
 
     async def execute(self, sql: str, args: Any = None) -> int:
         tx = self._tx.get()
-        flags = tx.flags if tx is not None else self.flags
+        flags = self._call_flags()
         primary = self._side(flags.primary)
         if not flags.writes_secondary:
             return await primary.execute(sql, args)
@@ -472,7 +477,7 @@ class DualDatabase:
 
     async def execute_many(self, sql: str, args_seq: Sequence[Any]) -> int:
         tx = self._tx.get()
-        flags = tx.flags if tx is not None else self.flags
+        flags = self._call_flags()
         primary = self._side(flags.primary)
         if not flags.writes_secondary:
             return await primary.execute_many(sql, args_seq)
