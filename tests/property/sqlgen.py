@@ -844,6 +844,62 @@ class Gen:
             base = f"SELECT {', '.join(['t.id', *self.select_items(scope, 2)])} FROM {source}"
         return base, self.pred(scope, 1)
 
+    # ------------------------------------------------------------------------ writes
+
+    def write(self) -> tuple[str, str]:
+        """A write over one fixture table and the table it writes: an UPDATE of one or two
+        columns, a DELETE, an INSERT ... SELECT of new rows (ids shifted past the fixture's)
+        or an upsert of one row. Columns are qualified with the table's own name, which all
+        three engines read in UPDATE and DELETE (aliases there differ)."""
+        table = self.choice(list(COLUMNS))
+        scope = Scope({table: table})
+        columns = [c for c in COLUMNS[table] if c != "id"]
+        kind = self.choice(["update", "update", "delete", "insert-select", "upsert"])
+        if kind == "delete" or (kind == "upsert" and not self.on("upsert")):
+            return f"DELETE FROM {table} WHERE {self.pred(scope, 1)}", table
+        chosen = self.draw(st.lists(st.sampled_from(columns), min_size=1, max_size=2, unique=True))
+        if kind == "update":
+            sets = ", ".join(f"{c} = {self.stored(scope, COLUMNS[table][c])}" for c in chosen)
+            return f"UPDATE {table} SET {sets}{self.where(scope)}", table
+        if kind == "insert-select":
+            items = [f"{table}.id + 1000", *(self.stored(scope, COLUMNS[table][c]) for c in chosen)]
+            return (
+                f"INSERT INTO {table} (id, {', '.join(chosen)}) SELECT {', '.join(items)} "
+                f"FROM {table}{self.where(scope)}",
+                table,
+            )
+        key = self.choice(["1", "2", "7", "500"])  # (rows the fixture has, and a new one)
+        values = ", ".join(self.stored(Scope({}), COLUMNS[table][c]) for c in chosen)
+        names = ", ".join(chosen)
+        head = f"INSERT INTO {table} (id, {names}) VALUES ({key}, {values})"
+        if self.d == "mysql":
+            sets = ", ".join(f"{c} = VALUES({c})" for c in chosen)
+            return f"{head} ON DUPLICATE KEY UPDATE {sets}", table
+        sets = ", ".join(f"{c} = excluded.{c}" for c in chosen)
+        return f"{head} ON CONFLICT (id) DO UPDATE SET {sets}", table
+
+    def stored(self, scope: Scope, ty: Ty) -> str:
+        """A value written into a column of type ``ty``."""
+        if ty is Ty.BOOL:
+            if scope.tables:
+                return self.pred(scope, 1)
+            return self.choice(["TRUE", "FALSE"] if self.d == "postgres" else ["0", "1"])
+        if ty is Ty.DATETIME:
+            lit = self.choice(DATETIME_LITERALS)
+            cols = scope.columns(Ty.DATETIME)
+            if cols and self.flag():
+                return str(self.choice(cols))
+            return f"TIMESTAMP '{lit}'" if self.d == "postgres" else f"'{lit}'"
+        if ty is Ty.DATE:
+            return self.date_expr(scope, 1)
+        return self.value(scope, 1, ty)
+
+
+@st.composite
+def writes(draw: Draw, dialect: str) -> tuple[str, str]:
+    """(sql, table) for one generated write in `dialect`."""
+    return Gen(draw, dialect).write()
+
 
 @st.composite
 def queries(draw: Draw, dialect: str) -> tuple[str, bool]:

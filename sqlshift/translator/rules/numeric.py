@@ -251,8 +251,11 @@ def truncating_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     stays exact in DECIMAL(65, 30) (ROUND(5::numeric / 100, 1) = 0.1, where DOUBLE gives 0.0),
     other non-integer divisions are done in DOUBLE so MySQL does not round them to scale + 4
     digits. Corpus: numeric.toml `pg-div-*`, `lite-div-*`, generated.toml
-    `gen-pg-numeric-division-mysql`."""
+    `gen-pg-numeric-division-mysql`. A SQLite divisor of 0 gives NULL on MySQL too
+    (:func:`sqlite_zero_divisor_for_mysql`)."""
     left, right = infer(node.this, ctx), infer(node.expression, ctx)
+    if ctx.source == "sqlite":
+        null_divisor(node)
     if left.kind is Kind.INT and right.kind is Kind.INT:
         return exp.IntDiv(this=node.this, expression=node.expression)
     exact = {left.kind, right.kind} <= {Kind.INT, Kind.EXACT}
@@ -270,6 +273,39 @@ def truncating_division(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         "and the operand types are unknown here",
         _NEEDS_TYPES,
     )
+    return None
+
+
+@rule(exp.Mod, source={"sqlite"}, target={"mysql"})
+def sqlite_zero_divisor_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """SQLite's `x / 0` and `x % 0` are NULL; MySQL's are NULL in a query but an error
+    (1365 "Division by 0") in an INSERT or UPDATE under its default strict mode, so a write
+    that ran on SQLite failed on MySQL (found by the generated writes,
+    tests/property/test_writes.py: `UPDATE cities SET area_km2 = 2.5 / 0`). The divisor
+    becomes NULLIF(divisor, 0): NULL on both, in queries and writes. Corpus: numeric.toml
+    `lite-div-zero-write`. (Division: ``truncating_division`` calls :func:`null_divisor`,
+    before it may make the node a DIV.)"""
+    null_divisor(node)
+    return None
+
+
+def null_divisor(node: exp.Expr) -> None:
+    """``node``'s divisor as NULLIF(divisor, 0), unless it is a non-zero number."""
+    divisor = node.expression
+    if not isinstance(divisor, exp.Nullif) and not _nonzero_literal(divisor):
+        node.set("expression", _nullif_zero(divisor))
+
+
+def _nonzero_literal(node: exp.Expr) -> bool:
+    text = _int_or_number(node)
+    return text is not None and float(text) != 0
+
+
+def _int_or_number(node: exp.Expr) -> str | None:
+    if isinstance(node, exp.Paren):
+        return _int_or_number(node.this)
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return node.name
     return None
 
 

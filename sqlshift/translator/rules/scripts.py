@@ -167,8 +167,12 @@ def prepare(trees: list[exp.Expr], ctx: Context) -> list[exp.Expr]:
                 bytes_into_binary_columns(tree, types, ctx)
                 canonical_set_values(tree, types)
                 stored_values(tree, dict(declared), ctx)
-        if isinstance(tree, exp.Update) and ctx.source == "mysql":
-            stored_values(tree, dict(_declared_columns(tree.this, script_tables, ctx)), ctx)
+            else:
+                declared = _declared_columns(tree.this, script_tables, ctx)
+                stored_values(tree, dict(declared), ctx, temporal=False)
+        if isinstance(tree, exp.Update):
+            declared = _declared_columns(tree.this, script_tables, ctx)
+            stored_values(tree, dict(declared), ctx, temporal=ctx.source == "mysql")
     if ctx.source == "mysql" and ctx.target == "postgres":
         result = ddl.case_insensitive_indexes(result, script_tables, ctx)
     if script_tables or script_views:

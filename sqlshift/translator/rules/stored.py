@@ -1,4 +1,5 @@
-"""Values written into typed columns, stored as MySQL stores them (MySQL source).
+"""Values written into typed columns, stored as MySQL stores them (MySQL source; DECIMAL
+rounding for a PostgreSQL source too).
 
 MySQL converts a value to its column's type when it stores it; the targets either store what
 they are given (SQLite keeps text and REALs as written) or parse it their own way:
@@ -12,8 +13,8 @@ they are given (SQLite keeps text and REALs as written) or parse it their own wa
   SQLite would keep 1.005: a number literal is rounded here, any other value in
   ``ROUND(value, s)`` (exact for literals, as exact as SQLite's REALs otherwise).
 
-In ``INSERT ... VALUES`` (the script's DDL or ``schema=`` gives the columns) and ``UPDATE ...
-SET col = value``. Called by scripts.py before the rules run. Corpus: dml.toml
+In ``INSERT ... VALUES``, ``INSERT ... SELECT`` (the script's DDL or ``schema=`` gives the
+columns) and ``UPDATE ... SET col = value``. Called by scripts.py before the rules run. Corpus: dml.toml
 ``dml-my-store-*``.
 """
 
@@ -44,14 +45,25 @@ _UNDELIMITED = re.compile(r"(\d{4}|\d{2})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})(
 
 
 def stored_values(
-    statement: exp.Insert | exp.Update, types: dict[str, exp.DataType], ctx: Context
+    statement: exp.Insert | exp.Update,
+    types: dict[str, exp.DataType],
+    ctx: Context,
+    *,
+    temporal: bool = True,
 ) -> None:
-    """Rewrite the values ``statement`` writes into DATE/DATETIME/TIMESTAMP and DECIMAL
-    columns (``types``: the table's columns by lower-case name) as MySQL stores them."""
+    """Rewrite the values ``statement`` writes into DATE/DATETIME/TIMESTAMP (``temporal``:
+    MySQL's relaxed spellings) and DECIMAL columns (``types``: the table's columns by
+    lower-case name) as the source stores them. PostgreSQL rounds a NUMERIC(p, s) it stores
+    as MySQL does (half away from zero), so its writes into SQLite get the DECIMAL rounding
+    too (found by the generated writes, tests/property/test_writes.py: `UPDATE products SET
+    price = 1 / id` stored 0.333333333333333 in SQLite, 0.33 in PostgreSQL)."""
     for column, value in _written(statement):
         dtype = types.get(column)
-        if dtype is not None:
-            _store(value, dtype, ctx)
+        if dtype is None:
+            continue
+        if not temporal and (dtype.this in _TEMPORAL or dtype.this in _TEMPORAL_WITH_ZONE):
+            continue
+        _store(value, dtype, ctx)
 
 
 def _written(statement: exp.Insert | exp.Update) -> list[tuple[str, exp.Expr]]:
@@ -63,9 +75,15 @@ def _written(statement: exp.Insert | exp.Update) -> list[tuple[str, exp.Expr]]:
                 pairs.append((assignment.this.name.lower(), assignment.expression))
         return pairs
     target, values = statement.this, statement.expression
-    if not isinstance(target, exp.Schema) or not isinstance(values, exp.Values):
+    if not isinstance(target, exp.Schema):
         return []
     names = [c.name.lower() for c in target.expressions]
+    if isinstance(values, exp.Select) and len(values.expressions) == len(names):
+        # INSERT ... SELECT: each item is stored into its column (its alias aside)
+        items = [i.this if isinstance(i, exp.Alias) else i for i in values.expressions]
+        return list(zip(names, items, strict=True))
+    if not isinstance(values, exp.Values):
+        return []
     return [
         (name, item)
         for row in values.expressions
@@ -85,6 +103,19 @@ def _store(value: exp.Expr, dtype: exp.DataType, ctx: Context) -> None:
         scale = decimal_scale(dtype)
         if scale is not None:
             _round(value, scale)
+    if dtype.this == T.BOOLEAN and ctx.target == "postgres" and ctx.source != "postgres":
+        _boolean(value)
+
+
+def _boolean(value: exp.Expr) -> None:
+    """A computed value stored into a BOOLEAN column on PostgreSQL: MySQL and SQLite store a
+    comparison as the integer 0/1 (which is what their translation computes), and PostgreSQL
+    takes no integer into a BOOLEAN: `CAST(value AS BOOLEAN)` (0 is FALSE, any other number
+    TRUE). Found by the generated writes: `INSERT INTO people (id, active) SELECT ..., (a =
+    b) ...` failed on PostgreSQL. Literals are the boolean rules' (0/1 become FALSE/TRUE)."""
+    if isinstance(value, exp.Literal | exp.Boolean | exp.Null | exp.Placeholder):
+        return
+    value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build("BOOLEAN")))
 
 
 def canonical_temporal(text: str, kind: str) -> str | None:
