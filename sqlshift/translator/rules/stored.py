@@ -99,7 +99,10 @@ def _store(value: exp.Expr, dtype: exp.DataType, ctx: Context) -> None:
         if canonical is not None and canonical != value.name:
             value.replace(exp.Literal.string(canonical))
         return
-    if dtype.this in _DECIMALS and ctx.target == "sqlite":
+    # (PostgreSQL into MySQL: the store rounds the same, and a quotient's dynamic scale,
+    # refused as a value, is settled by the column's: dml.toml `dml-pg-store-decimal-rounded`)
+    rounds = ctx.target == "sqlite" or (ctx.source == "postgres" and ctx.target == "mysql")
+    if dtype.this in _DECIMALS and rounds:
         scale = decimal_scale(dtype)
         if scale is not None:
             _round(value, scale)
