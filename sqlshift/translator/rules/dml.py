@@ -50,14 +50,29 @@ def substitute_earlier(
     """MySQL evaluates single-table SET assignments left to right: a later assignment reads
     the value an earlier one wrote. PostgreSQL and SQLite read the old row everywhere, so each
     such reference is replaced by the earlier assignment's expression. A reference inside a
-    subquery is refused (a bare name there may be the subquery's own column).
-    Corpus: dml_multi.toml `mdml-my-update-set-left-to-right`, upsert.toml `ups-my-odku-set-order`."""
+    subquery is refused (a bare name there may be the subquery's own column), and so is one
+    in an UPDATE with a subquery reading its own table: MariaDB runs that as a multi-table
+    update, whose assignments read the old row (MySQL 8 refuses it), so which values it reads
+    depends on the server (found by the generated writes: `SET product_id = 0, person_id =
+    orders.product_id WHERE EXISTS (SELECT 1 FROM orders AS s ...)` kept the old value).
+    Corpus: dml_multi.toml `mdml-my-update-set-left-to-right`, `mdml-my-update-set-self-subquery`,
+    upsert.toml `ups-my-odku-set-order`."""
     written: dict[str, exp.Expr] = {}
     for eq in assignments:
         rhs = eq.expression
         for column in list(rhs.find_all(exp.Column)):
             name = column.name.lower()
             if name not in written or not _is_target_ref(column, targets, True):
+                continue
+            if _reads_itself(node, targets):
+                ctx.refuse(
+                    node,
+                    "update-set-order",
+                    f"`{column.sql('mysql')}` reads a column an earlier assignment set, in an "
+                    "UPDATE whose subquery reads its own table: MariaDB then reads the old "
+                    "value (a multi-table update), MySQL 8 refuses the statement",
+                    "read the old value explicitly, or move the subquery out of the UPDATE",
+                )
                 continue
             if column.find_ancestor(exp.Query, exp.Subquery) is not None:
                 ctx.refuse(
@@ -75,6 +90,14 @@ def substitute_earlier(
             else:
                 column.replace(replacement)
         written[_assigned(eq)] = eq.expression
+
+
+def _reads_itself(node: exp.Expr, targets: set[str]) -> bool:
+    """Does a subquery of ``node`` read the table it updates?"""
+    return any(
+        table.name.lower() in targets and table.find_ancestor(exp.Subquery, exp.Query) is not None
+        for table in node.find_all(exp.Table)
+    )
 
 
 def order_for_mysql(
