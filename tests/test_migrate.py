@@ -337,3 +337,25 @@ def test_mysql_triggers_come_after_the_data_in_mysql_order(
             await db.close()
 
     assert _run(logged()) == 0
+
+
+def test_names_keep_their_case(pg_database: str, mysql_target: str, tmp_path: Path) -> None:
+    """Tables and columns as the catalog spells them: a PostgreSQL "Users"("UserId") was not
+    found (the schema reader's names are lower case)."""
+
+    async def fill() -> None:
+        conn = await asyncpg.connect(pg_database)
+        try:
+            await conn.execute(
+                'CREATE TABLE "Users" ("UserId" int PRIMARY KEY, "Name" text NOT NULL);'
+                """INSERT INTO "Users" VALUES (1, 'a'), (2, 'B')"""
+            )
+        finally:
+            await conn.close()
+
+    _run(fill())
+    for target in (f"sqlite:///{tmp_path / 'case.db'}", mysql_target):
+        report = _run(migrate(pg_database, target))
+        assert report.ok and _copied(report) == {"Users": ("copied", True)}, str(report)
+        [check] = _run(verify(pg_database, target))
+        assert (check.name, check.equal, check.compared_by) == ("Users", True, "key (userid)")

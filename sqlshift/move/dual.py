@@ -74,7 +74,7 @@ from sqlshift.executor.database import connect
 from sqlshift.executor.profiler import Finding
 from sqlshift.executor.rows import Row
 from sqlshift.move.outbox import APPLIED_TABLE, Outbox, apply_entry, dumps_args
-from sqlshift.move.verify import TableCheck, base_tables, canonical, check_table
+from sqlshift.move.verify import TableCheck, base_tables, canonical, check_table, spellings
 from sqlshift.translator.api import translation
 from sqlshift.translator.params import scan_placeholders
 
@@ -665,7 +665,11 @@ class DualDatabase:
         try:
             names = [t for t in tables or await base_tables(old) if t != APPLIED_TABLE]
             schemas = await asyncio.gather(old.read_schema(), new.read_schema())
-            return [await check_table(old, new, n, schemas=schemas) for n in names]
+            theirs = await spellings(new, names)
+            return [
+                await check_table(old, new, n, schemas=schemas, target_name=theirs[n])
+                for n in names
+            ]
         finally:
             await asyncio.gather(old.close(), new.close())
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -54,7 +55,16 @@ from sqlshift.move.objects import (
     copy_views,
     drop_triggers,
 )
-from sqlshift.move.verify import Digest, check_table, digest_of, naive, quote
+from sqlshift.move.verify import (
+    Digest,
+    base_tables,
+    check_table,
+    column_names,
+    digest_of,
+    naive,
+    quote,
+    spellings,
+)
 from sqlshift.translator.api import translation
 from sqlshift.translator.schema import Schema
 
@@ -143,29 +153,33 @@ async def migrate(
     target = await connect(target_url, introspect=False, max_size=1)  # one session: its settings
     try:
         source_schema = await source.read_schema()
-        found = await _source_tables(source, source_schema)
+        found = await _source_tables(source)
         wanted = _selected(found, tables, exclude)
         before = await target.read_schema()
         existing = {name for name, _ in before.tables}
+        theirs = await spellings(target, [t.name for t in wanted])  # (as the copy spells them)
         todo: list[_Table] = []
         for table in wanted:
             entry = TableReport(table.name)
             report.tables.append(entry)
             if table.name.lower() in existing:
                 schemas = (source_schema, before)
-                check = await check_table(source, target, table.name, schemas=schemas)
+                check = await check_table(
+                    source, target, table.name, schemas=schemas, target_name=theirs[table.name]
+                )
                 if check.equal:
                     entry.status, entry.verified = "skipped", True
                     continue
-                await target.execute(f"DELETE FROM {quote(table.name, target.dialect)}")
+                await target.execute(f"DELETE FROM {quote(theirs[table.name], target.dialect)}")
                 entry.error = "resumed: emptied and copied again"
             todo.append(table)
         again = [t.name for t in todo if t.name.lower() in existing]
         if again:  # (their triggers must not fire on the copied rows: created after them)
-            await drop_triggers(source, target, again)
+            await drop_triggers(source, target, again, theirs)
         fresh = [t for t in todo if t.name.lower() not in existing]
         after = await _create(source, target, fresh, report)
         target_schema = await target.read_schema()
+        theirs = await spellings(target, [t.name for t in wanted])
         failed = {e.name for e in report.tables if e.status == "failed"}
         await _keys_off(target)
         digests: dict[str, Digest] = {}
@@ -174,18 +188,20 @@ async def migrate(
             if table.name in failed:
                 continue
             convert = _converters(target.dialect, target_schema, table)
+            copy = await _on_target(target, table, theirs[table.name])
             digests[table.name] = await _copy(
-                source, target, table, entry, convert, batch_size, progress
+                source, target, table, copy, entry, convert, batch_size, progress
             )
         await _run_all(target, after, report)
         await _keys_on(target)
         if target.dialect == "postgres":
-            copied = [e.name for e in report.tables if e.status == "copied"]
+            copied = [theirs[e.name] for e in report.tables if e.status == "copied"]
             await _advance_sequences(target, copied, report)
         schemas = (source_schema, target_schema)
         for entry in report.tables:
             if entry.status == "copied":
-                await _prove(source, target, entry, digests[entry.name], schemas)
+                copied_as = theirs[entry.name]
+                await _prove(source, target, entry, digests[entry.name], schemas, copied_as)
         if tables is None:  # (a selection of tables may leave a view without its tables)
             await copy_views(source, target, existing, report.views, schemas)
         await copy_triggers(source, target, [t.name for t in wanted], report.triggers, schemas)
@@ -201,14 +217,15 @@ async def _prove(
     entry: TableReport,
     copied: Digest,
     schemas: tuple[Schema, Schema],
+    target_name: str,
 ) -> None:
     """The copy equals the rows read from the source (their digest, taken while copying:
     the source is not read twice); if not, the table is compared with the source as it is
     now, and what differs is reported."""
-    if not (await digest_of(target, entry.name)).differing(copied):
+    if not (await digest_of(target, target_name)).differing(copied):
         entry.verified = True
         return
-    check = await check_table(source, target, entry.name, schemas=schemas)
+    check = await check_table(source, target, entry.name, schemas=schemas, target_name=target_name)
     entry.verified = check.equal
     if not check.equal:
         shown = [f"{kind} {key}" for kind in ("missing", "extra", "changed")
@@ -219,17 +236,17 @@ async def _prove(
 # ------------------------------------------------------------------------------ the source
 
 
-async def _source_tables(db: Database, schema: Schema) -> list[_Table]:
-    """The source's tables with their DDL, parents first."""
+async def _source_tables(db: Database) -> list[_Table]:
+    """The source's tables with their DDL, parents first; names as the catalog spells them
+    (the schema reader's are lower case: a PostgreSQL table "Users" was not found)."""
     reader = {"mysql": _mysql_ddl, "sqlite": _sqlite_ddl, "postgres": _postgres_ddl}[db.dialect]
     found = []
-    for name, columns in schema.tables:
+    for name in await base_tables(db):
         ddl = await reader(db, name)
         if ddl is None:
-            continue  # a view
-        found.append(
-            _Table(name, ddl, tuple(c for c, _ in columns), _parents(ddl, db.dialect, name))
-        )
+            continue  # (not a table after all)
+        columns = await column_names(db, name)
+        found.append(_Table(name, ddl, columns, _parents(ddl, db.dialect, name)))
     return _by_dependencies(found)
 
 
@@ -480,6 +497,7 @@ async def _copy(
     source: Database,
     target: Database,
     table: _Table,
+    copy: _Table,
     entry: TableReport,
     convert: list[Callable[[Any], Any] | None],
     batch_size: int,
@@ -504,7 +522,7 @@ async def _copy(
             if len(batch) >= batch_size:
                 if writing is not None:
                     entry.rows_written += await writing
-                writing = asyncio.create_task(_write(target, table, batch))
+                writing = asyncio.create_task(_write(target, copy, batch))
                 batch = []
                 if progress is not None:
                     progress(table.name, entry.rows_read)
@@ -512,7 +530,7 @@ async def _copy(
             entry.rows_written += await writing
             writing = None
         if batch:
-            entry.rows_written += await _write(target, table, batch)
+            entry.rows_written += await _write(target, copy, batch)
         entry.status = "copied"
     except SqlshiftError as error:
         entry.status, entry.error = "failed", str(error).splitlines()[0]
@@ -522,6 +540,16 @@ async def _copy(
                 await writing
     entry.seconds = time.perf_counter() - started
     return digest
+
+
+async def _on_target(target: Database, table: _Table, name: str) -> _Table:
+    """``table`` as the target spells its name and columns (the translator folds them to
+    lower case for MySQL and PostgreSQL: a PostgreSQL "Users"("UserId") is `users`
+    (`userid`) in MySQL)."""
+    spelt = {c.lower(): c for c in await column_names(target, name)}
+    return dataclasses.replace(
+        table, name=name, columns=tuple(spelt.get(c.lower(), c) for c in table.columns)
+    )
 
 
 async def _write(target: Database, table: _Table, batch: list[tuple[Any, ...]]) -> int:

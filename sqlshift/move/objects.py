@@ -10,13 +10,14 @@ copied. A re-run drops the triggers of the tables it copies again, and creates t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlshift.errors import SqlshiftError
 from sqlshift.executor.database import Database as _Database
 from sqlshift.move.verify import check_table
 from sqlshift.translator.api import translation
+from sqlshift.translator.identifiers import fold
 from sqlshift.translator.schema import Schema
 
 __all__ = [
@@ -86,7 +87,8 @@ async def copy_views(
                 report[name] = str(error).splitlines()[0]
                 continue
             created.append(name)
-            check = await check_table(source, target, name, schemas=schemas)
+            spelt = name if target.dialect == "sqlite" else fold(name)  # (as translated)
+            check = await check_table(source, target, name, schemas=schemas, target_name=spelt)
             report[name] = "created and verified" if check.equal else "rows differ"
         if not created:
             break
@@ -153,16 +155,23 @@ async def _target_triggers(db: Database) -> set[str]:
     return {str(name).lower() for (name,) in await db.fetch_all(sql)}
 
 
-async def drop_triggers(source: Database, target: Database, tables: Sequence[str]) -> None:
+async def drop_triggers(
+    source: Database, target: Database, tables: Sequence[str], spelt: Mapping[str, str]
+) -> None:
     """Drop the source's triggers on ``tables`` from the target (copied again, their rows
-    must not fire them): a re-run creates them after the data again."""
+    must not fire them): a re-run creates them after the data again. ``spelt``: each
+    table's name on the target."""
     wanted = {t.lower() for t in tables}
     present = await _target_triggers(target)
     for trigger in await source_triggers(source):
         if trigger.table.lower() not in wanted or trigger.name.lower() not in present:
             continue
         quoted = f"`{trigger.name}`" if target.dialect == "mysql" else f'"{trigger.name}"'
-        on = f' ON "{trigger.table}"' if target.dialect == "postgres" else ""
+        on = (
+            f' ON "{spelt.get(trigger.table, trigger.table)}"'
+            if target.dialect == "postgres"
+            else ""
+        )
         await target.execute(f"DROP TRIGGER IF EXISTS {quoted}{on}")
 
 

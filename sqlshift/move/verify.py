@@ -52,10 +52,12 @@ __all__ = [
     "base_tables",
     "canonical",
     "check_table",
+    "column_names",
     "digest_of",
     "naive",
     "quote",
     "same_values",
+    "spellings",
     "verify",
 ]
 
@@ -111,8 +113,12 @@ async def verify(
         if tables is None:
             tables = await base_tables(source)
         schemas = await asyncio.gather(source.read_schema(), target.read_schema())
+        theirs = await spellings(target, tables)  # (a copy's names may be folded)
         return [
-            await check_table(source, target, name, limit=limit, schemas=schemas) for name in tables
+            await check_table(
+                source, target, name, limit=limit, schemas=schemas, target_name=theirs[name]
+            )
+            for name in tables
         ]
     finally:
         await source.close()
@@ -126,23 +132,27 @@ async def check_table(
     *,
     limit: int = LIMIT,
     schemas: tuple[Schema, Schema] | None = None,
+    target_name: str | None = None,
 ) -> TableCheck:
     """``name`` compared on two open databases (module docstring); ``schemas``: both
-    sides' (read when not given)."""
+    sides' (read when not given); ``target_name``: the table's name on the target when it
+    is spelt otherwise there (the translator folds names to lower case for MySQL and
+    PostgreSQL: a PostgreSQL "Users" is `users` in MySQL)."""
     if schemas is None:
         schemas = await asyncio.gather(source.read_schema(), target.read_schema())
     ours, theirs = schemas
-    if not theirs.columns(name) and not await _readable(target, name):
+    names = (name, target_name or name)
+    if not theirs.columns(names[1]) and not await _readable(target, names[1]):
         count = await _count(source, name)
         return TableCheck(name, count, None, False, error="no such table on the target")
     keys = ours.unique_keys(name)
     if keys:
         try:
-            return await _by_key(source, target, name, keys[0], (ours, theirs), limit)
+            return await _by_key(source, target, names, keys[0], (ours, theirs), limit)
         except (_Unusable, SqlshiftError):
-            pass  # (duplicated keys, an order the engines do not share, a key column spelt
-            # otherwise than the catalog's lower case: hashes need none of them)
-    return await _by_hashes(source, target, name, limit)
+            pass  # (duplicated keys, or an order the engines do not share: hashes need
+            # neither)
+    return await _by_hashes(source, target, names, limit)
 
 
 def canonical(value: Any) -> str:
@@ -231,9 +241,14 @@ _BATCH = 2000
 class _Side:
     """One side of a merge: its rows in key order, read a batch at a time."""
 
-    def __init__(self, db: Database, name: str, key: tuple[str, ...], schema: Schema) -> None:
+    def __init__(
+        self, db: Database, name: str, key: tuple[str, ...], schema: Schema, spelt: tuple[str, ...]
+    ) -> None:
         types = dict(schema.columns(name))
-        order = ", ".join(_ordered(quote(c, db.dialect), types.get(c), db.dialect) for c in key)
+        order = ", ".join(
+            _ordered(quote(s, db.dialect), types.get(c), db.dialect)
+            for c, s in zip(key, spelt, strict=True)
+        )
         sql = f"SELECT * FROM {quote(name, db.dialect)} ORDER BY {order}"
         self.name, self.key = name, key
         self.rows: list[_Keyed] = []
@@ -276,12 +291,13 @@ class _Side:
 async def _by_key(
     source: Database,
     target: Database,
-    name: str,
+    names: tuple[str, str],
     key: tuple[str, ...],
     schemas: tuple[Schema, Schema],
     limit: int,
 ) -> TableCheck:
     """Merge both sides read in ``key``'s byte/value order (module docstring)."""
+    name = names[0]
     found: dict[str, list[str]] = {"missing": [], "extra": [], "changed": []}
     differences = 0
 
@@ -292,7 +308,11 @@ async def _by_key(
             keys = ", ".join(f"{c}={v!r}" for c, v in zip(key, values, strict=True))
             found[kind].append(keys + (f" ({columns})" if columns else ""))
 
-    ours, theirs = _Side(source, name, key, schemas[0]), _Side(target, name, key, schemas[1])
+    sides = []
+    for db, schema, table in ((source, schemas[0], names[0]), (target, schemas[1], names[1])):
+        spelt = {c.lower(): c for c in await column_names(db, table)}
+        sides.append(_Side(db, table, key, schema, tuple(spelt.get(c, c) for c in key)))
+    ours, theirs = sides
     try:
         while True:
             starved = [side.fill() for side in (ours, theirs) if side.starved]
@@ -448,14 +468,17 @@ def _token(value: Any) -> tuple[int, Any]:
 # ------------------------------------------------------------------------------ by hashes
 
 
-async def _by_hashes(source: Database, target: Database, name: str, limit: int) -> TableCheck:
+async def _by_hashes(
+    source: Database, target: Database, names: tuple[str, str], limit: int
+) -> TableCheck:
     """Compare grouped row hashes; name the rows of the groups that differ (module docstring)."""
-    mine, yours = await asyncio.gather(digest_of(source, name), digest_of(target, name))
+    name, theirs_named = names
+    mine, yours = await asyncio.gather(digest_of(source, name), digest_of(target, theirs_named))
     differing = mine.differing(yours)
     if not differing:
         return TableCheck(name, mine.rows, yours.rows, True, "row hashes")
     ours, theirs = await asyncio.gather(
-        _rows_in(source, name, differing), _rows_in(target, name, differing)
+        _rows_in(source, name, differing), _rows_in(target, theirs_named, differing)
     )
     missing, extra = ours - theirs, theirs - ours
     return TableCheck(
@@ -550,6 +573,34 @@ async def base_tables(db: Database) -> list[str]:
         "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
     }[db.dialect]
     return sorted(str(name) for (name,) in await db.fetch_all(sql))
+
+
+async def spellings(db: Database, names: Sequence[str]) -> dict[str, str]:
+    """Each of ``names`` as ``db``'s catalog spells it: the same name, else the one that
+    differs only in case (a copy's translated DDL folds names to lower case on MySQL and
+    PostgreSQL), else unchanged."""
+    found = await base_tables(db)
+    exact, folded = set(found), {n.lower(): n for n in found}
+    return {n: n if n in exact else folded.get(n.lower(), n) for n in names}
+
+
+async def column_names(db: Database, table: str) -> tuple[str, ...]:
+    """``table``'s columns in their order, spelt as the catalog spells them."""
+    if db.dialect == "mysql":
+        sql = (
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+            "AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION"
+        )
+        args: list[Any] = [table]
+    elif db.dialect == "sqlite":
+        sql, args = "SELECT name FROM pragma_table_info(?) ORDER BY cid", [table]
+    else:
+        sql = (
+            "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 "
+            "AND NOT attisdropped ORDER BY attnum"
+        )
+        args = [quote(table, "postgres")]
+    return tuple(str(name) for (name,) in await db.fetch_all(sql, args))
 
 
 async def _readable(db: Database, name: str) -> bool:
