@@ -651,6 +651,36 @@ def byte_wise_text_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
+@rule(exp.Create, source={"postgres", "sqlite"}, target={"mysql"})
+def text_keys_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A PRIMARY KEY or UNIQUE key over a TEXT column (no length: common in SQLite,
+    `id TEXT PRIMARY KEY` for UUIDs) cannot be created in MySQL, which keys only a prefix
+    of TEXT, and a prefix key is not unique on the whole value. The target failed with
+    "BLOB/TEXT column used in key specification without a key length"; refused here with
+    the column named (``ddl-text-key``). Corpus: ddl.toml `ddl-lite-text-key`."""
+    assert isinstance(node, exp.Create)
+    if node.kind != "TABLE":
+        return None
+    types = dict(create_columns(node))
+    for key in create_keys(node):
+        for column in key:
+            dtype = types.get(column)
+            if dtype is not None and dtype.this in _UNBOUNDED_TEXT and not dtype.expressions:
+                ctx.refuse(
+                    node,
+                    "ddl-text-key",
+                    f"`{column}` is TEXT in a key; MySQL keys TEXT columns only by a prefix, "
+                    "which would not keep the key unique",
+                    f"declare `{column}` as VARCHAR(n) with the longest value it holds "
+                    "(n up to 768 in utf8mb4)",
+                )
+                return None
+    return None
+
+
+_UNBOUNDED_TEXT = frozenset({T.TEXT, T.MEDIUMTEXT, T.LONGTEXT, T.TINYTEXT, T.VARCHAR, T.CHAR})
+
+
 _TEXT_TYPES = frozenset(
     {T.CHAR, T.VARCHAR, T.NCHAR, T.NVARCHAR, T.TEXT, T.MEDIUMTEXT, T.LONGTEXT, T.TINYTEXT}
 )
