@@ -450,3 +450,30 @@ async def test_a_transaction_keeps_its_primary_when_the_phase_changes(
         assert await db.fetch_val("SELECT balance FROM accounts WHERE name = 'in tx'") == 5
     finally:
         await db.close()
+
+
+async def test_prometheus_metrics_of_a_dual_run(tmp_path: Path, outbox: str) -> None:
+    from prometheus_client import CollectorRegistry
+
+    from sqlshift.executor.metrics import register_dual
+
+    new_url = f"sqlite:///{tmp_path / 'new.db'}"
+    old_url = await _sqlite_copied_to(new_url, tmp_path)
+    db = await dual(old_url, new_url, source="sqlite", phase="dual-read", outbox=outbox)
+    registry = CollectorRegistry()
+    register_dual(db, registry)
+    try:
+        await db.new.execute("UPDATE accounts SET name = 'planted' WHERE id = 1")
+        await db.fetch_all("SELECT id, name FROM accounts ORDER BY id")
+        await _shadows_done(db)
+        value = registry.get_sample_value
+        assert value("sqlshift_dual_shadow_reads_total", {"outcome": "mismatched"}) == 1
+        assert value("sqlshift_dual_outbox_pending", {"side": "new"}) == 0
+        [fingerprint] = db.compare.stats()["mismatches"]
+        assert value("sqlshift_dual_mismatches_total", {"fingerprint": fingerprint}) == 1
+        # (written to the file directly: no applier is woken, the entry waits)
+        db.outbox.append("new", "sqlite", [("DELETE FROM accounts WHERE id = 2", None)])
+        assert value("sqlshift_dual_outbox_pending", {"side": "new"}) == 1
+        assert value("sqlshift_dual_outbox_lag_seconds") >= 0
+    finally:
+        await db.close()

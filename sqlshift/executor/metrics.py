@@ -1,4 +1,5 @@
-"""Prometheus metrics for a Profiler (the ``prometheus`` extra: prometheus-client).
+"""Prometheus metrics for a Profiler, and for a dual-database run (the ``prometheus`` extra:
+prometheus-client).
 
 A custom collector reads the profiler's statistics at scrape time, so recording a call costs
 nothing extra. Labels are the fingerprint id only (bounded by ``Profiler.max_fingerprints``);
@@ -13,7 +14,7 @@ from typing import Any
 from sqlshift.errors import ConfigurationError
 from sqlshift.executor.profiler import Profiler
 
-__all__ = ["register_profiler"]
+__all__ = ["register_dual", "register_profiler"]
 
 _QUANTILES = (0.5, 0.95, 0.99)
 
@@ -77,3 +78,46 @@ def _quantile_gauges(profiler: Profiler, prefix: str) -> Any:
         for q in _QUANTILES:
             gauge.add_metric([s.fingerprint, str(q)], s.quantile_ms(q))
     return gauge
+
+
+def register_dual(db: Any, registry: Any = None, *, prefix: str = "sqlshift") -> Any:
+    """Register a collector for a :class:`~sqlshift.DualDatabase` (read at scrape time): the
+    outbox's waiting writes per side and the age of the oldest, the shadow reads' outcomes,
+    and mismatches per fingerprint. Each side's health is ``db.health()`` (a query: not run
+    by a scrape)."""
+    try:
+        from prometheus_client import REGISTRY
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+        from prometheus_client.registry import Collector
+    except ImportError as error:
+        raise ConfigurationError(
+            "Prometheus metrics need prometheus-client: pip install 'sqlshift[prometheus]'"
+        ) from error
+
+    class _DualCollector(Collector):
+        def collect(self) -> Iterator[Any]:
+            pending = GaugeMetricFamily(
+                f"{prefix}_dual_outbox_pending", "Writes waiting for a side", labels=["side"]
+            )
+            for side in ("old", "new"):
+                pending.add_metric([side], db.outbox.depth(side))
+            lag = GaugeMetricFamily(
+                f"{prefix}_dual_outbox_lag_seconds", "Age of the oldest waiting write"
+            )
+            lag.add_metric([], db.outbox.oldest_age() or 0.0)
+            stats = db.compare.stats()
+            reads = CounterMetricFamily(
+                f"{prefix}_dual_shadow_reads", "Shadow reads by outcome", labels=["outcome"]
+            )
+            for outcome in ("matched", "mismatched", "late", "skipped", "errors"):
+                reads.add_metric([outcome], stats[outcome])
+            mismatches = CounterMetricFamily(
+                f"{prefix}_dual_mismatches", "Shadow-read mismatches", labels=["fingerprint"]
+            )
+            for fingerprint, found in stats["mismatches"].items():
+                mismatches.add_metric([fingerprint], found["mismatched"])
+            yield from (pending, lag, reads, mismatches)
+
+    collector = _DualCollector()
+    (registry if registry is not None else REGISTRY).register(collector)
+    return collector
