@@ -508,3 +508,39 @@ def unqualified_set_targets(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     _strip_qualifier(node.expressions, {target.name.lower(), target.alias_or_name.lower()})
     return None
+
+
+@rule(exp.Update, source={"mysql", "postgres", "sqlite"}, target={"mysql", "postgres", "sqlite"})
+def update_reading_its_changes(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """An UPDATE whose subquery reads a column the UPDATE assigns, on the table it updates,
+    sees different rows on each engine: PostgreSQL reads the table as it was before the
+    statement, SQLite and MariaDB see the rows the statement has already changed (in their
+    own order), and MySQL 8 refuses it (1093). Found by the generated writes: `SET
+    manager_id = (SELECT COUNT(*) FROM people AS s WHERE s.manager_id = people.id)` counted
+    1 on SQLite and 0 on PostgreSQL and MariaDB. Refused (``update-reads-itself``); a
+    subquery that reads only columns the UPDATE leaves alone reads the same everywhere.
+    Corpus: dml_multi.toml `mdml-lite-update-reads-itself`."""
+    target = node.this
+    if ctx.source == ctx.target or not isinstance(target, exp.Table):
+        return None
+    outer = table_names(target)
+    assigned = {eq.this.name.lower() for eq in node.expressions if isinstance(eq, exp.EQ)}
+    for table in node.find_all(exp.Table):
+        query = table.find_ancestor(exp.Select)
+        if table.name.lower() not in outer or query is None or query is node:
+            continue
+        inner = {table.alias_or_name.lower()}
+        for column in query.find_all(exp.Column):
+            qualifier = column.table.lower()
+            reads_inner = qualifier in inner or (not qualifier and column.name.lower() in assigned)
+            if reads_inner and column.name.lower() in assigned:
+                ctx.refuse(
+                    node,
+                    "update-reads-itself",
+                    f"a subquery of this UPDATE reads `{column.sql(ctx.source)}`, which the "
+                    "UPDATE assigns: PostgreSQL reads the table as it was, SQLite and MariaDB "
+                    "the rows the statement has already changed, and MySQL 8 refuses it",
+                    "compute the values into a temporary table first, then UPDATE from it",
+                )
+                return None
+    return None
