@@ -498,7 +498,7 @@ def _scope_sources(scope: exp.Expr) -> list[exp.Expr]:
     sources: list[exp.Expr] = []
     for item in items:
         inner = item.this if isinstance(item, exp.From | exp.Join) else item
-        if inner is not None:
+        if isinstance(inner, exp.Expr):  # (a malformed statement may hold a flag there)
             sources.append(inner)
     return sources
 
