@@ -75,6 +75,19 @@ async def _timed(call: Callable[[int], Awaitable[Any]], calls: int) -> list[floa
     return times
 
 
+async def _throughput(call: Callable[[int], Awaitable[Any]], calls: int, tasks: int) -> float:
+    """Calls per second with ``tasks`` callers at once."""
+    counter = iter(range(calls))
+
+    async def caller() -> None:
+        for i in counter:
+            await call(i)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(tasks)))
+    return calls / (time.perf_counter() - start)
+
+
 def _row(
     label: str, times: list[float], base: list[float] | None, extra: str = ""
 ) -> dict[str, Any]:
@@ -89,6 +102,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--old", choices=["sqlite", "mysql"], default="sqlite")
     parser.add_argument("--calls", type=int, default=400)
+    parser.add_argument("--tasks", type=int, default=16, help="concurrent writers, for throughput")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp()
@@ -107,6 +121,8 @@ async def main() -> None:
     single = await connect(old_url, source=args.old)
     base_write = await _timed(lambda i: single.execute(insert, [f"s{i}", i]), args.calls)
     base_read = await _timed(lambda i: single.fetch_one(read, [1 + i % 50]), args.calls)
+    base_rate = await _throughput(lambda i: single.execute(insert, [f"t{i}", i]), args.calls,
+                                  args.tasks)  # fmt: skip
     await single.close()
     rows.append(_row("single Database: write", base_write, None))
     rows.append(_row("single Database: read", base_read, None))
@@ -125,6 +141,12 @@ async def main() -> None:
         drained = time.perf_counter() - started
         rows.append(_row("dual-write: write", times, base_write,
                          f"then {drained:.2f} s until the new side caught up"))  # fmt: skip
+        rate = await _throughput(lambda i: db.execute(insert, [f"c{i}", i]), args.calls,
+                                 args.tasks)  # fmt: skip
+        assert await db.drain(timeout=120)
+        print(f"{args.tasks} concurrent writers: {base_rate:.0f} writes/s on a single Database, "
+              f"{rate:.0f} under dual-write ({rate / base_rate:.2f}x)")  # fmt: skip
+        rows.append({"case": f"writes/s, {args.tasks} tasks", "single": base_rate, "dual": rate})
         db.set_phase("dual-read")
         times = await _timed(lambda i: db.fetch_one(read, [1 + i % 50]), args.calls)
         started = time.perf_counter()

@@ -728,7 +728,8 @@ def _cmd_outbox_status(
     if args.json:
         shown = [
             {"id": e.id, "side": e.side, "txid": e.txid, "statements": len(e.statements),
-             "created": e.created, "attempts": e.attempts, "error": e.error}
+             "created": e.created, "attempts": e.attempts, "error": e.error,
+             "state": e.state}
             for e in entries
         ]  # fmt: skip
         print(json.dumps(shown, indent=1), file=stdout)
@@ -737,7 +738,11 @@ def _cmd_outbox_status(
     for e in entries:
         first = " ".join(e.statements[0][0].split())[:70] if e.statements else ""
         error = f"  error after {e.attempts} attempts: {e.error}" if e.error else ""
-        print(f"#{e.id} for {e.side}: {len(e.statements)} statements: {first}{error}", file=stdout)
+        state = " (intent: its COMMIT on the primary unconfirmed)" if e.state == "intent" else ""
+        print(
+            f"#{e.id} for {e.side}{state}: {len(e.statements)} statements: {first}{error}",
+            file=stdout,
+        )
     return EXIT_OK
 
 
@@ -748,13 +753,19 @@ def _cmd_outbox_replay(
 
     outbox = _outbox(args.path)
     try:
-        applied, skipped = asyncio.run(replay(outbox, args.to, side=args.side))
+        applied, skipped, discarded = asyncio.run(
+            replay(outbox, args.to, side=args.side, primary=args.primary)
+        )
     except SqlshiftError as exc:
         print(f"sqlshift: replay stopped: {_one_line(str(exc))}", file=stderr)
         return EXIT_TRANSLATION
     finally:
         outbox.close()
-    print(f"{applied} applied, {skipped} applied before", file=stdout)
+    print(
+        f"{applied} applied, {skipped} applied before, {discarded} discarded "
+        "(their transaction did not commit on the primary)",
+        file=stdout,
+    )
     return EXIT_OK
 
 
@@ -950,7 +961,9 @@ def _parser() -> _ArgumentParser:
         description=(
             "The writes a dual-database run (sqlshift.dual) has yet to apply to the other "
             "database, in order. `status` lists them with their last error; `replay` applies "
-            "them to TARGET_URL, each at most once (safe to run again, or beside the run)."
+            "them to TARGET_URL, each at most once (safe to run again, or beside the run). "
+            "An entry left as an intent (the run stopped during its COMMIT) is checked on "
+            "the primary given with --primary: applied if it committed there, else discarded."
         ),
     )
     actions = box.add_subparsers(dest="action", required=True)
@@ -962,6 +975,11 @@ def _parser() -> _ArgumentParser:
     replay.add_argument("path", metavar="PATH")
     replay.add_argument("--to", required=True, metavar="TARGET_URL")
     replay.add_argument("--side", choices=["old", "new"], help="only the entries for this side")
+    replay.add_argument(
+        "--primary",
+        metavar="PRIMARY_URL",
+        help="the database the entries' transactions ran on (decides intents)",
+    )
     replay.set_defaults(handler=_cmd_outbox_replay)
     return parser
 

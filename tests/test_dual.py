@@ -13,6 +13,8 @@ import json
 import os
 import socket
 import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -338,14 +340,14 @@ def test_the_outbox_command_line_replays_once(
     assert main(["outbox", "status", outbox]) == 0
     assert capsys.readouterr().out.startswith("11 pending\n#")
     assert main(["outbox", "replay", outbox, "--to", pg_database]) == 0
-    assert capsys.readouterr().out.strip() == "11 applied, 0 applied before"
+    assert capsys.readouterr().out.startswith("11 applied, 0 applied before, 0 discarded ")
     assert main(["outbox", "replay", outbox, "--to", pg_database]) == 0
-    assert capsys.readouterr().out.strip() == "0 applied, 0 applied before"
+    assert capsys.readouterr().out.startswith("0 applied, 0 applied before, 0 discarded ")
     # a replay killed after the target's commit, before the outbox said "done": not again
     with sqlite3.connect(outbox) as conn:
         conn.execute("UPDATE entries SET done = 0")
     assert main(["outbox", "replay", outbox, "--to", pg_database]) == 0
-    assert capsys.readouterr().out.strip() == "0 applied, 11 applied before"
+    assert capsys.readouterr().out.startswith("0 applied, 11 applied before, 0 discarded ")
 
     async def identical() -> None:
         check = await dual(old_url, pg_database, source="sqlite", outbox=outbox)
@@ -477,3 +479,152 @@ async def test_prometheus_metrics_of_a_dual_run(tmp_path: Path, outbox: str) -> 
         assert value("sqlshift_dual_outbox_lag_seconds") >= 0
     finally:
         await db.close()
+
+
+CRASHING = """
+import asyncio, contextvars, os, sys
+from decimal import Decimal
+from sqlshift import dual
+from sqlshift.executor import database
+
+old, new, box, dialect, when = sys.argv[1:6]
+mark = "?" if dialect == "sqlite" else "%s"
+crash = contextvars.ContextVar("crash", default=False)  # (this task's, not the applier's)
+finish = database.Transaction._finish
+
+async def dying(self, *, commit):
+    if crash.get() and commit and when == "before":
+        os._exit(9)  # killed with the primary's transaction open: the server rolls it back
+    await finish(self, commit=commit)
+    if crash.get() and commit and when == "after":
+        os._exit(9)  # killed as its COMMIT returned, before anyone learnt of it
+
+database.Transaction._finish = dying
+
+async def main():
+    db = await dual(old, new, source=dialect, phase="dual-write", outbox=box)
+    await db.execute(
+        f"INSERT INTO accounts (name, balance) VALUES ({mark}, {mark})", [when, Decimal("1")]
+    )
+    crash.set(True)
+    await db.execute(f"UPDATE accounts SET balance = balance + 10 WHERE name = {mark}", ["first"])
+
+asyncio.run(main())
+sys.exit(3)
+"""
+
+
+@pytest.mark.parametrize("old", ["sqlite", "mysql"])
+def test_a_process_killed_around_the_primarys_commit_loses_nothing(
+    old: str,
+    request: pytest.FixtureRequest,
+    pg_database: str,  # noqa: F811
+    outbox: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Two processes killed during a dual write's COMMIT, before and after it: the outbox
+    keeps both as intents, and the primary's commit rows decide them (one applied, one
+    discarded), by the next run's applier (MariaDB) or by `outbox replay --primary`
+    (SQLite)."""
+    old_url = (
+        f"sqlite:///{tmp_path / 'old.db'}"
+        if old == "sqlite"
+        else request.getfixturevalue("mysql_old")
+    )
+    with socket.socket() as probe:  # (the new database down: every entry stays in the outbox)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = urlsplit(pg_database)._replace(netloc=f"postgres@127.0.0.1:{port}").geturl()
+
+    async def prepare() -> None:
+        await _setup(old_url, old)
+        assert (await migrate(old_url, pg_database)).ok
+
+    asyncio.run(prepare())
+    script = tmp_path / "crashing.py"
+    script.write_text(CRASHING)
+    for when in ("before", "after"):
+        argv = [
+            sys.executable,
+            str(script),
+            old_url,
+            down + "?connect_timeout=1",
+            outbox,
+            old,
+            when,
+        ]
+        ran = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        assert ran.returncode == 9, ran.stderr
+    with sqlite3.connect(outbox) as conn:
+        entries = conn.execute("SELECT side, state, done FROM entries ORDER BY id").fetchall()
+    # the killed writes are intents; the second run may have decided the first's already
+    # (it is discarded then), and recorded its own insert as committed (new is down)
+    assert entries[1] in [("new", "intent", 0), ("new", "discarded", 1)], entries
+    assert len(entries) == 4 and entries[3] == ("new", "intent", 0), entries
+    pending = sum(not done for _, _, done in entries)
+
+    async def balances(url: str) -> dict[str, Decimal]:
+        db = await connect(url)
+        try:
+            rows = await db.fetch_native("SELECT name, balance FROM accounts")
+            return {str(name): Decimal(balance) for name, balance in rows}
+        finally:
+            await db.close()
+
+    expected = {"first": Decimal("11.50"), "second": Decimal(0), "before": Decimal(1),
+                "after": Decimal(1)}  # fmt: skip
+    assert asyncio.run(balances(old_url)) == expected  # (the primary: the truth)
+
+    async def caught_up() -> None:
+        db = await dual(old_url, pg_database, source=old, phase="dual-write", outbox=outbox)
+        try:
+            assert await db.drain(timeout=60)
+            await _identical(db)
+            left = await db.old.fetch_native("SELECT COUNT(*) FROM sqlshift_outbox_commits")
+            assert left[0][0] == 0  # (the commit rows of settled entries are deleted)
+        finally:
+            await db.close()
+
+    if old == "sqlite":
+        assert main(["outbox", "replay", outbox, "--to", pg_database]) != 0
+        assert "pass --primary URL" in capsys.readouterr().err
+        assert main(["outbox", "replay", outbox, "--to", pg_database, "--primary", old_url]) == 0
+        said = capsys.readouterr().out
+        assert said.startswith(f"3 applied, 0 applied before, {pending - 3} discarded "), said
+    asyncio.run(caught_up())
+    assert asyncio.run(balances(pg_database)) == expected
+    with sqlite3.connect(outbox) as conn:
+        states = conn.execute("SELECT state, done FROM entries ORDER BY id").fetchall()
+    assert states == [("committed", 1), ("discarded", 1), ("committed", 1), ("committed", 1)]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "sql", "args", "expected"),
+    [
+        ("sqlite", "INSERT INTO t (a, b) VALUES (?, ?)", [1, 2],
+         ("INSERT INTO t (a, b, id) VALUES (?, ?, ?)", [1, 2, 7])),
+        ("sqlite", "INSERT INTO t (a) VALUES (lower(?)) RETURNING ?", ["X", "r"],
+         ("INSERT INTO t (a, id) VALUES (lower(?), ?) RETURNING ?", ["X", 7, "r"])),
+        ("sqlite", "INSERT INTO t (a) VALUES (:a)", {"a": 1},
+         ("INSERT INTO t (a, id) VALUES (:a, :sqlshift_key)", {"a": 1, "sqlshift_key": 7})),
+        ("mysql", "INSERT INTO t (a) VALUES (%s)", [1],
+         ("INSERT INTO t (a, id) VALUES (%s, %s)", [1, 7])),
+        ("mysql", "INSERT INTO t (a) VALUES (%(a)s)", {"a": 1},
+         ("INSERT INTO t (a, id) VALUES (%(a)s, %(sqlshift_key)s)", {"a": 1, "sqlshift_key": 7})),
+        ("mysql", "INSERT INTO t (a) VALUES ('x')", None,
+         ("INSERT INTO t (a, id) VALUES ('x', %s)", [7])),
+        ("postgres", "INSERT INTO t (a, b) VALUES ($2, $1)", [1, 2],
+         ("INSERT INTO t (a, b, id) VALUES ($2, $1, $3)", [1, 2, 7])),
+        ("postgres", "INSERT INTO t (a) VALUES ('x')", [],
+         ("INSERT INTO t (a, id) VALUES ('x', $1)", [7])),
+    ],
+)  # fmt: skip
+def test_a_generated_key_is_sent_on_as_an_argument_of_the_callers_style(
+    dialect: str, sql: str, args: Any, expected: tuple[str, Any]
+) -> None:
+    """The key read on the primary is added as one more argument, in the statement's own
+    placeholder style and position, so the text (and its cached translation) never varies."""
+    from sqlshift.move.dual import _with_key
+
+    assert _with_key(sql, dialect, ("t", "id"), 7, args) == expected

@@ -15,12 +15,15 @@ new-only       new                    new                       new
 =============  =====================  ========================  =================
 
 **Writes.** A write runs on the primary; its result is the caller's. When the other side is
-written too, the statement and its arguments (a transaction's statements, at its commit) go
-to the durable outbox (``outbox.py``: fsync'd before the call returns) and one background
-task applies the outbox to the other side in the primary's order, each entry once, in one
+written too, each write is a transaction on the primary (the caller's own, or one made for
+the statement), and before its COMMIT its statements and arguments go to the durable outbox
+(``outbox.py``: fsync'd, shared by concurrent writers) with a row in the primary's
+``sqlshift_outbox_commits`` that commits with it, so a crash between the two databases'
+writes never loses one (``outbox.py`` says how the two are decided). One background task
+applies the outbox to the other side in the primary's order, each entry once, in one
 transaction. A failure there never fails the caller: the entry stays, with its error, and is
 applied again when the side answers (``health()`` shows the lag); ``sqlshift outbox replay``
-does the same from the command line. A rolled-back transaction leaves nothing in the outbox.
+does the same from the command line. A rolled-back transaction leaves nothing to apply.
 
 Values the two sides would compute differently are refused under dual write
 (:class:`DualWriteError`): a statement that is not deterministic (``NOW()``, ``RAND()``,
@@ -57,6 +60,7 @@ import logging
 import os
 import random
 import time
+import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -68,12 +72,25 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokenizer_core import TokenType
 
+from sqlshift.dialects import ParamStyle
 from sqlshift.errors import ConfigurationError, SqlshiftError
 from sqlshift.executor.database import Database as _Database
 from sqlshift.executor.database import connect
 from sqlshift.executor.profiler import Finding
 from sqlshift.executor.rows import Row
-from sqlshift.move.outbox import APPLIED_TABLE, Outbox, apply_entry, dumps_args
+from sqlshift.move.outbox import (
+    APPLIED_TABLE,
+    COMMITS_TABLE,
+    Entry,
+    Outbox,
+    apply_entries,
+    committed_on,
+    dumps_args,
+    ensure_commits_table,
+    forget_commits,
+    mark_commit,
+    sweep_commits,
+)
 from sqlshift.move.verify import TableCheck, base_tables, canonical, check_table, spellings
 from sqlshift.translator.api import translation
 from sqlshift.translator.params import scan_placeholders
@@ -82,11 +99,22 @@ __all__ = ["PHASES", "DualDatabase", "DualWriteError", "Flags", "dual"]
 
 Database = _Database[Any]
 LOGGER = logging.getLogger("sqlshift.compare")
+_LINGER = 0.01
+"""Seconds the applier waits for more entries while the newest is younger (a transaction on
+the other side per 50 entries, not per entry: the lag grows by this much at most)."""
 _LAST_ID = {
     "mysql": "SELECT LAST_INSERT_ID()",
     "postgres": "SELECT lastval()",
     "sqlite": "SELECT last_insert_rowid()",
 }
+
+
+class _EntryFailed(Exception):
+    """Applying (or deciding) ``entry`` failed with ``error``."""
+
+    def __init__(self, entry: Entry, error: BaseException) -> None:
+        self.entry, self.error = entry, error
+        super().__init__(str(error))
 
 
 class DualWriteError(SqlshiftError):
@@ -228,6 +256,8 @@ def _ordered(sql: str, dialect: str) -> bool:
 class _Transaction:
     flags: Flags
     statements: list[tuple[str, Any]] = field(default_factory=list)
+    txid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    ddl: bool = False  #: it changed a table (generated keys are read again after it)
 
 
 class DualDatabase:
@@ -270,6 +300,10 @@ class DualDatabase:
         self.last_error: str | None = None  #: the outbox's last failure to apply an entry
         #: entries waiting per side, kept here (a shadow read asks at every call)
         self._waiting = Counter({side: outbox.depth(side) for side in ("old", "new")})
+        self._inflight: set[str] = set()  #: transactions between their intent and COMMIT
+        self._confirmed: set[str] = set()  #: ... and those whose COMMIT returned
+        self._forget: dict[str, list[str]] = {"old": [], "new": []}  #: commit rows to delete
+        self._forgot = 0.0
         self._reload_flags()
 
     # -------------------------------------------------------------------------- flags
@@ -460,19 +494,12 @@ class DualDatabase:
             return await primary.execute(sql, args)
         self._check_deterministic(sql, flags)
         dumps_args(args)  # (an argument the outbox cannot keep is refused before the write)
-        if tx is not None:
-            count, forward = await self._write_primary(flags.primary, sql, args)
-            tx.statements.append(forward)
-            return count
-        if self._implicit_key(sql, flags.primary) is None:
-            count = await primary.execute(sql, args)
-            forward = (sql, args)
-            if _is_ddl(sql):  # (a new table's generated key)
-                await self.load_keys()
-        else:
-            async with primary.transaction():  # (the generated key is read on its connection)
-                count, forward = await self._write_primary(flags.primary, sql, args)
-        self._forward(flags.secondary, [forward])
+        if tx is None:  # (a transaction of its own: module docstring)
+            async with self.transaction():
+                return await self.execute(sql, args)
+        count, forward = await self._write_primary(flags.primary, sql, args)
+        tx.statements.append(forward)
+        tx.ddl = tx.ddl or _is_ddl(sql)
         return count
 
     async def execute_many(self, sql: str, args_seq: Sequence[Any]) -> int:
@@ -484,30 +511,24 @@ class DualDatabase:
         self._check_deterministic(sql, flags)
         for args in args_seq:
             dumps_args(args)
+        if tx is None:
+            async with self.transaction():
+                return await self.execute_many(sql, args_seq)
         if self._implicit_key(sql, flags.primary) is None:
             count = await primary.execute_many(sql, args_seq)
-            forward = [(sql, args) for args in args_seq]
-            if tx is not None:
-                tx.statements.extend(forward)
-            else:
-                self._forward(flags.secondary, forward)
+            tx.statements.extend((sql, args) for args in args_seq)
             return count
-        async with self.transaction():  # one row at a time: each key read and sent
-            total = 0
-            for args in args_seq:
-                total += await self.execute(sql, args)
-            return total
+        total = 0  # one row at a time: each key read and sent
+        for args in args_seq:
+            total += await self.execute(sql, args)
+        return total
 
     def transaction(self) -> _DualTransactionContext:
-        """A transaction on the primary; at its commit, its writes go to the outbox as one
-        entry (applied to the other side as one transaction). A rollback sends nothing."""
+        """A transaction on the primary; before its commit, its writes go to the outbox as
+        one entry (applied to the other side as one transaction). A rollback sends nothing."""
         return _DualTransactionContext(self)
 
-    def _forward(self, side: str, statements: list[tuple[str, Any]]) -> None:
-        if not statements:
-            return
-        self.outbox.append(side, self.source, statements)
-        self._waiting[side] += 1
+    def _start_applier(self) -> None:
         self._wake.set()
         if self._applier is None or self._applier.done():
             self._applier = asyncio.get_running_loop().create_task(self._apply_loop())
@@ -521,7 +542,7 @@ class DualDatabase:
             return count, (sql, args)
         row = await primary.fetch_native(_LAST_ID[primary.dialect])
         generated = row[0][0] if row else None
-        return count, (_with_key(sql, self.source or primary.dialect, key, generated), args)
+        return count, _with_key(sql, self.source or primary.dialect, key, generated, args)
 
     def _info(self, sql: str, side: str) -> Any:
         try:
@@ -591,28 +612,100 @@ class DualDatabase:
         """Apply the outbox in order; on a failure, wait and try the same entry again."""
         delay = 0.05
         while not self._closed:
+            self._wake.clear()
             entries = self.outbox.pending(limit=50)
             if not entries:
                 self._waiting = Counter()
-                self._wake.clear()
+                await self._forget_commits(now=True)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), 1.0)
                 continue
-            for entry in entries:
+            if len(entries) < 50 and time.time() - entries[0].created < _LINGER:
+                await asyncio.sleep(_LINGER)  # (more to apply in the same transaction)
+                continue
+            try:
+                run, blocked = await self._ready(entries)
+                if run:
+                    await self._apply(run)
+            except _EntryFailed as failed:  # (the other side's failures never reach callers)
+                self.last_error = f"{type(failed.error).__name__}: {failed.error}"
+                await self.outbox.failed_later(failed.entry.id, self.last_error)
+                await self._record_confirmed()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+                continue
+            delay = 0.05
+            if blocked:  # (its COMMIT is under way: wait for it, keeping the order)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), 1.0)
+            await self._forget_commits()
+
+    async def _ready(self, entries: list[Entry]) -> tuple[list[Entry], bool]:
+        """The leading entries that can be applied now, for one side, as one transaction
+        (intents decided first: ``outbox.py``; those that did not commit are discarded);
+        and whether an entry whose COMMIT is under way stopped the run."""
+        run: list[Entry] = []
+        for entry in entries:
+            if entry.state == "intent" and entry.txid not in self._confirmed:
+                if entry.txid in self._inflight:
+                    return run, True
                 try:
-                    await self._opened(entry.side)
-                    await apply_entry(self._side(entry.side), entry, self.outbox.id)
-                except Exception as error:  # (the secondary's failures never reach callers)
-                    self.last_error = f"{type(error).__name__}: {error}"
-                    self.outbox.failed(entry.id, self.last_error)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 2.0)
-                    break
-                self.outbox.done(entry.id)
-                self._waiting[entry.side] = max(0, self._waiting[entry.side] - 1)
-                if any(_is_ddl(sql) for sql, _ in entry.statements):
-                    await self.load_keys()  # (the table it made there has its own key)
-                delay = 0.05
+                    primary = await self._opened(entry.primary)
+                    committed = await committed_on(primary, self.outbox, entry.txid)
+                except Exception as error:
+                    if run:
+                        return run, False
+                    raise _EntryFailed(entry, error) from error
+                if not committed:
+                    await self.outbox.done_later(entry.id, "its transaction did not commit")
+                    self._settled(entry)
+                    continue
+            if run and entry.side != run[0].side:
+                break
+            run.append(entry)
+            if any(_is_ddl(sql) for sql, _ in entry.statements):
+                break  # (the table it makes there has its own key: read before the next)
+        return run, False
+
+    async def _apply(self, run: list[Entry]) -> None:
+        """Apply ``run`` to its side in one transaction; when that fails, one entry at a
+        time, so the failure is the right entry's (raised as :class:`_EntryFailed`)."""
+        try:
+            await apply_entries(await self._opened(run[0].side), run, self.outbox.id)
+        except Exception as error:
+            if len(run) == 1:
+                raise _EntryFailed(run[0], error) from error
+            for entry in run:
+                await self._apply([entry])
+            return
+        await self.outbox.done_many_later([entry.id for entry in run])
+        for entry in run:
+            self._settled(entry)
+        if any(_is_ddl(sql) for sql, _ in run[-1].statements):
+            await self.load_keys()  # (the table it made there has its own key)
+
+    async def _record_confirmed(self) -> None:
+        """Write down the intents this process saw commit (for a replay elsewhere)."""
+        if self._confirmed:
+            recorded = sorted(self._confirmed)
+            await self.outbox.confirm_later(recorded)
+            self._confirmed.difference_update(recorded)  # (the outbox says it now)
+
+    def _settled(self, entry: Entry) -> None:
+        self._confirmed.discard(entry.txid)
+        self._waiting[entry.side] = max(0, self._waiting[entry.side] - 1)
+        self._forget[entry.primary].append(entry.txid)
+
+    async def _forget_commits(self, *, now: bool = False) -> None:
+        """Delete the primary's commit rows of settled entries, at most once a second."""
+        if not now and time.monotonic() - self._forgot < 1.0:
+            return
+        self._forgot = time.monotonic()
+        for side, txids in self._forget.items():
+            if txids:
+                with contextlib.suppress(Exception):  # (left for the next time)
+                    await forget_commits(self._side(side), txids[:500])
+                    del txids[:500]
 
     async def _opened(self, side: str) -> Database:
         """The side's Database, opened now if it was down when the run started."""
@@ -663,7 +756,11 @@ class DualDatabase:
             raise ConfigurationError("verify needs databases opened from URLs")
         old, new = await connect(self.old.url), await connect(self.new.url)
         try:
-            names = [t for t in tables or await base_tables(old) if t != APPLIED_TABLE]
+            names = [
+                t
+                for t in tables or await base_tables(old)
+                if t not in (APPLIED_TABLE, COMMITS_TABLE)
+            ]
             schemas = await asyncio.gather(old.read_schema(), new.read_schema())
             theirs = await spellings(new, names)
             return [
@@ -681,6 +778,8 @@ class DualDatabase:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+        with contextlib.suppress(Exception):
+            await self._record_confirmed()
         await asyncio.gather(self.old.close(), self.new.close())
         self.outbox.close()
 
@@ -703,6 +802,8 @@ class _DualTransactionContext:
         db = self._db
         outer = db._tx.get()
         flags = outer.flags if outer is not None else db.flags
+        if outer is None and flags.writes_secondary:
+            await ensure_commits_table(db._side(flags.primary))
         self._inner = db._side(flags.primary).transaction()
         await self._inner.__aenter__()
         if outer is None:
@@ -720,16 +821,46 @@ class _DualTransactionContext:
     ) -> None:
         db, state = self._db, self._state
         assert state is not None
-        try:
-            await self._inner.__aexit__(kind, error, trace)
-        finally:
-            if self._token is not None:
-                db._tx.reset(self._token)
-        if kind is not None:
-            del state.statements[self._start :]
+        forwards = self._token is not None and state.flags.writes_secondary and state.statements
+        if kind is not None or not forwards:
+            try:
+                await self._inner.__aexit__(kind, error, trace)
+            finally:
+                self._reset()
+            if kind is not None:
+                del state.statements[self._start :]
             return
-        if self._token is not None and state.flags.writes_secondary:
-            db._forward(state.flags.secondary, state.statements)
+        await self._commit(state)
+        if state.ddl:  # (a new table's generated key)
+            await db.load_keys()
+
+    async def _commit(self, state: _Transaction) -> None:
+        """The intent, the primary's commit row, then its COMMIT (``outbox.py``)."""
+        db, side = self._db, state.flags.secondary
+        try:
+            await mark_commit(db._side(state.flags.primary), db.outbox, state.txid)
+            db._inflight.add(state.txid)
+            await db.outbox.intend(side, db.source, state.statements, state.txid)
+        except BaseException as failure:  # (no intent on disk: nothing may commit)
+            db._inflight.discard(state.txid)
+            try:
+                await self._inner.__aexit__(type(failure), failure, failure.__traceback__)
+            finally:
+                self._reset()
+            raise
+        db._waiting[side] += 1
+        try:
+            await self._inner.__aexit__(None, None, None)
+            db._confirmed.add(state.txid)
+        finally:  # (a failed COMMIT's intent is decided by its commit row)
+            db._inflight.discard(state.txid)
+            self._reset()
+            db._start_applier()
+
+    def _reset(self) -> None:
+        if self._token is not None:
+            self._db._tx.reset(self._token)
+            self._token = None
 
 
 async def dual(
@@ -773,6 +904,9 @@ async def dual(
         shadow_timeout=shadow_timeout, flags_file=flags_file, flags_env=flags_env,
     )  # fmt: skip
     await db.load_keys()
+    for side in (old, new):  # (commit rows a killed run left, if it ran here)
+        with contextlib.suppress(SqlshiftError):
+            await sweep_commits(side, db.outbox)
     if db.outbox.depth():  # (writes a previous run left: applied from now on)
         db._applier = asyncio.get_running_loop().create_task(db._apply_loop())
     return db
@@ -812,9 +946,39 @@ def _insert(sql: str, dialect: str) -> exp.Insert | None:
     return tree if isinstance(tree, exp.Insert) else None
 
 
-def _with_key(sql: str, dialect: str, key: tuple[str, str], value: Any) -> str:
-    """``sql`` (a one-row INSERT ... VALUES, its column list without the key) with the key
-    and its value added, in the caller's own text (its placeholders untouched)."""
+def _with_key(
+    sql: str, dialect: str, key: tuple[str, str], value: Any, args: Any
+) -> tuple[str, Any]:
+    """``sql`` (a one-row INSERT ... VALUES, its column list without the key) and ``args``
+    with the key and its value added as an argument, in the caller's own text and style
+    (the same text each time: the other side's translation of it is cached)."""
+    end_columns, end_values, before, style = _key_slots(sql, dialect)
+    name = exp.to_identifier(key[1]).sql(dialect)
+    given = None if value is None else int(value)
+    if isinstance(args, dict):
+        mark = "%(sqlshift_key)s" if style == ParamStyle.PYFORMAT else ":sqlshift_key"
+        args = {**args, "sqlshift_key": given}
+    else:
+        values = list(args or ())
+        if style == ParamStyle.NUMERIC or (style is None and dialect == "postgres"):
+            mark = f"${len(values) + 1}"
+            values.append(given)
+        else:
+            mark = "%s" if style == ParamStyle.FORMAT or dialect == "mysql" else "?"
+            values.insert(before, given)
+        args = values
+    text = (
+        sql[:end_columns] + f", {name}" + sql[end_columns:end_values]
+        + f", {mark}" + sql[end_values:]
+    )  # fmt: skip
+    return text, args
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_slots(sql: str, dialect: str) -> tuple[int, int, int, ParamStyle | None]:
+    """Where the key's name and value go in ``sql`` (the offsets of the column list's and
+    the VALUES row's closing parentheses), how many placeholders come before the value, and
+    their style (an application sends the same text each time)."""
     tokens = Dialect.get_or_raise(dialect).tokenize(sql)
     at_values = next(i for i, t in enumerate(tokens) if t.token_type == TokenType.VALUES)
     columns_open = max(i for i in range(at_values) if tokens[i].token_type == TokenType.L_PAREN)
@@ -822,13 +986,9 @@ def _with_key(sql: str, dialect: str, key: tuple[str, str], value: Any) -> str:
         i for i in range(at_values, len(tokens)) if tokens[i].token_type == TokenType.L_PAREN
     )
     columns_close, values_close = _closing(tokens, columns_open), _closing(tokens, values_open)
-    name = exp.to_identifier(key[1]).sql(dialect)
-    literal = "NULL" if value is None else str(int(value))
-    end_values, end_columns = tokens[values_close].start, tokens[columns_close].start
-    return (
-        sql[:end_columns] + f", {name}" + sql[end_columns:end_values]
-        + f", {literal}" + sql[end_values:]
-    )  # fmt: skip
+    end_values = tokens[values_close].start
+    head, whole = scan_placeholders(sql[:end_values], dialect), scan_placeholders(sql, dialect)
+    return tokens[columns_close].start, end_values, len(head.refs), whole.style
 
 
 def _closing(tokens: Sequence[Any], opening: int) -> int:
