@@ -25,6 +25,17 @@ transaction. A failure there never fails the caller: the entry stays, with its e
 applied again when the side answers (``health()`` shows the lag); ``sqlshift outbox replay``
 does the same from the command line. A rolled-back transaction leaves nothing to apply.
 
+The other side runs the same *statements*, in the order their entries were written (just
+before each COMMIT, while the transaction still holds its row locks): two transactions that
+write the same rows reach the outbox in the order they took the locks, so ``SET n = n + 1``
+lands the same on both sides. A write whose values come from rows it does not write (an
+``INSERT ... SELECT`` or a subquery over another table) reads what the other side holds when
+it is applied, which matches what the primary read unless another transaction changed those
+rows concurrently and committed in between; PostgreSQL's READ COMMITTED does not lock rows a
+statement only reads (InnoDB's INSERT ... SELECT does). Such writes should read under
+``SELECT ... FOR SHARE``/``FOR UPDATE`` or pass the values as arguments; ``db.verify()``
+shows any difference before a phase change.
+
 Values the two sides would compute differently are refused under dual write
 (:class:`DualWriteError`): a statement that is not deterministic (``NOW()``, ``RAND()``,
 ``UUID()``, ...), and an ``INSERT`` that leaves a generated key to the database, unless it
