@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import IO, TYPE_CHECKING, NoReturn, TextIO
 
 import sqlglot
 from sqlglot.errors import TokenError
@@ -43,6 +43,7 @@ from sqlshift.translator.schema import Schema, as_schema
 
 if TYPE_CHECKING:
     from sqlshift.move.outbox import Outbox
+    from sqlshift.translator.dump import Reduced
 
 __all__ = ["main"]
 
@@ -177,10 +178,12 @@ def split_statements(text: str, dialect: str | None) -> list[Statement]:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input script: its display name and its text."""
+    """One input script: its display name and its text (a dump's: with its bulk rows in
+    ``reduced``'s spool, translator/dump.py)."""
 
     name: str
     text: str
+    reduced: Reduced | None = None
 
 
 def _decode(data: bytes) -> str:
@@ -198,11 +201,19 @@ def _read_text(path: Path) -> str:
         raise _UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _iter_sources(inputs: Sequence[str], stdin: TextIO) -> Iterator[Source]:
+def _iter_sources(
+    inputs: Sequence[str], stdin: TextIO, dump_to: str | None = None, schema: Schema | None = None
+) -> Iterator[Source]:
+    """The scripts named by ``inputs``; with ``dump_to`` (a target dialect; the source is
+    MySQL), each read as a dump: its bulk rows written for that target into a spool as the
+    file is read, not held in memory (translator/dump.py)."""
     for given in inputs:
         if given == "-":
             try:
                 buffer = getattr(stdin, "buffer", None)
+                if buffer is not None and dump_to is not None:
+                    yield _dump_source(STDIN_NAME, buffer, dump_to, schema)
+                    continue
                 text = _decode(buffer.read()) if buffer is not None else stdin.read()
                 yield Source(STDIN_NAME, text)
             except (OSError, UnicodeDecodeError) as exc:
@@ -213,12 +224,27 @@ def _iter_sources(inputs: Sequence[str], stdin: TextIO) -> Iterator[Source]:
             files = sorted(p for p in path.rglob("*.sql") if p.is_file())
             if not files:
                 raise _UsageError(f"no *.sql files under {given}")
-            for file in files:
-                yield Source(str(file), _read_text(file))
         elif path.exists():
-            yield Source(given, _read_text(path))
+            files = [path]
         else:
             raise _UsageError(f"cannot read {given}: no such file or directory")
+        for file in files:
+            name = str(file) if path.is_dir() else given
+            if dump_to is None:
+                yield Source(name, _read_text(file))
+                continue
+            try:
+                with file.open("rb") as stream:
+                    yield _dump_source(name, stream, dump_to, schema)
+            except OSError as exc:
+                raise _UsageError(f"cannot read {file}: {exc.strerror or exc}") from None
+
+
+def _dump_source(name: str, stream: IO[bytes], target: str, schema: Schema | None) -> Source:
+    from sqlshift.translator.dump import read_chunks, reduce_dump
+
+    reduced = reduce_dump(read_chunks(stream), target, schema)
+    return Source(name, reduced.text, reduced)
 
 
 # --- translating ------------------------------------------------------------------------------
@@ -555,10 +581,15 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
     inputs = args.inputs or ["-"]
     if inputs.count("-") > 1:
         raise _UsageError("standard input ('-') can be given only once")
+    # A MySQL script is read as a dump: its bulk rows are not held in memory (unless each
+    # statement's size must be checked as it was written).
+    dump_to = target if source == "mysql" and target != "mysql" else None
+    if args.max_statement_bytes is not None:
+        dump_to = None
 
     if args.check:
         failed = False
-        for src in _iter_sources(inputs, stdin):
+        for src in _iter_sources(inputs, stdin, dump_to, schema):
             outcome = _translate_source(
                 src,
                 target=target,
@@ -573,6 +604,8 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
                 failed = True
             for line in outcome.assumptions:
                 print(line, file=stdout)
+            if src.reduced is not None:
+                src.reduced.close()
         return EXIT_TRANSLATION if failed else EXIT_OK
 
     # Translate everything before printing, so a failed run never leaves half a script behind.
@@ -589,12 +622,15 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
                 progress=stderr,
             ),
         )
-        for src in _iter_sources(inputs, stdin)
+        for src in _iter_sources(inputs, stdin, dump_to, schema)
     ]
     problems = [p for _, outcome in outcomes for p in outcome.problems]
     if problems:
         for problem in problems:
             print(problem, file=stderr)
+        for src, _ in outcomes:
+            if src.reduced is not None:
+                src.reduced.close()
         return EXIT_TRANSLATION
     show_names = len(outcomes) > 1
     for src, outcome in outcomes:
@@ -603,7 +639,13 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
         if show_names:
             print(f"-- {src.name}", file=stdout)
         for sql in outcome.sql:
-            print(f"{sql};", file=stdout)
+            if src.reduced is None:
+                print(f"{sql};", file=stdout)
+            else:  # (a dump's bulk INSERT: its rows from the spool)
+                src.reduced.write(sql, stdout)
+                stdout.write(";\n")
+        if src.reduced is not None:
+            src.reduced.close()
     return EXIT_OK
 
 

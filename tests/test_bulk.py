@@ -115,3 +115,46 @@ def test_the_bulk_path_is_taken(both_ways: None, monkeypatch: pytest.MonkeyPatch
     )
     _statements(clean, "postgres", True)
     assert max(taken) == 1
+
+
+PLAIN_DDL = (
+    "CREATE TABLE `p` (`id` int NOT NULL, `s` varchar(60), `at` datetime, `d` date, "
+    "`price` decimal(8,2), `flag` tinyint(1), PRIMARY KEY (`id`));\n"
+)
+
+
+@pytest.mark.parametrize("target", ["postgres", "sqlite"])
+@pytest.mark.parametrize("gap", [",", ",\n", ", ", ",\r\n  "])
+@pytest.mark.parametrize("flagged", [False, True])
+def test_rows_read_whole_or_a_row_at_a_time_are_the_translators(
+    target: str, gap: str, flagged: bool, both_ways: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two fast readers (every value written unchanged: one regular expression for the
+    statement; some converted: one per row) give the full translator's rows, whatever
+    separates the rows (mysqldump: nothing; Sakila's dump: a line break)."""
+    from sqlshift.translator import bulk
+
+    readers: list[str] = []
+    for name in ("_plain_rows", "_rows_by_row"):
+        real = getattr(bulk, name)
+
+        def counted(*args: object, _real: object = real, _name: str = name) -> object:
+            found = _real(*args)  # type: ignore[operator]
+            readers.append(_name if found is not None else "")
+            return found
+
+        monkeypatch.setattr(bulk, name, counted)
+    rng = random.Random(gap + target)
+    texts = [t for t in CLEAN if t not in ("1962/2/18", "zoom,AUDIO")] + ["a),(b", "),\n("]
+    prices = ["1.5", "-2.25", "7", "NULL", "'0.10'"]
+    rows = gap.join(
+        f"({i},'{rng.choice(texts)}','2024-0{1 + i % 9}-1{i % 9} 0{i % 9}:30:00',"
+        f"'1999-12-3{i % 2}',{rng.choice(prices)},"
+        f"{rng.choice(['0', '1', 'NULL']) if flagged else 'NULL'})"
+        for i in range(80)
+    )
+    dump = PLAIN_DDL + f"INSERT INTO `p` VALUES {rows};\n"
+    assert _statements(dump, target, True) == _statements(dump, target, False)
+    # a flag is written TRUE/FALSE on PostgreSQL (converted): the row-at-a-time reader
+    expected = "_rows_by_row" if flagged and target == "postgres" else "_plain_rows"
+    assert expected in readers

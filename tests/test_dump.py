@@ -5,6 +5,7 @@ linearly (loosely checked; the figures are in benchmarks/bench_dump.py)."""
 from __future__ import annotations
 
 import datetime
+import io
 import sys
 import time
 import warnings
@@ -196,3 +197,90 @@ def test_application_dump_loads_and_behaves_like_mysql(
             # the new row's own timestamps are the load's clock: compare the others exactly
             difference = compare(theirs[:-1], ours[:-1], True, "mysql", target)
         assert difference is None, f"{read} on {target}: {difference}"
+
+
+def _chunked(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+TRICKY_ROWS = (
+    "CREATE TABLE `t2` (`id` int NOT NULL, `flag` tinyint(1), `at` datetime, `d` date, "
+    "`price` decimal(6,2), `data` blob, `f` set('a','b'), `s` varchar(40), PRIMARY KEY (`id`));\n"
+    "INSERT INTO `t2` VALUES "
+    + ",".join(
+        f"({i},{i % 2},'2024-0{1 + i % 9}-1{i % 9} 0{i % 9}:00:0{i % 7}',"
+        f"'{'2024-1-5' if i % 5 == 0 else '2023-12-31'}',{i}.{i % 1000:03d},"
+        f"'b\\0{i}',{'NULL' if i % 3 else repr('b,a')},'it\\'s {i};\\n')"
+        for i in range(400)
+    )
+    + ";\nINSERT INTO `t2` (`id`, `s`, `at`) VALUES "  # (a row a line, as Sakila's dump has it)
+    + ",\n".join(
+        f"({2000 + i},'line {i}),\t(x','2024-01-0{1 + i % 9} 10:00:00')" for i in range(30)
+    )
+    + ";\nINSERT INTO `t2` (`id`, `s`) VALUES (1000, CONCAT('a', 'b'));\n"
+    + "INSERT INTO `t2` (id, s) VALUES (1001, 'spaced'), (1002, 'rows');\n"
+)
+
+
+#: a trigger whose body holds what reads as a bulk INSERT, between DELIMITER lines
+TRIGGER_WITH_ROWS = (
+    "CREATE TABLE `t3` (`id` int NOT NULL, `s` varchar(200), PRIMARY KEY (`id`));\n"
+    "DELIMITER ;;\n"
+    "CREATE TRIGGER `t2_log` AFTER INSERT ON `t2` FOR EACH ROW BEGIN\n"
+    "  INSERT INTO `t3` VALUES "
+    + ",".join(f"({i},'{'x' * 30}')" for i in range(12))
+    + ";\n  INSERT INTO `t3` VALUES (99,'y');\nEND ;;\nDELIMITER ;\n"
+)
+
+
+@pytest.mark.parametrize("target", ["postgres", "sqlite"])
+def test_a_dump_read_in_chunks_is_translated_as_it_is_whole(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """translator/dump.py: the bulk rows spooled as the dump is read in small pieces (every
+    chunk boundary falls somewhere new: inside rows, strings, DELIMITER sections), the rest
+    translated whole; the statements written are the whole translation's, one for one."""
+    from sqlshift.translator import dump
+
+    text = SAMPLE + TRICKY_ROWS + TRIGGER_WITH_ROWS + APP.make_dump(30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        whole = translation(text, target, "mysql", strict=False).statements
+    assert any("x" * 30 in s for s in whole)  # (the trigger's rows, inside its body)
+    for size in range(1000, 9000, 250):
+        monkeypatch.setattr(dump, "CHUNK", size)
+        reduced = dump.reduce_dump(_chunked(text, 777), target)
+        assert reduced.rows >= 10 and len(reduced.text) < len(text) / 3
+        assert reduced.text.count("\n") == text.count("\n")  # (every statement keeps its line)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            statements = translation(reduced.text, target, "mysql", strict=False).statements
+        written = []
+        for statement in statements:
+            out = io.StringIO()
+            reduced.write(statement, out)
+            written.append(out.getvalue())
+        reduced.close()
+        assert written == list(whole), f"read {size} characters at a time"
+
+
+@pytest.mark.parametrize("target", ["postgres", "sqlite"])
+def test_the_command_line_reads_a_mysql_script_as_a_dump(
+    target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`sqlshift translate --from mysql` spools a dump's rows (the same script comes out), and
+    a refusal after a bulk INSERT is reported at its own line."""
+    from sqlshift.cli import main
+
+    path = tmp_path / "dump.sql"
+    path.write_text(SAMPLE + TRICKY_ROWS, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        whole = translation(SAMPLE + TRICKY_ROWS, target, "mysql").statements
+    assert main(["translate", "--from", "mysql", "--to", target, str(path)]) == 0
+    assert capsys.readouterr().out == "".join(f"{s};\n" for s in whole)
+    bad = SAMPLE + TRICKY_ROWS + "SELECT 1;\nSELECT GET_LOCK('x', 1);\n"
+    path.write_text(bad, encoding="utf-8")
+    assert main(["translate", "--from", "mysql", "--to", target, str(path)]) != 0
+    line = bad.count("\n")  # (the last statement's)
+    assert f"dump.sql:{line}:" in capsys.readouterr().err

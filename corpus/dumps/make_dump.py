@@ -192,8 +192,12 @@ def _rows(rng: random.Random, kb: int) -> dict[str, list[tuple[object, ...]]]:
     }
 
 
-def make_dump(kb: int = 40, seed: int = 7, rows_per_insert: int = 50) -> str:
-    """A dump of roughly ``kb`` kilobytes."""
+def make_dump(
+    kb: int = 40, seed: int = 7, rows_per_insert: int = 50, insert_bytes: int | None = None
+) -> str:
+    """A dump of roughly ``kb`` kilobytes; each INSERT holds ``rows_per_insert`` rows, or
+    with ``insert_bytes`` as many as fit in that many bytes, as mysqldump packs them (its
+    ``--net-buffer-length``, 1 MB by default)."""
     rng = random.Random(seed)
     data = _rows(rng, kb)
     parts = [HEADER]
@@ -208,15 +212,29 @@ def make_dump(kb: int = 40, seed: int = 7, rows_per_insert: int = 50) -> str:
         parts.append(f"\n--\n-- Dumping data for table `{table}`\n--\n\n")
         parts.append(f"LOCK TABLES `{table}` WRITE;\n")
         parts.append(f"/*!40000 ALTER TABLE `{table}` DISABLE KEYS */;\n")
-        for start in range(0, len(rows), rows_per_insert):
-            chunk = rows[start : start + rows_per_insert]
-            values = ",".join("(" + ",".join(_quote(v) for v in row) + ")" for row in chunk)
-            parts.append(f"INSERT INTO `{table}` VALUES {values};\n")
+        written = ["(" + ",".join(_quote(v) for v in row) + ")" for row in rows]
+        for values in _packed(written, rows_per_insert, insert_bytes):
+            parts.append(f"INSERT INTO `{table}` VALUES {','.join(values)};\n")
         parts.append(f"/*!40000 ALTER TABLE `{table}` ENABLE KEYS */;\n")
         parts.append("UNLOCK TABLES;\n")
     parts.append(CONSTRAINTS)
     parts.append(FOOTER)
     return "".join(parts)
+
+
+def _packed(rows: list[str], count: int, size: int | None) -> list[list[str]]:
+    """``rows`` in INSERTs of ``count`` rows, or of up to ``size`` bytes each."""
+    if size is None:
+        return [rows[start : start + count] for start in range(0, len(rows), count)]
+    packs: list[list[str]] = [[]]
+    used = 0
+    for row in rows:
+        if packs[-1] and used + len(row) + 1 > size:
+            packs.append([])
+            used = 0
+        packs[-1].append(row)
+        used += len(row) + 1
+    return [p for p in packs if p]
 
 
 TABLE_NAMES = tuple(TABLES)

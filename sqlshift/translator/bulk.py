@@ -21,6 +21,7 @@ tests/test_bulk.py checks that the output is the full translator's, byte for byt
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,10 +29,11 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 
-from sqlshift.translator.compound import past_comments, split_script
+from sqlshift.translator.compound import Unit, past_comments, split_script
+from sqlshift.translator.rules.stored import decimal_scale
 from sqlshift.translator.schema import Schema
 
-__all__ = ["BULK_MIN_CHARS", "Bulk", "prepare_bulk", "splice"]
+__all__ = ["BULK_MIN_CHARS", "Bulk", "BulkReader", "prepare_bulk", "splice"]
 
 BULK_MIN_CHARS = 256
 """Statements shorter than this go through the full translator (nothing to gain)."""
@@ -87,33 +89,15 @@ def prepare_bulk(text: str, schema: Schema | None, target: str) -> tuple[str, Bu
     bulk = Bulk({})
     if len(text) < BULK_MIN_CHARS or not _INSERT.search(text):
         return text, bulk
+    reader = BulkReader(schema, target)
     pieces: list[str] = []  # the text, with stubs (and blanks) for the bulk statements
     done = 0
-    # per table: its columns and types, and how the script's CREATE TABLE spells them (None
-    # for a table known from schema= only: an INSERT without columns keeps none)
-    tables: dict[str, _Columns] = {
-        name: (list(columns), None) for name, columns in (schema.tables if schema else ())
-    }
-    altered: set[str] = set()
     for unit in split_script(text):
-        if unit.client:
+        found = reader.read(text, unit)
+        if found is None:
             continue
-        first = past_comments(text, unit.start, unit.end)  # (a unit starts at its comments)
-        head = text[first : first + 40].upper()
-        statement = text[first : unit.end]
-        if head.startswith("CREATE TABLE"):
-            _learn(statement, tables)
-            continue
-        if head.startswith("RENAME TABLE") or (
-            head.startswith("ALTER TABLE") and _COLUMNS_CHANGE.search(statement)
-        ):
-            altered.update(_names_in(statement))
-            continue
-        if unit.end - first < BULK_MIN_CHARS or not head.startswith("INSERT"):
-            continue
-        stub = _bulk(text, first, unit.end, tables, altered, target, len(bulk.rows), bulk)
-        if stub is None:
-            continue
+        first, stub, rows = found
+        bulk.rows[reader.count - 1] = rows
         pieces.append(text[done:first])
         pieces.append(stub)
         pieces.append(_NOT_NEWLINE.sub(" ", text[first + len(stub) : unit.end]))
@@ -122,6 +106,53 @@ def prepare_bulk(text: str, schema: Schema | None, target: str) -> tuple[str, Bu
         return text, bulk
     pieces.append(text[done:])
     return "".join(pieces), bulk
+
+
+class BulkReader:
+    """Reads a script's statements in order: learns its tables from its CREATE TABLEs (and
+    forgets those an ALTER or RENAME changes), and writes its bulk INSERTs' rows."""
+
+    def __init__(self, schema: Schema | None, target: str, marker: str = "sqlshift-bulk") -> None:
+        self.target, self.marker = target, marker
+        self.count = 0  #: the bulk statements read so far (the next stub's number)
+        # per table: its columns and types, and how the script's CREATE TABLE spells them
+        # (None for a table known from schema= only: an INSERT without columns keeps none)
+        self.tables: dict[str, _Columns] = {
+            name: (list(columns), None) for name, columns in (schema.tables if schema else ())
+        }
+        self.altered: set[str] = set()
+
+    def note(self, text: str, unit: Unit) -> tuple[int, str]:
+        """Learn from the statement at ``unit`` (a CREATE TABLE's columns, an ALTER or
+        RENAME that changes them); where it starts past its comments, and its head."""
+        first = past_comments(text, unit.start, unit.end)  # (a unit starts at its comments)
+        head = text[first : first + 40].upper()
+        if head.startswith("CREATE TABLE"):
+            _learn(text[first : unit.end], self.tables)
+        elif head.startswith("RENAME TABLE") or (
+            head.startswith("ALTER TABLE") and _COLUMNS_CHANGE.search(text, first, unit.end)
+        ):
+            self.altered.update(_names_in(text[first : unit.end]))
+        return first, head
+
+    def read(self, text: str, unit: Unit) -> tuple[int, str, str] | None:
+        """For a bulk INSERT at ``unit`` of ``text``: where it starts (past its comments),
+        its stub (numbered ``count``, then counted) and its rows written for the target.
+        None for any other statement (a CREATE TABLE is learnt)."""
+        if unit.client or text.startswith("/* sqlshift-", unit.start):
+            return None  # (a stub: a dump's, read again by the translator)
+        first, head = self.note(text, unit)
+        if unit.end - first < BULK_MIN_CHARS or not head.startswith("INSERT"):
+            return None
+        found = _bulk(text, first, unit.end, self.tables, self.altered, self.target)
+        if found is None:
+            return None
+        header, rows = found
+        stub = f"/* {self.marker}:{self.count} */ {header}"
+        if len(stub) > unit.end - first:
+            return None
+        self.count += 1
+        return first, stub, rows
 
 
 def splice(statement: str, bulk: Bulk) -> str:
@@ -168,11 +199,9 @@ def _bulk(
     tables: dict[str, _Columns],
     altered: set[str],
     target: str,
-    number: int,
-    bulk: Bulk,
-) -> str | None:
-    """The stub for the INSERT at ``text[start:end]``, its rows recorded in ``bulk``; None
-    when it is not a bulk insert this module writes."""
+) -> tuple[str, str] | None:
+    """The stub's statement for the INSERT at ``text[start:end]`` (one row of NULLs) and its
+    rows written for the target; None when it is not a bulk insert this module writes."""
     offset = start + len(text[start:end]) - len(text[start:end].lstrip())
     header = _HEADER.match(text, offset, end)
     if header is None:
@@ -191,19 +220,22 @@ def _bulk(
         names = [n for n, _ in declared]
         # the full translator lists a script table's columns as its CREATE TABLE spells them
         listed = f"({', '.join(spellings)})" if spellings is not None else None
-    converters = [_converter(by_name.get(n.lower()), target) for n in names]
+    types = [by_name.get(n.lower()) for n in names]
+    converters = [_converter(t, target) for t in types]
     if any(c is None for c in converters):
         return None
-    rows = _rows(text, header.end(), end, [c for c in converters if c is not None])
+    given = [c for c in converters if c is not None]
+    plain = tuple(_plain(t, target) for t in types)
+    rows = _plain_rows(text, header.end(), end, plain)
+    if rows is None:
+        rows = _rows_by_row(text, header.end(), end, plain, given)
+    if rows is None:
+        rows = _rows(text, header.end(), end, given)
     if rows is None:
         return None
     nulls = ", ".join("NULL" for _ in names)
     columns = f" {listed}" if listed is not None else ""
-    stub = f"/* sqlshift-bulk:{number} */ INSERT INTO {table_text}{columns} VALUES ({nulls})"
-    if len(stub) > end - start:
-        return None
-    bulk.rows[number] = rows
-    return stub
+    return f"INSERT INTO {table_text}{columns} VALUES ({nulls})", rows
 
 
 def _rows(text: str, position: int, end: int, converters: list[Convert]) -> str | None:
@@ -244,6 +276,134 @@ def _rows(text: str, position: int, end: int, converters: list[Convert]) -> str 
         if text[position] != ",":
             return None
         position += 1
+
+
+_STRING = r"'(?:[^'\\]++|\\.|'')*+'"
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_STRING_SPLIT = re.compile(f"({_STRING})", re.DOTALL)
+_ROW_GAP = re.compile(r"\),\s")
+_ANY = f"NULL|{_NUMBER}|{_STRING}"
+"""Any literal the bulk path reads (a text or number column writes each unchanged)."""
+
+
+def _plain(dtype: exp.DataType | None, target: str) -> str | None:
+    """The literals a column of ``dtype`` takes that :func:`_converter` writes unchanged
+    (as a regular expression), or None when it changes all of them but NULL."""
+    if dtype is None:
+        return None
+    t = dtype.this
+    if t in _TEMPORAL:  # (only the canonical spelling is written as it is)
+        shape = r"'[1-9]\d{3}-\d\d-\d\d'"
+        if _TEMPORAL[t] == "datetime":
+            shape = r"'[1-9]\d{3}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?'"
+        return f"NULL|{_NUMBER}|{shape}"
+    if t in (T.DECIMAL, T.UDECIMAL) and target == "sqlite":
+        scale = decimal_scale(dtype)
+        if scale is None:
+            return None
+        digits = rf"-?\d+(?:\.\d{{1,{scale}}})?" if scale else r"-?\d+"
+        return f"NULL|{digits}|{_STRING}"
+    if t == T.BOOLEAN and target == "postgres":
+        return f"NULL|{_STRING}"  # (0 and 1 are written TRUE and FALSE)
+    if t in _BINARY or t == T.SET:
+        return f"NULL|{_NUMBER}"
+    if t in _NUMERIC or t in _TEXT or t == T.BOOLEAN:
+        return _ANY
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_body(columns: tuple[str, ...]) -> re.Pattern[str]:
+    """Rows of mysqldump's compact form, each value one its column writes unchanged."""
+    row = r"\(" + ",".join(f"(?:{c})" for c in columns) + r"\)"
+    return re.compile(rf"{row}(?:,\s*+{row})*+\s*", re.DOTALL)
+
+
+def _plain_rows(text: str, position: int, end: int, columns: tuple[str | None, ...]) -> str | None:
+    """The rows at ``text[position:end]`` when every value is one its column writes
+    unchanged (mysqldump's usual case): checked by one regular expression and written
+    with the strings' escapes rewritten, without a step per value. None otherwise (the
+    rows are then read one value at a time)."""
+    if any(c is None for c in columns):
+        return None
+    pattern = _plain_body(tuple(c for c in columns if c is not None))
+    if pattern.fullmatch(text, position, end) is None:
+        return None
+    body = text[position:end].rstrip()
+    if _NOT_TEXT.search(body):
+        return None
+    parts = _STRING_SPLIT.split(body)  # code, string, code, string, ..., code
+    if _ROW_GAP.search(body):  # (a row a line, as Sakila's dump has them)
+        parts[::2] = ["".join(code.split()).replace(",", ", ") for code in parts[::2]]
+    else:
+        parts[::2] = [code.replace(",", ", ") for code in parts[::2]]
+    if "\\" in body:
+        for index in range(1, len(parts), 2):
+            if "\\" in parts[index]:
+                value = _unescape(parts[index][1:-1])
+                if value is None or "\0" in value:
+                    return None
+                parts[index] = _string(value)
+    return "".join(parts)
+
+
+def _rows_by_row(
+    text: str,
+    position: int,
+    end: int,
+    plain: tuple[str | None, ...],
+    converters: list[Convert],
+) -> str | None:
+    """The rows at ``text[position:end]`` in mysqldump's compact form, read a row at a time
+    by one regular expression: a value its column writes unchanged (``plain``) is copied
+    (its escapes rewritten), the others converted. None for rows in another form, or a
+    value a converter leaves to the full translator."""
+    check, row = _by_row(len(converters))
+    if check.fullmatch(text, position, end) is None:
+        return None
+    # per column: True (its values are written unchanged), the values that are, or None
+    unchanged = [p == _ANY or (None if p is None else _literal(p)) for p in plain]
+    dirty = _NOT_TEXT.search(text, position, end) is not None  # (NULs, bytes not UTF-8)
+    written: list[str] = []
+    for match in row.finditer(text, position, end):
+        values: list[str] = []
+        for literal, convert, same in zip(match.groups(), converters, unchanged, strict=True):
+            if same is True or (same and same.fullmatch(literal)):
+                if literal[0] == "'" and "\\" in literal:
+                    value = _unescape(literal[1:-1])
+                    if value is None or _NOT_TEXT.search(value):
+                        return None
+                    literal = _string(value)
+                elif dirty and _NOT_TEXT.search(literal):
+                    return None
+                values.append(literal)
+                continue
+            if literal == "NULL":
+                converted = convert(None, "")
+            elif literal[0] != "'":
+                converted = convert("n", literal)
+            else:
+                value = _unescape(literal[1:-1])
+                converted = None if value is None else convert("s", value)
+            if converted is None:
+                return None
+            values.append(converted)
+        written.append("(" + ", ".join(values) + ")")
+    return ", ".join(written)
+
+
+@functools.lru_cache(maxsize=64)
+def _literal(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.DOTALL)
+
+
+@functools.lru_cache(maxsize=64)
+def _by_row(width: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Rows of ``width`` literals in mysqldump's compact form: the whole check, and a row
+    with each value a group."""
+    row = r"\(" + ",".join(f"({_ANY})" for _ in range(width)) + r"\)"
+    bare = r"\(" + ",".join(f"(?:{_ANY})" for _ in range(width)) + r"\)"
+    return re.compile(rf"{bare}(?:,\s*+{bare})*+\s*", re.DOTALL), re.compile(row, re.DOTALL)
 
 
 def _unescape(body: str) -> str | None:

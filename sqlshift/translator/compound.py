@@ -131,6 +131,12 @@ def split_script(text: str, dialect: str = "mysql") -> list[Unit]:
             i += len(delimiter)
             continue
         counting = compound and delimiter == ";"
+        if not counting and mysql and delimiter == ";":  # (most of a dump: at C speed)
+            skipped_to = _MYSQL_STATEMENT.match(text, i)
+            ahead = skipped_to.end() if skipped_to is not None else i
+            if ahead > i:
+                i = ahead
+                continue
         if not counting:  # nothing but quotes, comments and the delimiter matter: skip ahead
             jump = _interesting(quotes, delimiter).search(text, i)
             ahead = jump.start() if jump is not None else n
@@ -346,6 +352,20 @@ def _skip_comment(text: str, i: int, mysql: bool) -> int | None:
         end = text.find("*/", i + 2)
         return len(text) if end < 0 else end + 2
     return None
+
+
+_MYSQL_STATEMENT = re.compile(
+    r"""(?:[^'"`#/*;-]++"""  # (what does not matter)
+    r"""|'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`(?:[^`]++|``)*+`"""
+    r"""|\#[^\n]*+\n?|--(?=[ \t\n\r]|\Z)[^\n]*+\n?"""  # (line comments)
+    r"""|/\*!\d*+|\*/|/\*(?!!)(?:[^*]++|\*(?!/))*+(?:\*/|\Z)"""  # (/*!, */, /* ... */)
+    r"""|[/*-])*+""",
+    re.DOTALL,
+)
+"""What a MySQL statement's scan steps over up to its ``;`` (or up to what this cannot
+decide: an unclosed quote), as the character loop of :func:`split_script` reads it: quoted
+strings and names whole, comments whole, ``/*!NNNNN`` and ``*/`` as two-character
+comments. One regular expression instead of a step per quote."""
 
 
 @functools.lru_cache(maxsize=16)
