@@ -705,6 +705,7 @@ def _cmd_migrate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr
                     exclude=_names(args.exclude) or (),
                     batch_size=args.batch_size,
                     progress=bar.show,
+                    verify=not args.no_verify,
                 )
             )
     except SqlshiftError as exc:
@@ -974,6 +975,11 @@ def _parser() -> _ArgumentParser:
     mig.add_argument("--exclude", help="comma-separated tables to leave out")
     mig.add_argument("--batch-size", type=_positive_int, default=1000, help="rows per batch")
     mig.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    mig.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="do not prove the copy (no digest of the rows read, no second read of the copy)",
+    )
     mig.set_defaults(handler=_cmd_migrate)
 
     ver = commands.add_parser(

@@ -359,3 +359,22 @@ def test_names_keep_their_case(pg_database: str, mysql_target: str, tmp_path: Pa
         assert report.ok and _copied(report) == {"Users": ("copied", True)}, str(report)
         [check] = _run(verify(pg_database, target))
         assert (check.name, check.equal, check.compared_by) == ("Users", True, "key (userid)")
+
+
+def test_no_verify_copies_without_proving(
+    pg_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`migrate --no-verify` copies as a loader does: every row, no proof (verified None),
+    exit status 0; `sqlshift verify` proves the same copy afterwards."""
+    path = tmp_path / "app.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, at DATETIME, d DATE);"
+        "INSERT INTO t VALUES (1, '2024-02-29 10:00:00.5', '2024-02-29'), (2, NULL, NULL);"
+    )
+    conn.close()
+    source = f"sqlite:///{path}"
+    assert main(["migrate", source, pg_database, "--no-verify", "--json"]) == 0
+    [table] = json.loads(capsys.readouterr().out)["tables"]
+    assert (table["status"], table["rows_written"], table["verified"]) == ("copied", 2, None)
+    assert main(["verify", source, pg_database]) == 0

@@ -15,7 +15,9 @@ translator's semantics:
    the target: PostgreSQL's ``COPY``; values converted by the executor's uniform Python types);
 4. then adds the deferred keys, moves generated keys past the copied ones, and turns key
    checks back on;
-5. verifies each copied table (``move/verify.py``).
+5. verifies each copied table (``move/verify.py``), unless ``verify=False``
+   (``--no-verify``: the copy is then as unproven as a loader's, and its ``verified`` is
+   None).
 
 A table that fails (its DDL refused, a row the target rejects) is reported and the others go
 on. Running it again resumes: a table that exists on the target and verifies equal is
@@ -48,6 +50,7 @@ from sqlglot import exp
 from sqlshift.errors import SqlshiftError
 from sqlshift.executor.database import Database as _Database
 from sqlshift.executor.database import connect
+from sqlshift.executor.url import parse_url
 from sqlshift.move.objects import (
     TRIGGER_OK,
     VIEW_OK,
@@ -71,6 +74,7 @@ from sqlshift.translator.schema import Schema
 __all__ = ["MigrationReport", "TableReport", "migrate"]
 
 _BATCH = 1000
+
 _CHECKSUM_MOD = 1 << 256
 
 
@@ -145,12 +149,16 @@ async def migrate(
     exclude: Sequence[str] = (),
     batch_size: int = _BATCH,
     progress: Progress | None = None,
+    verify: bool = True,
 ) -> MigrationReport:
     """Copy ``source_url``'s tables (all, or ``tables``, minus ``exclude``) to ``target_url``
     and verify them (module docstring)."""
     report = MigrationReport()
     source = await connect(source_url, introspect=False)
-    target = await connect(target_url, introspect=False, max_size=1)  # one session: its settings
+    # MySQL and SQLite: one session (its foreign-key setting); PostgreSQL: a table per worker
+    # MySQL and SQLite: one session (it holds their foreign-key setting); PostgreSQL: two
+    sessions = 2 if parse_url(target_url).dialect == "postgres" else 1
+    target = await connect(target_url, introspect=False, max_size=sessions)
     try:
         source_schema = await source.read_schema()
         found = await _source_tables(source)
@@ -183,25 +191,42 @@ async def migrate(
         failed = {e.name for e in report.tables if e.status == "failed"}
         await _keys_off(target)
         digests: dict[str, Digest] = {}
-        for table in todo:
+
+        async def copy_one(table: _Table) -> None:
             entry = next(e for e in report.tables if e.name == table.name)
-            if table.name in failed:
-                continue
             convert = _converters(target.dialect, target_schema, table)
             copy = await _on_target(target, table, theirs[table.name])
-            digests[table.name] = await _copy(
-                source, target, table, copy, entry, convert, batch_size, progress
-            )
-        await _run_all(target, after, report)
-        await _keys_on(target)
-        if target.dialect == "postgres":
-            copied = [theirs[e.name] for e in report.tables if e.status == "copied"]
-            await _advance_sequences(target, copied, report)
+            digest = Digest() if verify else None
+            await _copy(source, target, table, copy, entry, convert, batch_size, progress, digest)
+            if digest is not None:
+                digests[table.name] = digest
+
+        for table in todo:  # (one at a time: the copy is bound by this process's CPU)
+            if table.name not in failed:
+                await copy_one(table)
         schemas = (source_schema, target_schema)
-        for entry in report.tables:
-            if entry.status == "copied":
-                copied_as = theirs[entry.name]
-                await _prove(source, target, entry, digests[entry.name], schemas, copied_as)
+
+        async def prove_all() -> None:
+            for entry in report.tables:
+                if entry.status == "copied" and entry.name in digests:
+                    copied_as = theirs[entry.name]
+                    await _prove(source, target, entry, digests[entry.name], schemas, copied_as)
+
+        # PostgreSQL: the copies are read back while the server makes their indexes and keys
+        # (reads wait for neither); one session (MySQL, SQLite): one after the other
+        proofs = asyncio.ensure_future(prove_all()) if sessions > 1 else None
+        try:
+            await _run_all(target, after, report)
+            await _keys_on(target)
+            if target.dialect == "postgres":
+                copied = [theirs[e.name] for e in report.tables if e.status == "copied"]
+                await _advance_sequences(target, copied, report)
+            await (proofs if proofs is not None else prove_all())
+        finally:
+            if proofs is not None and not proofs.done():
+                proofs.cancel()
+                with contextlib.suppress(asyncio.CancelledError, SqlshiftError):
+                    await proofs
         if tables is None:  # (a selection of tables may leave a view without its tables)
             await copy_views(source, target, existing, report.views, schemas)
         await copy_triggers(source, target, [t.name for t in wanted], report.triggers, schemas)
@@ -502,19 +527,20 @@ async def _copy(
     convert: list[Callable[[Any], Any] | None],
     batch_size: int,
     progress: Progress | None,
-) -> Digest:
-    """Stream the table's rows into the target; return the digest of the rows read."""
+    digest: Digest | None,
+) -> None:
+    """Stream the table's rows into the target; ``digest`` takes the rows read."""
     started = time.perf_counter()
     columns = ", ".join(quote(c, source.dialect) for c in table.columns)
     select = f"SELECT {columns} FROM {quote(table.name, source.dialect)}"
-    digest = Digest()
     batch: list[tuple[Any, ...]] = []
     converted = any(convert)
     writing: asyncio.Task[int] | None = None  # the batch before, written while this is read
     try:
         async for row in source.iterate(select, batch_size=batch_size):
             entry.rows_read += 1
-            digest.add(row)
+            if digest is not None:
+                digest.add(row)
             if converted:
                 batch.append(tuple(f(v) if f else v for f, v in zip(convert, row, strict=True)))
             else:
@@ -539,7 +565,6 @@ async def _copy(
             with contextlib.suppress(SqlshiftError):
                 await writing
     entry.seconds = time.perf_counter() - started
-    return digest
 
 
 async def _on_target(target: Database, table: _Table, name: str) -> _Table:

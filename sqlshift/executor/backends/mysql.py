@@ -17,7 +17,7 @@ from typing import Any
 import aiomysql
 import pymysql
 from pymysql.constants import CLIENT, FIELD_TYPE
-from pymysql.converters import escape_bytes
+from pymysql.converters import conversions, convert_date, convert_datetime, escape_bytes
 
 from sqlshift.executor.backends.base import (
     ISOLATION_LEVELS,
@@ -45,6 +45,36 @@ def _to_time(value: Any) -> Any:
     if isinstance(value, dt.timedelta) and dt.timedelta(0) <= value < _DAY:
         return (dt.datetime.min + value).time()
     return value
+
+
+def _datetime(text: Any) -> Any:
+    """PyMySQL's DATETIME/TIMESTAMP reading (a datetime; a zero or invalid date stays a
+    string), by the C parser for the form the server sends (five times faster: a table's
+    copy spends its time here)."""
+    if type(text) is str:
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    return convert_datetime(text)
+
+
+def _date(text: Any) -> Any:
+    """PyMySQL's DATE reading, by the C parser for the form the server sends."""
+    if type(text) is str and len(text) == 10:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    return convert_date(text)
+
+
+_DECODERS = {
+    **conversions,
+    FIELD_TYPE.DATETIME: _datetime,
+    FIELD_TYPE.TIMESTAMP: _datetime,
+    FIELD_TYPE.DATE: _date,
+}
 
 
 def _converters(description: Any) -> list[Any] | None:
@@ -130,6 +160,7 @@ class MySQLBackend:
             "autocommit": True,
             "charset": "utf8mb4",
             "client_flag": CLIENT.FOUND_ROWS,
+            "conv": _DECODERS,
         }
         if options.connect_timeout is not None:
             kwargs["connect_timeout"] = options.connect_timeout
