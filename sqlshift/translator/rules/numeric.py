@@ -290,10 +290,21 @@ def sqlite_zero_divisor_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | No
 
 
 def null_divisor(node: exp.Expr) -> None:
-    """``node``'s divisor as NULLIF(divisor, 0), unless it is a non-zero number."""
+    """``node``'s divisor as NULLIF(divisor, 0), unless it is a non-zero number or already
+    NULLIF(x, 0) (never zero). Another NULLIF may well be zero: the caller's NULLIF(0, 1) is
+    (generated.toml `gen-lite-div-by-nullif-write`)."""
     divisor = node.expression
-    if not isinstance(divisor, exp.Nullif) and not _nonzero_literal(divisor):
+    if not _never_zero(divisor):
         node.set("expression", _nullif_zero(divisor))
+
+
+def _never_zero(node: exp.Expr) -> bool:
+    if isinstance(node, exp.Paren):
+        return _never_zero(node.this)
+    if isinstance(node, exp.Nullif):
+        text = _int_or_number(node.expression)
+        return text is not None and float(text) == 0
+    return _nonzero_literal(node)
 
 
 def _nonzero_literal(node: exp.Expr) -> bool:
