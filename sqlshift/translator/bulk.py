@@ -53,6 +53,7 @@ _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t", "0"
 _ESCAPE = re.compile(r"\\(.)|''", re.DOTALL)
 _INSERT = re.compile(r"\binsert\b", re.IGNORECASE)
 _NOT_NEWLINE = re.compile(r"[^\n]")
+_SPACES = re.compile(r"\s*")
 _NOT_TEXT = re.compile("[\x00\udc80-\udcff]")
 """A NUL (no target text holds one) or a byte that was not UTF-8 (read by surrogateescape)."""
 _MARK = re.compile(r"/\* sqlshift-bulk:(\d+) \*/ ")
@@ -202,8 +203,8 @@ def _bulk(
 ) -> tuple[str, str] | None:
     """The stub's statement for the INSERT at ``text[start:end]`` (one row of NULLs) and its
     rows written for the target; None when it is not a bulk insert this module writes."""
-    offset = start + len(text[start:end]) - len(text[start:end].lstrip())
-    header = _HEADER.match(text, offset, end)
+    spaces = _SPACES.match(text, start, end)
+    header = _HEADER.match(text, spaces.end() if spaces else start, end)
     if header is None:
         return None
     table_text, columns_text = header.group(1), header.group(2)

@@ -107,7 +107,7 @@ def _reduce(
     keep = len(units) if final else _whole(text, units)
     done = 0
     for unit in units[:keep]:
-        if "/*!" in text[unit.start : unit.end]:  # (read as the translator reads it)
+        if text.find("/*!", unit.start, unit.end) >= 0:  # (read as the translator reads it)
             unwrapped = unwrap_conditional_comments(text[unit.start : unit.end])
             reader.note(unwrapped, Unit(0, len(unwrapped)))
             continue
