@@ -544,3 +544,34 @@ def update_reading_its_changes(node: exp.Expr, ctx: Context) -> exp.Expr | None:
                 )
                 return None
     return None
+
+
+@rule(exp.Delete, source={"mysql", "postgres"}, target={"sqlite"})
+def delete_reading_itself(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MariaDB and PostgreSQL pick the rows a DELETE removes before removing any. SQLite,
+    when a subquery of the WHERE reads the same table, may run that subquery only after it
+    has deleted earlier rows: it builds an uncorrelated IN subquery's rows the first time the
+    condition needs them, and an OR before it can put that off. The generated writes found
+    `DELETE FROM orders WHERE product_id IN (SELECT ...) OR product_id NOT IN (SELECT
+    product_id FROM orders AS s WHERE 1 = s.id)` keeping the row whose product_id is NULL on
+    MariaDB and deleting it on SQLite (row 1 was gone by then). The rows are picked first:
+    ``WHERE rowid IN (SELECT t.rowid FROM t WHERE w)``, an IN subquery SQLite computes whole
+    before it deletes the first row. Corpus: generated.toml `gen-my-delete-reads-itself`."""
+    target = node.this
+    where = _where(node)
+    if (
+        where is None
+        or not isinstance(target, exp.Table)
+        or target.args.get("joins")
+        or any(node.args.get(k) for k in ("tables", "using", "limit", "order"))
+        or not _reads_itself(where, {target.name.lower()})
+    ):
+        return None
+    inner = (
+        exp.select(exp.column("rowid", target.alias_or_name))
+        .from_(target.copy())
+        .where(where.copy())
+    )
+    picked = exp.In(this=exp.column("rowid"), query=exp.Subquery(this=inner))
+    node.set("where", exp.Where(this=picked))
+    return None
