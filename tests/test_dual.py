@@ -592,6 +592,8 @@ def test_a_process_killed_around_the_primarys_commit_loses_nothing(
         assert main(["outbox", "replay", outbox, "--to", pg_database, "--primary", old_url]) == 0
         said = capsys.readouterr().out
         assert said.startswith(f"3 applied, 0 applied before, {pending - 3} discarded "), said
+        with sqlite3.connect(tmp_path / "old.db") as conn:  # (replay deleted the commit rows)
+            assert conn.execute("SELECT COUNT(*) FROM sqlshift_outbox_commits").fetchone() == (0,)
     asyncio.run(caught_up())
     assert asyncio.run(balances(pg_database)) == expected
     with sqlite3.connect(outbox) as conn:

@@ -465,7 +465,6 @@ async def replay(
                         judge = await connect(primary)
                     if not await committed_on(judge, outbox, entry.txid):
                         outbox.discard(entry.id, "its transaction did not commit on the primary")
-                        await forget_commits(judge, [entry.txid])
                         discarded += 1
                         continue
                 db = databases.get(entry.source)
@@ -477,10 +476,8 @@ async def replay(
                     outbox.failed(entry.id, f"{type(error).__name__}: {error}")
                     raise
                 outbox.done(entry.id)
-                if entry.state == "intent" and judge is not None:
-                    await forget_commits(judge, [entry.txid])
                 applied, skipped = applied + fresh, skipped + (not fresh)
-        if judge is not None:
+        if judge is not None:  # (the commit rows of what was decided; a failed run's: later)
             await sweep_commits(judge, outbox)
     finally:
         for db in [*databases.values(), *([judge] if judge is not None else [])]:
