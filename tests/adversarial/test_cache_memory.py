@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import sys
 import tracemalloc
 from collections.abc import Callable
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from sqlshift.executor.cache import Cache
-from sqlshift.executor.rows import Row, estimate_size, make_rows
+from sqlshift.executor.rows import Row, estimate_size, make_rows, value_size
 
 NAMES = ("id", "value")
 MAX_BYTES = 4 * 1024 * 1024
@@ -47,8 +48,22 @@ def _nested(seed: int) -> list[tuple[Any, ...]]:
     return [(i, tuple(f"{seed}:{i}:{j}" for j in range(40))) for i in range(100)]
 
 
+def _nulls_and_zeros(seed: int) -> list[tuple[Any, ...]]:
+    """NULLs, empty text and Decimal zeros (falsy values a filter would drop) among large
+    values of the same columns."""
+    return [
+        (
+            None if i % 3 else Decimal(0) if i % 2 else Decimal("9" * 300 + str(seed)),
+            "" if i % 4 == 1 else None if i % 4 == 2 else "\u00e9" * 2000 + str(i),
+            None if i % 5 else b"\x00" * 5000,
+        )
+        for i in range(100)
+    ]
+
+
 MIXES: dict[str, Callable[[int], list[tuple[Any, ...]]]] = {
     "one huge row among small ones": _one_huge_row,
+    "NULLs, empty text and Decimal zeros among large values": _nulls_and_zeros,
     "4-byte characters": _emoji,
     "decimals and aware timestamps": _decimals_and_times,
     "nested tuples": _nested,
@@ -77,6 +92,35 @@ def test_estimate_counts_what_a_result_allocates(mix: str, traced: None) -> None
     # never under what the rows took (a shared value may be counted twice: over is safe)
     assert estimate >= allocated * 0.9, (mix, estimate, allocated)
     assert estimate <= allocated * 2.5, (mix, estimate, allocated)
+
+
+def _getsizeof_of_every_value(rows: Any) -> int:
+    return sys.getsizeof(rows) + sum(
+        sys.getsizeof(row) + sum(value_size(value) for value in row) for row in rows
+    )
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [(1, "a", Decimal("1.5"), b"xy"), (2**100, "\U0001f600", Decimal("1" * 90), b"")],
+        [(None, None), ("", Decimal(0)), ("abc", None), (None, Decimal("0.00"))],
+        [(0,), (None,), (7,), (True,)],  # a boolean in an integer column
+        [(1, "a"), ("b", 2)],  # columns of mixed types
+        [(1.5, dt.date(2024, 1, 1)), (None, None)],
+        [((1, 2), "x"), ((3,), "y")],  # a container column
+        [(1,), (2, "longer row")],  # rows of different lengths
+        [[1, "list rows"], [2, "x"]],
+    ],
+    ids=["types", "nulls-falsy", "int-bool", "mixed", "fixed", "container", "ragged", "lists"],
+)
+def test_estimate_is_getsizeof_of_every_value_or_more(rows: Any) -> None:
+    """The fast column paths (a type's own __sizeof__ mapped over a column, NULLs and zeros
+    filtered out) count what getsizeof counts value by value, never less."""
+    assert estimate_size(rows) >= _getsizeof_of_every_value(rows)
+    if len({len(row) for row in rows}) == 1:
+        built = make_rows(tuple(f"c{i}" for i in range(len(rows[0]))), rows)
+        assert estimate_size(built) >= _getsizeof_of_every_value(built)
 
 
 @pytest.mark.parametrize("mix", list(MIXES))
