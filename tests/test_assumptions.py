@@ -157,3 +157,22 @@ def test_every_branch_of_a_union_is_looked_at() -> None:
     assert [a.construct for a in translation(sql, "postgres", "mysql").assumptions] == [
         "SELECT 0, '' FROM cities AS t UNION SELECT 0, t.name FROM cities AS t"
     ]
+
+
+def test_group_concat_of_unknown_type_into_postgresql_is_an_assumption() -> None:
+    """STRING_AGG takes text only: GROUP_CONCAT(id) passed through failed on PostgreSQL. As
+    text it is right for text and integers (corpus `agg-my-group-concat-unknown-type-int`
+    runs it); a boolean would read true/false where MySQL writes 1/0, so it is assumed."""
+    sql = "SELECT GROUP_CONCAT(t.id) FROM people AS t"
+    result = translation(sql, "postgres", "mysql")
+    assert [(a.code, a.construct) for a in result.assumptions] == [
+        ("group-concat-unknown-type", "t.id")
+    ]
+    assert "STRING_AGG(CAST(t.id AS TEXT), ',')" in result.sql
+    typed = translation(sql, "postgres", "mysql", schema={"people": {"id": "INT"}})
+    assert typed.assumptions == () and "CAST(t.id AS TEXT)" in typed.sql
+    boolean = translation(sql, "postgres", "mysql", schema={"people": {"id": "BOOLEAN"}})
+    assert "CAST(CAST(t.id AS INT) AS TEXT)" in boolean.sql
+    with pytest.raises(UntranslatableError) as refused:
+        translation(sql, "postgres", "mysql", options=Options(assumptions="refuse"))
+    assert refused.value.code == "group-concat-unknown-type"

@@ -185,8 +185,18 @@ def _as_text(value: exp.Expr, ctx: Context, *, piece: bool) -> exp.Expr | None:
             "CAST the value to DECIMAL(p, s) so that its text is the same everywhere",
         )
         return cast(value, "TEXT") if ctx.target == "postgres" else None
-    if ctx.target == "postgres" and not piece:
-        return None  # PostgreSQL's STRING_AGG fails loudly on a non-text value
+    if ctx.target == "postgres":
+        # STRING_AGG takes text only: the value passed through failed there on an integer
+        # (corpus `agg-my-group-concat-unknown-type-int`); as text it is what the source
+        # writes for text and integers, which is an assumption
+        ctx.assume(
+            value,
+            "group-concat-unknown-type",
+            "that it is text or an integer (PostgreSQL writes a boolean as true/false and a "
+            f"DOUBLE in its own way, where {ctx.source} writes 1/0 and its own digits)",
+            "pass schema= with the column types, or CAST the value to CHAR/TEXT",
+        )
+        return cast(value, "TEXT")
     ctx.refuse(
         value,
         "group-concat-needs-types",
@@ -372,6 +382,22 @@ def postgres_every(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.name.lower() != "every" or len(node.expressions) != 1:
         return None
     return exp.Min(this=node.expressions[0])
+
+
+@rule(exp.WithinGroup, source={"postgres"}, target={"mysql", "sqlite"}, first=True)
+def ordered_set_aggregate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL's ordered-set aggregates (`percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`,
+    `percentile_disc`, `mode()`): SQLite has none, MySQL 8 none, MariaDB percentile_cont and
+    percentile_disc only as window functions of one sort key. They were written through and
+    failed there: refused (`ordered-set-aggregate`).
+    Corpus: aggregates.toml `agg-pg-percentile-cont`."""
+    ctx.refuse(
+        node,
+        "ordered-set-aggregate",
+        f"{ctx.target} has no ordered-set aggregate (WITHIN GROUP)",
+        "compute the percentile in the application, or with ROW_NUMBER() over the sorted rows",
+    )
+    return None
 
 
 # ------------------------------------------------------------------ BIT_AND / BIT_OR / BIT_XOR

@@ -174,6 +174,72 @@ def case_sensitive_regexp(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return exp.RegexpLike(this=exp.Paren(this=binary), expression=node.expression)
 
 
+@rule(exp.SplitPart, source={"postgres"}, target={"mysql"})
+def split_part_into_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `split_part(s, d, n)` is the n-th field of s split at d (from the end when n
+    is negative), '' when s has fewer fields; MySQL has no such function. Its
+    `SUBSTRING_INDEX(SUBSTRING_INDEX(s, d, n), d, -1)` gives the last field instead of '' when
+    there are fewer, so a count of the delimiters guards it:
+    `CASE WHEN (CHAR_LENGTH(s) - CHAR_LENGTH(REPLACE(s, d, ''))) DIV CHAR_LENGTH(d) >= |n| - 1
+    THEN ... WHEN s IS NOT NULL THEN '' END` (REPLACE and SUBSTRING_INDEX match case-sensitively,
+    as split_part does). A literal delimiter that is not empty and a literal n only, over a
+    repeatable s; anything else stays refused (`unknown-function`).
+    Corpus: strings.toml `str-pg-split-part`."""
+    text, delimiter, index = node.this, node.args.get("delimiter"), node.args.get("part_index")
+    if not (
+        isinstance(delimiter, exp.Literal)
+        and delimiter.is_string
+        and delimiter.name
+        and isinstance(index, exp.Literal | exp.Neg)
+        and is_repeatable(text)
+    ):
+        return None
+    try:
+        n = int(index.sql(dialect="postgres"))
+    except ValueError:
+        return None
+    if n == 0:
+        return None  # an error in PostgreSQL ("field position must not be zero")
+    field = func(
+        "SUBSTRING_INDEX",
+        func("SUBSTRING_INDEX", text.copy(), delimiter.copy(), exp.Literal.number(n)),
+        delimiter.copy(),
+        exp.Literal.number(-1 if n > 0 else 1),
+    )
+    removed = func("REPLACE", text.copy(), delimiter.copy(), exp.Literal.string(""))
+    found: exp.Expr = exp.Sub(
+        this=func("CHAR_LENGTH", text.copy()), expression=func("CHAR_LENGTH", removed)
+    )
+    if len(delimiter.name) > 1:
+        found = exp.IntDiv(
+            this=exp.Paren(this=found), expression=exp.Literal.number(len(delimiter.name))
+        )
+    enough = exp.GTE(this=found, expression=exp.Literal.number(abs(n) - 1))
+    present = exp.Not(this=exp.Is(this=text.copy(), expression=exp.Null()))
+    return exp.Case(
+        ifs=[
+            exp.If(this=enough, true=field),
+            exp.If(this=present, true=exp.Literal.string("")),
+        ]
+    )
+
+
+@rule(exp.RegexpILike, source={"postgres"}, target={"mysql"})
+def case_insensitive_regexp_into_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `x ~* p` (and `!~*`) matches ignoring case; MySQL has no such operator
+    (sqlglot wrote REGEXP_I_LIKE, which neither MySQL nor MariaDB has). It becomes
+    `(x COLLATE utf8mb4_bin) REGEXP '(?i)p'`: the inline flag of MariaDB's PCRE and MySQL 8's
+    ICU, under a binary collation so the column's own collation adds no accent folding.
+    Corpus: strings.toml `str-pg-regexp-case-insensitive`."""
+    pattern = node.expression
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        flagged: exp.Expr = exp.Literal.string("(?i)" + pattern.name)
+    else:
+        flagged = func("CONCAT", exp.Literal.string("(?i)"), pattern)
+    binary = exp.Collate(this=node.this, expression=exp.var("utf8mb4_bin"))
+    return exp.RegexpLike(this=exp.Paren(this=binary), expression=flagged)
+
+
 @rule(exp.RegexpSubstr, exp.RegexpInstr, exp.RegexpReplace, source={"postgres"}, target={"mysql"})
 def case_sensitive_regexp_functions(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """The same for PostgreSQL's REGEXP_SUBSTR/REGEXP_INSTR/REGEXP_REPLACE: case-sensitive
