@@ -90,7 +90,16 @@ def _named(mysql_format: str) -> Any:
     return _build
 
 
+def _no_arrow_lambdas(lambdas: dict[TokenType, Any]) -> dict[TokenType, Any]:
+    """sqlglot reads `x -> y` inside a function's arguments as a lambda, which none of the
+    three dialects has: `SUM(doc->'$.n')` became a lambda written back as `doc -> '$.n'`, a
+    PostgreSQL key lookup of the key '$.n' (NULL). Without it, `->` is the JSON operator there
+    as everywhere else (corpus json.toml `json-my-arrow-in-function`)."""
+    return {token: build for token, build in lambdas.items() if token != TokenType.ARROW}
+
+
 class _MySQLParser(MySQLParser):
+    LAMBDAS = _no_arrow_lambdas(MySQLParser.LAMBDAS)
     STATEMENT_PARSERS = {  # noqa: RUF012 - sqlglot's own class attribute
         **MySQLParser.STATEMENT_PARSERS,
         TokenType.REPLACE: _parse_replace_into,
@@ -116,6 +125,7 @@ def _build_sqlite_mod(args: list[Any], dialect: Dialect) -> exp.Mod:
 
 
 class _SQLiteParser(SQLiteParser):
+    LAMBDAS = _no_arrow_lambdas(SQLiteParser.LAMBDAS)
     STATEMENT_PARSERS = {  # noqa: RUF012 - sqlglot's own class attribute
         **SQLiteParser.STATEMENT_PARSERS,
         TokenType.REPLACE: _parse_replace_into,
@@ -195,6 +205,7 @@ def _parse_date_part(parser: PostgresParser) -> exp.Expr:
 
 
 class _PostgresParser(PostgresParser):
+    LAMBDAS = _no_arrow_lambdas(PostgresParser.LAMBDAS)
     FUNCTION_PARSERS = {  # noqa: RUF012 - sqlglot's own class attribute
         **PostgresParser.FUNCTION_PARSERS,
         "DATE_PART": _parse_date_part,

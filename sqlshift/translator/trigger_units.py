@@ -225,7 +225,7 @@ class _Parser:
         self.i += 1
         found: list[tuple[str, str, int]] = []
         while True:
-            if self.word() != "NEW" or self.word(1) != ".":
+            if self.word() != "NEW" or self.word(1) != "." or self.i + 2 >= len(self.tokens):
                 raise self.refuse("only NEW's columns are assigned in a trigger translated")
             column = self.tokens[self.i + 2].text
             self.i += 3

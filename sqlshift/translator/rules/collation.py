@@ -564,6 +564,14 @@ def binary_collation_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
+def mark_bin_collation(node: exp.Expr) -> exp.Expr:
+    """Mark ``node`` as text under a MySQL `_bin` collation (byte-wise, padded as the server
+    pads), as :func:`binary_collation_column` marks such a column; returns it."""
+    node.meta[_BINARY] = True
+    node.meta[_BIN_COLLATION] = True
+    return node
+
+
 @rule(*_EQUALITY, *_ORDERING, exp.Between, exp.In, source={"mysql"}, target=_OTHERS)
 def binary_cast_comparison(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL `CAST(x AS BINARY) = y` compares bytes, which PostgreSQL's and SQLite's text

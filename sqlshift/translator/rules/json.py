@@ -20,7 +20,9 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.types import is_repeatable
+from sqlshift.translator.rules.collation import mark_bin_collation
+from sqlshift.translator.schema import collation_of
+from sqlshift.translator.types import TYPED, Kind, Typed, declared_type, infer, is_repeatable
 
 Step = str | int  # an object key or an array index
 
@@ -188,6 +190,136 @@ def mysql_json_unquote(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         _refuse_path(inner, ctx, "only keys and non-negative indexes are portable")
         return None
     return _unquoted_mysql_style(_document(inner.this, ctx), steps, ctx)
+
+
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Neg)
+_ORDERING = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def _scalar_context(node: exp.Expr, ctx: Context) -> Kind | None:
+    """How the value at ``node`` is read: Kind.INT for a number (an arithmetic operand, SUM
+    or AVG, a comparison with a number), Kind.TEXT for a comparison with text; None when it
+    stays JSON (selected, IN, compared with JSON, anything else)."""
+    while isinstance(node.parent, exp.Paren):
+        node = node.parent
+    parent = node.parent
+    if isinstance(parent, (*_ARITHMETIC, exp.Sum, exp.Avg)):
+        return Kind.INT
+    if not isinstance(parent, _ORDERING):
+        return None
+    other = parent.expression if node is parent.this else parent.this
+    if other.find(exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract):
+        return None
+    kind = infer(other, ctx).kind
+    if kind.numeric:
+        return Kind.INT
+    return Kind.TEXT if kind is Kind.TEXT else None
+
+
+def _mariadb_number(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
+    """The DOUBLE MariaDB reads a JSON value as: a number as such, a string by its numeric
+    prefix ('12abc' is 12, 'abc' 0), true 1, false / null / arrays / objects 0, a missing path
+    NULL."""
+    zero, one = exp.Literal.number("0.0"), exp.Literal.number("1.0")
+    if ctx.target == "sqlite":
+        path = exp.Literal.string(_path_text(steps))
+        kinds = {"true": one, "false": zero, "null": zero, "array": zero, "object": zero}
+        scalar = exp.JSONExtractScalar(this=doc.copy(), expression=path.copy())
+        return exp.Case(
+            this=func("json_type", doc.copy(), path.copy()),
+            ifs=[exp.If(this=exp.Literal.string(k), true=v.copy()) for k, v in kinds.items()],
+            default=exp.Cast(this=scalar, to=exp.DataType.build("REAL")),
+        )
+    value = _pg_arrows(doc, steps, text=False)
+    text = exp.JSONBExtractScalar(this=value.copy(), expression=exp.Literal.string("{}"))
+    double = exp.DataType.build("DOUBLE PRECISION")
+    prefix = exp.Substring(this=text.copy(), start=exp.Literal.string(_PG_NUMBER_PREFIX))
+    branches = {
+        "number": exp.Cast(this=text.copy(), to=double),
+        "string": exp.Coalesce(this=exp.Cast(this=prefix, to=double.copy()), expressions=[zero]),
+        "boolean": exp.If(
+            this=exp.EQ(this=text, expression=exp.Literal.string("true")),
+            true=one,
+            false=zero.copy(),
+        ),
+        "null": zero.copy(),
+        "array": zero.copy(),
+        "object": zero.copy(),
+    }
+    return exp.Case(
+        this=func("jsonb_typeof", value),
+        ifs=[exp.If(this=exp.Literal.string(k), true=v) for k, v in branches.items()],
+    )
+
+
+def _json_document(doc: exp.Expr, ctx: Context) -> bool:
+    """Whether text extracted from ``doc`` compares byte-wise in MySQL: a JSON column is
+    utf8mb4_bin in MariaDB (and MySQL compares JSON strings byte-wise), any other text has
+    its own collation (a literal the connection's: case-insensitive). A column of unknown
+    type is assumed to be JSON (`json-collation-unknown`)."""
+    if not isinstance(doc, exp.Column):
+        return False
+    dtype = declared_type(doc, ctx)
+    if dtype is None:
+        ctx.assume(
+            doc,
+            "json-collation-unknown",
+            "that it is a JSON column, whose text compares byte-wise (a text column compares "
+            "by its collation: case-insensitively by default)",
+            "pass schema= with the column's type",
+        )
+        return True
+    collation = collation_of(dtype) or ""
+    return dtype.this in _JSON_TYPES or collation.endswith("_bin") or collation == "binary"
+
+
+_JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
+
+#: MySQL's numeric prefix of a string, as a PostgreSQL regular expression
+_PG_NUMBER_PREFIX = r"^\s*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?"
+
+
+@rule(
+    exp.JSONExtract, source={"mysql", "sqlite"}, target={"postgres", "sqlite", "mysql"}, first=True
+)
+def json_value_as_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A JSON value used as a number or compared with text. MariaDB reads MySQL's
+    `JSON_EXTRACT(doc, p)` there as its unquoted value: a DOUBLE in arithmetic, SUM/AVG and
+    comparisons with numbers (strings by their numeric prefix, true 1, null 0), its unquoted
+    text under the collation in comparisons with text (`= 'a'` matches "a" and "A"; `IN` does
+    not unquote); the collation is the document's: a JSON column's utf8mb4_bin (byte-wise),
+    a literal's the connection's. Translated as-is, SQLite compared the JSON text with a number by type (every
+    text above every number: `> 2` held for all rows) and with text quoted (`= 'a'` matched
+    nothing); PostgreSQL failed. SQLite's `->` gives JSON text, which SQLite compares with a
+    number by type, something no other engine does: refused (`json-comparison`).
+    Corpus: json.toml `json-my-value-as-number`, `json-my-value-compared-with-text`,
+    `json-lite-arrow-compared-with-number`."""
+    context = _scalar_context(node, ctx)
+    if context is None or node.expressions:
+        return None
+    if ctx.source == "sqlite":
+        if context is Kind.INT and isinstance(node.parent, (*_ORDERING, exp.Paren)):
+            ctx.refuse(
+                node,
+                "json-comparison",
+                "SQLite compares the JSON text `->` gives with a number by type (every text "
+                "above every number), whatever the value",
+                "compare `->>` (an SQL value) or CAST(doc -> '$.x' AS REAL) instead",
+            )
+        return None
+    if ctx.target == "mysql":
+        return None
+    steps = _steps(node.expression)
+    if steps is None or not is_repeatable(node.this):
+        return None
+    byte_wise = _json_document(node.this, ctx)
+    doc = _document(node.this, ctx)
+    if context is Kind.INT:
+        number = _mariadb_number(doc, steps, ctx)
+        number.meta[TYPED] = Typed(Kind.FLOAT)
+        return number
+    text = exp.Cast(this=_unquoted_mysql_style(doc, steps, ctx), to=exp.DataType.build("TEXT"))
+    return mark_bin_collation(text) if byte_wise else text
 
 
 @rule(exp.JSONExtract, source={"mysql", "postgres", "sqlite"})

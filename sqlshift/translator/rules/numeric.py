@@ -345,7 +345,9 @@ def exact_division_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if left.kind is Kind.INT and right.kind is Kind.INT:
         return None
     if left.kind.numeric and right.kind.numeric:
-        quotient = exp.Div(this=cast(node.this, "REAL"), expression=node.expression)
+        quotient: exp.Expr = exp.Div(this=cast(node.this, "REAL"), expression=node.expression)
+        if node.find(exp.Rand, exp.Uuid) is None:  # (it is evaluated twice)
+            quotient = _fifteen_digits(quotient)
         quotient.meta[TYPED] = infer(node, ctx)  # still PostgreSQL's NUMERIC, not a double
         return quotient
     ctx.refuse(
@@ -356,6 +358,22 @@ def exact_division_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         _NEEDS_TYPES,
     )
     return None
+
+
+def _fifteen_digits(value: exp.Expr) -> exp.Expr:
+    """A REAL quotient rounded to the 15 significant digits a double holds exactly:
+    PostgreSQL's NUMERIC quotient has 16 or more, exact, so equal quotients of different
+    operands are equal there; as doubles they differ in their last bits (salary * -3 /
+    salary gave -3.0 and -2.9999999999999996), and UNION, DISTINCT, GROUP BY and `=` kept
+    apart what PostgreSQL finds equal. `CAST(printf('%.15g', x) AS REAL)`, NULL kept NULL
+    (printf writes it '0'). Found by CI's commit seed; corpus: generated.toml
+    `gen-pg-quotient-union-real-noise`."""
+    digits = exp.Cast(
+        this=func("printf", exp.Literal.string("%.15g"), value.copy()),
+        to=exp.DataType.build("REAL"),
+    )
+    null = exp.Is(this=value, expression=exp.Null())
+    return exp.Paren(this=exp.Case(ifs=[exp.If(this=null, true=exp.Null())], default=digits))
 
 
 @rule(exp.Add, exp.Sub, exp.Mul, exp.Sum, source={"mysql", "postgres"}, target={"sqlite"})
