@@ -378,3 +378,51 @@ def test_no_verify_copies_without_proving(
     [table] = json.loads(capsys.readouterr().out)["tables"]
     assert (table["status"], table["rows_written"], table["verified"]) == ("copied", 2, None)
     assert main(["verify", source, pg_database]) == 0
+
+
+def test_a_second_process_loads_half_of_the_tables(
+    mysql_source: str, pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into PostgreSQL, a forked process loads and proves about half of the rows (the load
+    is bound by one core); its tables are reported as the parent's are. If it fails, its
+    tables fail and the others are copied."""
+    from sqlshift.move import migrate as module
+
+    loaded_by = tmp_path / "loaded_by"
+    load_share = module._load_share
+
+    async def recording(plan: Any, tables: list[Any]) -> Any:
+        loaded_by.write_text(json.dumps([os.getpid(), [t.name for t in tables]]))
+        return await load_share(plan, tables)
+
+    monkeypatch.setattr(module, "_load_share", recording)
+    report = _run(migrate(mysql_source, pg_database))
+    pid, names = json.loads(loaded_by.read_text())
+    assert pid != os.getpid() and len(names) == 1, (pid, names)
+    assert _copied(report) == {
+        "app_accounts": ("copied", True),
+        "app_users": ("copied", True),
+    }
+    assert [t.rows_written for t in report.tables] == [40, 40] and report.ok, str(report)
+
+
+def test_a_failed_second_process_fails_its_tables_only(
+    mysql_source: str, pg_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlshift.move import migrate as module
+
+    async def failing(plan: Any, tables: list[Any]) -> Any:
+        raise RuntimeError("the source went away")
+
+    monkeypatch.setattr(module, "_load_share", failing)
+    report = _run(migrate(mysql_source, pg_database))
+    statuses = {t.name: t.status for t in report.tables}
+    assert sorted(statuses.values()) == ["copied", "failed"], str(report)
+    failed = next(t for t in report.tables if t.status == "failed")
+    assert failed.error == (
+        "loaded by a second process, which failed: RuntimeError: the source went away"
+    )
+    assert not report.ok
+    # sequential, the same copy succeeds whole
+    again = _run(migrate(mysql_source, pg_database, parallel=False))
+    assert {t.status for t in again.tables} <= {"copied", "skipped"} and again.ok, str(again)

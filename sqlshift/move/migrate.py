@@ -12,12 +12,16 @@ translator's semantics:
    target; foreign keys of a MySQL source come after the data (``FOREIGN_KEY_CHECKS=0``, as
    in a dump), SQLite's and MySQL's targets load with their key checks off;
 3. streams each table's rows in batches (``iterate`` on the source, ``Database.copy_rows`` on
-   the target: PostgreSQL's ``COPY``; values converted by the executor's uniform Python types);
-4. then adds the deferred keys, moves generated keys past the copied ones, and turns key
-   checks back on;
-5. verifies each copied table (``move/verify.py``), unless ``verify=False``
-   (``--no-verify``: the copy is then as unproven as a loader's, and its ``verified`` is
-   None).
+   the target: PostgreSQL's ``COPY``; values converted by the executor's uniform Python types),
+   and builds the table's indexes (on another session) while the next table loads; into
+   PostgreSQL a forked second process (``move/fork.py``) loads about half of the rows, as
+   the load is bound by one core (``parallel=False`` keeps it in one process);
+4. verifies each copied table where it was loaded (``move/verify.py``): the rows read back
+   from the target against a digest of the rows read from the source, unless
+   ``verify=False`` (``--no-verify``: the copy is then as unproven as a loader's, and its
+   ``verified`` is None);
+5. then adds the deferred keys, moves generated keys past the copied ones, and turns key
+   checks back on.
 
 A table that fails (its DDL refused, a row the target rejects) is reported and the others go
 on. Running it again resumes: a table that exists on the target and verifies equal is
@@ -39,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +56,7 @@ from sqlshift.errors import SqlshiftError
 from sqlshift.executor.database import Database as _Database
 from sqlshift.executor.database import connect
 from sqlshift.executor.url import parse_url
+from sqlshift.move.fork import Child, ChildFailed, available
 from sqlshift.move.objects import (
     TRIGGER_OK,
     VIEW_OK,
@@ -150,9 +156,11 @@ async def migrate(
     batch_size: int = _BATCH,
     progress: Progress | None = None,
     verify: bool = True,
+    parallel: bool = True,
 ) -> MigrationReport:
     """Copy ``source_url``'s tables (all, or ``tables``, minus ``exclude``) to ``target_url``
-    and verify them (module docstring)."""
+    and verify them (module docstring). ``parallel=False`` keeps the copy in this process
+    (by default a forked second process copies about half of the rows into PostgreSQL)."""
     report = MigrationReport()
     source = await connect(source_url, introspect=False)
     # MySQL and SQLite: one session (its foreign-key setting); PostgreSQL: a table per worker
@@ -185,48 +193,43 @@ async def migrate(
         if again:  # (their triggers must not fire on the copied rows: created after them)
             await drop_triggers(source, target, again, theirs)
         fresh = [t for t in todo if t.name.lower() not in existing]
-        after = await _create(source, target, fresh, report)
+        indexes, after = await _create(source, target, fresh, report)
         target_schema = await target.read_schema()
         theirs = await spellings(target, [t.name for t in wanted])
         failed = {e.name for e in report.tables if e.status == "failed"}
         await _keys_off(target)
-        digests: dict[str, Digest] = {}
-
-        async def copy_one(table: _Table) -> None:
-            entry = next(e for e in report.tables if e.name == table.name)
-            convert = _converters(target.dialect, target_schema, table)
-            copy = await _on_target(target, table, theirs[table.name])
-            digest = Digest() if verify else None
-            await _copy(source, target, table, copy, entry, convert, batch_size, progress, digest)
-            if digest is not None:
-                digests[table.name] = digest
-
-        for table in todo:  # (one at a time: the copy is bound by this process's CPU)
-            if table.name not in failed:
-                await copy_one(table)
-        schemas = (source_schema, target_schema)
-
-        async def prove_all() -> None:
-            for entry in report.tables:
-                if entry.status == "copied" and entry.name in digests:
-                    copied_as = theirs[entry.name]
-                    await _prove(source, target, entry, digests[entry.name], schemas, copied_as)
-
-        # PostgreSQL: the copies are read back while the server makes their indexes and keys
-        # (reads wait for neither); one session (MySQL, SQLite): one after the other
-        proofs = asyncio.ensure_future(prove_all()) if sessions > 1 else None
-        try:
-            await _run_all(target, after, report)
-            await _keys_on(target)
-            if target.dialect == "postgres":
-                copied = [theirs[e.name] for e in report.tables if e.status == "copied"]
-                await _advance_sequences(target, copied, report)
-            await (proofs if proofs is not None else prove_all())
-        finally:
-            if proofs is not None and not proofs.done():
-                proofs.cancel()
-                with contextlib.suppress(asyncio.CancelledError, SqlshiftError):
-                    await proofs
+        copying = [t for t in todo if t.name not in failed]
+        entries = {e.name: e for e in report.tables}
+        plan = _Plan(
+            source_url, target_url, (source_schema, target_schema), theirs, indexes, batch_size,
+            verify,
+        )  # fmt: skip
+        # A second process loads about half of the rows when it can: a load is bound by one
+        # core (decoding the source's rows, hashing them), and PostgreSQL takes tables from
+        # two sessions at once. Only into fresh tables: their foreign keys come after all
+        # the data, so no table waits for another's rows.
+        child: Child[_Loaded] | None = None
+        share: list[_Table] = []
+        if parallel and not again and len(copying) > 1 and target.dialect == "postgres":
+            mine, share = _split(copying, await _sizes(source, [t.name for t in copying]))
+            if share and available():
+                child = Child(functools.partial(_load_share, plan, share))
+                copying = mine
+        loaded = await _load(source, target, plan, copying, progress)
+        _merge(loaded, entries, report)
+        if child is not None:
+            try:
+                _merge(await child.result(), entries, report, progress)
+            except ChildFailed as error:
+                for table in share:
+                    entries[table.name].status = "failed"
+                    entries[table.name].error = f"loaded by a second process, which failed: {error}"
+        await _run_all(target, after, report)
+        await _keys_on(target)
+        if target.dialect == "postgres":
+            copied = [theirs[e.name] for e in report.tables if e.status == "copied"]
+            await _advance_sequences(target, copied, report)
+        schemas = plan.schemas
         if tables is None:  # (a selection of tables may leave a view without its tables)
             await copy_views(source, target, existing, report.views, schemas)
         await copy_triggers(source, target, [t.name for t in wanted], report.triggers, schemas)
@@ -394,15 +397,15 @@ def _selected(
 
 async def _create(
     source: Database, target: Database, tables: list[_Table], report: MigrationReport
-) -> list[str]:
+) -> tuple[dict[str, list[str]], list[str]]:
     """Create ``tables`` on the target, each from its own translated DDL (strict: a table
     whose DDL is refused is not created, and fails); return the statements that wait for the
     data, as pg_dump orders them: the indexes (built once over the rows rather than kept up
     row by row: PostgreSQL's companion indexes of MySQL text keys made the load of a table
-    with two 1.8x slower), then the foreign keys, added after the data as a dump's are
-    (``_without_foreign_keys``)."""
+    with two 1.8x slower) by table, built as soon as the table is loaded; and the foreign
+    keys, added after all the data as a dump's are (``_without_foreign_keys``)."""
     prefix = "SET FOREIGN_KEY_CHECKS=0;\n" if source.dialect == "mysql" else ""
-    indexes: list[str] = []
+    indexes: dict[str, list[str]] = {}
     after: list[str] = []
     for table in tables:
         entry = next(e for e in report.tables if e.name == table.name)
@@ -421,14 +424,14 @@ async def _create(
             if upper.startswith("ALTER TABLE") and "FOREIGN KEY" in upper:
                 after.append(statement)
             elif upper.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
-                indexes.append(statement)
+                indexes.setdefault(table.name, []).append(statement)
             elif not upper.startswith("PRAGMA FOREIGN_KEYS"):  # (the copy switches them)
                 before.append(statement)
         errors = len(report.errors)
         await _run_all(target, before, report)
         if len(report.errors) > errors:
             entry.status, entry.error = "failed", "the target refused its DDL (see errors)"
-    return indexes + after
+    return indexes, after
 
 
 def _without_foreign_keys(statement: str, source: str, target: str) -> tuple[str, list[str]]:
@@ -533,30 +536,27 @@ async def _copy(
     started = time.perf_counter()
     columns = ", ".join(quote(c, source.dialect) for c in table.columns)
     select = f"SELECT {columns} FROM {quote(table.name, source.dialect)}"
-    batch: list[tuple[Any, ...]] = []
-    converted = any(convert)
+    batch: list[Any] = []
     writing: asyncio.Task[int] | None = None  # the batch before, written while this is read
     try:
         async for row in source.iterate(select, batch_size=batch_size):
-            entry.rows_read += 1
-            if digest is not None:
-                digest.add(row)
-            if converted:
-                batch.append(tuple(f(v) if f else v for f, v in zip(convert, row, strict=True)))
-            else:
-                batch.append(row)
+            batch.append(row)
             if len(batch) >= batch_size:
+                entry.rows_read += len(batch)
+                rows = _taken(batch, convert, digest)
                 if writing is not None:
                     entry.rows_written += await writing
-                writing = asyncio.create_task(_write(target, copy, batch))
+                writing = asyncio.create_task(_write(target, copy, rows))
                 batch = []
                 if progress is not None:
                     progress(table.name, entry.rows_read)
+        entry.rows_read += len(batch)
+        rows = _taken(batch, convert, digest)
         if writing is not None:
             entry.rows_written += await writing
             writing = None
-        if batch:
-            entry.rows_written += await _write(target, copy, batch)
+        if rows:
+            entry.rows_written += await _write(target, copy, rows)
         entry.status = "copied"
     except SqlshiftError as error:
         entry.status, entry.error = "failed", str(error).splitlines()[0]
@@ -565,6 +565,139 @@ async def _copy(
             with contextlib.suppress(SqlshiftError):
                 await writing
     entry.seconds = time.perf_counter() - started
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What loading a share of the tables needs (a forked process inherits it)."""
+
+    source_url: str
+    target_url: str
+    schemas: tuple[Schema, Schema]  #: the source's and the target's, the tables created
+    theirs: dict[str, str]  #: each table's name as the target spells it
+    indexes: dict[str, list[str]]  #: each table's CREATE INDEX statements
+    batch_size: int
+    verify: bool
+
+
+@dataclass(slots=True)
+class _Loaded:
+    """What a load did: its tables' reports, and the target's complaints."""
+
+    tables: list[TableReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def _load(
+    source: Database,
+    target: Database,
+    plan: _Plan,
+    tables: list[_Table],
+    progress: Progress | None,
+) -> _Loaded:
+    """Copy ``tables`` one after the other; each table's indexes are built (on another
+    session) while the next is copied; then each copy is proven (``plan.verify``: read back
+    and compared with the rows read, see :func:`_prove`)."""
+    loaded = _Loaded()
+    digests: dict[str, Digest] = {}
+    building: list[asyncio.Task[None]] = []
+    report = MigrationReport(errors=loaded.errors)
+    try:
+        for table in tables:
+            entry = TableReport(table.name)
+            loaded.tables.append(entry)
+            copy = await _on_target(target, table, plan.theirs[table.name])
+            convert = _converters(target.dialect, plan.schemas[1], table)
+            digest = Digest() if plan.verify else None
+            await _copy(
+                source, target, table, copy, entry, convert, plan.batch_size, progress, digest
+            )
+            if digest is not None:
+                digests[table.name] = digest
+            if entry.status == "copied" and plan.indexes.get(table.name):
+                statements = plan.indexes[table.name]
+                building.append(asyncio.create_task(_run_all(target, statements, report)))
+        for entry in loaded.tables:
+            if entry.status == "copied" and entry.name in digests:
+                copied_as = plan.theirs[entry.name]
+                await _prove(source, target, entry, digests[entry.name], plan.schemas, copied_as)
+    finally:
+        await asyncio.gather(*building, return_exceptions=True)
+    return loaded
+
+
+async def _load_share(plan: _Plan, tables: list[_Table]) -> _Loaded:
+    """:func:`_load` in the forked process, on connections of its own."""
+    source = await connect(plan.source_url, introspect=False)
+    target = await connect(plan.target_url, introspect=False, max_size=2)
+    try:
+        return await _load(source, target, plan, tables, None)
+    finally:
+        await source.close()
+        await target.close()
+
+
+def _merge(
+    loaded: _Loaded,
+    entries: dict[str, TableReport],
+    report: MigrationReport,
+    progress: Progress | None = None,
+) -> None:
+    """A load's table reports and errors, into the migration's report."""
+    for done in loaded.tables:
+        entry = entries[done.name]
+        for name in ("status", "rows_read", "rows_written", "seconds", "error", "verified"):
+            setattr(entry, name, getattr(done, name))
+        if progress is not None:
+            progress(done.name, done.rows_read)
+    report.errors += loaded.errors
+
+
+async def _sizes(source: Database, names: list[str]) -> dict[str, int]:
+    """Each table's rows as the source's statistics estimate them (MySQL, PostgreSQL), or
+    counted (SQLite); 0 where unknown."""
+    rows: Sequence[Sequence[Any]]
+    if source.dialect == "mysql":
+        rows = await source.fetch_all(
+            "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = DATABASE()"
+        )
+    elif source.dialect == "postgres":
+        rows = await source.fetch_all(
+            "SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+        )
+    else:
+        rows = [
+            (name, (await source.fetch_all(f"SELECT COUNT(*) FROM {quote(name, 'sqlite')}"))[0][0])
+            for name in names
+        ]
+    found = {str(name): max(int(count or 0), 0) for name, count in rows}
+    return {name: found.get(name, 0) for name in names}
+
+
+def _split(tables: list[_Table], sizes: dict[str, int]) -> tuple[list[_Table], list[_Table]]:
+    """Two shares of about the same rows (the largest table first, to the lighter share),
+    each in the tables' own order."""
+    shares: tuple[list[str], list[str]] = ([], [])
+    loads = [0, 0]
+    for table in sorted(tables, key=lambda t: -sizes[t.name]):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        shares[lighter].append(table.name)
+        loads[lighter] += sizes[table.name] + 1
+    mine, theirs = set(shares[0]), set(shares[1])
+    return [t for t in tables if t.name in mine], [t for t in tables if t.name in theirs]
+
+
+def _taken(
+    rows: list[Any], convert: list[Callable[[Any], Any] | None], digest: Digest | None
+) -> list[tuple[Any, ...]]:
+    """A batch as read: into the digest, and converted for the target where it needs it."""
+    if digest is not None:
+        digest.add_rows(rows)
+    if not any(convert):
+        return rows
+    return [tuple(f(v) if f else v for f, v in zip(convert, row, strict=True)) for row in rows]
 
 
 async def _on_target(target: Database, table: _Table, name: str) -> _Table:

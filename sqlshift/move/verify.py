@@ -505,11 +505,25 @@ class Digest:
         self.counts, self.sums, self.rows = [0] * _GROUPS, [0] * _GROUPS, 0
 
     def add(self, row: Row) -> None:
-        value = _hash(_normalised(row))
-        group = value & (_GROUPS - 1)
-        self.counts[group] += 1
-        self.sums[group] += value
-        self.rows += 1
+        self.add_rows((row,))
+
+    def add_rows(self, rows: Sequence[Row]) -> None:
+        """Rows of one result (the same columns): :func:`_normalised` and :func:`_hash` of
+        each, in one loop (a call per row was a fifth of a migration's proof)."""
+        if not rows:
+            return
+        ordered = _layout(rows[0]).ordered
+        get = _MEMO.get
+        counts, sums, mask = self.counts, self.sums, _GROUPS - 1
+        for row in rows:
+            values = ordered(row)
+            try:
+                value = hash(tuple([get(v) or _remember(v) for v in values]))
+            except TypeError:  # (an unhashable value)
+                value = hash(tuple(map(canonical, values)))
+            counts[value & mask] += 1
+            sums[value & mask] += value
+        self.rows += len(rows)
 
     def differing(self, other: Digest) -> set[int]:
         """The groups whose rows differ."""
@@ -523,16 +537,21 @@ class Digest:
 async def digest_of(db: Database, name: str) -> Digest:
     """``name``'s :class:`Digest`, read from ``db``."""
     digest = Digest()
+    batch: list[Row] = []
     async with aclosing(db.iterate(f"SELECT * FROM {quote(name, db.dialect)}")) as rows:
         async for row in rows:
-            digest.add(row)
+            batch.append(row)
+            if len(batch) >= 1000:
+                digest.add_rows(batch)
+                batch = []
+    digest.add_rows(batch)
     return digest
 
 
 def _hash(row: tuple[str, ...]) -> int:
     """A normalised row's 64-bit hash (Python's keyed SipHash of its text: the same for equal
-    rows within this process, which is where both sides are hashed; a changed row goes
-    unnoticed with a chance of 2**-64)."""
+    rows within this process, which is where both sides of a copy are hashed, ``migrate``'s
+    second process included; a changed row goes unnoticed with a chance of 2**-64)."""
     return hash(row)
 
 
