@@ -224,14 +224,24 @@ async def migrate(
                 for table in share:
                     entries[table.name].status = "failed"
                     entries[table.name].error = f"loaded by a second process, which failed: {error}"
-        await _run_all(target, after, report)
-        await _keys_on(target)
-        if target.dialect == "postgres":
-            copied = [theirs[e.name] for e in report.tables if e.status == "copied"]
-            await _advance_sequences(target, copied, report)
         schemas = plan.schemas
-        if tables is None:  # (a selection of tables may leave a view without its tables)
-            await copy_views(source, target, existing, report.views, schemas)
+
+        async def keys() -> None:
+            await _run_all(target, after, report)
+            await _keys_on(target)
+            if target.dialect == "postgres":
+                copied = [theirs[e.name] for e in report.tables if e.status == "copied"]
+                await _advance_sequences(target, copied, report)
+
+        async def views() -> None:
+            if tables is None:  # (a selection of tables may leave a view without its tables)
+                await copy_views(source, target, existing, report.views, schemas)
+
+        # the views are made and read while the server adds the keys (neither waits for the
+        # other: a key's ALTER TABLE lets reads through)
+        for outcome in await asyncio.gather(keys(), views(), return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
         await copy_triggers(source, target, [t.name for t in wanted], report.triggers, schemas)
         return report
     finally:
@@ -407,6 +417,7 @@ async def _create(
     prefix = "SET FOREIGN_KEY_CHECKS=0;\n" if source.dialect == "mysql" else ""
     indexes: dict[str, list[str]] = {}
     after: list[str] = []
+    running: asyncio.Task[None] | None = None
     for table in tables:
         entry = next(e for e in report.tables if e.name == table.name)
         try:
@@ -427,11 +438,27 @@ async def _create(
                 indexes.setdefault(table.name, []).append(statement)
             elif not upper.startswith("PRAGMA FOREIGN_KEYS"):  # (the copy switches them)
                 before.append(statement)
-        errors = len(report.errors)
-        await _run_all(target, before, report)
-        if len(report.errors) > errors:
-            entry.status, entry.error = "failed", "the target refused its DDL (see errors)"
+        # run on the target while the next table's DDL is translated, in order
+        running = asyncio.create_task(_create_one(target, before, entry, report, running))
+    if running is not None:
+        await running
     return indexes, after
+
+
+async def _create_one(
+    target: Database,
+    statements: list[str],
+    entry: TableReport,
+    report: MigrationReport,
+    previous: asyncio.Task[None] | None,
+) -> None:
+    """One table's translated DDL, after the table's before it."""
+    if previous is not None:
+        await previous
+    errors = len(report.errors)
+    await _run_all(target, statements, report)
+    if len(report.errors) > errors:
+        entry.status, entry.error = "failed", "the target refused its DDL (see errors)"
 
 
 def _without_foreign_keys(statement: str, source: str, target: str) -> tuple[str, list[str]]:
