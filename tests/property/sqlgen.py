@@ -237,6 +237,8 @@ class Gen:
         cols = scope.columns(ty, small=True)
         if cols and self.flag(0.7):
             return str(self.choice(cols))
+        if ty is Ty.FLOAT and (doc := self.json_document(scope)) is not None:
+            return self.json_number(doc)
         if ty is Ty.INT:
             return self.int_lit()
         if ty is Ty.NUM:
@@ -248,6 +250,50 @@ class Gen:
         if self.d == "mysql":
             return f"{value}e0"
         return value
+
+    # ------------------------------------------------------------------------------ JSON
+
+    def json_document(self, scope: Scope) -> str | None:
+        """Sometimes, the JSON column of an `events` table in scope (`payload`: objects with a
+        number or null `n` and a string `tag`, an array, NULL)."""
+        aliases = [alias for alias, table in scope.tables.items() if table == "events"]
+        if not aliases or not self.flag(0.4) or not self.on("json"):
+            return None
+        return f"{self.choice(aliases)}.payload"
+
+    def json_number(self, doc: str) -> str:
+        """A number read from the document, as a user of the dialect writes it."""
+        key = self.choice(["n", "n", "tag"])
+        if self.d == "mysql":  # MySQL reads a JSON value in arithmetic as a DOUBLE
+            return f"(JSON_EXTRACT({doc}, '$.{key}') {self.choice(['+ 0', '* 1', '- 0'])})"
+        if self.d == "postgres":  # (a string there fails the cast: only numbers)
+            return f"CAST({doc} ->> 'n' AS DOUBLE PRECISION)"
+        return f"CAST({doc} -> '$.{key}' AS REAL)"
+
+    def json_text(self, doc: str) -> str:
+        """A string read from the document (unquoted), as a user of the dialect writes it."""
+        key = self.choice(["tag", "tag", "n"])
+        if self.d == "mysql":
+            return f"JSON_UNQUOTE(JSON_EXTRACT({doc}, '$.{key}'))"
+        if self.d == "postgres":
+            return f"({doc} ->> '{key}')"
+        return f"({doc} ->> '$.{key}')"
+
+    def json_predicate(self, doc: str) -> str:
+        """The document's value compared as it is: MySQL's JSON_EXTRACT against a number or a
+        string, PostgreSQL's jsonb against JSON text, SQLite's JSON text against text."""
+        op = self.choice(["=", "<>", "<", ">="])
+        if self.d == "mysql":
+            if self.flag():
+                return f"(JSON_EXTRACT({doc}, '$.n') {op} {self.choice(['0', '1', '2.5', '-3'])})"
+            tag = self.choice(["a", "A", "b", "é", "e", ""])
+            return f"(JSON_EXTRACT({doc}, '$.tag') {op} {q(tag, self.d)})"
+        value = self.choice(["1", "2.5", '"a"', '"B"', "null"])
+        if self.d == "postgres":
+            key = "tag" if value.startswith('"') else "n"
+            return f"({doc} -> '{key}' = {q(value, self.d)})"
+        key = "tag" if value.startswith('"') else "n"
+        return f"({doc} -> '$.{key}' {op} {q(value, self.d)})"
 
     def int_node(self, scope: Scope, depth: int) -> str:
         d = self.d
@@ -413,6 +459,8 @@ class Gen:
             cols = scope.columns(Ty.TEXT)
             if cols and self.flag(0.7):
                 return str(self.choice(cols))
+            if (doc := self.json_document(scope)) is not None:
+                return self.json_text(doc)
             return q(self.choice(TEXT_LITERALS), d)
         sub = depth + 1
         options = ["concat", "concat", "case_fn", "substr", "replace", "trim", "coalesce"]
@@ -564,6 +612,8 @@ class Gen:
                 if d == "postgres":
                     return f"({col} = {'TRUE' if form == 'eq1' else 'FALSE'})"
                 return f"({col} = {'1' if form == 'eq1' else '0'})"
+        if kind == "cmp" and (doc := self.json_document(scope)) is not None:
+            return self.json_predicate(doc)
         if kind == "exists" and scope.tables and self.on("exists"):
             return self.exists(scope, sub)
         if kind == "in_sub" and scope.tables and self.on("in-subquery"):

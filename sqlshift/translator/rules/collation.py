@@ -715,9 +715,15 @@ def text_range_from_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 def case_insensitive_like(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL LIKE is case- and accent-insensitive (`'Zoë' LIKE '%e%'`). PostgreSQL: `_fold()`
     of the string LIKE the folded pattern; SQLite: a literal pattern becomes GLOB with a
-    character class per letter, a computed one is refused. Corpus: collation.toml
-    `coll-my-like*`."""
-    if not _emulate(ctx) or _binary(node.this):
+    character class per letter, a computed one is refused. On a `_bin` operand it is
+    case-sensitive: as is into PostgreSQL, a GLOB of the very letters into SQLite (whose
+    LIKE folds ASCII: `label LIKE 'b%'` matched 'Bob'). Corpus: collation.toml
+    `coll-my-like*`, `coll-my-bin-column-like`."""
+    if not _emulate(ctx):
+        return None
+    if _binary(node.this):  # byte-wise: PostgreSQL's LIKE is, SQLite's folds ASCII letters
+        if ctx.target == "sqlite":
+            return _case_sensitive_like_for_sqlite(node, ctx)
         return None
     if _no_letters(node.expression) and _literal(node.this) is None:
         return None
@@ -1150,6 +1156,11 @@ def case_sensitive_like_into_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | 
     """PostgreSQL LIKE is case-sensitive, SQLite's folds ASCII letters. A literal pattern
     with ASCII letters becomes the equivalent GLOB pattern; another pattern is refused.
     Corpus: collation.toml `coll-pg-like`."""
+    return _case_sensitive_like_for_sqlite(node, ctx)
+
+
+def _case_sensitive_like_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """A case-sensitive LIKE (PostgreSQL's; MySQL's on a `_bin` operand) as SQLite's GLOB."""
     pattern = _literal(node.expression)
     if pattern is not None and not _ascii_letters(pattern):
         return None
@@ -1162,8 +1173,8 @@ def case_sensitive_like_into_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | 
         ctx.refuse(
             node,
             "like-case",
-            "PostgreSQL LIKE is case-sensitive and SQLite's is not; only a literal pattern "
-            "can be rewritten as GLOB",
+            f"this {ctx.source} LIKE is case-sensitive and SQLite's is not; only a literal "
+            "pattern can be rewritten as GLOB",
             "use a literal pattern, or GLOB in SQLite",
         )
         return None

@@ -189,7 +189,39 @@ def mysql_json_unquote(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if steps is None:
         _refuse_path(inner, ctx, "only keys and non-negative indexes are portable")
         return None
-    return _unquoted_mysql_style(_document(inner.this, ctx), steps, ctx)
+    return _document_text(inner.this, steps, ctx, node)
+
+
+def _document_text(doc: exp.Expr, steps: list[Step], ctx: Context, where: exp.Expr) -> exp.Expr:
+    """MySQL's unquoted value (``where`` stands in the statement) as text. Against a literal
+    it compares under the document's collation: a JSON column's is byte-wise
+    (`JSON_UNQUOTE(JSON_EXTRACT(payload, '$.tag')) LIKE 'b%'` does not match "B"), a
+    literal's the connection's; against a column's text, that column's collation wins
+    (`CONCAT(kind, 'bob') < JSON_UNQUOTE(...)` folds case and accents). Both found by the
+    generated differential tests."""
+    byte_wise = _against_literal(where) and _json_document(doc, ctx)
+    text = exp.Cast(
+        this=_unquoted_mysql_style(_document(doc, ctx), steps, ctx),
+        to=exp.DataType.build("TEXT"),
+    )
+    return mark_bin_collation(text) if byte_wise else text
+
+
+def _against_literal(node: exp.Expr) -> bool:
+    """``node`` is compared (or matched with LIKE) with literals only."""
+    while isinstance(node.parent, exp.Paren):
+        node = node.parent
+    parent = node.parent
+    if isinstance(parent, exp.In) and parent.this is node:
+        others = list(parent.expressions)
+    elif isinstance(parent, (*_ORDERING, exp.Like)):
+        others = [parent.expression if parent.this is node else parent.this]
+    else:
+        return False
+    return bool(others) and all(
+        isinstance(o.this if isinstance(o, exp.Neg) else o, exp.Literal | exp.Placeholder)
+        for o in others
+    )
 
 
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Neg)
@@ -275,6 +307,36 @@ def _json_document(doc: exp.Expr, ctx: Context) -> bool:
 
 _JSON_TYPES = {exp.DataType.Type.JSON, exp.DataType.Type.JSONB}
 
+
+def _sqlite_number(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
+    """The number SQLite reads the JSON text of `doc -> p` as: a JSON number's value, 0 for
+    anything else (its text starts with a quote, a bracket or a letter), NULL for a missing
+    path; on PostgreSQL and MySQL, by the value's JSON type."""
+    zero = exp.Literal.number("0.0")
+    if ctx.target == "postgres":
+        value = _pg_arrows(doc, steps, text=False)
+        number = exp.Cast(this=value.copy(), to=exp.DataType.build("DOUBLE PRECISION"))
+        others = ("string", "boolean", "null", "array", "object")
+        return exp.Case(
+            this=func("jsonb_typeof", value),
+            ifs=[exp.If(this=exp.Literal.string("number"), true=number)]
+            + [exp.If(this=exp.Literal.string(k), true=zero.copy()) for k in others],
+        )
+    value = func("JSON_EXTRACT", doc, exp.Literal.string(_path_text(steps)))
+    kinds = ("INTEGER", "UNSIGNED INTEGER", "DOUBLE", "DECIMAL")
+    numeric = exp.In(
+        this=func("JSON_TYPE", value.copy()),
+        expressions=[exp.Literal.string(k) for k in kinds],
+    )
+    present = exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
+    return exp.Case(
+        ifs=[
+            exp.If(this=numeric, true=exp.Cast(this=value, to=exp.DataType.build("DOUBLE"))),
+            exp.If(this=present, true=zero),
+        ]
+    )
+
+
 #: MySQL's numeric prefix of a string, as a PostgreSQL regular expression
 _PG_NUMBER_PREFIX = r"^\s*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?"
 
@@ -283,22 +345,32 @@ _PG_NUMBER_PREFIX = r"^\s*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?"
     exp.JSONExtract, source={"mysql", "sqlite"}, target={"postgres", "sqlite", "mysql"}, first=True
 )
 def json_value_as_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """A JSON value used as a number or compared with text. MariaDB reads MySQL's
-    `JSON_EXTRACT(doc, p)` there as its unquoted value: a DOUBLE in arithmetic, SUM/AVG and
-    comparisons with numbers (strings by their numeric prefix, true 1, null 0), its unquoted
-    text under the collation in comparisons with text (`= 'a'` matches "a" and "A"; `IN` does
-    not unquote); the collation is the document's: a JSON column's utf8mb4_bin (byte-wise),
-    a literal's the connection's. Translated as-is, SQLite compared the JSON text with a number by type (every
-    text above every number: `> 2` held for all rows) and with text quoted (`= 'a'` matched
-    nothing); PostgreSQL failed. SQLite's `->` gives JSON text, which SQLite compares with a
-    number by type, something no other engine does: refused (`json-comparison`).
-    Corpus: json.toml `json-my-value-as-number`, `json-my-value-compared-with-text`,
-    `json-lite-arrow-compared-with-number`."""
-    context = _scalar_context(node, ctx)
-    if context is None or node.expressions:
+    """A JSON value used as a number or compared with text.
+
+    MariaDB reads MySQL's `JSON_EXTRACT(doc, p)` there as its unquoted value: a DOUBLE in
+    arithmetic, SUM/AVG and comparisons with numbers (strings by their numeric prefix, true
+    1, null 0); its unquoted text in comparisons with text (`IN` does not unquote), under the
+    document's collation (a JSON column's utf8mb4_bin: byte-wise; a literal's the
+    connection's). Translated as-is, SQLite compared the JSON text with a number by type
+    (every text above every number: `> 2` held for all rows) and with text quoted (`= 'a'`
+    matched nothing); PostgreSQL failed.
+
+    SQLite's `->` gives JSON text: cast to a number or in arithmetic it is a JSON number's
+    value and 0 for anything else (null, true, "5", arrays); PostgreSQL failed its cast of a
+    jsonb null, MariaDB read "5" as 5 and true as 1 (found by the generated differential
+    tests). Compared with text it is that JSON text (`-> '$.n' < '1'` holds for -3 and 0, not
+    for null: PostgreSQL's jsonb order put null first); objects and arrays are JSON text
+    spelled by each engine (PostgreSQL adds spaces), a known limit. Compared with a number it
+    is compared by type, something no other engine does: refused (`json-comparison`).
+    Corpus: json.toml `json-my-value-*`, `json-lite-arrow-*`."""
+    if node.expressions:
         return None
+    context = _scalar_context(node, ctx)
     if ctx.source == "sqlite":
-        if context is Kind.INT and isinstance(node.parent, (*_ORDERING, exp.Paren)):
+        outer = node.parent
+        while isinstance(outer, exp.Paren):
+            outer = outer.parent
+        if isinstance(outer, _ORDERING) and context is Kind.INT:
             ctx.refuse(
                 node,
                 "json-comparison",
@@ -306,20 +378,30 @@ def json_value_as_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
                 "above every number), whatever the value",
                 "compare `->>` (an SQL value) or CAST(doc -> '$.x' AS REAL) instead",
             )
+            return None
+        numeric_cast = isinstance(outer, exp.Cast) and infer(outer, ctx).kind.numeric
+        steps = _steps(node.expression)
+        if (context is Kind.INT or numeric_cast) and steps and is_repeatable(node.this):
+            number = _sqlite_number(_document(node.this, ctx), steps, ctx)
+            number.meta[TYPED] = Typed(Kind.FLOAT)
+            return number
+        if context is Kind.TEXT and steps:  # compared as the JSON text it is in SQLite
+            return exp.Cast(
+                this=_json(_document(node.this, ctx), steps, ctx), to=exp.DataType.build("TEXT")
+            )
+        return None
+    if context is None:
         return None
     if ctx.target == "mysql":
         return None
     steps = _steps(node.expression)
     if steps is None or not is_repeatable(node.this):
         return None
-    byte_wise = _json_document(node.this, ctx)
-    doc = _document(node.this, ctx)
     if context is Kind.INT:
-        number = _mariadb_number(doc, steps, ctx)
+        number = _mariadb_number(_document(node.this, ctx), steps, ctx)
         number.meta[TYPED] = Typed(Kind.FLOAT)
         return number
-    text = exp.Cast(this=_unquoted_mysql_style(doc, steps, ctx), to=exp.DataType.build("TEXT"))
-    return mark_bin_collation(text) if byte_wise else text
+    return _document_text(node.this, steps, ctx, node)
 
 
 @rule(exp.JSONExtract, source={"mysql", "postgres", "sqlite"})
@@ -382,10 +464,9 @@ def json_extract_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if steps is None:
         _refuse_path(node, ctx, "only keys and non-negative indexes are portable")
         return None
-    doc = _document(node.this, ctx)
     if ctx.source == "mysql":
-        return _unquoted_mysql_style(doc, steps, ctx)
-    return _unquoted_pg_style(doc, steps, ctx)
+        return _document_text(node.this, steps, ctx, node)
+    return _unquoted_pg_style(_document(node.this, ctx), steps, ctx)
 
 
 @rule(
