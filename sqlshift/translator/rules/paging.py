@@ -20,9 +20,14 @@ MYSQL_NO_LIMIT = "18446744073709551615"
     target={"mysql"},
 )
 def offset_without_limit(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """PostgreSQL and SQLite accept OFFSET alone (SQLite also LIMIT -1); MySQL needs a LIMIT,
-    so the manual's 'all rows' idiom is added. Corpus: paging.toml `pg-offset-only`."""
+    """PostgreSQL and SQLite accept OFFSET alone (SQLite also LIMIT -1, PostgreSQL LIMIT ALL);
+    MySQL needs a LIMIT, so the manual's 'all rows' idiom is added (`LIMIT ALL OFFSET 2` was
+    written as a bare `OFFSET 2`, a syntax error there). Corpus: paging.toml
+    `pg-offset-only`, `pg-limit-all-offset`."""
     limit = node.args.get("limit")
+    if isinstance(limit, exp.Limit) and _all(limit.expression):
+        node.set("limit", None)
+        limit = None
     if node.args.get("offset") is not None and limit is None:
         node.set("limit", exp.Limit(expression=exp.Literal.number(MYSQL_NO_LIMIT)))
     elif isinstance(limit, exp.Limit) and _negative(limit.expression):
@@ -38,6 +43,10 @@ def sqlite_negative_limit(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if isinstance(limit, exp.Limit) and _negative(limit.expression):
         node.set("limit", None)
     return None
+
+
+def _all(value: exp.Expr | None) -> bool:
+    return isinstance(value, exp.Var) and value.name.upper() == "ALL"
 
 
 def _negative(value: exp.Expr | None) -> bool:
