@@ -418,28 +418,35 @@ async def _create(
     indexes: dict[str, list[str]] = {}
     after: list[str] = []
     running: asyncio.Task[None] | None = None
-    for table in tables:
-        entry = next(e for e in report.tables if e.name == table.name)
-        try:
-            result = translation(prefix + table.ddl, target.dialect, source.dialect)
-        except SqlshiftError as error:
-            code = getattr(error, "code", "error")
-            report.refused.append(f"{table.name}: {code}: {str(error).splitlines()[0]}")
-            entry.status, entry.error = "failed", f"its DDL was refused ({code})"
-            continue
-        before: list[str] = []
-        for whole in result.statements:
-            statement, keys = _without_foreign_keys(whole, source.dialect, target.dialect)
-            after += keys
-            upper = statement.upper()
-            if upper.startswith("ALTER TABLE") and "FOREIGN KEY" in upper:
-                after.append(statement)
-            elif upper.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
-                indexes.setdefault(table.name, []).append(statement)
-            elif not upper.startswith("PRAGMA FOREIGN_KEYS"):  # (the copy switches them)
-                before.append(statement)
-        # run on the target while the next table's DDL is translated, in order
-        running = asyncio.create_task(_create_one(target, before, entry, report, running))
+    try:
+        for table in tables:
+            entry = next(e for e in report.tables if e.name == table.name)
+            try:
+                result = translation(prefix + table.ddl, target.dialect, source.dialect)
+            except SqlshiftError as error:
+                code = getattr(error, "code", "error")
+                report.refused.append(f"{table.name}: {code}: {str(error).splitlines()[0]}")
+                entry.status, entry.error = "failed", f"its DDL was refused ({code})"
+                continue
+            before: list[str] = []
+            for whole in result.statements:
+                statement, keys = _without_foreign_keys(whole, source.dialect, target.dialect)
+                after += keys
+                upper = statement.upper()
+                if upper.startswith("ALTER TABLE") and "FOREIGN KEY" in upper:
+                    after.append(statement)
+                elif upper.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
+                    indexes.setdefault(table.name, []).append(statement)
+                elif not upper.startswith("PRAGMA FOREIGN_KEYS"):  # (the copy switches them)
+                    before.append(statement)
+            # run on the target while the next table's DDL is translated (sent before the
+            # translation starts: the one yield below), in order
+            running = asyncio.create_task(_create_one(target, before, entry, report, running))
+            await asyncio.sleep(0)
+    except BaseException:
+        if running is not None:  # (the table before must not go on alone)
+            await asyncio.gather(running, return_exceptions=True)
+        raise
     if running is not None:
         await running
     return indexes, after
@@ -648,8 +655,12 @@ async def _load(
             if entry.status == "copied" and entry.name in digests:
                 copied_as = plan.theirs[entry.name]
                 await _prove(source, target, entry, digests[entry.name], plan.schemas, copied_as)
-    finally:
-        await asyncio.gather(*building, return_exceptions=True)
+    except BaseException:
+        await asyncio.gather(*building, return_exceptions=True)  # (none left running)
+        raise
+    for outcome in await asyncio.gather(*building, return_exceptions=True):
+        if isinstance(outcome, BaseException):  # (the target's refusals are in the report)
+            raise outcome
     return loaded
 
 
