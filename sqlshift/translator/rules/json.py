@@ -22,6 +22,7 @@ from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
 from sqlshift.translator.rules.collation import mark_bin_collation
 from sqlshift.translator.schema import collation_of
+from sqlshift.translator.targets import DIALECTS
 from sqlshift.translator.types import TYPED, Kind, Typed, declared_type, infer, is_repeatable
 
 Step = str | int  # an object key or an array index
@@ -221,6 +222,44 @@ def _against_literal(node: exp.Expr) -> bool:
     return bool(others) and all(
         isinstance(o.this if isinstance(o, exp.Neg) else o, exp.Literal | exp.Placeholder)
         for o in others
+    )
+
+
+@rule(exp.Anonymous, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_json_length(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `JSON_LENGTH(doc[, path])`: an array's elements, an object's keys, 1 for a scalar
+    (JSON null too), NULL for a missing path (checked on MariaDB). It was refused as an
+    unknown function. PostgreSQL: a `CASE` over `jsonb_typeof()` with `jsonb_array_length()`
+    and a count of `jsonb_object_keys()`; SQLite: a count of `json_each()`, which yields one
+    row for a scalar. Corpus: json.toml `json-my-length`."""
+    if node.name.upper() != "JSON_LENGTH" or not 1 <= len(node.expressions) <= 2:
+        return None
+    doc, *rest = node.expressions
+    path = rest[0] if rest else exp.Literal.string("$")
+    steps = _steps(DIALECTS["mysql"].to_json_path(path)) if isinstance(path, exp.Literal) else None
+    if steps is None:
+        _refuse_path(node, ctx, "only a literal path of keys and non-negative indexes")
+        return None
+    if not is_repeatable(doc):
+        return None
+    if ctx.target == "sqlite":
+        literal = exp.Literal.string(_path_text(steps))
+        each = exp.Table(this=func("json_each", doc.copy(), literal.copy()))
+        count = exp.Subquery(this=exp.Select(expressions=[exp.Count(this=exp.Star())]).from_(each))
+        missing = exp.Is(this=func("json_type", doc.copy(), literal), expression=exp.Null())
+        return exp.Case(ifs=[exp.If(this=missing, true=exp.Null())], default=count)
+    value = _json(_document(doc, ctx), steps, ctx)
+    keys = exp.Table(this=func("jsonb_object_keys", value.copy()))
+    branches = [
+        ("array", func("jsonb_array_length", value.copy())),
+        (
+            "object",
+            exp.Subquery(this=exp.Select(expressions=[exp.Count(this=exp.Star())]).from_(keys)),
+        ),
+    ] + [(kind, exp.Literal.number(1)) for kind in ("string", "number", "boolean", "null")]
+    return exp.Case(
+        this=func("jsonb_typeof", value),
+        ifs=[exp.If(this=exp.Literal.string(k), true=v) for k, v in branches],
     )
 
 
