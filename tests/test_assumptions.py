@@ -176,3 +176,21 @@ def test_group_concat_of_unknown_type_into_postgresql_is_an_assumption() -> None
     with pytest.raises(UntranslatableError) as refused:
         translation(sql, "postgres", "mysql", options=Options(assumptions="refuse"))
     assert refused.value.code == "group-concat-unknown-type"
+
+
+def test_a_json_value_compared_with_an_unknown_type_is_an_assumption() -> None:
+    """MariaDB reads `JSON_EXTRACT(doc, p)` by what it is compared with: unquoted text against
+    text, a DOUBLE against a number. Against a column of unknown type that is a guess, so it
+    is reported; with the type known there is none."""
+    sql = "SELECT t.id FROM events AS t WHERE JSON_EXTRACT(t.payload, '$.tag') = t.label"
+    result = translation(sql, "sqlite", "mysql", schema={"events": {"payload": "JSON"}})
+    assert "json-compared-unknown-type" in [a.code for a in result.assumptions]
+    assert "->> '$.tag'" in result.sql  # compared unquoted, as text
+    typed = translation(
+        sql, "sqlite", "mysql", schema={"events": {"payload": "JSON", "label": "INT"}}
+    )
+    assert typed.assumptions == ()
+    assert "WHEN 'true' THEN 1.0" in typed.sql  # compared as MariaDB's DOUBLE
+    with pytest.raises(UntranslatableError) as refused:
+        translation(sql, "postgres", "mysql", options=Options(assumptions="refuse"))
+    assert refused.value.code in ("json-compared-unknown-type", "json-collation-unknown")

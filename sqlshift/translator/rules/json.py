@@ -287,6 +287,20 @@ def _scalar_context(node: exp.Expr, ctx: Context) -> Kind | None:
     return Kind.TEXT if kind is Kind.TEXT else None
 
 
+def _compared_with_unknown(node: exp.Expr, ctx: Context) -> bool:
+    """``node`` is compared with a value whose type is unknown (a column without ``schema=``):
+    MariaDB reads the JSON value by that type."""
+    while isinstance(node.parent, exp.Paren):
+        node = node.parent
+    parent = node.parent
+    if not isinstance(parent, _ORDERING):
+        return False
+    other = parent.expression if node is parent.this else parent.this
+    if isinstance(other, exp.Null) or other.find(exp.JSONExtract, exp.JSONExtractScalar):
+        return False
+    return infer(other, ctx).kind is Kind.UNKNOWN
+
+
 def _mariadb_number(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
     """The DOUBLE MariaDB reads a JSON value as: a number as such, a string by its numeric
     prefix ('12abc' is 12, 'abc' 0), true 1, false / null / arrays / objects 0, a missing path
@@ -429,9 +443,16 @@ def json_value_as_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
                 this=_json(_document(node.this, ctx), steps, ctx), to=exp.DataType.build("TEXT")
             )
         return None
-    if context is None:
-        return None
-    if ctx.target == "mysql":
+    if context is None and _compared_with_unknown(node, ctx):
+        ctx.assume(
+            node,
+            "json-compared-unknown-type",
+            "that the other side is text (MariaDB compares the JSON value with text unquoted, "
+            "with a number as a DOUBLE)",
+            "pass schema= with the columns' types, or CAST the other side",
+        )
+        context = Kind.TEXT
+    if context is None or ctx.target == "mysql":
         return None
     steps = _steps(node.expression)
     if steps is None or not is_repeatable(node.this):
