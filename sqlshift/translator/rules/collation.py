@@ -129,10 +129,31 @@ _BINARY_TYPES = frozenset(
 
 
 def _binary(node: exp.Expr | None) -> bool:
-    """A byte-wise operand: `x COLLATE utf8mb4_bin` in the source, or CAST(x AS BINARY)."""
+    """A byte-wise operand: `x COLLATE utf8mb4_bin` in the source, CAST(x AS BINARY), a `_bin`
+    column, or a string function of one (MySQL's result keeps its argument's collation:
+    `SUBSTR(label, 1) LIKE 'b%'` is case-sensitive on a `_bin` label; a literal beside it
+    yields, another text does not; found by the generated differential tests)."""
     if isinstance(node, exp.Cast) and node.to.this in _BINARY_TYPES:
         return True
-    return isinstance(node, exp.Expr) and bool(node.meta.get(_BINARY))
+    if not isinstance(node, exp.Expr):
+        return False
+    if node.meta.get(_BINARY):
+        return True
+    if isinstance(node, _TEXT_FUNCTIONS):
+        texts = _text_arguments(node)
+        return any(_binary(t) for t in texts) and all(
+            _binary(t) or _literal(t) is not None for t in texts
+        )
+    return False
+
+
+def _text_arguments(node: exp.Expr) -> list[exp.Expr]:
+    """The text a string function's result is made of (whose collation it takes)."""
+    if isinstance(node, exp.Concat | exp.ConcatWs):
+        return list(node.expressions)
+    if isinstance(node, exp.DPipe):
+        return [node.this, node.expression]
+    return [node.this] if isinstance(node.this, exp.Expr) else []
 
 
 _TEXT_FUNCTIONS = (
@@ -562,6 +583,10 @@ def binary_collation_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         node.meta[_BINARY] = True
         node.meta[_BIN_COLLATION] = collation != "binary"  # (a binary string never pads)
     return None
+
+
+#: string functions whose result takes their (first) argument's collation
+TEXT_FUNCTIONS = _TEXT_FUNCTIONS
 
 
 def mark_bin_collation(node: exp.Expr) -> exp.Expr:

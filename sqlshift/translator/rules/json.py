@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.rules.collation import mark_bin_collation
+from sqlshift.translator.rules.collation import TEXT_FUNCTIONS, mark_bin_collation
 from sqlshift.translator.schema import collation_of
 from sqlshift.translator.targets import DIALECTS
 from sqlshift.translator.types import TYPED, Kind, Typed, declared_type, infer, is_repeatable
@@ -209,8 +209,11 @@ def _document_text(doc: exp.Expr, steps: list[Step], ctx: Context, where: exp.Ex
 
 
 def _against_literal(node: exp.Expr) -> bool:
-    """``node`` is compared (or matched with LIKE) with literals only."""
-    while isinstance(node.parent, exp.Paren):
+    """``node`` (or a string function of it, which keeps its collation) is compared or
+    matched with LIKE with literals only."""
+    while isinstance(node.parent, exp.Paren) or (
+        isinstance(node.parent, TEXT_FUNCTIONS) and node.arg_key == "this"
+    ):
         node = node.parent
     parent = node.parent
     if isinstance(parent, exp.In) and parent.this is node:
