@@ -194,3 +194,13 @@ def test_a_json_value_compared_with_an_unknown_type_is_an_assumption() -> None:
     with pytest.raises(UntranslatableError) as refused:
         translation(sql, "postgres", "mysql", options=Options(assumptions="refuse"))
     assert refused.value.code in ("json-compared-unknown-type", "json-collation-unknown")
+
+
+def test_sqlite_json_text_compared_with_an_unknown_type_is_an_assumption() -> None:
+    """SQLite compares `doc -> p` (JSON text) by the other side's type; against a column of
+    unknown type it went through as a JSON value (MariaDB unquotes it there): now compared
+    as the JSON text and reported."""
+    sql = "SELECT t.id FROM events AS t WHERE t.payload -> '$.tag' = t.label"
+    result = translation(sql, "mysql", "sqlite")
+    assert "json-compared-unknown-type" in [a.code for a in result.assumptions]
+    assert "CAST(JSON_EXTRACT(t.payload, '$.tag') AS CHAR)" in result.sql

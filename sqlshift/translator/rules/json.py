@@ -270,38 +270,32 @@ _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Neg)
 _ORDERING = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
-def _scalar_context(node: exp.Expr, ctx: Context) -> Kind | None:
-    """How the value at ``node`` is read: Kind.INT for a number (an arithmetic operand, SUM
-    or AVG, a comparison with a number), Kind.TEXT for a comparison with text; None when it
-    stays JSON (selected, IN, compared with JSON, anything else)."""
+def _held(node: exp.Expr) -> tuple[exp.Expr, exp.Expr | None]:
+    """``node`` past its parentheses, and the expression that holds it."""
     while isinstance(node.parent, exp.Paren):
         node = node.parent
-    parent = node.parent
+    return node, node.parent
+
+
+def _scalar_context(node: exp.Expr, ctx: Context) -> Kind | None:
+    """How the value at ``node`` is read: Kind.INT for a number (an arithmetic operand, SUM
+    or AVG, a comparison with a number), Kind.TEXT for a comparison with text, Kind.UNKNOWN
+    for a comparison with a value of unknown type (a column without ``schema=``); None when
+    it stays JSON (selected, IN, compared with JSON or NULL, anything else)."""
+    node, parent = _held(node)
     if isinstance(parent, (*_ARITHMETIC, exp.Sum, exp.Avg)):
         return Kind.INT
     if not isinstance(parent, _ORDERING):
         return None
     other = parent.expression if node is parent.this else parent.this
-    if other.find(exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract):
+    if isinstance(other, exp.Null) or other.find(
+        exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract
+    ):
         return None
     kind = infer(other, ctx).kind
     if kind.numeric:
         return Kind.INT
-    return Kind.TEXT if kind is Kind.TEXT else None
-
-
-def _compared_with_unknown(node: exp.Expr, ctx: Context) -> bool:
-    """``node`` is compared with a value whose type is unknown (a column without ``schema=``):
-    MariaDB reads the JSON value by that type."""
-    while isinstance(node.parent, exp.Paren):
-        node = node.parent
-    parent = node.parent
-    if not isinstance(parent, _ORDERING):
-        return False
-    other = parent.expression if node is parent.this else parent.this
-    if isinstance(other, exp.Null) or other.find(exp.JSONExtract, exp.JSONExtractScalar):
-        return False
-    return infer(other, ctx).kind is Kind.UNKNOWN
+    return kind if kind in (Kind.TEXT, Kind.UNKNOWN) else None
 
 
 def _mariadb_number(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
@@ -422,10 +416,21 @@ def json_value_as_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.expressions:
         return None
     context = _scalar_context(node, ctx)
+    if context is Kind.UNKNOWN:
+        how = (
+            "SQLite compares its JSON text with a number by type"
+            if ctx.source == "sqlite"
+            else "MariaDB compares the JSON value with text unquoted, with a number as a DOUBLE"
+        )
+        ctx.assume(
+            node,
+            "json-compared-unknown-type",
+            f"that the other side is text ({how})",
+            "pass schema= with the columns' types, or CAST the other side",
+        )
+        context = Kind.TEXT
     if ctx.source == "sqlite":
-        outer = node.parent
-        while isinstance(outer, exp.Paren):
-            outer = outer.parent
+        outer = _held(node)[1]
         if isinstance(outer, _ORDERING) and context is Kind.INT:
             ctx.refuse(
                 node,
@@ -446,15 +451,6 @@ def json_value_as_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
                 this=_json(_document(node.this, ctx), steps, ctx), to=exp.DataType.build("TEXT")
             )
         return None
-    if context is None and _compared_with_unknown(node, ctx):
-        ctx.assume(
-            node,
-            "json-compared-unknown-type",
-            "that the other side is text (MariaDB compares the JSON value with text unquoted, "
-            "with a number as a DOUBLE)",
-            "pass schema= with the columns' types, or CAST the other side",
-        )
-        context = Kind.TEXT
     if context is None or ctx.target == "mysql":
         return None
     steps = _steps(node.expression)
