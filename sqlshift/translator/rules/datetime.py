@@ -93,6 +93,8 @@ def temporal(node: exp.Expr, ctx: Context) -> str | None:
         if dtype.this in _DATE_TYPES:
             return DATE
         return DATETIME if dtype.this in _DATETIME_TYPES else None
+    if isinstance(node, exp.Add | exp.Sub) and ctx.source == "postgres":
+        return _postgres_date_arithmetic(node, ctx)
     if isinstance(node, exp.CurrentDate | exp.TsOrDsToDate | exp.Date | exp.LastDay):
         return DATE
     if isinstance(node, exp.CurrentTimestamp | exp.Localtimestamp | exp.TimestampTrunc):
@@ -100,6 +102,21 @@ def temporal(node: exp.Expr, ctx: Context) -> str | None:
     if isinstance(node, exp.Anonymous) and node.name.upper() in ("NOW", "SYSDATE"):
         return DATETIME
     return None
+
+
+def _postgres_date_arithmetic(node: exp.Add | exp.Sub, ctx: Context) -> str | None:
+    """PostgreSQL's `date ± integer` is a DATE, `date or timestamp ± interval` a TIMESTAMP
+    (a derived table's `(birth_date + 1) AS c1` made `c1 + 1` a number into MySQL: CI's
+    commit seed, datetime.toml `dt-pg-derived-date-arithmetic`)."""
+    left, right = node.this, node.expression
+    if isinstance(node, exp.Add) and temporal(left, ctx) is None:
+        left, right = right, left  # (integer + date)
+    kind = temporal(left, ctx)
+    if kind is None:
+        return None
+    if isinstance(right, exp.Interval):
+        return DATETIME
+    return DATE if kind == DATE and infer(right, ctx).kind is Kind.INT else None
 
 
 def _need_kind(node: exp.Expr, value: exp.Expr, ctx: Context) -> str | None:
