@@ -116,11 +116,13 @@ def _getsizeof_of_every_value(rows: Any) -> int:
 )
 def test_estimate_is_getsizeof_of_every_value_or_more(rows: Any) -> None:
     """The fast column paths (a type's own __sizeof__ mapped over a column, NULLs and zeros
-    filtered out) count what getsizeof counts value by value, never less."""
-    assert estimate_size(rows) >= _getsizeof_of_every_value(rows)
-    if len({len(row) for row in rows}) == 1:
-        built = make_rows(tuple(f"c{i}" for i in range(len(rows[0]))), rows)
-        assert estimate_size(built) >= _getsizeof_of_every_value(built)
+    filtered out) count what getsizeof counts value by value, never less; so does the path
+    of results of a few rows (each sample alone), and the column paths (it three times)."""
+    for sample in (rows, rows * 3):
+        assert estimate_size(sample) >= _getsizeof_of_every_value(sample)
+        if len({len(row) for row in sample}) == 1:
+            built = make_rows(tuple(f"c{i}" for i in range(len(sample[0]))), sample)
+            assert estimate_size(built) >= _getsizeof_of_every_value(built)
 
 
 @pytest.mark.parametrize("mix", list(MIXES))
