@@ -68,10 +68,32 @@ _PG_KEYWORDS: dict[type[exp.Expr], str] = {
 
 
 def _result(tree: exp.Expr) -> exp.Select | None:
-    """The SELECT whose items name the statement's result columns, if it has one."""
-    while isinstance(tree, exp.SetOperation):
-        tree = tree.this
-    return tree if isinstance(tree, exp.Select) else None
+    """The SELECT whose items name the statement's result columns, if it has one: the first
+    of a set operation's, and the inner query's of ``SELECT * FROM (query) AS x ORDER BY ...``
+    (a rule's wrapper: rules/grouping.py)."""
+    while True:
+        while isinstance(tree, exp.SetOperation):
+            tree = tree.this
+        if not isinstance(tree, exp.Select):
+            return None
+        inner = _starred_from(tree)
+        if inner is None:
+            return tree
+        tree = inner
+
+
+def _starred_from(select: exp.Select) -> exp.Expr | None:
+    """The query ``select`` only passes on (``SELECT * FROM (query) AS x``, ordered or
+    limited), or None."""
+    if len(select.expressions) != 1 or not isinstance(select.expressions[0], exp.Star):
+        return None
+    source = select.args.get("from_") or select.args.get("from")
+    if not isinstance(source, exp.From) or not isinstance(source.this, exp.Subquery):
+        return None
+    if any(select.args.get(a) for a in ("joins", "where", "group", "having", "distinct")):
+        return None
+    inner = source.this.this
+    return inner if isinstance(inner, exp.Expr) else None
 
 
 def _unaliased(item: exp.Expr) -> bool:
