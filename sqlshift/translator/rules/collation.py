@@ -587,6 +587,7 @@ def binary_collation_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 #: string functions whose result takes their (first) argument's collation
 TEXT_FUNCTIONS = _TEXT_FUNCTIONS
+text_arguments = _text_arguments
 
 
 def mark_bin_collation(node: exp.Expr) -> exp.Expr:

@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.rules.collation import TEXT_FUNCTIONS, mark_bin_collation
+from sqlshift.translator.rules.collation import TEXT_FUNCTIONS, mark_bin_collation, text_arguments
 from sqlshift.translator.schema import collation_of
 from sqlshift.translator.targets import DIALECTS
 from sqlshift.translator.types import TYPED, Kind, Typed, declared_type, infer, is_repeatable
@@ -211,9 +211,7 @@ def _document_text(doc: exp.Expr, steps: list[Step], ctx: Context, where: exp.Ex
 def _against_literal(node: exp.Expr) -> bool:
     """``node`` (or a string function of it, which keeps its collation) is compared or
     matched with LIKE with literals only."""
-    while isinstance(node.parent, exp.Paren) or (
-        isinstance(node.parent, TEXT_FUNCTIONS) and node.arg_key == "this"
-    ):
+    while isinstance(node.parent, exp.Paren) or _keeps_collation(node):
         node = node.parent
     parent = node.parent
     if isinstance(parent, exp.In) and parent.this is node:
@@ -225,6 +223,19 @@ def _against_literal(node: exp.Expr) -> bool:
     return bool(others) and all(
         isinstance(o.this if isinstance(o, exp.Neg) else o, exp.Literal | exp.Placeholder)
         for o in others
+    )
+
+
+def _keeps_collation(node: exp.Expr) -> bool:
+    """``node``'s parent is a string function whose result has ``node``'s collation: made of
+    it and literals only (`SUBSTR(x, 1)`, `CONCAT(x, 'bob')`: a literal yields its
+    collation; found by the generated writes)."""
+    parent = node.parent
+    if not isinstance(parent, TEXT_FUNCTIONS):
+        return False
+    texts = text_arguments(parent)
+    return any(t is node for t in texts) and all(
+        t is node or isinstance(t, exp.Literal | exp.Placeholder) for t in texts
     )
 
 
