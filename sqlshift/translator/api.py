@@ -29,6 +29,7 @@ from sqlshift.errors import (
 from sqlshift.translator import rules
 from sqlshift.translator.analysis import StatementInfo, analyse
 from sqlshift.translator.assumptions import Assumption
+from sqlshift.translator.binds import CONVERSIONS
 from sqlshift.translator.bulk import Bulk, prepare_bulk, splice
 from sqlshift.translator.check import (
     MISSING_FUNCTIONS,
@@ -392,9 +393,13 @@ def _translate_from(
         )
         return Translation(text, source, target, (text,), params, info, (), (params,))
     joined = ";\n".join(statements)
-    text, params = render_placeholders(joined, scanned.refs, scanned.style, style)
+    conversions = {ref: CONVERSIONS[name] for ref, name in ctx.binds.items()}
+    text, params = render_placeholders(joined, scanned.refs, scanned.style, style, conversions)
     if len(statements) > 1:
-        rendered = [render_placeholders(s, scanned.refs, scanned.style, style) for s in statements]
+        rendered = [
+            render_placeholders(s, scanned.refs, scanned.style, style, conversions)
+            for s in statements
+        ]
         parts = tuple(r[0] for r in rendered)
         per_statement = tuple(r[1] for r in rendered)
     else:

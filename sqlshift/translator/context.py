@@ -35,6 +35,9 @@ class Context:
     arg_kinds: dict[Ref, str] = field(default_factory=dict)
     #: the arguments whose kind a rule asked for: the translation depends on them
     typed_refs: set[Ref] = field(default_factory=set)
+    #: the arguments converted as they are bound: caller's argument -> conversion name
+    #: (translator/binds.py)
+    binds: dict[Ref, str] = field(default_factory=dict)
 
     def arg_kind(self, node: exp.Expr | None) -> str | None:
         """The kind of the caller's argument behind placeholder ``node`` (None: not a
@@ -48,6 +51,18 @@ class Context:
         ref = self.scanned.refs[index]
         self.typed_refs.add(ref)
         return self.arg_kinds.get(ref)
+
+    def bind(self, node: exp.Expr | None, conversion: str) -> bool:
+        """Convert the caller's argument behind placeholder ``node`` as it is bound (the
+        first conversion asked for an argument used in several places wins); False when
+        ``node`` is not a placeholder."""
+        if not isinstance(node, exp.Placeholder):
+            return False
+        index = internal_index(node)
+        if index is None or index >= len(self.scanned.refs):
+            return False
+        self.binds.setdefault(self.scanned.refs[index], conversion)
+        return True
 
     def tokens(self) -> list[Token]:
         """The tokens of the (placeholder-scanned) text, made once per translation: quotes

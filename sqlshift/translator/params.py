@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -307,6 +307,9 @@ class ParamMap:
     refs: tuple[Ref, ...]
     names: tuple[str, ...] = ()
     arity: int = 0  # positional arguments the caller passes (for the whole script)
+    #: (caller's argument, conversion) for arguments converted as they are bound (see
+    #: translator/binds.py): a value the target reads otherwise than the source
+    conversions: tuple[tuple[Ref, Callable[[Any], Any]], ...] = ()
 
     @property
     def count(self) -> int:
@@ -341,6 +344,12 @@ class ParamMap:
         if args is None:
             raise ParameterError(f"the statement takes {self._wanted()}, got none")
         values = [self._lookup(args, ref) for ref in self.refs]
+        if self.conversions:
+            convert = dict(self.conversions)
+            values = [
+                convert[ref](value) if ref in convert else value
+                for ref, value in zip(self.refs, values, strict=True)
+            ]
         if self.target_style.is_named:
             return dict(zip(self.names, values, strict=True))
         return tuple(values)
@@ -369,9 +378,14 @@ class ParamMap:
 
 
 def render_placeholders(
-    sql: str, refs: Sequence[Ref], source_style: ParamStyle | None, style: ParamStyle
+    sql: str,
+    refs: Sequence[Ref],
+    source_style: ParamStyle | None,
+    style: ParamStyle,
+    conversions: Mapping[Ref, Callable[[Any], Any]] | None = None,
 ) -> tuple[str, ParamMap]:
-    """Render the markers in generated ``sql`` in ``style``; return the SQL and its ParamMap."""
+    """Render the markers in generated ``sql`` in ``style``; return the SQL and its ParamMap
+    (converting the arguments ``conversions`` names as they are bound)."""
     arity = max((r + 1 for r in refs if isinstance(r, int)), default=0)
     if not refs or _MARK not in sql:
         return sql, ParamMap(source_style, style, (), (), arity)
@@ -401,4 +415,5 @@ def render_placeholders(
         return "?" if style is ParamStyle.QMARK else "%s"
 
     rendered = _MARKER.sub(render, sql)
-    return rendered, ParamMap(source_style, style, tuple(order), tuple(names), arity)
+    converted = tuple((r, c) for r, c in (conversions or {}).items() if r in order)
+    return rendered, ParamMap(source_style, style, tuple(order), tuple(names), arity, converted)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import open_database
 
+from sqlshift import ExecutionError
 from sqlshift.executor import Database
 
 TABLE = f"sqlshift_args_{os.getpid()}"
@@ -138,3 +139,96 @@ async def test_assumptions_are_logged_for_the_translation_that_runs(
             await db.fetch_all(sql, ("x",))
             await db.fetch_all(sql, ("y",))
         assert caplog.text.count("collation-unknown-type") == 1
+
+
+# ------------------------------------------------ date strings, converted as they are bound
+
+DATES = f"sqlshift_args_dates_{os.getpid()}"
+
+#: strings MySQL reads as the same day (or day and time) in its relaxed spellings
+SPELLINGS = ["2024-01-05", "2024/1/5", "20240105", "24-1-5", "2024-1-5 3:04:05", "2024.01.06"]
+
+#: (statement, arguments): comparisons of the strings with a DATE and a DATETIME column
+COMPARED: list[tuple[str, tuple[Any, ...]]] = [
+    (f"SELECT id FROM {DATES} WHERE d = %s ORDER BY id", ("2024/1/5",)),
+    (f"SELECT id FROM {DATES} WHERE d >= %s ORDER BY id", ("20240106",)),
+    (f"SELECT id FROM {DATES} WHERE d IN (%s, %s) ORDER BY id", ("24-1-6", "2024-01-05")),
+    (f"SELECT id FROM {DATES} WHERE %s = d ORDER BY id", ("2024.2.29",)),
+    # a DATETIME against a date-only string: its midnight
+    (f"SELECT id FROM {DATES} WHERE ts = %s ORDER BY id", ("2024/1/5",)),
+    (f"SELECT id FROM {DATES} WHERE ts > %s ORDER BY id", ("2024-01-05",)),
+    (
+        f"SELECT id FROM {DATES} WHERE ts BETWEEN %s AND %s ORDER BY id",
+        ("2024/1/5", "2024/1/5 3:04:05"),
+    ),
+    (f"SELECT id FROM {DATES} WHERE d = %s ORDER BY id", ("2024-01-05 00:00:00",)),
+]
+
+
+async def _dated(db: Database) -> None:
+    await db.execute(f"DROP TABLE IF EXISTS {DATES}")
+    await db.execute(f"CREATE TABLE {DATES} (id INT PRIMARY KEY, d DATE, ts DATETIME)")
+    for i, text in enumerate(SPELLINGS):
+        await db.execute(f"INSERT INTO {DATES} (id, d, ts) VALUES (%s, %s, %s)", (i, text, text))
+    await db.execute(
+        f"UPDATE {DATES} SET d = %s, ts = %s WHERE id = %s", ("2024/2/29", "2024/2/29 23:59:58", 5)
+    )
+
+
+@pytest.fixture
+async def dated(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Database, Database]]:
+    """MariaDB running the statements natively, ``request.param`` running their translations."""
+    mysql = await open_database("mysql")
+    other = await open_database(request.param, source="mysql")
+    try:
+        for db in (mysql, other):
+            await _dated(db)
+        yield mysql, other
+    finally:
+        for db in (mysql, other):
+            await db.execute(f"DROP TABLE IF EXISTS {DATES}")
+            await db.close()
+
+
+@pytest.mark.parametrize("dated", ["postgres", "sqlite"], indirect=True)
+async def test_date_strings_are_stored_as_mysql_stores_them(
+    dated: tuple[Database, Database],
+) -> None:
+    """MySQL's relaxed date spellings bound into DATE / DATETIME columns (INSERT, UPDATE):
+    PostgreSQL's driver took no string there ('str' object has no attribute 'toordinal'),
+    SQLite stored '2024/1/5' as written (then no date function read it)."""
+    mysql, other = dated
+    check = f"SELECT id, d, ts FROM {DATES} ORDER BY id"
+    assert [tuple(r) for r in await other.fetch_all(check)] == [
+        tuple(r) for r in await mysql.fetch_all(check)
+    ]
+
+
+@pytest.mark.parametrize("dated", ["postgres", "sqlite"], indirect=True)
+@pytest.mark.parametrize(("sql", "args"), COMPARED, ids=[f"case{i}" for i in range(len(COMPARED))])
+async def test_date_strings_compare_as_mysql_compares_them(
+    dated: tuple[Database, Database], sql: str, args: tuple[Any, ...]
+) -> None:
+    mysql, other = dated
+    expected = [tuple(r) for r in await mysql.fetch_all(sql, args)]
+    assert expected, "a comparison that finds nothing proves little"
+    assert [tuple(r) for r in await other.fetch_all(sql, args)] == expected
+
+
+async def test_a_date_compared_with_a_time_of_day_is_refused_by_postgres_not_truncated() -> None:
+    """MySQL compares a DATE with '2024-01-05 10:00' as DATETIMEs (no row equal); a ``date``
+    bound on PostgreSQL would drop the time and find the day: the string is left to the
+    driver, which refuses it, rather than return another row."""
+    mysql = await open_database("mysql")
+    postgres = await open_database("postgres", source="mysql")
+    try:
+        for db in (mysql, postgres):
+            await _dated(db)
+        sql = f"SELECT id FROM {DATES} WHERE d = %s"
+        assert list(await mysql.fetch_all(sql, ("2024-01-05 10:00",))) == []
+        with pytest.raises(ExecutionError, match="query argument"):
+            await postgres.fetch_all(sql, ("2024-01-05 10:00",))
+    finally:
+        for db in (mysql, postgres):
+            await db.execute(f"DROP TABLE IF EXISTS {DATES}")
+            await db.close()

@@ -18,6 +18,7 @@ from sqlglot import exp
 from sqlshift.translator.context import Context
 from sqlshift.translator.flow import place
 from sqlshift.translator.rules import rule
+from sqlshift.translator.rules.stored import bind_temporal
 from sqlshift.translator.types import declared_type
 
 #: the PostgreSQL type of each argument kind (params.value_kind)
@@ -129,3 +130,40 @@ def date_column_with_datetime_argument(node: exp.Expr, ctx: Context) -> exp.Expr
 def _is_date_column(node: exp.Expr | None, ctx: Context) -> bool:
     dtype = declared_type(node, ctx) if node is not None else None
     return dtype is not None and dtype.this == exp.DataType.Type.DATE
+
+
+_TEMPORAL_TYPES = frozenset(
+    {
+        exp.DataType.Type.DATE,
+        exp.DataType.Type.DATETIME,
+        exp.DataType.Type.TIMESTAMP,
+        exp.DataType.Type.TIMESTAMPTZ,
+    }
+)
+
+
+@rule(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.Between, exp.In,
+      source={"mysql"}, target={"postgres", "sqlite"})  # fmt: skip
+def string_argument_met_by_a_date_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL reads a string argument compared with a DATE / DATETIME column as a date (in
+    its relaxed spellings, a DATETIME's date-only string as its midnight); PostgreSQL's driver
+    takes no string for a placeholder typed date, and SQLite compares the text as written.
+    The argument is converted as it is bound (translator/binds.py). Tests:
+    tests/executor/test_executor_arguments.py."""
+    if isinstance(node, exp.Between):
+        column, values = node.this, [node.args.get("low"), node.args.get("high")]
+    elif isinstance(node, exp.In):
+        column, values = node.this, list(node.expressions)
+    else:
+        column, values = node.this, [node.expression]
+        if isinstance(column, exp.Placeholder):  # `? = col`
+            column, values = node.expression, [column]
+    dtype = declared_type(column, ctx)
+    if dtype is None or dtype.this not in _TEMPORAL_TYPES:
+        return None
+    for value in values:
+        while isinstance(value, exp.Paren):
+            value = value.this
+        if isinstance(value, exp.Placeholder):
+            bind_temporal(value, dtype, ctx, store=False)
+    return None

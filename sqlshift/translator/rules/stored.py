@@ -29,7 +29,13 @@ from sqlglot import exp
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func
 
-__all__ = ["canonical_temporal", "decimal_scale", "rounded_number", "stored_values"]
+__all__ = [
+    "bind_temporal",
+    "canonical_temporal",
+    "decimal_scale",
+    "rounded_number",
+    "stored_values",
+]
 
 T = exp.DType
 _TEMPORAL = {T.DATE: "date", T.DATETIME: "datetime", T.DATETIME64: "datetime"}
@@ -94,6 +100,9 @@ def _written(statement: exp.Insert | exp.Update) -> list[tuple[str, exp.Expr]]:
 
 def _store(value: exp.Expr, dtype: exp.DataType, ctx: Context) -> None:
     kind = _TEMPORAL.get(dtype.this) or _TEMPORAL_WITH_ZONE.get(dtype.this)
+    if kind is not None and isinstance(value, exp.Placeholder):
+        bind_temporal(value, dtype, ctx, store=True)
+        return
     if kind is not None and isinstance(value, exp.Literal) and value.is_string:
         canonical = canonical_temporal(value.name, kind)
         if canonical is not None and canonical != value.name:
@@ -119,6 +128,24 @@ def _boolean(value: exp.Expr) -> None:
     if isinstance(value, exp.Literal | exp.Boolean | exp.Null | exp.Placeholder):
         return
     value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build("BOOLEAN")))
+
+
+def bind_temporal(placeholder: exp.Expr, dtype: exp.DataType, ctx: Context, *, store: bool) -> None:
+    """A MySQL placeholder stored into (``store``) or compared with a DATE / DATETIME /
+    TIMESTAMP column: a string argument is converted as it is bound, as MySQL reads it
+    (translator/binds.py; tests/executor/test_executor_arguments.py). Not into a PostgreSQL
+    timestamptz, whose naive values the driver would shift by a zone."""
+    if ctx.source != "mysql" or ctx.target not in ("postgres", "sqlite"):
+        return
+    if ctx.target == "postgres" and dtype.this == T.TIMESTAMPTZ:
+        return
+    if dtype.this == T.DATE:
+        use = "date-store" if store else "date-compare"
+    elif dtype.this in _TEMPORAL or dtype.this in _TEMPORAL_WITH_ZONE:
+        use = "datetime"
+    else:
+        return
+    ctx.bind(placeholder, f"mysql-{use}@{ctx.target}")
 
 
 def canonical_temporal(text: str, kind: str) -> str | None:

@@ -1,0 +1,90 @@
+"""Arguments converted when they are bound: what the source engine reads in a value that the
+target's driver or engine reads otherwise (issue 15, item 6).
+
+The translator never writes an argument's value into SQL text; where the text alone cannot
+keep the source's meaning, it names a conversion for the argument's placeholder, and
+:meth:`ParamMap.apply <sqlshift.translator.params.ParamMap.apply>` runs it on the caller's
+value. Each conversion changes only the values it is about (a string) and passes any other
+value through (a ``datetime`` is already what the driver takes).
+
+MySQL reads a string as a date or date-time where a DATE / DATETIME / TIMESTAMP column takes
+or meets it, in its relaxed spellings (``'2024/1/5'``, ``'20240105'``, ``'24-1-5 3:4:5'``):
+
+* into PostgreSQL, asyncpg takes only ``date`` / ``datetime`` objects for a placeholder the
+  server typed as one (``WHERE d = $1`` with ``'2024-01-05'`` failed: "'str' object has no
+  attribute 'toordinal'"): the string becomes that object;
+* into SQLite, which stores and compares the text as given (``'2024/1/5'`` is not
+  ``'2024-01-05'``): the string becomes the canonical text sqlshift stores.
+
+A DATETIME compared with a date-only string is compared with its midnight, as in MySQL. A DATE
+compared with a string holding a time of day is compared as a DATETIME in MySQL: into SQLite
+the string becomes DATETIME text (which sorts after the day's date), into PostgreSQL it is
+left for the driver to refuse (a ``date`` would drop the time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from sqlshift.translator.rules.stored import canonical_temporal
+
+__all__ = ["CONVERSIONS"]
+
+
+def _stamp(value: Any) -> dt.datetime | None:
+    """The date-time MySQL reads in ``value`` (None: not a string it reads as one)."""
+    if type(value) is not str:
+        return None
+    canonical = canonical_temporal(value, "datetime")
+    return None if canonical is None else dt.datetime.fromisoformat(canonical)
+
+
+def _date_only(stamp: dt.datetime) -> bool:
+    return stamp.time() == dt.time()
+
+
+def _date_object(value: Any, *, compared: bool) -> Any:
+    """Into PostgreSQL, for a DATE column: a ``date``. Compared, only a string without a
+    time of day (with one, MySQL compares as DATETIME; a ``date`` would drop the time, so
+    the string is left for the driver to refuse)."""
+    stamp = _stamp(value)
+    if stamp is None or (compared and not _date_only(stamp)):
+        return value
+    return stamp.date()
+
+
+def _datetime_object(value: Any) -> Any:
+    stamp = _stamp(value)
+    return value if stamp is None else stamp
+
+
+def _date_text(value: Any, *, compared: bool) -> Any:
+    """Into SQLite, for a DATE column: its canonical text. Compared, a string with a time of
+    day is the canonical DATETIME text, which sorts after the day's date as MySQL's
+    comparison as DATETIMEs does."""
+    stamp = _stamp(value)
+    if stamp is None:
+        return value
+    if compared and not _date_only(stamp):
+        return canonical_temporal(value, "datetime")
+    return stamp.date().isoformat()
+
+
+def _datetime_text(value: Any) -> Any:
+    canonical = canonical_temporal(value, "datetime") if type(value) is str else None
+    return value if canonical is None else canonical
+
+
+#: conversion name -> what it does to one argument; the names say (source, target, column
+#: type, use): ``store`` writes into the column, ``compare`` meets it in a comparison
+CONVERSIONS: dict[str, Callable[[Any], Any]] = {
+    "mysql-date-store@postgres": functools.partial(_date_object, compared=False),
+    "mysql-date-compare@postgres": functools.partial(_date_object, compared=True),
+    "mysql-datetime@postgres": _datetime_object,
+    "mysql-date-store@sqlite": functools.partial(_date_text, compared=False),
+    "mysql-date-compare@sqlite": functools.partial(_date_text, compared=True),
+    "mysql-datetime@sqlite": _datetime_text,
+}
