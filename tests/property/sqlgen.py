@@ -801,12 +801,24 @@ class Gen:
     def grouped(self) -> tuple[str, bool]:
         source, scope = self.from_table()
         key, orderable = self.group_key(scope)
+        keys = [key]
+        rollup = self.d != "sqlite" and self.flag(0.25) and self.on("rollup")
+        if rollup and self.flag(0.4):
+            second, _ = self.group_key(scope)
+            if second != key:
+                keys.append(second)
         aggs = [self.aggregate(scope) for _ in range(self.integer(1, 3))]
-        sql = f"SELECT {key}, {', '.join(aggs)} FROM {source}{self.where(scope)} GROUP BY {key}"
+        grouping = ", ".join(keys)
+        if rollup:
+            # subtotal rows: NULL in the rolled-up keys (so no ORDER BY them: ties with real
+            # NULLs), and a grand total whose presence on an empty input differs by engine
+            grouping = f"{grouping} WITH ROLLUP" if self.d == "mysql" else f"ROLLUP ({grouping})"
+        sql = f"SELECT {', '.join(keys)}, {', '.join(aggs)} FROM {source}{self.where(scope)}"
+        sql += f" GROUP BY {grouping}"
         if self.flag(0.4) and self.on("having"):
             agg = self.choice(["COUNT(*)", f"SUM({self.numeric(scope, 2, Ty.INT)[0]})"])
             sql += f" HAVING {agg} {self.choice(['>', '<=', '<>'])} {self.choice(['1', '2', '0', '50'])}"
-        ordered = orderable and self.flag(0.6)
+        ordered = orderable and not rollup and self.flag(0.6)
         if ordered:
             sql += f" ORDER BY {key}{self.choice(['', ' DESC'])}"
             if self.flag(0.3):

@@ -211,7 +211,9 @@ def _document_text(doc: exp.Expr, steps: list[Step], ctx: Context, where: exp.Ex
 def _against_literal(node: exp.Expr) -> bool:
     """``node`` (or a string function of it, which keeps its collation) is compared or
     matched with LIKE with literals only."""
-    while isinstance(node.parent, exp.Paren) or _keeps_collation(node):
+    while node.parent is not None and (
+        isinstance(node.parent, exp.Paren) or _keeps_collation(node)
+    ):
         node = node.parent
     parent = node.parent
     if isinstance(parent, exp.In) and parent.this is node:
