@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Se
 from typing import Any, TypeVar
 
 from sqlshift.dialects import resolve_dialect
+from sqlshift.errors import UntranslatableError
 from sqlshift.executor import peers
 from sqlshift.executor.cache import Cache, Key, Sizer
 from sqlshift.executor.plans import explain_statement, parse_plan, plan_findings
@@ -118,10 +119,17 @@ class Pipeline:
 
     def prepare_for(self, sql: str, args: Any) -> Prepared:
         """:meth:`prepare` for one call's arguments: a statement whose translation depends on
-        its arguments' types (``Prepared.typed``) is translated for theirs."""
+        its arguments' types (``Prepared.typed``), or that is refused without them (`%s / %s`
+        needs to know whether both are integers), is translated for theirs."""
         prepared = self.memo.get(sql) if type(sql) is str else None
         if prepared is None:
-            prepared = self.statements.prepare(sql)
+            try:
+                prepared = self.statements.prepare(sql)
+            except UntranslatableError:
+                if args is None or self.statements.source is None:
+                    raise
+                # refused for types it did not know: its arguments' may settle them
+                return self.statements.for_kinds(sql, args)
         if prepared.typed:
             return self.statements.typed(prepared, sql, args)
         return prepared

@@ -18,7 +18,7 @@ from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import translation
 from sqlshift.translator.assumptions import Assumption
 from sqlshift.translator.options import EXECUTOR_MAX_STATEMENT_BYTES, Options, check_statement_size
-from sqlshift.translator.params import ArgKinds, ParamMap, Ref, value_kind
+from sqlshift.translator.params import ArgKinds, ParamMap, Ref, argument_kinds, value_kind
 from sqlshift.translator.schema import Schema, as_schema
 
 __all__ = ["LOGGER", "MEMO_SIZE", "Prepared", "Statements", "key_args"]
@@ -189,6 +189,10 @@ class Statements:
         kinds = _kinds_of(prepared.typed, args)
         if kinds is None:
             return prepared
+        return self._for(sql, kinds)
+
+    def _for(self, sql: str, kinds: ArgKinds) -> Prepared:
+        """``sql`` translated for ``kinds``, memoised (its assumptions logged once)."""
         key = (sql, kinds)
         found = self.typed_memo.get(key)
         if found is None:
@@ -198,6 +202,11 @@ class Statements:
                 del self.typed_memo[next(iter(self.typed_memo))]
             self.typed_memo[key] = found
         return found
+
+    def for_kinds(self, sql: str, args: Sequence[Any] | Mapping[str, Any]) -> Prepared:
+        """``sql`` translated for the kinds of all of ``args`` (a statement refused without
+        them), memoised per kinds like :meth:`typed`; a refusal is raised again."""
+        return self._for(sql, argument_kinds(args))
 
     def typed_many(self, prepared: Prepared, sql: str, args_seq: Sequence[Any]) -> Prepared:
         """:meth:`typed` for an executemany: the translation for the argument sets' kinds

@@ -56,6 +56,7 @@ from sqlshift.translator.params import (
     scan_placeholders,
 )
 from sqlshift.translator.parse_errors import incomplete, parse_error, token_error
+from sqlshift.translator.rules.arguments import type_placeholders
 from sqlshift.translator.rules.scripts import prepare as prepare_script
 from sqlshift.translator.rules.scripts import unwrap_conditional_comments
 from sqlshift.translator.schema import Schema, as_schema
@@ -358,6 +359,8 @@ def _translate_from(
             names = output_names(tree, ctx)
             normalise_identifiers(nodes, ctx)
             tree = rules.apply_rules(tree, nodes, ctx)
+            if scanned.refs and ctx.arg_kinds:
+                type_placeholders(tree, ctx)
             keep_output_names(tree, names, ctx)
             tree = values_statement(tree, ctx)
             # A rule that copies a subtree hides the copy's suspects from the list above (a

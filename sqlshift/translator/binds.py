@@ -62,18 +62,24 @@ def _datetime_object(value: Any) -> Any:
 
 
 def _date_text(value: Any, *, compared: bool) -> Any:
-    """Into SQLite, for a DATE column: its canonical text. Compared, a string with a time of
-    day is the canonical DATETIME text, which sorts after the day's date as MySQL's
-    comparison as DATETIMEs does."""
-    stamp = _stamp(value)
+    """Into SQLite, for a DATE column: its canonical text. Compared, a string or ``datetime``
+    with a time of day is the canonical DATETIME text, which sorts after the day's date as
+    MySQL's comparison as DATETIMEs does (a ``datetime`` at midnight is its date: MySQL finds
+    the day equal to it, SQLite's text '2024-01-03 00:00:00' was greater)."""
+    stamp = value if type(value) is dt.datetime else _stamp(value)
     if stamp is None:
         return value
     if compared and not _date_only(stamp):
-        return canonical_temporal(value, "datetime")
+        return stamp.isoformat(sep=" ")
     return stamp.date().isoformat()
 
 
 def _datetime_text(value: Any) -> Any:
+    """Into SQLite, for a DATETIME column: a string's canonical text, and a ``date`` as its
+    midnight (MySQL compares a DATETIME with a date as that; SQLite's text '2024-01-05' is
+    below '2024-01-05 00:00:00')."""
+    if type(value) is dt.date:
+        return f"{value.isoformat()} 00:00:00"
     canonical = canonical_temporal(value, "datetime") if type(value) is str else None
     return value if canonical is None else canonical
 

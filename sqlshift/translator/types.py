@@ -125,6 +125,8 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
         return of_datatype(node.to, ctx.source)
     if isinstance(node, exp.Column):
         return _column(node, ctx)
+    if isinstance(node, exp.Placeholder):
+        return _argument(ctx.arg_kind(node), ctx.source)
     if isinstance(node, _PREDICATES):
         return Typed(Kind.BOOL)  # MySQL and SQLite evaluate it to 1/0, but it is a truth value
     if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
@@ -148,6 +150,26 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
     if isinstance(node, exp.Div):
         return _quotient(ctx, infer(node.this, ctx), infer(node.expression, ctx))
     return _infer_more(node, ctx)
+
+
+def _argument(kind: str | None, source: str) -> Typed:
+    """The type the source engine gives an argument of this kind (params.value_kind; None:
+    the translation has no arguments): MySQL's driver writes it as a literal (a Decimal with
+    its own digits, a bool as 1 or 0), SQLite binds it as that value (a bool as 1 or 0),
+    PostgreSQL types it from its context, which the value's type then matches. Issue 15,
+    item 6: `ROUND(%s, 2)` with a float rounded a NUMERIC on PostgreSQL (1.01, MySQL 1.0)."""
+    if kind in ("int", "bigint"):
+        return Typed(Kind.INT)
+    if kind == "bool":
+        return Typed(Kind.BOOL) if source == "postgres" else Typed(Kind.INT)
+    if kind == "float":
+        return Typed(Kind.FLOAT)
+    if kind == "decimal":
+        return Typed(Kind.EXACT, DYNAMIC)
+    # (a string stays unknown: MySQL reads it by what it meets, a number beside a number, a
+    # date beside a date column, which has no Kind here; rules that read strings ask
+    # Context.arg_kind themselves)
+    return UNKNOWN
 
 
 def _infer_more(node: exp.Expr, ctx: Context) -> Typed:

@@ -45,6 +45,11 @@ CASES: list[tuple[str, tuple[Any, ...]]] = [
         (dt.datetime(2024, 1, 1, 12), dt.datetime(2024, 1, 3)),
     ),
     (f"SELECT id FROM {TABLE} WHERE day >= %s ORDER BY id", (dt.date(2024, 1, 2),)),
+    # the arguments' types settle what the statement alone leaves open (a float is a DOUBLE,
+    # rounded half to even on its binary value; a string read as one; integers divide exactly)
+    ("SELECT ROUND(%s, 2), ROUND(%s, 2), ROUND(%s, 1), ROUND(%s)", (1.005, 2.675, 7, 2.5)),
+    ("SELECT ROUND(%s, 2), ROUND(%s, 2)", ("1.005", Decimal("1.005"))),
+    (f"SELECT id, qty / %s, %s / %s FROM {TABLE} WHERE id < 4 ORDER BY id", (2, 7, 2)),
     (
         "WITH RECURSIVE r (n, depth) AS (SELECT 1, %s UNION ALL "
         "SELECT n + 1, depth + %s FROM r WHERE n < 3) SELECT n, depth FROM r ORDER BY n",
@@ -53,11 +58,12 @@ CASES: list[tuple[str, tuple[Any, ...]]] = [
 ]
 
 
-@pytest.fixture
-async def pair() -> AsyncIterator[tuple[Database, Database]]:
-    """MariaDB running the statements natively, PostgreSQL running their translations."""
+@pytest.fixture(params=["postgres"])
+async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Database, Database]]:
+    """MariaDB running the statements natively, PostgreSQL running their translations
+    (``sqlite``, indirectly, for the cases that hold there too)."""
     mysql = await open_database("mysql")
-    postgres = await open_database("postgres", source="mysql")
+    postgres = await open_database(request.param, source="mysql")
     ddl = f"CREATE TABLE {TABLE} (id INT PRIMARY KEY, status VARCHAR(10), day DATE, qty INT)"
     try:
         for db in (mysql, postgres):
@@ -92,6 +98,32 @@ async def test_postgres_returns_what_mariadb_returns_for_the_same_arguments(
     mysql, postgres = pair
     expected = _plain(await mysql.fetch_all(sql, args))
     assert _plain(await postgres.fetch_all(sql, args)) == expected
+
+
+#: the CASES whose arguments SQLite's translation also runs (it refuses the others: a text
+#: compared under MySQL's collation, a string rounded as a DOUBLE)
+ON_SQLITE = [
+    (f"SELECT id FROM {TABLE} WHERE day >= %s ORDER BY id", (dt.datetime(2024, 1, 3),)),
+    *[
+        (sql, args)
+        for sql, args in CASES
+        if "status" not in sql and not any(isinstance(a, str) for a in args)
+    ],
+]
+
+
+@pytest.mark.parametrize("pair", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("sql", "args"), ON_SQLITE, ids=[f"case{i}" for i in range(len(ON_SQLITE))]
+)
+async def test_sqlite_returns_what_mariadb_returns_for_the_same_arguments(
+    pair: tuple[Database, Database], sql: str, args: tuple[Any, ...]
+) -> None:
+    """As on PostgreSQL; a DATE compared with a ``datetime`` at midnight finds that day (the
+    argument is bound as the date's text: SQLite's '2024-01-03 00:00:00' sorted after it)."""
+    mysql, sqlite = pair
+    expected = _plain(await mysql.fetch_all(sql, args))
+    assert _plain(await sqlite.fetch_all(sql, args)) == expected
 
 
 async def test_one_statement_is_translated_once_per_argument_kinds(
@@ -162,6 +194,10 @@ COMPARED: list[tuple[str, tuple[Any, ...]]] = [
         ("2024/1/5", "2024/1/5 3:04:05"),
     ),
     (f"SELECT id FROM {DATES} WHERE d = %s ORDER BY id", ("2024-01-05 00:00:00",)),
+    # date and datetime objects against the other type: MySQL compares as DATETIMEs
+    (f"SELECT id FROM {DATES} WHERE ts = %s ORDER BY id", (dt.date(2024, 1, 5),)),
+    (f"SELECT id FROM {DATES} WHERE d = %s ORDER BY id", (dt.datetime(2024, 1, 5),)),
+    (f"SELECT id FROM {DATES} WHERE d < %s ORDER BY id", (dt.datetime(2024, 1, 5, 9),)),
 ]
 
 

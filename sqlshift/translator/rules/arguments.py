@@ -107,6 +107,19 @@ def placeholder_from_argument(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return exp.Cast(this=node.copy(), to=exp.DataType.build(pg_type, dialect="postgres"))
 
 
+def type_placeholders(tree: exp.Expr, ctx: Context) -> None:
+    """After the rules: a placeholder a rule moved where nothing types it is cast to its
+    argument's type as :func:`placeholder_from_argument` casts the others (`ROUND(%s, 1)`
+    of an integer argument is the argument itself, which PostgreSQL typed as text: "expected
+    str, got int"). Placeholders already typed where they stand are left as they are."""
+    if ctx.target != "postgres" or ctx.source not in ("mysql", "sqlite"):
+        return
+    for node in list(tree.find_all(exp.Placeholder)):
+        replacement = placeholder_from_argument(node, ctx)
+        if replacement is not None:
+            node.replace(replacement)
+
+
 @rule(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between, source={"mysql"},
       target={"postgres"})  # fmt: skip
 def date_column_with_datetime_argument(node: exp.Expr, ctx: Context) -> exp.Expr | None:

@@ -688,17 +688,25 @@ def _half_even_sqlite(value: exp.Expr) -> exp.Expr:
 @rule(exp.Round, source={"mysql"}, target={"postgres"})
 def round_double_digits(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL rounds a DOUBLE to n digits as rint(x * 10^n) / 10^n, half to even on the scaled
-    binary value (ROUND(72.25e0, 1) = 72.2, ROUND(0.285e0, 2) = 0.28); PostgreSQL has no
-    round(double precision, int) at all. The same float8 arithmetic is written out (PostgreSQL's
+    binary value (ROUND(72.25e0, 1) = 72.2, ROUND(0.285e0, 2) = 0.28), and a string as such a
+    DOUBLE (an argument bound as text); PostgreSQL has no round(double precision, int) at all. The same float8 arithmetic is written out (PostgreSQL's
     round(float8) is rint). Corpus: numbers.toml `num-my-round-double-*`."""
     decimals = node.args.get("decimals")
-    if decimals is None or infer(node.this, ctx).kind is not Kind.FLOAT:
+    kind = infer(node.this, ctx).kind
+    if ctx.arg_kind(node.this) == "text":
+        kind = Kind.TEXT
+    if decimals is None or kind not in (Kind.FLOAT, Kind.TEXT):
         return None
     digits = _int_literal(decimals)
     if digits is None:
         _refuse_decimals(node, ctx, "ROUND() of a DOUBLE")
         return None
-    return _scaled(exp.Round, node.this, digits, ctx)
+    value: exp.Expr = node.this
+    if kind is Kind.TEXT:  # MySQL reads a string as a DOUBLE here ('1.005' rounds to 1.0)
+        if isinstance(value, exp.Placeholder):  # bound as text, read by the server
+            value = cast(value, "TEXT")
+        value = cast(value, "DOUBLE PRECISION")
+    return _scaled(exp.Round, value, digits, ctx)
 
 
 @rule(exp.Round, source={"mysql"}, target={"postgres"})
