@@ -9,7 +9,9 @@ rolled-up keys NULL in its items and HAVING, ``GROUPING()`` a constant.
 One difference is in every direction: on an empty input (no row passes WHERE) MySQL's ROLLUP
 returns no row at all, while PostgreSQL's (and the standard's) grouping set ``()`` returns its
 grand total (``COUNT(*)`` 0, other aggregates NULL). Row order without ORDER BY is not
-promised (MySQL 8 dropped GROUP BY's implicit sort; PostgreSQL never had it).
+promised (MySQL 8 dropped GROUP BY's implicit sort; PostgreSQL never had it). MariaDB's own
+ROLLUP has bugs the translations do not copy: grouped by a unique key, its total row counts
+the groups for COUNT(DISTINCT x) (grouping.toml `grp-my-rollup-count-distinct-unique-key`).
 """
 
 from __future__ import annotations
