@@ -29,6 +29,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from sqlshift.errors import ParameterError
 from sqlshift.translator.rules.stored import canonical_temporal
 
 __all__ = ["CONVERSIONS"]
@@ -84,6 +85,44 @@ def _datetime_text(value: Any) -> Any:
     return value if canonical is None else canonical
 
 
+@functools.lru_cache(maxsize=256)
+def _path_steps(path: str) -> list[str | int]:
+    """The keys and indexes of a MySQL JSON path argument; a ParameterError for a path with
+    other steps (wildcards, ranges, `last`, several paths), which no target reads alike."""
+    from sqlglot import exp
+
+    from sqlshift.translator.rules.json import _steps
+    from sqlshift.translator.targets import DIALECTS
+
+    try:
+        steps = _steps(DIALECTS["mysql"].to_json_path(exp.Literal.string(path)))
+    except Exception:  # sqlglot's own parse error: not a path it reads
+        steps = None
+    if steps is None:
+        raise ParameterError(
+            f"the JSON path argument {path!r} cannot be converted: only keys and non-negative "
+            "array indexes ('$.a', '$.\"a b\"[0]') mean the same on the target; "
+            "extract the values with literal paths instead"
+        )
+    return steps
+
+
+def _pg_path(value: Any) -> Any:
+    """Into PostgreSQL: the text array `#>` takes (`$."source"[0]` is ['source', '0'])."""
+    if type(value) is not str:
+        return value
+    return [str(step) for step in _path_steps(value)]
+
+
+def _sqlite_path(value: Any) -> Any:
+    """Into SQLite: its path text (the same syntax, keys quoted where needed)."""
+    if type(value) is not str:
+        return value
+    from sqlshift.translator.rules.json import _path_text
+
+    return _path_text(_path_steps(value))
+
+
 #: conversion name -> what it does to one argument; the names say (source, target, column
 #: type, use): ``store`` writes into the column, ``compare`` meets it in a comparison
 CONVERSIONS: dict[str, Callable[[Any], Any]] = {
@@ -93,4 +132,6 @@ CONVERSIONS: dict[str, Callable[[Any], Any]] = {
     "mysql-date-store@sqlite": functools.partial(_date_text, compared=False),
     "mysql-date-compare@sqlite": functools.partial(_date_text, compared=True),
     "mysql-datetime@sqlite": _datetime_text,
+    "mysql-json-path@postgres": _pg_path,
+    "mysql-json-path@sqlite": _sqlite_path,
 }

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import open_database
 
-from sqlshift import ExecutionError
+from sqlshift import ExecutionError, ParameterError
 from sqlshift.executor import Database
 
 TABLE = f"sqlshift_args_{os.getpid()}"
@@ -268,3 +268,63 @@ async def test_a_date_compared_with_a_time_of_day_is_refused_by_postgres_not_tru
         for db in (mysql, postgres):
             await db.execute(f"DROP TABLE IF EXISTS {DATES}")
             await db.close()
+
+
+# ------------------------------------------------------------ JSON paths bound as arguments
+
+DOCS = f"sqlshift_args_docs_{os.getpid()}"
+DOC_ROWS = [
+    (1, '{"source": "web", "n": 5, "tags": ["a", "B"], "a b": 1}'),
+    (2, '{"source": "Mail", "n": "12abc", "tags": ["c"]}'),
+    (3, '{"n": null, "tags": []}'),
+]
+
+#: (statement, arguments): SQLAlchemy binds a JSON path ('$."source"') like any other value
+PATHS: list[tuple[str, tuple[Any, ...]]] = [
+    (f"SELECT id, JSON_UNQUOTE(JSON_EXTRACT(doc, %s)) FROM {DOCS} ORDER BY id", ('$."source"',)),
+    (f"SELECT id, JSON_EXTRACT(doc, %s) FROM {DOCS} ORDER BY id", ("$.tags[1]",)),
+    (f"SELECT id FROM {DOCS} WHERE JSON_EXTRACT(doc, %s) > %s ORDER BY id", ("$.n", 4)),
+    (f"SELECT id, JSON_EXTRACT(doc, %s) + 1 FROM {DOCS} ORDER BY id", ('$."a b"',)),
+    (
+        f"SELECT id FROM {DOCS} WHERE JSON_UNQUOTE(JSON_EXTRACT(doc, %s)) = %s ORDER BY id",
+        ("$.tags[0]", "c"),
+    ),
+]
+
+
+@pytest.fixture
+async def documents(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Database, Database]]:
+    mysql = await open_database("mysql")
+    other = await open_database(request.param, source="mysql")
+    try:
+        for db in (mysql, other):
+            await db.execute(f"DROP TABLE IF EXISTS {DOCS}")
+            await db.execute(f"CREATE TABLE {DOCS} (id INT PRIMARY KEY, doc JSON)")
+            await db.execute_many(f"INSERT INTO {DOCS} (id, doc) VALUES (%s, %s)", DOC_ROWS)
+        yield mysql, other
+    finally:
+        for db in (mysql, other):
+            await db.execute(f"DROP TABLE IF EXISTS {DOCS}")
+            await db.close()
+
+
+@pytest.mark.parametrize("documents", ["postgres", "sqlite"], indirect=True)
+@pytest.mark.parametrize(("sql", "args"), PATHS, ids=[f"case{i}" for i in range(len(PATHS))])
+async def test_a_json_path_argument_is_converted_to_the_targets_path(
+    documents: tuple[Database, Database], sql: str, args: tuple[Any, ...]
+) -> None:
+    """Refused before (`json-path`: only a literal path was read); now PostgreSQL gets the
+    text array `#>` takes and SQLite its path text, as the argument is bound."""
+    mysql, other = documents
+    expected = [tuple(r) for r in await mysql.fetch_all(sql, args)]
+    assert any(value is not None for row in expected for value in row[1:]) or len(expected) < 3
+    assert [tuple(r) for r in await other.fetch_all(sql, args)] == expected
+
+
+@pytest.mark.parametrize("documents", ["postgres", "sqlite"], indirect=True)
+async def test_a_json_path_argument_with_a_wildcard_fails_clearly(
+    documents: tuple[Database, Database],
+) -> None:
+    _, other = documents
+    with pytest.raises(ParameterError, match=r"JSON path argument '\$.tags\[\*\]'"):
+        await other.fetch_all(f"SELECT JSON_EXTRACT(doc, %s) FROM {DOCS}", ("$.tags[*]",))

@@ -26,6 +26,9 @@ from sqlshift.translator.targets import DIALECTS
 from sqlshift.translator.types import TYPED, Kind, Typed, declared_type, infer, is_repeatable
 
 Step = str | int  # an object key or an array index
+#: a path: its keys and indexes, or MySQL's placeholder of a path bound as an argument (converted
+#: to the target's path as it is bound: translator/binds.py)
+Path = list[Step] | exp.Placeholder
 
 
 def _refuse_path(node: exp.Expr, ctx: Context, why: str) -> None:
@@ -79,6 +82,27 @@ def _path_text(steps: list[Step]) -> str:
     return out
 
 
+def _path_value(path: Path) -> exp.Expr:
+    """The path as SQLite's and MySQL's functions take it: text, or the bound argument."""
+    if isinstance(path, exp.Placeholder):
+        return path.copy()
+    return exp.Literal.string(_path_text(path))
+
+
+def _mysql_path(path: exp.Expr | None, ctx: Context) -> Path | None:
+    """A MySQL path's keys and indexes; a path bound as an argument (`JSON_EXTRACT(meta,
+    %s)`, as SQLAlchemy binds '$."source"') is converted to the target's form as it is bound
+    (PostgreSQL: the text array `#>` takes; SQLite: its path text), a path that has other
+    steps then failing with a ParameterError. None: a path of other steps (refused)."""
+    if (
+        isinstance(path, exp.Placeholder)
+        and ctx.source == "mysql"
+        and ctx.bind(path, f"mysql-json-path@{ctx.target}")
+    ):
+        return path
+    return _steps(path)
+
+
 def _document(doc: exp.Expr, ctx: Context) -> exp.Expr:
     """The JSON document as the target takes it: PostgreSQL needs jsonb, the others text."""
     if ctx.target == "postgres":
@@ -92,19 +116,22 @@ def _document(doc: exp.Expr, ctx: Context) -> exp.Expr:
     return doc
 
 
-def _json(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
+def _json(doc: exp.Expr, steps: Path, ctx: Context) -> exp.Expr:
     """The JSON value at ``steps`` (JSON text / jsonb; NULL when missing)."""
     if ctx.target == "mysql":
-        return func("JSON_EXTRACT", doc, exp.Literal.string(_path_text(steps)))
+        return func("JSON_EXTRACT", doc, _path_value(steps))
     if ctx.target == "sqlite":
-        return exp.JSONExtract(
-            this=doc, expression=exp.Literal.string(_path_text(steps)), only_json_types=False
-        )
+        return exp.JSONExtract(this=doc, expression=_path_value(steps), only_json_types=False)
     return _pg_arrows(doc, steps, text=False)
 
 
-def _pg_arrows(doc: exp.Expr, steps: list[Step], text: bool) -> exp.Expr:
-    """`doc -> 'a' -> 0` (`->>` last when ``text``): a key or an index, never ambiguous."""
+def _pg_arrows(doc: exp.Expr, steps: Path, text: bool) -> exp.Expr:
+    """`doc -> 'a' -> 0` (`->>` last when ``text``): a key or an index, never ambiguous; a
+    bound path `doc #> $1` (`#>>`), its elements keys of objects and indexes of arrays."""
+    if isinstance(steps, exp.Placeholder):
+        if text:
+            return exp.JSONBExtractScalar(this=doc, expression=steps.copy())
+        return exp.JSONBExtract(this=doc, expression=steps.copy())
     current = doc
     for i, step in enumerate(steps):
         part = (
@@ -118,7 +145,7 @@ def _pg_arrows(doc: exp.Expr, steps: list[Step], text: bool) -> exp.Expr:
     return current
 
 
-def _unquoted_mysql_style(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
+def _unquoted_mysql_style(doc: exp.Expr, steps: Path, ctx: Context) -> exp.Expr:
     """MySQL's JSON_UNQUOTE(JSON_EXTRACT()): strings unquoted, anything else as JSON text."""
     if ctx.target == "postgres":
         return exp.Coalesce(
@@ -129,7 +156,7 @@ def _unquoted_mysql_style(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp
                 )
             ],
         )
-    path = exp.Literal.string(_path_text(steps))
+    path = _path_value(steps)
     return exp.Case(
         ifs=[
             exp.If(
@@ -186,14 +213,14 @@ def mysql_json_unquote(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     inner = node.expressions[0]
     if not isinstance(inner, exp.JSONExtract) or inner.expressions:
         return None
-    steps = _steps(inner.expression)
+    steps = _mysql_path(inner.expression, ctx)
     if steps is None:
         _refuse_path(inner, ctx, "only keys and non-negative indexes are portable")
         return None
     return _document_text(inner.this, steps, ctx, node)
 
 
-def _document_text(doc: exp.Expr, steps: list[Step], ctx: Context, where: exp.Expr) -> exp.Expr:
+def _document_text(doc: exp.Expr, steps: Path, ctx: Context, where: exp.Expr) -> exp.Expr:
     """MySQL's unquoted value (``where`` stands in the statement) as text. Against a literal
     it compares under the document's collation: a JSON column's is byte-wise
     (`JSON_UNQUOTE(JSON_EXTRACT(payload, '$.tag')) LIKE 'b%'` does not match "B"), a
@@ -311,13 +338,13 @@ def _scalar_context(node: exp.Expr, ctx: Context) -> Kind | None:
     return kind if kind in (Kind.TEXT, Kind.UNKNOWN) else None
 
 
-def _mariadb_number(doc: exp.Expr, steps: list[Step], ctx: Context) -> exp.Expr:
+def _mariadb_number(doc: exp.Expr, steps: Path, ctx: Context) -> exp.Expr:
     """The DOUBLE MariaDB reads a JSON value as: a number as such, a string by its numeric
     prefix ('12abc' is 12, 'abc' 0), true 1, false / null / arrays / objects 0, a missing path
     NULL."""
     zero, one = exp.Literal.number("0.0"), exp.Literal.number("1.0")
     if ctx.target == "sqlite":
-        path = exp.Literal.string(_path_text(steps))
+        path = _path_value(steps)
         kinds = {"true": one, "false": zero, "null": zero, "array": zero, "object": zero}
         scalar = exp.JSONExtractScalar(this=doc.copy(), expression=path.copy())
         return exp.Case(
@@ -466,14 +493,14 @@ def json_value_as_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     if context is None or ctx.target == "mysql":
         return None
-    steps = _steps(node.expression)
-    if steps is None or not is_repeatable(node.this):
+    path = _mysql_path(node.expression, ctx)
+    if path is None or not is_repeatable(node.this):
         return None
     if context is Kind.INT:
-        number = _mariadb_number(_document(node.this, ctx), steps, ctx)
+        number = _mariadb_number(_document(node.this, ctx), path, ctx)
         number.meta[TYPED] = Typed(Kind.FLOAT)
         return number
-    return _document_text(node.this, steps, ctx, node)
+    return _document_text(node.this, path, ctx, node)
 
 
 @rule(exp.JSONExtract, source={"mysql", "postgres", "sqlite"})
@@ -493,7 +520,7 @@ def json_extract(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.expressions:
         _refuse_path(node, ctx, "MySQL returns an array for several paths")
         return None
-    steps = _steps(node.expression)
+    steps = _mysql_path(node.expression, ctx)
     if steps is None:
         _refuse_path(node, ctx, "only keys and non-negative indexes are portable")
         return None
@@ -532,12 +559,13 @@ def json_extract_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             "use `->` (JSON text) and compare with JSON text, or convert on the application side",
         )
         return None
-    steps = _steps(node.expression)
+    steps = _mysql_path(node.expression, ctx)
     if steps is None:
         _refuse_path(node, ctx, "only keys and non-negative indexes are portable")
         return None
     if ctx.source == "mysql":
         return _document_text(node.this, steps, ctx, node)
+    assert isinstance(steps, list)  # (bound paths are MySQL's)
     return _unquoted_pg_style(_document(node.this, ctx), steps, ctx)
 
 
