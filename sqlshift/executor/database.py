@@ -291,6 +291,9 @@ class Database(Generic[CacheT]):
                 backend=self.dialect,
             ) from error
         self._open = True
+        server = getattr(self._backend, "server", None)
+        if server is not None:
+            self._pipeline.statements.use_mysql_server(server)
         if self._pipeline.schema_due:
             await self._pipeline.load_schema()
 

@@ -6,6 +6,7 @@ caching, invalidation and retries from the same analysis and map arguments the s
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
@@ -17,7 +18,13 @@ from sqlshift.executor.cache import freeze_args
 from sqlshift.translator.analysis import StatementInfo
 from sqlshift.translator.api import translation
 from sqlshift.translator.assumptions import Assumption
-from sqlshift.translator.options import EXECUTOR_MAX_STATEMENT_BYTES, Options, check_statement_size
+from sqlshift.translator.options import (
+    DEFAULT_OPTIONS,
+    EXECUTOR_MAX_STATEMENT_BYTES,
+    MYSQL_SERVERS,
+    Options,
+    check_statement_size,
+)
 from sqlshift.translator.params import ArgKinds, ParamMap, Ref, argument_kinds, value_kind
 from sqlshift.translator.schema import Schema, as_schema
 
@@ -118,6 +125,16 @@ class Statements:
             self.schema = Schema.from_ddl(ddl, self.source, base=self.schema)
         except TranslationError:
             return
+        self.memo.clear()
+        self.typed_memo.clear()
+
+    def use_mysql_server(self, server: str) -> None:
+        """Translate for this MySQL server (``Options.mysql_server``) unless the caller's
+        options name one; statements prepared before are prepared again."""
+        options = self.options or DEFAULT_OPTIONS
+        if options.mysql_server != "any" or server not in MYSQL_SERVERS:
+            return
+        self.options = dataclasses.replace(options, mysql_server=server)
         self.memo.clear()
         self.typed_memo.clear()
 

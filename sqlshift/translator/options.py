@@ -19,6 +19,7 @@ IDENTIFIER_CASES = ("lower", "preserve")
 ASSUMPTIONS = ("report", "refuse")
 COLLATIONS = ("emulate", "target")
 MYSQL_PADDINGS = ("pad-space", "no-pad")
+MYSQL_SERVERS = ("any", "mariadb")
 COLUMN_NAMES = ("source", "target")
 
 
@@ -61,6 +62,11 @@ class Options:
     comparisons ignore trailing spaces (RTRIM on the targets); ``"no-pad"``: MySQL 8's
     default utf8mb4_0900_* collations do not, so trailing spaces count.
 
+    ``mysql_server``: which server a MySQL target is. ``"any"`` (default): statements that
+    both MySQL 8 and MariaDB run; ``"mariadb"`` (10.5 and later): also its ``INSERT`` /
+    ``DELETE ... RETURNING``, which MySQL 8 lacks. The executor sets it when the server it
+    reaches is MariaDB (unless ``options=`` says otherwise).
+
     ``max_statement_bytes``: the longest SQL text (UTF-8 bytes) translated; a longer one is
     refused at once with a :class:`~sqlshift.TranslationError` that says so. ``None``
     (default) sets no bound for :func:`sqlshift.translate`; the executor (``connect()``,
@@ -74,6 +80,7 @@ class Options:
     max_statement_bytes: int | None = None
     assumptions: str = "report"
     mysql_padding: str = "pad-space"
+    mysql_server: str = "any"
 
     def __post_init__(self) -> None:
         limit = self.max_statement_bytes
@@ -98,6 +105,10 @@ class Options:
             raise ConfigurationError(
                 f"mysql_padding must be one of {', '.join(MYSQL_PADDINGS)}, "
                 f"got {self.mysql_padding!r}"
+            )
+        if self.mysql_server not in MYSQL_SERVERS:
+            raise ConfigurationError(
+                f"mysql_server must be one of {', '.join(MYSQL_SERVERS)}, got {self.mysql_server!r}"
             )
         if self.assumptions not in ASSUMPTIONS:
             raise ConfigurationError(

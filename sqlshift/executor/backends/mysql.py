@@ -132,6 +132,9 @@ class MySQLBackend:
         self._connect_kwargs: dict[str, Any] = {}
         self._kills: set[asyncio.Task[None]] = set()
         self._identity = f"mysql://{url.user or ''}@{url.host}:{url.port}/{url.database}"
+        #: "mariadb" or "mysql", from the server's version once open (translations into
+        #: MariaDB may use what only it has: Options.mysql_server)
+        self.server: str | None = None
 
     @property
     def dialect(self) -> str:
@@ -171,6 +174,8 @@ class MySQLBackend:
             k: v for k, v in kwargs.items() if k not in ("minsize", "maxsize", "db")
         }
         self._pool = await aiomysql.create_pool(**kwargs)
+        async with self._pool.acquire() as conn:
+            self.server = "mariadb" if "mariadb" in conn.get_server_info().lower() else "mysql"
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None

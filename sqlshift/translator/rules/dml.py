@@ -484,16 +484,32 @@ def order_limit(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 
 @rule(exp.Insert, exp.Update, exp.Delete, source=_OTHERS, target={"mysql"})
 def returning_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
-    """MySQL has no RETURNING (MariaDB's INSERT/DELETE ... RETURNING is not MySQL 8's).
-    Refused. Corpus: dml_multi.toml `mdml-pg-delete-returning`, `mdml-lite-update-returning`."""
+    """MySQL 8 has no RETURNING; MariaDB 10.5+ returns the rows of an INSERT (upserts and
+    INSERT ... SELECT included) and a single-table DELETE, not of an UPDATE. Refused unless
+    ``Options(mysql_server="mariadb")`` (the executor sets it on MariaDB) and the statement
+    is one of those. Corpus: dml_multi.toml `mdml-pg-delete-returning`,
+    `mdml-lite-update-returning`; tests/test_returning.py."""
     returning = node.args.get("returning")
-    if returning is not None:
-        ctx.refuse(
-            returning,
-            "returning",
-            "MySQL has no RETURNING clause",
-            "run a SELECT for the affected rows in the same transaction",
+    if returning is None:
+        return None
+    mariadb = ctx.options.mysql_server == "mariadb"
+    single_delete = isinstance(node, exp.Delete) and not node.args.get("using")
+    if mariadb and (isinstance(node, exp.Insert) or single_delete):
+        return None
+    server = (
+        "MariaDB has RETURNING on INSERT and single-table DELETE only"
+        if mariadb
+        else (
+            "MySQL has no RETURNING clause (MariaDB 10.5+ has it on INSERT and DELETE: "
+            "Options(mysql_server='mariadb'))"
         )
+    )
+    ctx.refuse(
+        returning,
+        "returning",
+        server,
+        "run a SELECT for the affected rows in the same transaction",
+    )
     return None
 
 
