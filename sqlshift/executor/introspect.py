@@ -6,7 +6,9 @@ after DDL it runs. Each engine is read from its own catalog: PostgreSQL's ``pg_c
 (``format_type``, enum labels from ``pg_enum``, unique indexes from ``pg_index``), MySQL's
 ``information_schema`` (``COLUMN_TYPE`` keeps ``ENUM('a','b')``, ``TINYINT(1)`` and
 ``UNSIGNED``), SQLite's ``pragma_table_info`` / ``pragma_index_list`` and, for column
-collations, the ``CREATE TABLE`` text it stores. Tables and views of the current schema /
+collations, the ``CREATE TABLE`` text it stores. A PostgreSQL text column of the default
+collation is given the database's (``datcollate``, or ``icu`` for an ICU database): whether it
+orders by bytes decides a translation (rules/text_order.py). Tables and views of the current schema /
 database are read; a column whose type sqlglot cannot read keeps its name with an unknown type
 (so it still takes part in name resolution).
 """
@@ -32,7 +34,11 @@ SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
        CASE WHEN t.typtype = 'e' THEN (
            SELECT string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder)
            FROM pg_enum e WHERE e.enumtypid = t.oid) END,
-       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname
+            WHEN a.attcollation <> 0 THEN (
+                SELECT CASE WHEN to_jsonb(d) ->> 'datlocprovider' = 'i' THEN 'icu'
+                            ELSE d.datcollate END
+                FROM pg_database d WHERE d.datname = current_database()) END
 FROM pg_class c
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type t ON t.oid = a.atttypid

@@ -588,6 +588,8 @@ def binary_collation_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
 #: string functions whose result takes their (first) argument's collation
 TEXT_FUNCTIONS = _TEXT_FUNCTIONS
 text_arguments = _text_arguments
+is_text = _text_column
+is_byte_wise = _binary
 
 
 def mark_bin_collation(node: exp.Expr) -> exp.Expr:
