@@ -17,7 +17,6 @@ the groups for COUNT(DISTINCT x) (grouping.toml `grp-my-rollup-count-distinct-un
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 
 from sqlglot import exp
 
@@ -130,34 +129,24 @@ def _outside_aggregates(node: exp.Expr) -> list[exp.Expr]:
     return found
 
 
-def _rolled_up(node: exp.Expr, rolled: list[exp.Expr], keys: list[exp.Expr]) -> exp.Expr:
-    """``node`` as a row of the grouping set that rolls ``rolled`` up: each rolled-up key
-    outside an aggregate is NULL, ``GROUPING(a, b)`` the bits of its rolled-up arguments."""
-
-    def replace(current: exp.Expr) -> exp.Expr:
-        if isinstance(current, exp.Grouping):
-            bits = 0
-            for argument in current.expressions:
-                bits = bits * 2 + (1 if any(argument == r for r in rolled) else 0)
-            return exp.Literal.number(bits)
-        if any(current == r for r in rolled) and not any(current == k for k in keys):
-            return exp.Null()
-        return current
-
-    if not rolled:
-        return node.transform(
-            lambda n: exp.Literal.number(0) if isinstance(n, exp.Grouping) else n, copy=True
-        )
-    return node.transform(_not_in_aggregates(replace), copy=True)
-
-
-def _not_in_aggregates(fn: Callable[[exp.Expr], exp.Expr]) -> Callable[[exp.Expr], exp.Expr]:
-    def apply(node: exp.Expr) -> exp.Expr:
-        if node.find_ancestor(exp.AggFunc) is not None:
-            return node
-        return fn(node)
-
-    return apply
+def _rolled_up(node: exp.Expr, rolled: list[exp.Expr], kept: list[exp.Expr]) -> exp.Expr:
+    """``node`` as a row of the grouping set that keeps ``kept`` and rolls ``rolled`` up: each
+    rolled-up key outside an aggregate and outside a kept key is NULL (`(id / 2)` is kept
+    whole when only `id` is rolled up: found by the generated differential tests), and
+    ``GROUPING(a, b)`` the bits of its rolled-up arguments."""
+    if isinstance(node, exp.Grouping):
+        bits = 0
+        for argument in node.expressions:
+            bits = bits * 2 + (1 if any(argument == r for r in rolled) else 0)
+        return exp.Literal.number(bits)
+    if isinstance(node, exp.AggFunc) or any(node == k for k in kept):
+        return node.copy()
+    if any(node == r for r in rolled):
+        return exp.Null()
+    copy = node.copy()
+    for child in list(copy.iter_expressions()):
+        child.replace(_rolled_up(child, rolled, kept))
+    return copy
 
 
 def _count_star(op: type[exp.Binary]) -> exp.Expr:
