@@ -208,7 +208,7 @@ _WORD_BEFORE = re.compile(r"(\w+)\s*$")
 def _jsonb_operator(sql: str, at: int) -> bool:
     """Is the `?` at ``at`` PostgreSQL's jsonb key operator (`data ? 'a'`, `?|`, `?&`) rather
     than a placeholder? An operator follows an operand (a name that is not a keyword, a
-    number, a closing parenthesis, bracket or quote); a placeholder follows an operator, a
+    number, a closing parenthesis, bracket or quote, a `::type`); a placeholder follows an operator, a
     comma, a parenthesis or a keyword (`= ?`, `(?`, `SELECT ?`, `LIMIT ?`)."""
     if sql[at + 1 : at + 2] in ("|", "&"):
         return True
@@ -220,6 +220,8 @@ def _jsonb_operator(sql: str, at: int) -> bool:
     word = _WORD_BEFORE.search(before[-64:])
     if word is None:
         return False
+    if before[: len(before) - len(word.group(0))].rstrip().endswith("::"):
+        return True  # a cast's type (`'[...]'::jsonb ? 'a'`) ends an operand, keyword or not
     return word.group(1).upper() not in _KEYWORDS
 
 

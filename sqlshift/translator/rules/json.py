@@ -569,20 +569,78 @@ def json_extract_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return _unquoted_pg_style(_document(node.this, ctx), steps, ctx)
 
 
+_KEY_TESTS = (exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys)
+
+
+@rule(*_KEY_TESTS, source={"postgres"}, target={"sqlite"})
+def jsonb_key_exists_for_sqlite(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `doc ? 'k'` holds when `k` is a top-level key of an object, a string element
+    of an array, or the string itself (not a key of a nested object, not "k" inside a nested
+    array); `?|` any of several keys, `?&` all. SQLite, for literal keys and a column: a
+    `CASE` over `json_type(doc)` with `json_type(doc, '$."k"')` for objects and `json_each()`
+    for arrays, NULL for a NULL document. Corpus: json.toml `json-pg-key-exists*`. (MySQL
+    stays refused: its JSON_CONTAINS and JSON_SEARCH look into nested values, and
+    JSON_SEARCH folds case.)"""
+    arg = node.expression
+    keys = arg.expressions if isinstance(arg, exp.Array) else [arg]
+    literal = all(isinstance(k, exp.Literal) and k.is_string and '"' not in k.name for k in keys)
+    doc = _document(node.this, ctx)  # (a ::jsonb cast dropped: SQLite's would be NUMERIC)
+    if not keys or not literal or not is_repeatable(doc):
+        return None  # refused below
+    tests = [_sqlite_key_test(doc, key.name) for key in keys]
+    combine = exp.and_ if isinstance(node, exp.JSONBContainsAllTopKeys) else exp.or_
+    combined = tests[0] if len(tests) == 1 else combine(*[exp.paren(t) for t in tests])
+    missing = exp.Is(this=doc.copy(), expression=exp.Null())
+    return exp.Case(ifs=[exp.If(this=missing, true=exp.Null())], default=combined)
+
+
+def _sqlite_key_test(doc: exp.Expr, key: str) -> exp.Expr:
+    """`doc ? key` in SQLite for a non-NULL document (see jsonb_key_exists_for_sqlite)."""
+    kind = func("json_type", doc.copy())
+    member = exp.Not(
+        this=exp.Is(
+            this=func("json_type", doc.copy(), exp.Literal.string(_path_text([key]))),
+            expression=exp.Null(),
+        )
+    )
+    alias = exp.TableAlias(this=exp.to_identifier("_element"))
+    each = exp.Table(this=func("json_each", doc.copy()), alias=alias)
+    element = exp.Exists(
+        this=exp.Select(expressions=[exp.Literal.number(1)])
+        .from_(each)
+        .where(
+            exp.and_(
+                exp.EQ(this=exp.column("type", "_element"), expression=exp.Literal.string("text")),
+                exp.EQ(this=exp.column("value", "_element"), expression=exp.Literal.string(key)),
+            )
+        )
+    )
+    itself = exp.EQ(
+        this=func("json_extract", doc.copy(), exp.Literal.string("$")),
+        expression=exp.Literal.string(key),
+    )
+    return exp.Case(
+        this=kind,
+        ifs=[
+            exp.If(this=exp.Literal.string("object"), true=member),
+            exp.If(this=exp.Literal.string("array"), true=element),
+            exp.If(this=exp.Literal.string("text"), true=itself),
+        ],
+        default=exp.false(),
+    )
+
+
 @rule(
     exp.ArrayContainsAll,
-    exp.JSONBContainsTopKey,
-    exp.JSONBContainsAnyTopKeys,
-    exp.JSONBContainsAllTopKeys,
+    *_KEY_TESTS,
     source={"postgres"},
     target={"mysql", "sqlite"},
 )
 def jsonb_containment(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """PostgreSQL `@>` (jsonb or array containment) and the key-existence operators `?`, `?|`,
-    `?&` (which also match string elements of arrays) have no faithful MySQL or SQLite form:
-    refused (`json-operator`). Note that `?` is read as a placeholder by sqlshift's parameter
-    scanner, so `doc ? 'k'` does not even parse; PostgreSQL's `jsonb_exists()` is the spelling
-    that avoids it. Corpus: json.toml `json-pg-contains`."""
+    `?&` (which also match string elements of arrays) have no faithful MySQL form, nor a
+    SQLite one beyond literal keys of a column (above): refused (`json-operator`).
+    Corpus: json.toml `json-pg-contains`."""
     ctx.refuse(
         node,
         "json-operator",
