@@ -101,3 +101,23 @@ def text_extreme_by_bytes(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if _by_bytes(node.this, ctx):
         node.set("this", _in_c(node.this))
     return None
+
+
+@rule(exp.Collate, source={"postgres"}, target={"sqlite", "mysql"})
+def postgres_collate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL `x COLLATE "C"` (or POSIX, ucs_basic, "default") orders by bytes, as SQLite
+    does by default and as the MySQL translation compares PostgreSQL's text (byte-wise): the
+    clause is dropped (it was written through, and SQLite had no collation named C: found by
+    the generated round trips). Any other collation names a locale no other engine has:
+    refused (`collation-postgres`). Corpus: collation.toml `coll-pg-collate-*`."""
+    name = node.expression.name.lower() if isinstance(node.expression, exp.Expr) else ""
+    if name in BYTE_ORDER or name == "default":
+        return node.this  # type: ignore[no-any-return]
+    ctx.refuse(
+        node,
+        "collation-postgres",
+        f"PostgreSQL's collation {name!r} orders text by a locale {ctx.target} has no "
+        "equivalent of",
+        'use COLLATE "C" (byte order), or sort on the application side',
+    )
+    return None
