@@ -813,11 +813,14 @@ class Gen:
             # grouping.toml `grp-my-rollup-count-distinct-unique-key`)
             aggs = [a for a in aggs if "DISTINCT" not in a] or ["COUNT(*)"]
         grouping = ", ".join(keys)
+        items = list(keys)
         if rollup:
             # subtotal rows: NULL in the rolled-up keys (so no ORDER BY them: ties with real
             # NULLs), and a grand total whose presence on an empty input differs by engine
-            grouping = f"{grouping} WITH ROLLUP" if self.d == "mysql" else f"ROLLUP ({grouping})"
-        sql = f"SELECT {', '.join(keys)}, {', '.join(aggs)} FROM {source}{self.where(scope)}"
+            grouping = self.grouping_sets(keys)
+            if self.d == "postgres" and self.flag(0.3):
+                items.append(f"GROUPING({', '.join(keys)})")  # (MariaDB has no GROUPING())
+        sql = f"SELECT {', '.join(items)}, {', '.join(aggs)} FROM {source}{self.where(scope)}"
         sql += f" GROUP BY {grouping}"
         if self.flag(0.4) and self.on("having"):
             agg = self.choice(["COUNT(*)", f"SUM({self.numeric(scope, 2, Ty.INT)[0]})"])
@@ -828,6 +831,19 @@ class Gen:
             if self.flag(0.3):
                 sql += f" LIMIT {self.choice(['1', '2', '4'])}"
         return sql, ordered
+
+    def grouping_sets(self, keys: list[str]) -> str:
+        """MySQL's `WITH ROLLUP`; PostgreSQL's ROLLUP, CUBE or GROUPING SETS of the keys."""
+        listed = ", ".join(keys)
+        if self.d == "mysql":
+            return f"{listed} WITH ROLLUP"
+        form = self.choice(["rollup", "cube", "sets"])
+        if form == "cube":
+            return f"CUBE ({listed})"
+        if form == "sets":
+            sets = [f"({listed})", f"({keys[-1]})", "()"]
+            return f"GROUPING SETS ({', '.join(self.choice([sets, sets[:2], sets[1:]]))})"
+        return f"ROLLUP ({listed})"
 
     def global_agg(self) -> tuple[str, bool]:
         source, scope = self.from_table()
