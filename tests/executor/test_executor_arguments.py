@@ -6,9 +6,10 @@ with a datetime), the executor translates the statement for its arguments' Pytho
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,26 @@ from conftest import open_database
 
 from sqlshift import ExecutionError, ParameterError
 from sqlshift.executor import Database
+
+
+@contextlib.asynccontextmanager
+async def beside_mariadb(
+    target: str, table: str, setup: Callable[[Database], Awaitable[None]]
+) -> AsyncIterator[tuple[Database, Database]]:
+    """MariaDB running statements natively and ``target`` running their translations (MySQL
+    source), each with ``table`` made by ``setup`` and dropped afterwards."""
+    mysql = await open_database("mysql")
+    other = await open_database(target, source="mysql")
+    try:
+        for db in (mysql, other):
+            await db.execute(f"DROP TABLE IF EXISTS {table}")
+            await setup(db)
+        yield mysql, other
+    finally:
+        for db in (mysql, other):
+            await db.execute(f"DROP TABLE IF EXISTS {table}")
+            await db.close()
+
 
 TABLE = f"sqlshift_args_{os.getpid()}"
 ROWS = [
@@ -62,19 +83,16 @@ CASES: list[tuple[str, tuple[Any, ...]]] = [
 async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Database, Database]]:
     """MariaDB running the statements natively, PostgreSQL running their translations
     (``sqlite``, indirectly, for the cases that hold there too)."""
-    mysql = await open_database("mysql")
-    postgres = await open_database(request.param, source="mysql")
-    ddl = f"CREATE TABLE {TABLE} (id INT PRIMARY KEY, status VARCHAR(10), day DATE, qty INT)"
-    try:
-        for db in (mysql, postgres):
-            await db.execute(f"DROP TABLE IF EXISTS {TABLE}")
-            await db.execute(ddl)  # MySQL DDL, translated on PostgreSQL (its schema re-read)
-            await db.execute_many(f"INSERT INTO {TABLE} VALUES (%s, %s, %s, %s)", ROWS)
-        yield mysql, postgres
-    finally:
-        for db in (mysql, postgres):
-            await db.execute(f"DROP TABLE IF EXISTS {TABLE}")
-            await db.close()
+
+    async def setup(db: Database) -> None:
+        # MySQL DDL, translated on PostgreSQL (its schema re-read)
+        await db.execute(
+            f"CREATE TABLE {TABLE} (id INT PRIMARY KEY, status VARCHAR(10), day DATE, qty INT)"
+        )
+        await db.execute_many(f"INSERT INTO {TABLE} VALUES (%s, %s, %s, %s)", ROWS)
+
+    async with beside_mariadb(request.param, TABLE, setup) as both:
+        yield both
 
 
 def _plain(rows: Any) -> list[tuple[Any, ...]]:
@@ -202,7 +220,6 @@ COMPARED: list[tuple[str, tuple[Any, ...]]] = [
 
 
 async def _dated(db: Database) -> None:
-    await db.execute(f"DROP TABLE IF EXISTS {DATES}")
     await db.execute(f"CREATE TABLE {DATES} (id INT PRIMARY KEY, d DATE, ts DATETIME)")
     for i, text in enumerate(SPELLINGS):
         await db.execute(f"INSERT INTO {DATES} (id, d, ts) VALUES (%s, %s, %s)", (i, text, text))
@@ -214,16 +231,8 @@ async def _dated(db: Database) -> None:
 @pytest.fixture
 async def dated(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Database, Database]]:
     """MariaDB running the statements natively, ``request.param`` running their translations."""
-    mysql = await open_database("mysql")
-    other = await open_database(request.param, source="mysql")
-    try:
-        for db in (mysql, other):
-            await _dated(db)
-        yield mysql, other
-    finally:
-        for db in (mysql, other):
-            await db.execute(f"DROP TABLE IF EXISTS {DATES}")
-            await db.close()
+    async with beside_mariadb(request.param, DATES, _dated) as both:
+        yield both
 
 
 @pytest.mark.parametrize("dated", ["postgres", "sqlite"], indirect=True)
@@ -255,19 +264,11 @@ async def test_a_date_compared_with_a_time_of_day_is_refused_by_postgres_not_tru
     """MySQL compares a DATE with '2024-01-05 10:00' as DATETIMEs (no row equal); a ``date``
     bound on PostgreSQL would drop the time and find the day: the string is left to the
     driver, which refuses it, rather than return another row."""
-    mysql = await open_database("mysql")
-    postgres = await open_database("postgres", source="mysql")
-    try:
-        for db in (mysql, postgres):
-            await _dated(db)
+    async with beside_mariadb("postgres", DATES, _dated) as (mysql, postgres):
         sql = f"SELECT id FROM {DATES} WHERE d = %s"
         assert list(await mysql.fetch_all(sql, ("2024-01-05 10:00",))) == []
         with pytest.raises(ExecutionError, match="query argument"):
             await postgres.fetch_all(sql, ("2024-01-05 10:00",))
-    finally:
-        for db in (mysql, postgres):
-            await db.execute(f"DROP TABLE IF EXISTS {DATES}")
-            await db.close()
 
 
 # ------------------------------------------------------------ JSON paths bound as arguments
@@ -294,18 +295,12 @@ PATHS: list[tuple[str, tuple[Any, ...]]] = [
 
 @pytest.fixture
 async def documents(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Database, Database]]:
-    mysql = await open_database("mysql")
-    other = await open_database(request.param, source="mysql")
-    try:
-        for db in (mysql, other):
-            await db.execute(f"DROP TABLE IF EXISTS {DOCS}")
-            await db.execute(f"CREATE TABLE {DOCS} (id INT PRIMARY KEY, doc JSON)")
-            await db.execute_many(f"INSERT INTO {DOCS} (id, doc) VALUES (%s, %s)", DOC_ROWS)
-        yield mysql, other
-    finally:
-        for db in (mysql, other):
-            await db.execute(f"DROP TABLE IF EXISTS {DOCS}")
-            await db.close()
+    async def setup(db: Database) -> None:
+        await db.execute(f"CREATE TABLE {DOCS} (id INT PRIMARY KEY, doc JSON)")
+        await db.execute_many(f"INSERT INTO {DOCS} (id, doc) VALUES (%s, %s)", DOC_ROWS)
+
+    async with beside_mariadb(request.param, DOCS, setup) as both:
+        yield both
 
 
 @pytest.mark.parametrize("documents", ["postgres", "sqlite"], indirect=True)
