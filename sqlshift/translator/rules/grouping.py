@@ -12,6 +12,8 @@ grand total (``COUNT(*)`` 0, other aggregates NULL). Row order without ORDER BY 
 promised (MySQL 8 dropped GROUP BY's implicit sort; PostgreSQL never had it). MariaDB's own
 ROLLUP has bugs the translations do not copy: grouped by a unique key, its total row counts
 the groups for COUNT(DISTINCT x) (grouping.toml `grp-my-rollup-count-distinct-unique-key`).
+A `UNION ALL` in MySQL has no TINYINT(1) columns, so a BOOLEAN column in its result reads 0/1
+there, as every boolean expression of MySQL does (executor/rows.py).
 """
 
 from __future__ import annotations
