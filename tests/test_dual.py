@@ -630,3 +630,24 @@ def test_a_generated_key_is_sent_on_as_an_argument_of_the_callers_style(
     from sqlshift.move.dual import _with_key
 
     assert _with_key(sql, dialect, ("t", "id"), 7, args) == expected
+
+
+async def test_the_commits_table_is_made_once_under_concurrent_first_transactions(
+    pg_database: str,  # noqa: F811 (the fixture)
+) -> None:
+    """PostgreSQL's CREATE TABLE IF NOT EXISTS is not atomic: sessions making the commits
+    table at once failed on pg_type's unique key (CI, test_phase_changes_under_concurrent_
+    writers). Tasks of one Database take turns; separate ones retry once."""
+    from sqlshift.move.outbox import COMMITS_TABLE, ensure_commits_table
+
+    dbs = [await connect(pg_database) for _ in range(6)]
+    try:
+        for _ in range(5):  # each round: every Database's first call, all at once
+            await dbs[0].execute(f"DROP TABLE IF EXISTS {COMMITS_TABLE}")
+            for db in dbs:
+                db.__dict__.pop(f"sqlshift_has_{COMMITS_TABLE}", None)
+            await asyncio.gather(*(ensure_commits_table(db) for db in dbs for _ in range(2)))
+            assert await dbs[0].fetch_val(f"SELECT COUNT(*) FROM {COMMITS_TABLE}") == 0
+    finally:
+        for db in dbs:
+            await db.close()

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlshift.errors import ConfigurationError
+from sqlshift.errors import ConfigurationError, ExecutionError
 from sqlshift.executor.database import Database as _Database
 
 __all__ = [
@@ -486,11 +486,27 @@ async def replay(
 
 
 async def _ensure_table(db: Database, name: str, columns: str) -> None:
+    """Create ``name`` once per Database. PostgreSQL's CREATE TABLE IF NOT EXISTS is not
+    atomic: two sessions creating it at once can fail on pg_type's unique key (seen with
+    concurrent first transactions of a DualDatabase, tests/test_dual.py). Tasks of this
+    process take turns; another process's race is retried once, when the table exists."""
     key = f"sqlshift_has_{name}"
     if getattr(db, key, False):
         return
-    await db.execute_native(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
-    setattr(db, key, True)
+    lock_key = f"sqlshift_creating_{name}"
+    lock: asyncio.Lock | None = getattr(db, lock_key, None)
+    if lock is None:
+        lock = asyncio.Lock()
+        setattr(db, lock_key, lock)
+    async with lock:
+        if getattr(db, key, False):
+            return
+        statement = f"CREATE TABLE IF NOT EXISTS {name} ({columns})"
+        try:
+            await db.execute_native(statement)
+        except ExecutionError:
+            await db.execute_native(statement)  # created meanwhile: a no-op now
+        setattr(db, key, True)
 
 
 def _marks(db: Database, count: int) -> list[str]:
