@@ -37,6 +37,7 @@ from sqlshift.translator.options import (
     COLLATIONS,
     IDENTIFIER_CASES,
     MYSQL_PADDINGS,
+    MYSQL_SERVERS,
     Options,
 )
 from sqlshift.translator.schema import Schema, as_schema
@@ -496,6 +497,7 @@ class _Progress:
 #: API wording in hints, and what a command-line user does instead (longest first)
 _CLI_WORDS = (
     ("options=Options(max_statement_bytes=...)", "--max-statement-bytes N"),
+    ("pass options=Options(mysql_server='mariadb')", "pass --mysql-server mariadb"),
     ("pass options=Options(collation='target')", "pass --collation target"),
     ("options=Options(collation='target')", "--collation target"),
     ("pass strict=False", "use --lenient"),
@@ -577,6 +579,7 @@ def _cmd_translate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stde
         max_statement_bytes=args.max_statement_bytes,
         assumptions=args.assumptions,
         mysql_padding=args.mysql_padding,
+        mysql_server=args.mysql_server,
     )
     inputs = args.inputs or ["-"]
     if inputs.count("-") > 1:
@@ -892,6 +895,13 @@ def _parser() -> _ArgumentParser:
         default="pad-space",
         help="whether the MySQL server's text = ignores trailing spaces: pad-space (default: "
         "MariaDB, MySQL 5.7, *_ci/_bin collations) or no-pad (MySQL 8's utf8mb4_0900_*)",
+    )
+    tr.add_argument(
+        "--mysql-server",
+        choices=MYSQL_SERVERS,
+        default="any",
+        help="the MySQL target: any (default: what MySQL 8 and MariaDB both run) or mariadb "
+        "(10.5+: also INSERT / DELETE ... RETURNING)",
     )
     tr.add_argument(
         "--assumptions",

@@ -254,3 +254,18 @@ def test_max_statement_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "over the bound of 100 bytes" in err and "--max-statement-bytes N" in err
     status, out, err = run(argv, capsys)  # no bound by default
     assert (status, err) == (0, "") and "SELECT 2 AS z" in out
+
+
+def test_mysql_server_mariadb_writes_returning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """RETURNING into MySQL is refused with the flag's name as the way out, and written with
+    --mysql-server mariadb."""
+    script = tmp_path / "r.sql"
+    script.write_text("INSERT INTO t (a) VALUES (1) RETURNING id;\n")
+    argv = ["translate", "--from", "postgres", "--to", "mysql", str(script)]
+    status, out, err = run(argv, capsys)
+    assert status == 1 and "[returning]" in err and "pass --mysql-server mariadb" in err
+    status, out, err = run([*argv, "--mysql-server", "mariadb"], capsys)
+    assert (status, err) == (0, "")
+    assert out == "INSERT INTO t (a) VALUES (1) RETURNING id;\n"

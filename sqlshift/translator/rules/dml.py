@@ -488,7 +488,7 @@ def returning_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     INSERT ... SELECT included) and a single-table DELETE, not of an UPDATE. Refused unless
     ``Options(mysql_server="mariadb")`` (the executor sets it on MariaDB) and the statement
     is one of those. Corpus: dml_multi.toml `mdml-pg-delete-returning`,
-    `mdml-lite-update-returning`; tests/test_returning.py."""
+    `mdml-lite-update-returning`; tests/executor/test_executor_returning.py."""
     returning = node.args.get("returning")
     if returning is None:
         return None
@@ -496,20 +496,16 @@ def returning_for_mysql(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     single_delete = isinstance(node, exp.Delete) and not node.args.get("using")
     if mariadb and (isinstance(node, exp.Insert) or single_delete):
         return None
-    server = (
-        "MariaDB has RETURNING on INSERT and single-table DELETE only"
-        if mariadb
-        else (
-            "MySQL has no RETURNING clause (MariaDB 10.5+ has it on INSERT and DELETE: "
-            "Options(mysql_server='mariadb'))"
+    if mariadb:
+        reason = "MariaDB has RETURNING on INSERT and single-table DELETE only"
+        hint = "run a SELECT for the affected rows in the same transaction"
+    else:
+        reason = "MySQL 8 has no RETURNING clause (MariaDB 10.5+ has it on INSERT and DELETE)"
+        hint = (
+            "on MariaDB pass options=Options(mysql_server='mariadb'); otherwise run a SELECT "
+            "for the affected rows in the same transaction"
         )
-    )
-    ctx.refuse(
-        returning,
-        "returning",
-        server,
-        "run a SELECT for the affected rows in the same transaction",
-    )
+    ctx.refuse(returning, "returning", reason, hint)
     return None
 
 
