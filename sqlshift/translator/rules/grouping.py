@@ -118,19 +118,6 @@ def _ordinal_item(key: exp.Expr, select: exp.Select) -> exp.Expr | bool | None:
 # ----------------------------------------------------------------------------- the branches
 
 
-def _outside_aggregates(node: exp.Expr) -> list[exp.Expr]:
-    """``node``'s subtrees that are not inside an aggregate call, in pre-order."""
-    found: list[exp.Expr] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        if isinstance(current, exp.AggFunc):
-            continue
-        stack.extend(reversed(list(current.iter_expressions())))
-    return found
-
-
 def _rolled_up(node: exp.Expr, rolled: list[exp.Expr], kept: list[exp.Expr]) -> exp.Expr:
     """``node`` as a row of the grouping set that keeps ``kept`` and rolls ``rolled`` up: each
     rolled-up key outside an aggregate and outside a kept key is NULL (`(id / 2)` is kept
