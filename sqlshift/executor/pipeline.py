@@ -36,6 +36,7 @@ from sqlshift.executor.rows import estimate_size
 from sqlshift.executor.settings import optional_setting
 from sqlshift.executor.statements import LOGGER, Prepared, Statements, key_args
 from sqlshift.translator.options import Options
+from sqlshift.translator.params import argument_kinds
 from sqlshift.translator.schema import Schema
 
 __all__ = ["Explainer", "Pending", "Pipeline", "Probe"]
@@ -140,7 +141,16 @@ class Pipeline:
         executemany keeps the caller's iterator, however long)."""
         prepared = self.memo.get(sql) if type(sql) is str else None
         if prepared is None:
-            prepared = self.statements.prepare(sql)
+            try:
+                prepared = self.statements.prepare(sql)
+            except UntranslatableError:
+                if self.statements.source is None:
+                    raise
+                sets = list(args_seq)  # refused without kinds: the sets' may settle them
+                kinds = {argument_kinds(args) for args in sets}
+                if len(kinds) != 1:
+                    raise
+                return self.statements.for_kinds(sql, sets[0]), sets
         if not prepared.typed:
             return prepared, args_seq
         sets = list(args_seq)

@@ -173,6 +173,20 @@ async def test_execute_many_translates_for_its_argument_kinds(
     assert _plain(await postgres.fetch_all(check)) == _plain(await mysql.fetch_all(check))
 
 
+async def test_execute_many_refused_without_kinds_runs_with_them(
+    pair: tuple[Database, Database],
+) -> None:
+    """`%s / %s` is refused without its arguments' kinds (integers divide exactly in MySQL);
+    an executemany whose sets share their kinds is translated for them."""
+    update = f"UPDATE {TABLE} SET qty = %s / %s WHERE id = %s"
+    sets = [(7, 2, 1), (9, 4, 2), (-5, 2, 3)]
+    for db in pair:
+        await db.execute_many(update, sets)
+    mysql, postgres = pair
+    check = f"SELECT id, qty FROM {TABLE} ORDER BY id"
+    assert _plain(await postgres.fetch_all(check)) == _plain(await mysql.fetch_all(check))
+
+
 async def test_assumptions_are_logged_for_the_translation_that_runs(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
