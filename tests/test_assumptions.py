@@ -204,3 +204,26 @@ def test_sqlite_json_text_compared_with_an_unknown_type_is_an_assumption() -> No
     result = translation(sql, "mysql", "sqlite")
     assert "json-compared-unknown-type" in [a.code for a in result.assumptions]
     assert "CAST(JSON_EXTRACT(t.payload, '$.tag') AS CHAR)" in result.sql
+
+
+def test_a_postgresql_sources_text_order_is_an_assumption() -> None:
+    """PostgreSQL orders text by the database's collation, which the translator does not see:
+    into SQLite (bytes) that order is assumed to be by bytes and reported; COLLATE "C" in the
+    source says it, and integers have no collation."""
+    sql = "SELECT name FROM people WHERE name >= 'B' ORDER BY name"
+    with pytest.warns(AssumptionWarning, match="postgres-collation"):
+        result = translation(sql, "sqlite", source="postgres", schema=SCHEMA)
+    assert {(a.code, a.construct) for a in result.assumptions} == {
+        ("postgres-collation", "name >= 'B'"),
+        ("postgres-collation", "name"),
+    }
+    said = 'SELECT name FROM people WHERE name COLLATE "C" >= \'B\' ORDER BY name COLLATE "C"'
+    assert translation(said, "sqlite", source="postgres").assumptions == ()
+    assert (
+        translation(
+            "SELECT id FROM people ORDER BY id", "sqlite", "postgres", schema=SCHEMA
+        ).assumptions
+        == ()
+    )
+    with pytest.raises(UntranslatableError, match="postgres-collation"):
+        translation(sql, "sqlite", "postgres", options=Options(assumptions="refuse"))

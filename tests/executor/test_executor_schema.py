@@ -260,3 +260,36 @@ async def test_wrapped_drivers_translate_with_their_database_schema(
         closing = raw.close()
         if closing is not None:
             await closing
+
+
+async def test_a_postgresql_source_schema_says_how_its_text_is_ordered() -> None:
+    """PostgreSQL orders text by its collation (the database's by default); SQLite by bytes.
+    With the schema read from the database the translator knows which: a C column (this
+    database's default) assumes nothing, a locale column is refused, and a schema that does
+    not say (a dict) leaves the order assumed and reported (rules/text_order.py)."""
+    table = f"sqlshift_pg_order_{os.getpid()}"
+    db = await open_database("postgres")
+    try:
+        await db.execute(f"DROP TABLE IF EXISTS {table}")
+        await db.execute(f'CREATE TABLE {table} (id INT, name TEXT, label TEXT COLLATE "en-x-icu")')
+        live = await Schema.from_database(engine_url("postgres"))
+        ordered = f"SELECT name FROM {table} WHERE name < 'b' ORDER BY name"
+        assert sqlshift.translation(ordered, "sqlite", "postgres", schema=live).assumptions == ()
+        with pytest.raises(sqlshift.UntranslatableError) as refused:
+            sqlshift.translation(
+                f"SELECT MIN(label) FROM {table}", "sqlite", "postgres", schema=live
+            )
+        assert refused.value.code == "collation-postgres"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", sqlshift.AssumptionWarning)
+            unsaid = {table: {"id": "INT", "name": "TEXT"}}
+            codes = {
+                a.code
+                for a in sqlshift.translation(
+                    ordered, "sqlite", "postgres", schema=unsaid
+                ).assumptions
+            }
+        assert codes == {"postgres-collation"}
+    finally:
+        await db.execute(f"DROP TABLE IF EXISTS {table}")
+        await db.close()

@@ -22,14 +22,17 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import rule
-from sqlshift.translator.rules.collation import is_byte_wise, is_text
+from sqlshift.translator.rules.collation import is_byte_wise, is_text, sort_key
 from sqlshift.translator.schema import collation_of
-from sqlshift.translator.types import declared_type
+from sqlshift.translator.types import Kind, declared_type, infer
 
 #: PostgreSQL collations (lower case) that order text by its bytes (UTF-8: code points)
 BYTE_ORDER = frozenset({"c", "posix", "ucs_basic", "c.utf8", "c.utf-8", "pg_c_utf8"})
 
 _ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+#: meta flag: text a PostgreSQL source ordered COLLATE "C" (the clause itself is dropped)
+_BYTE_ORDERED = "sqlshift_byte_ordered"
 
 
 def _by_bytes(node: exp.Expr | None, ctx: Context) -> bool:
@@ -112,12 +115,86 @@ def postgres_collate(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     refused (`collation-postgres`). Corpus: collation.toml `coll-pg-collate-*`."""
     name = node.expression.name.lower() if isinstance(node.expression, exp.Expr) else ""
     if name in BYTE_ORDER or name == "default":
-        return node.this  # type: ignore[no-any-return]
+        inner: exp.Expr = node.this
+        if name != "default":
+            inner.meta[_BYTE_ORDERED] = True  # (for postgres_text_order, above it)
+        return inner
     ctx.refuse(
         node,
         "collation-postgres",
         f"PostgreSQL's collation {name!r} orders text by a locale {ctx.target} has no "
         "equivalent of",
         'use COLLATE "C" (byte order), or sort on the application side',
+    )
+    return None
+
+
+# ------------------------------------------------------------------ PostgreSQL as the source
+
+
+def _postgres_order(node: exp.Expr | None, ctx: Context) -> str:
+    """How a PostgreSQL source orders ``node``: "none" (not text), "bytes" (a C collation:
+    the column's, an explicit COLLATE "C", or the database's as the live schema gives it),
+    "locale" (another collation the schema names) or "unknown" (text, or of unknown type,
+    under the database's default collation, which the translator does not know)."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if node is None:
+        return "none"
+    if node.meta.get(_BYTE_ORDERED):
+        return "bytes"
+    kind = infer(node, ctx).kind
+    if kind is not Kind.TEXT and kind is not Kind.UNKNOWN:
+        return "none"
+    if isinstance(node, exp.Column):
+        collation = collation_of(declared_type(node, ctx))
+        if collation in BYTE_ORDER:
+            return "bytes"
+        if collation is not None and collation not in ("binary", "nocase", "rtrim"):
+            return "locale"  # (SQLite's names describe a SQLite schema, not the source)
+    if kind is Kind.UNKNOWN and not isinstance(node, exp.Column | exp.Placeholder):
+        return "none"  # a computed value of unknown type: the other rules' concern
+    return "unknown"
+
+
+@rule(exp.Ordered, *_ORDERING, exp.Between, exp.Min, exp.Max, source={"postgres"},
+      target={"sqlite"})  # fmt: skip
+def postgres_text_order(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """PostgreSQL orders text by its collation, the database's unless the column or the
+    expression names one; SQLite by bytes. On a `C` database they agree; on a locale one
+    (en_US.UTF-8, most servers) `ORDER BY name`, `name < 'b'`, MIN / MAX put 'a' before 'B'
+    where SQLite puts it after. The translator cannot see the source database's collation:
+    unless the schema says the text orders by bytes (a `C` column collation, or the live
+    database's, `Schema.from_database`), the order is assumed to be by bytes and reported
+    (`postgres-collation`); a locale collation the schema names is refused
+    (`collation-postgres`). Tests: tests/test_assumptions.py."""
+    if isinstance(node, exp.Ordered):
+        statuses = [_postgres_order(sort_key(node.this, node), ctx)]
+    elif isinstance(node, exp.Between):
+        statuses = [_postgres_order(node.args.get(k), ctx) for k in ("this", "low", "high")]
+    elif isinstance(node, exp.Min | exp.Max):
+        statuses = [_postgres_order(node.this, ctx)]
+    else:
+        statuses = [_postgres_order(node.args.get(k), ctx) for k in ("this", "expression")]
+    if "none" in statuses and not isinstance(node, exp.Ordered | exp.Min | exp.Max):
+        return None  # compared with something that is not text: no collation applies
+    if "bytes" in statuses or statuses == ["none"]:
+        return None
+    if "locale" in statuses:
+        ctx.refuse(
+            node,
+            "collation-postgres",
+            "the schema gives this PostgreSQL text a locale collation, which orders it in a way "
+            f"{ctx.target} has no equivalent of",
+            'sort by `x COLLATE "C"` in the source, or on the application side',
+        )
+        return None
+    ctx.assume(
+        node,
+        "postgres-collation",
+        'that the PostgreSQL database orders this text by bytes (a "C" collation; a locale '
+        "such as en_US.UTF-8 puts 'a' before 'B')",
+        "pass the database's schema (Schema.from_database(url), --schema URL), or write "
+        'COLLATE "C" in the source',
     )
     return None
