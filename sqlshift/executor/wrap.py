@@ -184,10 +184,15 @@ def wrap(
 
 def _reads_schema(adapter: Any, pipeline: Pipeline) -> Any:
     """Translating, the adapter's statements are typed by its database's schema, read through
-    the adapter before its first statement and again after DDL it runs."""
+    the adapter before its first statement and again after DDL it runs (on MySQL, with the
+    server's kind: ``Options.mysql_server``, as ``connect()`` sets it)."""
     dialect = pipeline.dialect
 
     async def reader() -> Schema:
+        if dialect == "mysql":  # which server: MariaDB has what MySQL 8 lacks (RETURNING)
+            rows = await adapter._catalog("SELECT VERSION()")
+            version = str(rows[0][0]).lower() if rows else ""
+            pipeline.statements.use_mysql_server("mariadb" if "mariadb" in version else "mysql")
         return await read_schema(dialect, adapter._catalog)
 
     pipeline.read_schema_with(reader)

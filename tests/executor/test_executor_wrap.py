@@ -338,6 +338,18 @@ async def test_aiomysql_connection_with_translation(my_pool: Any, table: str) ->
         assert isinstance(conn.__wrapped__, aiomysql.Connection)
 
 
+async def test_a_wrapped_mariadb_pool_runs_postgresql_returning(my_pool: Any, table: str) -> None:
+    """The wrapper finds the server is MariaDB (as connect() does) and writes RETURNING."""
+    pool = wrap(my_pool, source="postgres")
+    async with pool.acquire() as conn, conn.cursor() as cur:
+        await cur.execute(
+            f"INSERT INTO {table} (id, name) VALUES ($1, $2) RETURNING id, name", (3, "cy")
+        )
+        assert await cur.fetchall() == ((3, "cy"),)
+        await cur.execute(f"DELETE FROM {table} WHERE id >= $1 RETURNING id", (2,))
+        assert sorted(await cur.fetchall()) == [(2,), (3,)]
+
+
 # -------------------------------------------------------------------------------- aiosqlite
 
 
