@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -85,6 +86,16 @@ def _datetime_text(value: Any) -> Any:
     return value if canonical is None else canonical
 
 
+_INTEGER_TEXT = re.compile(r"\s*[-+]?\d+\s*")
+
+
+def _integer(value: Any) -> Any:
+    """Into PostgreSQL, beside an integer column: a string that is an integer, as one."""
+    if type(value) is str and _INTEGER_TEXT.fullmatch(value):
+        return int(value)
+    return value
+
+
 @functools.lru_cache(maxsize=256)
 def _path_steps(path: str) -> list[str | int]:
     """The keys and indexes of a MySQL JSON path argument; a ParameterError for a path with
@@ -132,6 +143,7 @@ CONVERSIONS: dict[str, Callable[[Any], Any]] = {
     "mysql-date-store@sqlite": functools.partial(_date_text, compared=False),
     "mysql-date-compare@sqlite": functools.partial(_date_text, compared=True),
     "mysql-datetime@sqlite": _datetime_text,
+    "mysql-integer-text@postgres": _integer,
     "mysql-json-path@postgres": _pg_path,
     "mysql-json-path@sqlite": _sqlite_path,
 }

@@ -154,8 +154,9 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
 
 def _argument(kind: str | None, source: str) -> Typed:
     """The type the source engine gives an argument of this kind (params.value_kind; None:
-    the translation has no arguments): MySQL's driver writes it as a literal (a Decimal with
-    its own digits, a bool as 1 or 0), SQLite binds it as that value (a bool as 1 or 0),
+    the translation has no arguments): MySQL's driver writes it as a literal (a bool as 1 or
+    0; a Decimal with its own digits, which its kind does not say: unknown), SQLite binds it
+    as that value (a bool as 1 or 0),
     PostgreSQL types it from its context, which the value's type then matches. Issue 15,
     item 6: `ROUND(%s, 2)` with a float rounded a NUMERIC on PostgreSQL (1.01, MySQL 1.0)."""
     if kind in ("int", "bigint"):
@@ -164,8 +165,6 @@ def _argument(kind: str | None, source: str) -> Typed:
         return Typed(Kind.BOOL) if source == "postgres" else Typed(Kind.INT)
     if kind == "float":
         return Typed(Kind.FLOAT)
-    if kind == "decimal":
-        return Typed(Kind.EXACT, DYNAMIC)
     # (a string stays unknown: MySQL reads it by what it meets, a number beside a number, a
     # date beside a date column, which has no Kind here; rules that read strings ask
     # Context.arg_kind themselves)

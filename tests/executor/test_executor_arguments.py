@@ -71,6 +71,18 @@ CASES: list[tuple[str, tuple[Any, ...]]] = [
     ("SELECT ROUND(%s, 2), ROUND(%s, 2), ROUND(%s, 1), ROUND(%s)", (1.005, 2.675, 7, 2.5)),
     ("SELECT ROUND(%s, 2), ROUND(%s, 2)", ("1.005", Decimal("1.005"))),
     (f"SELECT id, qty / %s, %s / %s FROM {TABLE} WHERE id < 4 ORDER BY id", (2, 7, 2)),
+    # found by exploring bound arguments against MariaDB (PostgreSQL typed each placeholder
+    # from its context: an integer truncated -1.5, took no '2', a text took no 1)
+    (f"SELECT id, COALESCE(qty, %s), COALESCE(qty, %s) FROM {TABLE} ORDER BY id", (-1.5, "n/a")),
+    (
+        f"SELECT id, CONCAT(status, %s), IF(qty > %s, %s, %s) FROM {TABLE} ORDER BY id",
+        (1, 0, 1, 2.5),
+    ),
+    (
+        f"SELECT id, qty + %s FROM {TABLE} WHERE id = %s OR id IN (%s, %s) ORDER BY id",
+        ("3", "1", 2, "3"),
+    ),
+    ("SELECT %s, %s", (True, False)),
     (
         "WITH RECURSIVE r (n, depth) AS (SELECT 1, %s UNION ALL "
         "SELECT n + 1, depth + %s FROM r WHERE n < 3) SELECT n, depth FROM r ORDER BY n",
@@ -96,11 +108,15 @@ async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Database, 
 
 
 def _plain(rows: Any) -> list[tuple[Any, ...]]:
+    """Rows with numbers compared by value (1 = 1.0 = Decimal('1.00')), booleans apart from
+    numbers (MySQL's `SELECT %s` of True is 1, not True)."""
     out = []
     for row in rows:
         values = []
         for value in row:
-            if isinstance(value, float | Decimal) and value == int(value):
+            if isinstance(value, bool):
+                value = ("bool", value)
+            elif isinstance(value, float | Decimal) and value == int(value):
                 value = int(value)
             elif isinstance(value, float):
                 value = Decimal(str(value))

@@ -19,7 +19,7 @@ from sqlshift.translator.context import Context
 from sqlshift.translator.flow import place
 from sqlshift.translator.rules import rule
 from sqlshift.translator.rules.stored import bind_temporal
-from sqlshift.translator.types import declared_type
+from sqlshift.translator.types import TYPED, UNKNOWN, declared_type
 
 #: the PostgreSQL type of each argument kind (params.value_kind)
 _PG_TYPES = {
@@ -47,12 +47,23 @@ _FRACTIONAL = frozenset({"float", "decimal"})
 
 
 def _in_operation(node: exp.Expr) -> bool:
-    """An operand of arithmetic, a comparison, BETWEEN or IN, where PostgreSQL would type a
-    fractional argument as the integer column beside it (and the driver truncate it)."""
+    """An operand of arithmetic, a comparison, BETWEEN, IN, COALESCE, GREATEST or LEAST,
+    where PostgreSQL would type a fractional argument as the integer column beside it (and
+    the driver truncate it: `COALESCE(age, %s)` of -1.5 gave -1)."""
     parent = node.parent
     while isinstance(parent, exp.Paren):
         parent = parent.parent
-    return isinstance(parent, (*_OPERATORS, exp.Between, exp.In))
+    return isinstance(parent, (*_OPERATORS, exp.Between, exp.In, *_FROM_ARGS))
+
+
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv)
+
+
+def _in_arithmetic(node: exp.Expr) -> bool:
+    parent = node.parent
+    while isinstance(parent, exp.Paren):
+        parent = parent.parent
+    return isinstance(parent, _ARITHMETIC)
 
 
 def _stands_alone(node: exp.Expr) -> bool:
@@ -78,8 +89,12 @@ def _context_types_it(node: exp.Expr) -> bool:
         return child.arg_key != "expressions"  # a select item: nothing types it
     if isinstance(parent, exp.If) and isinstance(parent.parent, exp.Case):
         return child.arg_key != "true"  # THEN
+    if isinstance(parent, exp.If):  # MySQL's IF(c, a, b), a CASE there too
+        return child.arg_key not in ("true", "false")
     if isinstance(parent, exp.Case):
         return child.arg_key != "default"  # ELSE
+    if isinstance(parent, exp.Concat | exp.ConcatWs | exp.DPipe):
+        return False  # typed text there, which the driver then takes only as a str
     if isinstance(parent, exp.Is):
         return False
     if isinstance(parent, _FROM_ARGS):
@@ -96,15 +111,27 @@ def placeholder_from_argument(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     fractional argument beside an integer (`qty >= $1` typed integer truncated 2.5 to 2).
     Tests: tests/executor/test_executor_arguments.py."""
     kind = ctx.arg_kind(node)
+    if kind == "text" and _in_arithmetic(node):
+        # MySQL computes with a string as a DOUBLE (`qty + %s` with '3' is 8.0); PostgreSQL
+        # typed it as the column's integer, and the driver takes no string for one
+        return exp.Cast(
+            this=exp.Cast(this=node.copy(), to=exp.DataType.build("TEXT")),
+            to=exp.DataType.build("DOUBLE PRECISION", dialect="postgres"),
+        )
     if _context_types_it(node) and not (kind in _FRACTIONAL and _in_operation(node)):
         return None
     if kind == "null" and _stands_alone(node):
         kind = "text"  # `NULL IS NULL`, `SELECT NULL`: any type will do, text as MySQL's
+    if kind == "bool" and ctx.source == "mysql":
+        kind = "int"  # PyMySQL writes True as 1: MySQL has no boolean values
     pg_type = _PG_TYPES.get(kind or "")
     if pg_type is None:
         return None
     # (a float is a double on MySQL too: PyMySQL writes it as a double literal, `1.1e0`)
-    return exp.Cast(this=node.copy(), to=exp.DataType.build(pg_type, dialect="postgres"))
+    cast = exp.Cast(this=node.copy(), to=exp.DataType.build(pg_type, dialect="postgres"))
+    if kind == "decimal":
+        cast.meta[TYPED] = UNKNOWN  # NUMERIC with the value's own scale, which no rule knows
+    return cast
 
 
 def type_placeholders(tree: exp.Expr, ctx: Context) -> None:
@@ -155,6 +182,46 @@ _TEMPORAL_TYPES = frozenset(
 )
 
 
+def _compared(node: exp.Expr) -> tuple[exp.Expr | None, list[exp.Expr | None]]:
+    """The column side of a comparison, BETWEEN or IN and the values it meets."""
+    if isinstance(node, exp.Between):
+        return node.this, [node.args.get("low"), node.args.get("high")]
+    if isinstance(node, exp.In):
+        return node.this, list(node.expressions)
+    column, values = node.this, [node.expression]
+    if isinstance(column, exp.Placeholder):  # `? = col`
+        return node.expression, [column]
+    return column, values
+
+
+def _placeholders(values: list[exp.Expr | None]) -> list[exp.Expr]:
+    found: list[exp.Expr] = []
+    for value in values:
+        while isinstance(value, exp.Paren):
+            value = value.this
+        if isinstance(value, exp.Placeholder):
+            found.append(value)
+    return found
+
+
+@rule(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.Between, exp.In,
+      source={"mysql"}, target={"postgres"})  # fmt: skip
+def string_argument_met_by_an_integer_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL compares an integer column with a string argument by its number (`id = %s` with
+    '2', as form input arrives); PostgreSQL types the placeholder integer and its driver takes
+    no string ("'str' object cannot be interpreted as an integer"). A string that is an
+    integer is bound as one (translator/binds.py); any other string is left for the driver
+    to refuse (MySQL would compare it as a DOUBLE). Tests:
+    tests/executor/test_executor_arguments.py."""
+    column, values = _compared(node)
+    dtype = declared_type(column, ctx) if column is not None else None
+    if dtype is None or not dtype.is_type(*exp.DataType.INTEGER_TYPES):
+        return None
+    for placeholder in _placeholders(values):
+        ctx.bind(placeholder, "mysql-integer-text@postgres")
+    return None
+
+
 @rule(exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.Between, exp.In,
       source={"mysql"}, target={"postgres", "sqlite"})  # fmt: skip
 def string_argument_met_by_a_date_column(node: exp.Expr, ctx: Context) -> exp.Expr | None:
@@ -163,20 +230,10 @@ def string_argument_met_by_a_date_column(node: exp.Expr, ctx: Context) -> exp.Ex
     takes no string for a placeholder typed date, and SQLite compares the text as written.
     The argument is converted as it is bound (translator/binds.py). Tests:
     tests/executor/test_executor_arguments.py."""
-    if isinstance(node, exp.Between):
-        column, values = node.this, [node.args.get("low"), node.args.get("high")]
-    elif isinstance(node, exp.In):
-        column, values = node.this, list(node.expressions)
-    else:
-        column, values = node.this, [node.expression]
-        if isinstance(column, exp.Placeholder):  # `? = col`
-            column, values = node.expression, [column]
-    dtype = declared_type(column, ctx)
+    column, values = _compared(node)
+    dtype = declared_type(column, ctx) if column is not None else None
     if dtype is None or dtype.this not in _TEMPORAL_TYPES:
         return None
-    for value in values:
-        while isinstance(value, exp.Paren):
-            value = value.this
-        if isinstance(value, exp.Placeholder):
-            bind_temporal(value, dtype, ctx, store=False)
+    for placeholder in _placeholders(values):
+        bind_temporal(placeholder, dtype, ctx, store=False)
     return None

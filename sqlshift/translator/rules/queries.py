@@ -403,7 +403,7 @@ def case_mixed_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     are refused (`case-mixed-types`). Corpus: queries.toml `qs-*-case-mixed-*`,
     `qs-my-if-mixed-*`, `qs-my-coalesce-mixed-int`."""
     branches = [b for b in _branches(node) if not isinstance(b, exp.Null)]
-    kinds = [infer(b, ctx).kind for b in branches]
+    kinds = [_branch_kind(b, ctx) for b in branches]
     if Kind.TEXT not in kinds or not any(k.numeric for k in kinds):
         return None
     if Kind.UNKNOWN in kinds or Kind.BOOL in kinds:
@@ -436,6 +436,14 @@ def case_mixed_types(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     else:
         ctx.refuse(node, "case-mixed-types", reason, "CAST every branch to one type")
     return None
+
+
+def _branch_kind(branch: exp.Expr, ctx: Context) -> Kind:
+    """A branch's type; a string argument's is text (`COALESCE(age, %s)` with 'n/a' is text
+    in MySQL: the executor's translation for the argument's kind; SQLite returned 34)."""
+    if isinstance(branch, exp.Placeholder) and ctx.arg_kind(branch) == "text":
+        return Kind.TEXT
+    return infer(branch, ctx).kind
 
 
 def _branches(node: exp.Expr) -> list[exp.Expr]:
