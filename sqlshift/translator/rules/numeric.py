@@ -3,6 +3,8 @@ SQLite's REALs."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from sqlglot import exp
 
 from sqlshift.translator.context import Context
@@ -1055,3 +1057,37 @@ def log_base_ten(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if node.args.get("expression") is not None:
         return None  # LOG(b, x): the same everywhere
     return exp.Log(this=exp.Literal.number(10), expression=node.this)
+
+
+def _fractional_literal(node: exp.Expr | None) -> bool:
+    """A number literal with a fraction (2.5, -0.5, 2.5e0): no integer equals it."""
+    if isinstance(node, exp.Neg):
+        node = node.this
+    if not isinstance(node, exp.Literal) or node.is_string:
+        return False
+    try:
+        value = Decimal(node.name)
+    except InvalidOperation:
+        return False
+    return value != value.to_integral_value()
+
+
+@rule(exp.EQ, exp.NullSafeEQ, exp.In, source={"postgres", "sqlite"}, target={"mysql"})
+def integer_column_against_a_fraction(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MariaDB (10.11) answers `MIN(id) ... WHERE id = 2.5` (also `IN (2.5)`, `<=>`) from the
+    index with the literal rounded: 3, where every engine finds no row (found by the
+    generated differential tests). An integer column (or one of unknown type) met by a
+    fractional literal is compared as `id + 0`, the same value, which that shortcut does not
+    take. Corpus: numbers.toml `num-pg-integer-equals-fraction`."""
+    if isinstance(node, exp.In):
+        column, others = node.this, list(node.expressions)
+    else:
+        column, others = node.this, [node.expression]
+        if _fractional_literal(column):
+            column, others = node.expression, [node.this]
+    if not isinstance(column, exp.Column) or not any(_fractional_literal(o) for o in others):
+        return None
+    if infer(column, ctx).kind not in (Kind.INT, Kind.UNKNOWN):
+        return None
+    column.replace(exp.Add(this=column.copy(), expression=exp.Literal.number(0)))
+    return None
