@@ -590,6 +590,7 @@ TEXT_FUNCTIONS = _TEXT_FUNCTIONS
 text_arguments = _text_arguments
 is_text = _text_column
 is_byte_wise = _binary
+is_assignment = _assignment
 
 
 def mark_bin_collation(node: exp.Expr) -> exp.Expr:

@@ -10,6 +10,7 @@ from sqlglot import exp
 from sqlshift.translator.context import Context
 from sqlshift.translator.flow import CARRIERS, CONSUMERS, CUT_QUOTIENT, carrier
 from sqlshift.translator.rules import func, rule
+from sqlshift.translator.rules.collation import is_assignment
 from sqlshift.translator.rules.numeric_types import postgres_dynamic_numeric
 from sqlshift.translator.targets import SQLITE_MOD_FUNCTION
 from sqlshift.translator.types import (
@@ -1079,6 +1080,8 @@ def integer_column_against_a_fraction(node: exp.Expr, ctx: Context) -> exp.Expr 
     generated differential tests). An integer column (or one of unknown type) met by a
     fractional literal is compared as `id + 0`, the same value, which that shortcut does not
     take. Corpus: numbers.toml `num-pg-integer-equals-fraction`."""
+    if is_assignment(node):
+        return None  # `SET price = 2.5` (an EQ node too)
     if isinstance(node, exp.In):
         column, others = node.this, list(node.expressions)
     else:
