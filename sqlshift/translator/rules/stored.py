@@ -117,6 +117,44 @@ def _store(value: exp.Expr, dtype: exp.DataType, ctx: Context) -> None:
             _round(value, scale)
     if dtype.this == T.BOOLEAN and ctx.target == "postgres" and ctx.source != "postgres":
         _boolean(value)
+    if dtype.this in (T.VARCHAR, T.CHAR, T.NVARCHAR, T.NCHAR) and ctx.target == "sqlite":
+        _cut_spaces(value, dtype, ctx.source)
+
+
+def _cut_spaces(value: exp.Expr, dtype: exp.DataType, source: str) -> None:
+    """Text stored into a VARCHAR(n) / CHAR(n) column from MySQL or PostgreSQL: both cut what
+    is beyond n characters when it is only spaces (any other excess is an error there), and
+    SQLite keeps every character: `CONCAT(label, label)` of 'Berlin ' stored 'Berlin Berlin '
+    where MariaDB stored 'Berlin Berlin' into a VARCHAR(13) (found by the generated writes).
+    A string literal is cut here; any other value becomes `SUBSTR(v, 1, n) ||
+    RTRIM(SUBSTR(v, n + 1))`, which keeps a value that fits. Corpus: dml.toml
+    `dml-my-store-varchar-spaces`."""
+    length = _declared_length(dtype)
+    if length is None or isinstance(value, exp.Null):
+        return
+    if isinstance(value, exp.Literal):
+        if value.is_string and len(value.name) > length and not value.name[length:].strip(" "):
+            value.replace(exp.Literal.string(value.name[:length]))
+        return
+    first = exp.Substring(
+        this=value.copy(), start=exp.Literal.number(1), length=exp.Literal.number(length)
+    )
+    rest = exp.Trim(
+        this=exp.Substring(this=value.copy(), start=exp.Literal.number(length + 1)),
+        position="TRAILING",
+    )
+    if source == "postgres":  # (PostgreSQL's CONCAT skips NULLs; || does not)
+        value.replace(exp.DPipe(this=first, expression=rest))
+    else:
+        value.replace(exp.Concat(expressions=[first, rest]))
+
+
+def _declared_length(dtype: exp.DataType) -> int | None:
+    params = dtype.expressions
+    if not params:
+        return None
+    size = params[0].this if isinstance(params[0], exp.DataTypeParam) else params[0]
+    return int(size.name) if isinstance(size, exp.Literal) and size.is_int else None
 
 
 def _boolean(value: exp.Expr) -> None:
