@@ -50,20 +50,22 @@ def _in_operation(node: exp.Expr) -> bool:
     """An operand of arithmetic, a comparison, BETWEEN, IN, COALESCE, GREATEST or LEAST,
     where PostgreSQL would type a fractional argument as the integer column beside it (and
     the driver truncate it: `COALESCE(age, %s)` of -1.5 gave -1)."""
-    parent = node.parent
-    while isinstance(parent, exp.Paren):
-        parent = parent.parent
-    return isinstance(parent, (*_OPERATORS, exp.Between, exp.In, *_FROM_ARGS))
+    return isinstance(_holder(node), (*_OPERATORS, exp.Between, exp.In, *_FROM_ARGS))
 
 
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv)
 
 
 def _in_arithmetic(node: exp.Expr) -> bool:
+    return isinstance(_holder(node), _ARITHMETIC)
+
+
+def _holder(node: exp.Expr) -> exp.Expr | None:
+    """What ``node`` is an operand of, past its parentheses."""
     parent = node.parent
     while isinstance(parent, exp.Paren):
         parent = parent.parent
-    return isinstance(parent, _ARITHMETIC)
+    return parent
 
 
 def _stands_alone(node: exp.Expr) -> bool:
