@@ -67,10 +67,13 @@ _PG_KEYWORDS: dict[type[exp.Expr], str] = {
 }
 
 
-def _result(tree: exp.Expr) -> exp.Select | None:
-    """The SELECT whose items name the statement's result columns, if it has one: the first
-    of a set operation's, and the inner query's of ``SELECT * FROM (query) AS x ORDER BY ...``
-    (a rule's wrapper: rules/grouping.py)."""
+def _result(tree: exp.Expr) -> exp.Select | exp.Returning | None:
+    """The list whose items name the statement's result columns, if it has one: a write's
+    RETURNING list, the first SELECT of a set operation, and the inner query's of ``SELECT *
+    FROM (query) AS x ORDER BY ...`` (a rule's wrapper: rules/grouping.py)."""
+    if isinstance(tree, exp.Insert | exp.Update | exp.Delete):
+        returning = tree.args.get("returning")
+        return returning if isinstance(returning, exp.Returning) else None
     while True:
         while isinstance(tree, exp.SetOperation):
             tree = tree.this
@@ -149,14 +152,16 @@ def _statement_tokens(tree: exp.Expr, ctx: Context) -> list[Token] | None:
 
 
 def _item_texts(tree: exp.Expr, ctx: Context) -> list[tuple[str, list[Token]]] | None:
-    """The caller's text and tokens of each item of the statement's outermost select list,
-    found in the token stream (the shallowest SELECT; items split at its commas)."""
+    """The caller's text and tokens of each item of the statement's outermost select list
+    (or RETURNING list), found in the token stream (the shallowest SELECT, or RETURNING;
+    items split at its commas)."""
     tokens = _statement_tokens(tree, ctx)
     if tokens is None:
         return None
+    head = TokenType.RETURNING if isinstance(_result(tree), exp.Returning) else TokenType.SELECT
     depth, best, at = 0, None, -1
     for index, token in enumerate(tokens):
-        if token.token_type == TokenType.SELECT and (best is None or depth < best):
+        if token.token_type == head and (best is None or depth < best):
             best, at = depth, index
         depth += _STEP.get(token.token_type, 0)
     if at < 0:
@@ -461,7 +466,7 @@ def _nameable(wanted: OutputName, ctx: Context) -> bool:
     return False
 
 
-def _rename(select: exp.Select, item: exp.Alias, name: str) -> None:
+def _rename(select: exp.Select | exp.Returning, item: exp.Alias, name: str) -> None:
     """Quote ``item``'s alias as ``name``, and ORDER BY's references to it (ORDER BY looks
     output names up first in every engine; GROUP BY and HAVING look at the input columns
     first, so their references are left as they are)."""

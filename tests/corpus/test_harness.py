@@ -109,6 +109,16 @@ def test_compare_ordered_and_unordered() -> None:
     assert compare([], [], ordered=True) is None
 
 
+def test_unordered_rows_pair_up_across_float_noise() -> None:
+    """A float a hair below an exact number sorts before a row the exact one sorts after
+    (seed 816047078: SQLite's AVG gave 0.024999999999999998 where PostgreSQL gave 0.025)."""
+    want = [(None, Decimal("0.025"), 10), (None, Decimal("0.025"), 2)]
+    got = [(None, 0.025, 2), (None, 0.024999999999999998, 10)]
+    assert compare(want, got, ordered=False, source="postgres", target="sqlite") is None
+    wrong = [(None, 0.025, 2), (None, 0.024999999999999998, 11)]
+    assert compare(want, wrong, ordered=False, source="postgres", target="sqlite") is not None
+
+
 def test_sort_key_is_total_over_mixed_types() -> None:
     rows = [(None,), ("x",), (2,), (Decimal("1.5"),), (b"z",), (float("nan"),), (True,)]
     assert sorted(rows, key=row_sort_key)[0] == (None,)
