@@ -39,3 +39,21 @@ def test_a_missing_function_is_refused_where_it_is(
     with pytest.warns(TranslationWarning, match="unknown-function"):
         lenient = translate(sql, target, source=source, strict=False)
     assert construct.split("(")[0] in lenient.upper()
+
+
+@pytest.mark.parametrize("target", ["postgres", "sqlite"])
+@pytest.mark.parametrize(
+    ("sql", "reason"),
+    [
+        ("SELECT JSON_CONTAINS(payload, '1', '$.tags') FROM events", "inside nested arrays"),
+        ("SELECT JSON_SEARCH(payload, 'one', 'x') FROM events", "every nested value"),
+    ],
+)
+def test_a_known_mysql_function_without_an_equivalent_says_why(
+    target: str, sql: str, reason: str
+) -> None:
+    """A MySQL built-in is not called unknown to MySQL: the refusal names the difference."""
+    with pytest.raises(UntranslatableError) as info:
+        translate(sql, target, source="mysql")
+    assert info.value.code == "unknown-function"
+    assert reason in str(info.value) and "not among" not in str(info.value)

@@ -138,11 +138,15 @@ def check_faithful(tree: exp.Expr, suspects: Sequence[exp.Expr], ctx: Context) -
                     f"pass source={owner!r} if the statement is written for {_ENGINE[owner]}",
                 )
                 continue
+            known = _KNOWN_DIFFERENCES.get((ctx.source, node.name.lower()))
+            if known is not None:
+                ctx.refuse(node, "unknown-function", known[0], known[1])
+                continue
             ctx.refuse(
                 node,
                 "unknown-function",
-                f"{node.name}() is not a {_ENGINE[ctx.source]} built-in sqlshift knows, so its "
-                f"meaning in {ctx.target} cannot be checked",
+                f"{node.name}() is not among the {_ENGINE[ctx.source]} functions sqlshift "
+                f"translates, so its meaning in {ctx.target} cannot be checked",
                 "rewrite it with portable SQL, or pass strict=False if the function exists "
                 "on the target with the same meaning (e.g. one you defined)",
             )
@@ -172,6 +176,22 @@ def check_faithful(tree: exp.Expr, suspects: Sequence[exp.Expr], ctx: Context) -
 
 
 _ENGINE = {"mysql": "MySQL", "postgres": "PostgreSQL", "sqlite": "SQLite"}
+
+#: source functions whose difference on every target is known: (reason, hint)
+_KNOWN_DIFFERENCES: dict[tuple[str, str], tuple[str, str]] = {
+    ("mysql", "json_contains"): (
+        "MySQL's JSON_CONTAINS finds a value inside nested arrays (JSON_CONTAINS('[[1, 2]]', "
+        "'1') is 1, measured on MariaDB), where PostgreSQL's @> compares arrays level by level "
+        "and SQLite has no containment test",
+        "compare the member you mean: JSON_EXTRACT(doc, '$.key') = value, or "
+        "JSON_LENGTH / JSON_EXTRACT for array elements",
+    ),
+    ("mysql", "json_search"): (
+        "MySQL's JSON_SEARCH matches strings under the document's collation and looks into "
+        "every nested value; neither PostgreSQL nor SQLite has a search with that meaning",
+        "compare the member you mean: JSON_UNQUOTE(JSON_EXTRACT(doc, '$.key')) = 'text'",
+    ),
+}
 #: name prefixes of each engine's own functions (system functions sqlglot does not model)
 _PREFIXES = {"postgres": ("pg_", "to_", "jsonb_"), "sqlite": ("sqlite_",), "mysql": ()}
 

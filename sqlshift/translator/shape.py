@@ -96,6 +96,29 @@ def check_shape(nodes: Iterable[exp.Expr], ctx: Context) -> None:
                 raise _error(node, ctx, f"{node.this.value}(...) takes whole numbers")
         elif isinstance(node, exp.HexString) and not _HEX.fullmatch(node.name):
             raise _error(node, ctx, "a hexadecimal literal holds a character that is not 0-9/A-F")
+        elif isinstance(node, exp.Window):
+            _check_window(node, ctx)
+
+
+def _check_window(window: exp.Window, ctx: Context) -> None:
+    """``ROUND(AVG(x), 6) OVER (...)``: OVER follows an aggregate or a window function, and
+    every engine rejects it after any other function (sqlglot takes it, and a translation
+    passed it on to fail on the target). A call sqlshift does not know may be a user's
+    aggregate, so it is left to the engine."""
+    inner = window.this
+    while isinstance(inner, exp.Filter | exp.IgnoreNulls | exp.RespectNulls):
+        inner = inner.this
+    if isinstance(inner, exp.Func) and not isinstance(
+        inner, exp.AggFunc | exp.RowNumber | exp.Anonymous
+    ):
+        name = inner.sql_name().upper()
+        raise _error(
+            inner,
+            ctx,
+            f"OVER (...) follows an aggregate or window function, and {name}() is neither; "
+            "when it wraps an aggregate, put OVER on that aggregate: "
+            "ROUND(AVG(x) OVER (...), 6)",
+        )
 
 
 #: types whose parameters are sizes (precision, scale, length)
