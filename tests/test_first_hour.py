@@ -80,7 +80,7 @@ def test_a_function_of_another_engine_is_named_as_such() -> None:
     assert "no known equivalent" not in str(error)
     assert error.hint == "pass source='postgres' if the statement is written for PostgreSQL"
     unknown = refusal("SELECT my_udf(1)", "postgres", "mysql")
-    assert "my_udf() is not a MySQL built-in" in unknown.reason
+    assert "my_udf() is not among the MySQL functions sqlshift translates" in unknown.reason
 
 
 def test_refusals_quote_the_callers_text() -> None:

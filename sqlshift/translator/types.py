@@ -204,7 +204,14 @@ def _infer_more(node: exp.Expr, ctx: Context) -> Typed:
         return Typed(Kind.FLOAT)  # MySQL and SQLite
     if isinstance(node, exp.Rand):
         return Typed(Kind.INT) if ctx.source == "sqlite" else Typed(Kind.FLOAT)
+    if isinstance(node, exp.Anonymous) and ctx.source == "mysql":
+        return Typed(Kind.INT) if node.name.lower() in _MYSQL_INTEGER_CALLS else UNKNOWN
     return UNKNOWN
+
+
+#: MySQL functions sqlglot does not model whose result is an integer (so `WHERE FIELD(...)`
+#: is read as `<> 0` where a condition must be boolean)
+_MYSQL_INTEGER_CALLS = frozenset({"field", "json_length", "json_contains_path"})
 
 
 #: functions that are integers on every engine (MySQL's date parts; positions and codes)

@@ -130,18 +130,26 @@ def load_raw_cases(cases_dir: Path = CASES_DIR) -> list[RawCase]:
     return raws
 
 
-def load_schema(path: Path = SCHEMA_FILE) -> dict[str, dict[str, Any]]:
+def load_schema(path: Path = SCHEMA_FILE, source: str | None = None) -> dict[str, dict[str, Any]]:
     """Table -> column -> type, plus each table's `__keys__` (a list of unique keys, each a
-    list of column names) as `sqlshift.translate(schema=...)` takes them."""
+    list of column names) as `sqlshift.translate(schema=...)` takes them: the types as the
+    ``source`` engine's fixture declares them (the file's MySQL-style types, with its
+    `__source__.<engine>` overrides: PostgreSQL's `payload` is jsonb, whose `-> 0` differs
+    from json's)."""
     with path.open("rb") as handle:
         document = tomllib.load(handle)
+    overrides = document.pop(SOURCE_TYPES, {}).get(source, {})
     return {
-        table: {c: t if c == KEYS else str(t) for c, t in columns.items()}
+        table: {
+            c: t if c == KEYS else str(overrides.get(table, {}).get(c, t))
+            for c, t in columns.items()
+        }
         for table, columns in document.items()
     }
 
 
 KEYS = "__keys__"
+SOURCE_TYPES = "__source__"
 
 
 # ----------------------------------------------------------------------------- classification

@@ -93,8 +93,9 @@ def translator() -> Translator:
 
 
 @pytest.fixture(scope="session")
-def fixture_schema() -> dict[str, dict[str, str]]:
-    return load_schema()
+def fixture_schema() -> dict[str, dict[str, dict[str, str]]]:
+    """The fixture's schema as each source engine declares it."""
+    return {source: load_schema(source=source) for source in ("mysql", "postgres", "sqlite")}
 
 
 @pytest.fixture(scope="session")
@@ -109,11 +110,11 @@ def test_case(
     target: DialectName,
     engines: EnginePool,
     translator: Translator,
-    fixture_schema: dict[str, dict[str, str]],
+    fixture_schema: dict[str, dict[str, dict[str, str]]],
     source_outcomes: dict[str, SourceOutcome],
 ) -> None:
     case = Case.from_raw(raw)
-    schema = fixture_schema if case.schema else None
+    schema = fixture_schema[case.source] if case.schema else None
     header = f"case {case.id} ({case.file}) {case.source} -> {target} [{translator.name}]"
 
     if target in case.refuse:

@@ -261,23 +261,44 @@ class Gen:
             return None
         return f"{self.choice(aliases)}.payload"
 
+    def json_path(self, key: str) -> list[str | int]:
+        """A path to ``key``, sometimes through an array index: `[0]` of a value that is not
+        an array is the value itself in MySQL, in PostgreSQL's jsonb for a scalar only, and
+        missing in SQLite (an earlier blind spot: only `$.key` paths were written)."""
+        if not self.flag(0.3):
+            return [key]
+        return self.choice([[0, key], [key, 0], [0], [1, key]])
+
+    def json_lookup(self, doc: str, path: list[str | int], text: bool = False) -> str:
+        """``doc`` at ``path`` as the dialect writes it: MySQL JSON_EXTRACT (JSON_UNQUOTE of
+        it for ``text``), PostgreSQL arrows, SQLite `->` / `->>`."""
+        if self.d == "postgres":
+            steps = [str(s) if isinstance(s, int) else q(s, self.d) for s in path]
+            arrows = [" -> "] * (len(steps) - 1) + [" ->> " if text else " -> "]
+            return (
+                "(" + doc + "".join(a + step for a, step in zip(arrows, steps, strict=True)) + ")"
+            )
+        text_path = "$" + "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in path)
+        if self.d == "mysql":
+            extract = f"JSON_EXTRACT({doc}, '{text_path}')"
+            return f"JSON_UNQUOTE({extract})" if text else extract
+        return f"({doc} {'->>' if text else '->'} '{text_path}')"
+
     def json_number(self, doc: str) -> str:
         """A number read from the document, as a user of the dialect writes it."""
         key = self.choice(["n", "n", "tag"])
         if self.d == "mysql":  # MySQL reads a JSON value in arithmetic as a DOUBLE
-            return f"(JSON_EXTRACT({doc}, '$.{key}') {self.choice(['+ 0', '* 1', '- 0'])})"
+            value = self.json_lookup(doc, self.json_path(key))
+            return f"({value} {self.choice(['+ 0', '* 1', '- 0'])})"
         if self.d == "postgres":  # (a string there fails the cast: only numbers)
-            return f"CAST({doc} ->> 'n' AS DOUBLE PRECISION)"
-        return f"CAST({doc} -> '$.{key}' AS REAL)"
+            path = self.choice([["n"], ["n"], ["n", 0]])
+            return f"CAST({self.json_lookup(doc, path, text=True)} AS DOUBLE PRECISION)"
+        return f"CAST({self.json_lookup(doc, self.json_path(key))} AS REAL)"
 
     def json_text(self, doc: str) -> str:
         """A string read from the document (unquoted), as a user of the dialect writes it."""
         key = self.choice(["tag", "tag", "n"])
-        if self.d == "mysql":
-            return f"JSON_UNQUOTE(JSON_EXTRACT({doc}, '$.{key}'))"
-        if self.d == "postgres":
-            return f"({doc} ->> '{key}')"
-        return f"({doc} ->> '$.{key}')"
+        return self.json_lookup(doc, self.json_path(key), text=True)
 
     def json_predicate(self, doc: str) -> str:
         """The document's value compared as it is: MySQL's JSON_EXTRACT against a number or a
@@ -285,15 +306,15 @@ class Gen:
         op = self.choice(["=", "<>", "<", ">="])
         if self.d == "mysql":
             if self.flag():
-                return f"(JSON_EXTRACT({doc}, '$.n') {op} {self.choice(['0', '1', '2.5', '-3'])})"
+                value = self.json_lookup(doc, self.json_path("n"))
+                return f"({value} {op} {self.choice(['0', '1', '2.5', '-3'])})"
             tag = self.choice(["a", "A", "b", "é", "e", ""])
-            return f"(JSON_EXTRACT({doc}, '$.tag') {op} {q(tag, self.d)})"
+            return f"({self.json_lookup(doc, self.json_path('tag'))} {op} {q(tag, self.d)})"
         value = self.choice(["1", "2.5", '"a"', '"B"', "null"])
-        if self.d == "postgres":
-            key = "tag" if value.startswith('"') else "n"
-            return f"({doc} -> '{key}' = {q(value, self.d)})"
         key = "tag" if value.startswith('"') else "n"
-        return f"({doc} -> '$.{key}' {op} {q(value, self.d)})"
+        if self.d == "postgres":
+            return f"({self.json_lookup(doc, self.json_path(key))} = {q(value, self.d)})"
+        return f"({self.json_lookup(doc, self.json_path(key))} {op} {q(value, self.d)})"
 
     def int_node(self, scope: Scope, depth: int) -> str:
         d = self.d

@@ -125,6 +125,84 @@ def _json(doc: exp.Expr, steps: Path, ctx: Context) -> exp.Expr:
     return _pg_arrows(doc, steps, text=False)
 
 
+def _autowrapped(origin: exp.Expr, steps: Path, ctx: Context) -> tuple[exp.Expr, Path]:
+    """The target's document (:func:`_document` of the source's ``origin``) and a path whose
+    plain lookups mean what the source's path means at an array index 0.
+
+    `[0]` of a value that is not an array differs by engine (measured): MySQL reads it as
+    the value itself (`JSON_EXTRACT('{"a": 1}', '$[0]')` is the object; MySQL documents it
+    as auto-wrapping), PostgreSQL's jsonb as the value when it is a scalar and missing for an
+    object (`'1'::jsonb -> 0` is 1), its json and SQLite as missing. Where source and target
+    differ, each `[0]` step becomes a lookup guarded by the value's type, the rest of the
+    path read from it. A path bound as an argument cannot be seen, and is converted as it
+    is (a documented limit). Corpus: json.toml `json-*-index-zero-*`."""
+    doc = _document(origin, ctx)
+    if isinstance(steps, exp.Placeholder):
+        return doc, steps
+    return _index_zero(origin, doc, steps, ctx)
+
+
+def _index_zero(
+    origin: exp.Expr, doc: exp.Expr, steps: list[Step], ctx: Context
+) -> tuple[exp.Expr, list[Step]]:
+    """:func:`_autowrapped` of a path of keys and indexes (``doc``: the target's document)."""
+    if not any(type(s) is int and s == 0 for s in steps):
+        return doc, steps
+    itself = _wrapped_kinds(ctx.source, origin, ctx)
+    if itself == _wrapped_kinds(ctx.target, None, ctx):
+        return doc, steps
+    array, obj = ("ARRAY", "OBJECT") if ctx.target == "mysql" else ("array", "object")
+    name = {"postgres": "jsonb_typeof", "sqlite": "json_type"}.get(ctx.target, "JSON_TYPE")
+    rest = list(steps)
+    while True:
+        at = next((n for n, s in enumerate(rest) if type(s) is int and s == 0), None)
+        if at is None:
+            return doc, rest
+        before = _json(doc, rest[:at], ctx) if at else doc
+        kind = func(name, before.copy())
+        ifs = [
+            exp.If(
+                this=exp.EQ(this=kind.copy(), expression=exp.Literal.string(array)),
+                true=_json(before.copy(), [0], ctx),
+            )
+        ]
+        if itself == {"scalar"}:  # PostgreSQL's jsonb: an object has no [0]
+            ifs.append(
+                exp.If(this=exp.EQ(this=kind, expression=exp.Literal.string(obj)), true=exp.Null())
+            )
+        otherwise = before if itself else None
+        doc = exp.Paren(this=exp.Case(ifs=ifs, default=otherwise))
+        rest = rest[at + 1 :]
+
+
+def _wrapped_kinds(engine: str, origin: exp.Expr | None, ctx: Context) -> frozenset[str]:
+    """The values that are not arrays whose `[0]` is the value itself on ``engine``: objects
+    and scalars in MySQL, scalars in PostgreSQL's jsonb (a target's documents are jsonb: see
+    :func:`_document`), none in its json and in SQLite. A PostgreSQL source's document is
+    json or jsonb by its cast or its column's type (assumed jsonb when unknown)."""
+    if engine == "mysql":
+        return frozenset({"object", "scalar"})
+    if engine == "sqlite":
+        return frozenset()
+    if origin is None:
+        return frozenset({"scalar"})
+    typed = origin.find(exp.Cast, exp.Column)
+    dtype = declared_type(typed, ctx) if isinstance(typed, exp.Column) else None
+    if isinstance(typed, exp.Cast) and typed.to.this in _JSON_TYPES:
+        jsonb = typed.to.this == exp.DataType.Type.JSONB
+    elif dtype is not None:
+        jsonb = dtype.this == exp.DataType.Type.JSONB
+    else:
+        ctx.assume(
+            origin,
+            "json-type-unknown",
+            "that the document is jsonb, whose [0] of a scalar is the scalar (json's is NULL)",
+            "pass schema= with the column's type, or cast it: doc::jsonb",
+        )
+        jsonb = True
+    return frozenset({"scalar"}) if jsonb else frozenset()
+
+
 def _pg_arrows(doc: exp.Expr, steps: Path, text: bool) -> exp.Expr:
     """`doc -> 'a' -> 0` (`->>` last when ``text``): a key or an index, never ambiguous; a
     bound path `doc #> $1` (`#>>`), its elements keys of objects and indexes of arrays."""
@@ -132,6 +210,8 @@ def _pg_arrows(doc: exp.Expr, steps: Path, text: bool) -> exp.Expr:
         if text:
             return exp.JSONBExtractScalar(this=doc, expression=steps.copy())
         return exp.JSONBExtract(this=doc, expression=steps.copy())
+    if not steps and text:  # the value itself as text (a path ending in a guarded [0])
+        return exp.JSONBExtractScalar(this=doc, expression=exp.Literal.string("{}"))
     current = doc
     for i, step in enumerate(steps):
         part = (
@@ -229,7 +309,7 @@ def _document_text(doc: exp.Expr, steps: Path, ctx: Context, where: exp.Expr) ->
     generated differential tests."""
     byte_wise = _against_literal(where) and _json_document(doc, ctx)
     text = exp.Cast(
-        this=_unquoted_mysql_style(_document(doc, ctx), steps, ctx),
+        this=_unquoted_mysql_style(*_autowrapped(doc, steps, ctx), ctx),
         to=exp.DataType.build("TEXT"),
     )
     return mark_bin_collation(text) if byte_wise else text
@@ -285,13 +365,14 @@ def mysql_json_length(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     if not is_repeatable(doc):
         return None
+    doc, steps = _index_zero(doc, _document(doc, ctx), steps, ctx)
     if ctx.target == "sqlite":
         literal = exp.Literal.string(_path_text(steps))
         each = exp.Table(this=func("json_each", doc.copy(), literal.copy()))
         count = exp.Subquery(this=exp.Select(expressions=[exp.Count(this=exp.Star())]).from_(each))
         missing = exp.Is(this=func("json_type", doc.copy(), literal), expression=exp.Null())
         return exp.Case(ifs=[exp.If(this=missing, true=exp.Null())], default=count)
-    value = _json(_document(doc, ctx), steps, ctx)
+    value = _json(doc, steps, ctx)
     keys = exp.Table(this=func("jsonb_object_keys", value.copy()))
     branches = [
         ("array", func("jsonb_array_length", value.copy())),
@@ -304,6 +385,63 @@ def mysql_json_length(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         this=func("jsonb_typeof", value),
         ifs=[exp.If(this=exp.Literal.string(k), true=v) for k, v in branches],
     )
+
+
+@rule(exp.Anonymous, source={"mysql"}, target={"postgres", "sqlite"})
+def mysql_json_contains_path(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL `JSON_CONTAINS_PATH(doc, 'one' | 'all', path, ...)`: 1 when one (all) of the
+    paths is in the document, a JSON null there too, else 0; NULL for a NULL document
+    (checked on MariaDB). It was refused as an unknown function. Both targets: `CASE WHEN doc
+    IS NULL THEN NULL WHEN <the value at each path> IS NOT NULL (OR / AND ...) THEN 1 ELSE 0
+    END`, the value taken as JSON (PostgreSQL `->` and SQLite `->` give a JSON null as
+    'null', not as NULL), `[0]` of a non-array as MySQL reads it. Literal paths of keys and
+    indexes only. Corpus: json.toml `json-my-contains-path`."""
+    if node.name.upper() != "JSON_CONTAINS_PATH" or len(node.expressions) < 3:
+        return None
+    doc, mode, *paths = node.expressions
+    if not (isinstance(mode, exp.Literal) and mode.is_string):
+        return None
+    combine = {"one": exp.or_, "all": exp.and_}.get(mode.name.lower())
+    if combine is None:
+        return None  # an error in MySQL: left to the unknown-function refusal
+    found: list[exp.Expr] = []
+    for path in paths:
+        literal = isinstance(path, exp.Literal) and path.is_string
+        steps = _steps(DIALECTS["mysql"].to_json_path(path)) if literal else None
+        if steps is None:
+            _refuse_path(node, ctx, "only literal paths of keys and non-negative indexes")
+            return None
+        value = _json(*_index_zero(doc, _document(doc.copy(), ctx), steps, ctx), ctx)
+        found.append(exp.Not(this=exp.Is(this=value, expression=exp.Null())))
+    if not is_repeatable(doc):
+        return None
+    test = found[0] if len(found) == 1 else combine(*(exp.paren(f) for f in found))
+    missing = exp.Is(this=doc.copy(), expression=exp.Null())
+    return exp.Case(
+        ifs=[exp.If(this=missing, true=exp.Null()), exp.If(this=test, true=exp.Literal.number(1))],
+        default=exp.Literal.number(0),
+    )
+
+
+@rule(exp.JSONSet, source={"mysql"}, target={"sqlite"})
+def mysql_json_set_at_an_index(node: exp.Expr, ctx: Context) -> exp.Expr | None:
+    """MySQL's JSON_SET appends at an index past an array's end and wraps a value that is
+    not an array (`JSON_SET('{"a": 1}', '$[1]', 5)` is `[{"a": 1}, 5]`, `'$[0]'` replaces
+    the object, `JSON_SET('[1]', '$[3]', 5)` is `[1, 5]`); SQLite's json_set() leaves all
+    three unchanged (checked on MariaDB 10.11 and SQLite 3.40). A path with an array index,
+    or one not written as a literal, is refused (`json-path`); paths of keys translate as
+    they are. Corpus: json.toml `json-my-set-index`."""
+    for path in node.expressions[0::2]:
+        if not (isinstance(path, exp.Literal) and path.is_string) or "[" in path.name:
+            ctx.refuse(
+                node,
+                "json-path",
+                "MySQL's JSON_SET appends past an array's end and wraps a value that is not "
+                "an array at an index; SQLite's json_set() does neither",
+                "write a path of keys (and a literal), or change arrays in the application",
+            )
+            return None
+    return None
 
 
 _ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Neg)
@@ -483,12 +621,14 @@ def json_value_as_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         numeric_cast = isinstance(outer, exp.Cast) and infer(outer, ctx).kind.numeric
         steps = _steps(node.expression)
         if (context is Kind.INT or numeric_cast) and steps and is_repeatable(node.this):
-            number = _sqlite_number(_document(node.this, ctx), steps, ctx)
+            doc, steps = _index_zero(node.this, _document(node.this, ctx), steps, ctx)
+            number = _sqlite_number(doc, steps, ctx)
             number.meta[TYPED] = Typed(Kind.FLOAT)
             return number
         if context is Kind.TEXT and steps:  # compared as the JSON text it is in SQLite
             return exp.Cast(
-                this=_json(_document(node.this, ctx), steps, ctx), to=exp.DataType.build("TEXT")
+                this=_json(*_autowrapped(node.this, steps, ctx), ctx),
+                to=exp.DataType.build("TEXT"),
             )
         return None
     if context is None or ctx.target == "mysql":
@@ -497,7 +637,7 @@ def json_value_as_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if path is None or not is_repeatable(node.this):
         return None
     if context is Kind.INT:
-        number = _mariadb_number(_document(node.this, ctx), path, ctx)
+        number = _mariadb_number(*_autowrapped(node.this, path, ctx), ctx)
         number.meta[TYPED] = Typed(Kind.FLOAT)
         return number
     return _document_text(node.this, path, ctx, node)
@@ -524,7 +664,7 @@ def json_extract(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if steps is None:
         _refuse_path(node, ctx, "only keys and non-negative indexes are portable")
         return None
-    return _json(_document(node.this, ctx), steps, ctx)
+    return _json(*_autowrapped(node.this, steps, ctx), ctx)
 
 
 @rule(exp.JSONBExtract, exp.JSONBExtractScalar, source={"postgres"}, target={"mysql", "sqlite"})
@@ -565,8 +705,9 @@ def json_extract_scalar(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     if ctx.source == "mysql":
         return _document_text(node.this, steps, ctx, node)
+    doc, steps = _autowrapped(node.this, steps, ctx)
     assert isinstance(steps, list)  # (bound paths are MySQL's)
-    return _unquoted_pg_style(_document(node.this, ctx), steps, ctx)
+    return _unquoted_pg_style(doc, steps, ctx)
 
 
 _KEY_TESTS = (exp.JSONBContainsTopKey, exp.JSONBContainsAnyTopKeys, exp.JSONBContainsAllTopKeys)
