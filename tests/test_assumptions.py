@@ -227,3 +227,17 @@ def test_a_postgresql_sources_text_order_is_an_assumption() -> None:
     )
     with pytest.raises(UntranslatableError, match="postgres-collation"):
         translation(sql, "sqlite", "postgres", options=Options(assumptions="refuse"))
+
+
+def test_a_postgres_document_of_unknown_json_type_under_index_zero_is_an_assumption() -> None:
+    """PostgreSQL's jsonb reads `-> 0` of a scalar as the scalar, its json as NULL: without
+    the column's type the translation assumes jsonb, and says so; with it, none."""
+    sql = "SELECT id FROM events WHERE payload -> 'n' -> 0 IS NULL"
+    with pytest.warns(AssumptionWarning, match="json-type-unknown"):
+        unknown = translation(sql, "sqlite", "postgres")
+    assert [a.code for a in unknown.assumptions] == ["json-type-unknown"]
+    jsonb = translation(sql, "sqlite", "postgres", schema={"events": {"payload": "JSONB"}})
+    json = translation(sql, "sqlite", "postgres", schema={"events": {"payload": "JSON"}})
+    assert jsonb.assumptions == () and json.assumptions == ()
+    assert "= 'object' THEN NULL ELSE" in jsonb.sql  # a scalar is its own [0]
+    assert "'$[0]'" in json.sql and "CASE" not in json.sql  # SQLite reads [0] as json does

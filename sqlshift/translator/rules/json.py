@@ -20,7 +20,12 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.rules.collation import TEXT_FUNCTIONS, mark_bin_collation, text_arguments
+from sqlshift.translator.rules.collation import (
+    TEXT_FUNCTIONS,
+    is_byte_wise,
+    mark_bin_collation,
+    text_arguments,
+)
 from sqlshift.translator.schema import collation_of
 from sqlshift.translator.targets import DIALECTS
 from sqlshift.translator.types import TYPED, Kind, Typed, declared_type, infer, is_repeatable
@@ -307,7 +312,7 @@ def _document_text(doc: exp.Expr, steps: Path, ctx: Context, where: exp.Expr) ->
     literal's the connection's; against a column's text, that column's collation wins
     (`CONCAT(kind, 'bob') < JSON_UNQUOTE(...)` folds case and accents). Both found by the
     generated differential tests."""
-    byte_wise = _against_literal(where) and _json_document(doc, ctx)
+    byte_wise = _against_literal(where, ctx) and _json_document(doc, ctx)
     text = exp.Cast(
         this=_unquoted_mysql_style(*_autowrapped(doc, steps, ctx), ctx),
         to=exp.DataType.build("TEXT"),
@@ -315,11 +320,11 @@ def _document_text(doc: exp.Expr, steps: Path, ctx: Context, where: exp.Expr) ->
     return mark_bin_collation(text) if byte_wise else text
 
 
-def _against_literal(node: exp.Expr) -> bool:
+def _against_literal(node: exp.Expr, ctx: Context) -> bool:
     """``node`` (or a string function of it, which keeps its collation) is compared or
-    matched with LIKE with literals only."""
+    matched with LIKE with literals only (or with other text of a JSON column)."""
     while node.parent is not None and (
-        isinstance(node.parent, exp.Paren) or _keeps_collation(node)
+        isinstance(node.parent, exp.Paren) or _keeps_collation(node, ctx)
     ):
         node = node.parent
     parent = node.parent
@@ -331,21 +336,39 @@ def _against_literal(node: exp.Expr) -> bool:
         return False
     return bool(others) and all(
         isinstance(o.this if isinstance(o, exp.Neg) else o, exp.Literal | exp.Placeholder)
+        or _json_column_text(o, ctx)
         for o in others
     )
 
 
-def _keeps_collation(node: exp.Expr) -> bool:
+def _keeps_collation(node: exp.Expr, ctx: Context) -> bool:
     """``node``'s parent is a string function whose result has ``node``'s collation: made of
-    it and literals only (`SUBSTR(x, 1)`, `CONCAT(x, 'bob')`: a literal yields its
-    collation; found by the generated writes)."""
+    it, literals (`SUBSTR(x, 1)`, `CONCAT(x, 'bob')`: a literal yields its collation; found
+    by the generated writes) and other text of a JSON column (`CONCAT(x, x)`: both
+    utf8mb4_bin; found by a commit seed)."""
     parent = node.parent
     if not isinstance(parent, TEXT_FUNCTIONS):
         return False
     texts = text_arguments(parent)
     return any(t is node for t in texts) and all(
-        t is node or isinstance(t, exp.Literal | exp.Placeholder) for t in texts
+        t is node or isinstance(t, exp.Literal | exp.Placeholder) or _json_column_text(t, ctx)
+        for t in texts
     )
+
+
+def _json_column_text(node: exp.Expr, ctx: Context) -> bool:
+    """MySQL text under a JSON column's utf8mb4_bin: unquoted from one and already marked
+    byte-wise, or `JSON_UNQUOTE(JSON_EXTRACT(col, p))` / `col ->> p` not translated yet."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if is_byte_wise(node):
+        return True
+    if isinstance(node, exp.Anonymous) and node.name.upper() == "JSON_UNQUOTE":
+        inner = node.expressions[0] if len(node.expressions) == 1 else None
+        doc = inner.this if isinstance(inner, exp.JSONExtract) else None
+    else:
+        doc = node.this if isinstance(node, exp.JSONExtractScalar) else None
+    return isinstance(doc, exp.Column) and _json_document(doc, ctx)
 
 
 @rule(exp.Anonymous, source={"mysql"}, target={"postgres", "sqlite"})

@@ -8,6 +8,7 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
+from sqlshift.translator.rules.collation import is_byte_wise, mark_bin_collation
 from sqlshift.translator.types import Kind, declared_type, infer, is_repeatable, is_simple
 
 
@@ -822,7 +823,10 @@ def concat_of_numbers(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     is cast to TEXT unless one is known text. Corpus: strings.toml `str-my-concat-numbers`."""
     parts = node.expressions
     if parts and not any(infer(part, ctx).kind is Kind.TEXT for part in parts):
-        parts[0].replace(exp.Cast(this=parts[0].copy(), to=exp.DataType.build("TEXT")))
+        cast = exp.Cast(this=parts[0].copy(), to=exp.DataType.build("TEXT"))
+        if is_byte_wise(parts[0]):  # text of a JSON column stays byte-wise (json.toml
+            mark_bin_collation(cast)  # `json-my-unquote-concat-of-two`)
+        parts[0].replace(cast)
     return None
 
 
