@@ -7,6 +7,8 @@ ends up a column of a result set.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from sqlglot import exp
 
 __all__ = [
@@ -34,7 +36,7 @@ def carrier(node: exp.Expr) -> tuple[exp.Expr | None, bool]:
     ``node``'s value unrounded: arithmetic, or a carrier (ABS, COALESCE, CASE/IF results,
     GREATEST, NULLIF, SUM, MIN, MAX) whose own result is rounded later."""
     parent = node.parent
-    while isinstance(parent, exp.Paren):
+    while _passes_on(parent, node):
         node, parent = parent, parent.parent
     if parent is None:
         return None, False
@@ -65,9 +67,18 @@ def reaches_result(node: exp.Expr) -> bool:
         child = parent
         parent, carried = carrier(child)
     parent = child.parent
-    while isinstance(parent, exp.Paren | exp.Alias):
+    while isinstance(parent, exp.Alias) or _passes_on(parent, child):
         child, parent = parent, parent.parent
     return isinstance(parent, exp.Select) and child.arg_key == "expressions"
+
+
+def _passes_on(parent: exp.Expr | None, node: exp.Expr) -> TypeGuard[exp.Expr]:
+    """``parent`` is ``node``'s value as it is: parentheses, or the window an aggregate is
+    computed over (`AVG(x) OVER (...)` is AVG's value, row by row: windows.toml
+    `win-my-wrapped-*`)."""
+    return isinstance(parent, exp.Paren) or (
+        isinstance(parent, exp.Window) and node.arg_key == "this"
+    )
 
 
 def place(node: exp.Expr) -> tuple[exp.Expr, exp.Expr | None]:
@@ -75,7 +86,7 @@ def place(node: exp.Expr) -> tuple[exp.Expr, exp.Expr | None]:
     ``child`` is ``node`` or the parenthesis / alias around it that ``parent`` holds (so
     ``child.arg_key`` says which of ``parent``'s arguments it is)."""
     child, parent = node, node.parent
-    while isinstance(parent, exp.Paren):
+    while _passes_on(parent, child):
         child, parent = parent, parent.parent
     if isinstance(parent, exp.Alias):
         child, parent = parent, parent.parent

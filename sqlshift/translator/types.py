@@ -115,7 +115,7 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
     known = node.meta.get(TYPED) if node._meta else None
     if isinstance(known, Typed):
         return known
-    if isinstance(node, exp.Paren | exp.Neg):
+    if isinstance(node, exp.Paren | exp.Neg | exp.Window):  # (a window: its function's)
         return infer(node.this, ctx)
     if isinstance(node, exp.Literal):
         return _literal(node, ctx.source)
@@ -218,7 +218,7 @@ _MYSQL_INTEGER_CALLS = frozenset({"field", "json_length", "json_contains_path"})
 _INTEGER_FUNCTIONS = (
     exp.Year, exp.Month, exp.Day, exp.Quarter, exp.DayOfWeek, exp.DayOfMonth, exp.DayOfYear,
     exp.WeekOfYear, exp.Week, exp.Hour, exp.Minute, exp.Second, exp.DateDiff, exp.StrPosition,
-    exp.Ascii, exp.BitLength,
+    exp.Ascii, exp.BitLength, exp.RowNumber, exp.Rank, exp.DenseRank, exp.Ntile,
 )  # fmt: skip
 #: EXTRACT fields whose PostgreSQL NUMERIC has a fraction, with its digits
 EXTRACT_FRACTION_DIGITS = {"SECOND": 6, "EPOCH": 6, "MILLISECOND": 3, "MILLISECONDS": 3}
