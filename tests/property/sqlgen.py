@@ -322,6 +322,7 @@ class Gen:
         d = self.d
         options = ["arith", "arith", "neg", "abs", "case", "coalesce", "length", "year"]
         options += ["mod", "div", "sign", "round", "floor", "greatest", "nullif", "month"]
+        options += ["position"]
         options += ["count_sub"] if scope.tables and self.on("scalar-subquery") else []
         kind = self.choice(options)
         sub = depth + 1
@@ -367,6 +368,22 @@ class Gen:
             else:
                 fn = "LENGTH"
             return f"{fn}({s})"
+        if kind == "position" and self.on("position"):
+            # where a text occurs (1-based, 0 when it does not): an earlier blind spot
+            haystack = self.text(scope, sub)
+            needle = q(self.choice(["e", "B", "o", "é", "in", ""]), d)
+            if d == "mysql":
+                fn = self.choice(["LOCATE", "INSTR", "POSITION"])
+                if fn == "INSTR":
+                    return f"INSTR({haystack}, {needle})"
+                if fn == "POSITION":
+                    return f"POSITION({needle} IN {haystack})"
+                return f"LOCATE({needle}, {haystack})"
+            if d == "postgres":
+                if self.flag():
+                    return f"STRPOS({haystack}, {needle})"
+                return f"POSITION({needle} IN {haystack})"
+            return f"INSTR({haystack}, {needle})"
         if kind in ("year", "month") and self.on("date-parts"):
             part = "YEAR" if kind == "year" else "MONTH"
             v = self.temporal(scope, sub)
@@ -487,7 +504,7 @@ class Gen:
             return q(self.choice(TEXT_LITERALS), d)
         sub = depth + 1
         options = ["concat", "concat", "case_fn", "substr", "replace", "trim", "coalesce"]
-        options += ["case", "int_text", "left", "pad", "reverse", "repeat"]
+        options += ["case", "int_text", "left", "pad", "reverse", "repeat", "date_text"]
         kind = self.choice(options)
         if kind == "concat":
             a = self.text(scope, sub)
@@ -528,7 +545,30 @@ class Gen:
             return f"REVERSE({self.text(scope, sub)})"
         if kind == "repeat" and d != "sqlite" and self.on("repeat"):
             return f"REPEAT({self.text(scope, sub)}, {self.choice(['0', '2'])})"
+        if kind == "date_text" and self.on("date-format"):
+            return self.date_text(scope, sub)
         return q(self.choice(TEXT_LITERALS), d)
+
+    def date_text(self, scope: Scope, depth: int) -> str:
+        """A date formatted as text, as reports group and label by month or day (an earlier
+        blind spot: no format function was written). The same formats in each dialect's
+        spelling: MySQL DATE_FORMAT, PostgreSQL to_char, SQLite strftime."""
+        value = self.temporal(scope, depth)
+        mysql, postgres, sqlite = self.choice(
+            [
+                ("%Y-%m", "YYYY-MM", "%Y-%m"),
+                ("%Y-%m-%d", "YYYY-MM-DD", "%Y-%m-%d"),
+                ("%d/%m/%Y", "DD/MM/YYYY", "%d/%m/%Y"),
+                ("%Y%m%d", "YYYYMMDD", "%Y%m%d"),
+                ("%H:%i", "HH24:MI", "%H:%M"),
+                ("%j", "DDD", "%j"),
+            ]
+        )
+        if self.d == "mysql":
+            return f"DATE_FORMAT({value}, '{mysql}')"
+        if self.d == "postgres":
+            return f"TO_CHAR({value}, '{postgres}')"
+        return f"strftime('{sqlite}', {value})"
 
     # -------------------------------------------------------------------------- temporal
 
