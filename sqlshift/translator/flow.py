@@ -16,6 +16,7 @@ __all__ = [
     "CARRIERS",
     "CONSUMERS",
     "CUT_QUOTIENT",
+    "VALUE_WINDOWS",
     "carrier",
     "place",
     "reaches_result",
@@ -27,6 +28,9 @@ CUT_QUOTIENT = "sqlshift_cut_quotient"
 ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
 #: nodes whose value is their operand's (or a function of it) at the operand's full precision
 CARRIERS = (exp.Abs, exp.Coalesce, exp.Greatest, exp.Least, exp.Sum, exp.Max, exp.Min)
+#: window functions whose value is their operand's in another row (found by the generated
+#: queries: LAG of a PostgreSQL NUMERIC quotient escaped numeric-scale into MySQL)
+VALUE_WINDOWS = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 #: nodes that take their operand at full precision and make a value of their own
 CONSUMERS = (exp.Round, exp.Trunc, exp.Floor, exp.Ceil, exp.Avg, exp.Cast)
 
@@ -51,6 +55,8 @@ def carrier(node: exp.Expr) -> tuple[exp.Expr | None, bool]:
         return parent, key == "this"
     if isinstance(parent, CARRIERS):
         return parent, key in ("this", "expressions")
+    if isinstance(parent, VALUE_WINDOWS):  # another row's value (or the default) as it is
+        return parent, key in ("this", "default")
     if isinstance(parent, CONSUMERS) and key == "this":
         return parent, False
     return None, False

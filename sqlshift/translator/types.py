@@ -143,8 +143,12 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
         if inner.kind is Kind.INT and ctx.source == "mysql":
             return Typed(Kind.EXACT, 0)  # MySQL SUM of integers is a DECIMAL
         return inner if inner.kind.numeric else UNKNOWN
-    if isinstance(node, exp.Max | exp.Min | exp.Abs):
+    if isinstance(node, exp.Max | exp.Min | exp.Abs | exp.FirstValue | exp.LastValue):
         return infer(node.this, ctx)
+    if isinstance(node, exp.Lag | exp.Lead | exp.NthValue):  # another row's value, or the default
+        default = node.args.get("default")
+        values = [node.this] if default is None else [node.this, default]
+        return _common(ctx, values)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
         return _arith(node, infer(node.this, ctx), infer(node.expression, ctx))
     if isinstance(node, exp.Div):
