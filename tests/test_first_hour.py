@@ -293,3 +293,12 @@ def test_demo_runs_every_step_as_expected() -> None:
     assert report.ok
     assert "unexpected" not in out.getvalue()
     assert report.executor is not None and report.executor.fresh_after_write
+
+
+def test_a_refusal_quotes_the_callers_text_not_a_rules() -> None:
+    """A rule's DECIMAL(65, 30) carries the positions of its own text (offset 8 for 65):
+    the refusal of PostgreSQL's AVG into MySQL quoted `.id, AVG(t.id)` at col 9."""
+    sql = "SELECT t.id, AVG(t.id) FROM cities AS t GROUP BY t.id"
+    error = refusal(sql, "mysql", "postgres", schema={"cities": {"id": "INT"}})
+    assert (error.line, error.col) == (1, 14)
+    assert "`AVG(t.id)`" in str(error)

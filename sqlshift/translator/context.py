@@ -122,7 +122,7 @@ class Context:
         spans = [
             (int(sub._meta["start"]), int(sub._meta["end"]))
             for sub in node.walk()
-            if sub._meta and "start" in sub._meta
+            if sub._meta and "start" in sub._meta and self._positioned_here(sub)
         ]
         rendered = _rendered(node, self.source)
         if not spans:
@@ -166,6 +166,19 @@ class Context:
         quoted = self.original[first_char:last_char]
         return (first_char, quoted) if quoted.strip() else (None, _unmarked(rendered))
 
+    def _positioned_here(self, node: exp.Expr) -> bool:
+        """Does ``node``'s position point at its own text in the caller's statement? A value
+        a rule parsed from its own text keeps that text's positions (the 65 of
+        `DataType.build("DECIMAL(65, 30)")` says offset 8: a refusal quoted `.id, AVG(t.id)`
+        for `AVG(t.id)`), so a literal or name whose text is not there is not the caller's."""
+        if not isinstance(node, exp.Literal | exp.Identifier) or (
+            isinstance(node, exp.Literal) and node.is_string  # (quotes may be escaped)
+        ):
+            return True
+        start, end = int(node.meta["start"]), int(node.meta["end"])
+        written = self.scanned.text[start : end + 1].strip("`\"'[]").lower()
+        return written == node.name.lower() or not written or not node.name
+
     def position(self, node: exp.Expr) -> tuple[int | None, int | None]:
         """1-based (line, col) in the caller's text of the first token under ``node`` (or under
         its nearest ancestor with a token, for a node the parser made without one)."""
@@ -174,7 +187,7 @@ class Context:
             best: int | None = None
             for sub in at.walk():
                 meta = sub._meta
-                if meta and "start" in meta:
+                if meta and "start" in meta and self._positioned_here(sub):
                     start = int(meta["start"])
                     best = start if best is None else min(best, start)
             if best is not None:

@@ -28,8 +28,8 @@ CUT_QUOTIENT = "sqlshift_cut_quotient"
 ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.IntDiv, exp.Neg)
 #: nodes whose value is their operand's (or a function of it) at the operand's full precision
 CARRIERS = (exp.Abs, exp.Coalesce, exp.Greatest, exp.Least, exp.Sum, exp.Max, exp.Min)
-#: window functions whose value is their operand's in another row (found by the generated
-#: queries: LAG of a PostgreSQL NUMERIC quotient escaped numeric-scale into MySQL)
+#: window functions whose value is their operand's in another row, as it is (found by the
+#: generated queries: LAG of a quotient was neither rounded as MySQL's result nor refused)
 VALUE_WINDOWS = (exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue)
 #: nodes that take their operand at full precision and make a value of their own
 CONSUMERS = (exp.Round, exp.Trunc, exp.Floor, exp.Ceil, exp.Avg, exp.Cast)
@@ -55,8 +55,6 @@ def carrier(node: exp.Expr) -> tuple[exp.Expr | None, bool]:
         return parent, key == "this"
     if isinstance(parent, CARRIERS):
         return parent, key in ("this", "expressions")
-    if isinstance(parent, VALUE_WINDOWS):  # another row's value (or the default) as it is
-        return parent, key in ("this", "default")
     if isinstance(parent, CONSUMERS) and key == "this":
         return parent, False
     return None, False
@@ -79,11 +77,14 @@ def reaches_result(node: exp.Expr) -> bool:
 
 
 def _passes_on(parent: exp.Expr | None, node: exp.Expr) -> TypeGuard[exp.Expr]:
-    """``parent`` is ``node``'s value as it is: parentheses, or the window an aggregate is
+    """``parent`` is ``node``'s value as it is: parentheses, the window an aggregate is
     computed over (`AVG(x) OVER (...)` is AVG's value, row by row: windows.toml
-    `win-my-wrapped-*`)."""
-    return isinstance(parent, exp.Paren) or (
-        isinstance(parent, exp.Window) and node.arg_key == "this"
+    `win-my-wrapped-*`), LAG and the like (another row's value, or the default, with its
+    type and digits: `win-*-lag-of-a-quotient`)."""
+    return (
+        isinstance(parent, exp.Paren)
+        or (isinstance(parent, exp.Window) and node.arg_key == "this")
+        or (isinstance(parent, VALUE_WINDOWS) and node.arg_key in ("this", "default"))
     )
 
 
