@@ -854,14 +854,8 @@ def text_group(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """MySQL groups `Bob` and `bob` together; the other engines keep them apart. GROUP BY
     known text is refused in both directions, also by position (`GROUP BY 1`). Corpus:
     collation.toml `coll-*-group-by`, `coll-my-group-by-ordinal`."""
-    if not _emulate(ctx):
-        return None
-    keys = [sort_key(e, node) for e in _group_keys(node)]
-    if any(_text_column(k, ctx) for k in keys):
-        _refuse_grouping(node, ctx, "collation-group", "groups")
-        return None
-    for key in keys:
-        _assume_target_collation(node, [key], ctx, "groups")
+    if _emulate(ctx):
+        _grouped_by([sort_key(e, node) for e in _group_keys(node)], node, ctx, "groups")
     return None
 
 
@@ -873,15 +867,20 @@ def text_partition(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     label ...)` numbered them 1, 2, 3 on MariaDB and 1, 1, 1 on PostgreSQL; found when the
     generated queries first wrote window functions). Known text is refused in both
     directions, unknown types assumed. Corpus: windows.toml `win-*-partition-by-text`."""
-    if not _emulate(ctx):
-        return None
-    keys = [k for k in node.args.get("partition_by") or [] if isinstance(k, exp.Expr)]
-    if any(_text_column(k, ctx) for k in keys):
-        _refuse_grouping(node, ctx, "collation-group", "partitions")
-        return None
-    for key in keys:
-        _assume_target_collation(node, [key], ctx, "partitions")
+    if _emulate(ctx):
+        keys = [k for k in node.args.get("partition_by") or [] if isinstance(k, exp.Expr)]
+        _grouped_by(keys, node, ctx, "partitions")
     return None
+
+
+def _grouped_by(keys: list[exp.Expr], node: exp.Expr, ctx: Context, verb: str) -> None:
+    """Rows grouped (or partitioned) by ``keys``: refused when one is known text, each
+    unknown one an assumption that the target's collation groups as the source's does."""
+    if any(_text_column(k, ctx) for k in keys):
+        _refuse_grouping(node, ctx, "collation-group", verb)
+        return
+    for key in keys:
+        _assume_target_collation(node, [key], ctx, verb)
 
 
 def _group_keys(node: exp.Expr) -> list[exp.Expr]:
