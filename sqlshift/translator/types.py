@@ -145,10 +145,10 @@ def infer(node: exp.Expr, ctx: Context) -> Typed:
         return inner if inner.kind.numeric else UNKNOWN
     if isinstance(node, exp.Max | exp.Min | exp.Abs | exp.FirstValue | exp.LastValue):
         return infer(node.this, ctx)
-    if isinstance(node, exp.Lag | exp.Lead | exp.NthValue):  # another row's value, or the default
-        default = node.args.get("default")
-        values = [node.this] if default is None else [node.this, default]
-        return _common(ctx, values)
+    if isinstance(node, exp.Lag | exp.Lead):  # another row's value, or the default
+        return _common(ctx, branch_values(node))
+    if isinstance(node, exp.NthValue):
+        return infer(node.this, ctx)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
         return _arith(node, infer(node.this, ctx), infer(node.expression, ctx))
     if isinstance(node, exp.Div):
@@ -262,12 +262,14 @@ def postgres_function_kind(node: exp.Expr, ctx: Context) -> Typed:
 
 
 def branch_values(node: exp.Expr) -> list[exp.Expr]:
-    """The values a CASE/IF/COALESCE/GREATEST/LEAST may give (NULLs left out)."""
+    """The values a CASE/IF/COALESCE/GREATEST/LEAST/LAG/LEAD may give (NULLs left out)."""
     if isinstance(node, exp.Case):
         values = [branch.args.get("true") for branch in node.args.get("ifs") or []]
         values.append(node.args.get("default"))
     elif isinstance(node, exp.If):
         values = [node.args.get("true"), node.args.get("false")]
+    elif isinstance(node, exp.Lag | exp.Lead):  # another row's value, or the default
+        values = [node.this, node.args.get("default")]
     else:
         values = [node.this, *node.expressions]
     return [v for v in values if isinstance(v, exp.Expr) and not isinstance(v, exp.Null)]

@@ -171,12 +171,14 @@ def mysql_branch_type(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     return None
 
 
-@rule(*_BRANCHING, source={"postgres"}, target={"mysql"})
+@rule(*_BRANCHING, exp.Lag, exp.Lead, source={"postgres"}, target={"mysql"})
 def postgres_branch_scales(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     """PostgreSQL's CASE/COALESCE/GREATEST of NUMERICs of different scales keeps each row's
     chosen value with its own scale (COALESCE(price, 0) is 19.99 in one row and 0 in the
-    next); MySQL gives the column one scale (0.00). Refused where it is a result column.
-    Corpus: numbers.toml `num-pg-coalesce-scales`."""
+    next); MySQL gives the column one scale (0.00). Refused where it is a result column;
+    so is LAG / LEAD with such a default (MySQL 8 types it as the two together; MariaDB
+    takes no default at all). Corpus: numbers.toml `num-pg-coalesce-scales`, windows.toml
+    `win-pg-lag-default-scale`."""
     values = [infer(part, ctx) for part in branch_values(node)]
     exact = [t for t in values if t.kind in (Kind.INT, Kind.EXACT)]
     if len(exact) == len(values) and len({t.scale for t in exact}) > 1 and reaches_result(node):
