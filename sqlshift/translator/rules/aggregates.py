@@ -19,7 +19,12 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import func, rule
-from sqlshift.translator.rules.numeric import MYSQL_DIV_PRECISION, cast, mysql_exact_result
+from sqlshift.translator.rules.numeric import (
+    MYSQL_DIV_PRECISION,
+    cast,
+    mysql_exact_result,
+    mysql_quotient_digits,
+)
 from sqlshift.translator.rules.numeric_types import postgres_dynamic_numeric
 from sqlshift.translator.types import Kind, declared_type, infer, is_simple
 
@@ -72,6 +77,11 @@ def mysql_average(node: exp.Expr, ctx: Context) -> exp.Expr | None:
         return None
     if operand.kind in (Kind.INT, Kind.EXACT):
         scale = operand.scale + MYSQL_DIV_PRECISION
+        if ctx.target == "postgres":
+            # PostgreSQL's average keeps some 16 significant digits (411522630041.00000667),
+            # fewer than the 9-digit words MySQL cuts at: give it those and 9 more
+            digits = mysql_quotient_digits(operand.scale, 0)
+            node.set("this", cast(node.this, f"NUMERIC(1000, {digits + 9})"))
         return mysql_exact_result(node, node, scale, ctx)
     ctx.refuse(
         node,

@@ -100,11 +100,14 @@ def mysql_exact_result(
     Corpus: numbers.toml `num-my-div-nested`, `num-my-div-kept-*`."""
     result: exp.Expr
     _refuse_grouped_quotient(node, ctx)
-    if not _keeps_precision(node):
+    if digits is None:
+        digits = mysql_quotient_digits(scale - MYSQL_DIV_PRECISION, 0)
+    if not _keeps_precision(node) and digits > scale:
         result = exp.Round(this=value, decimals=exp.Literal.number(scale))
     else:
-        if digits is None:
-            digits = mysql_quotient_digits(scale - MYSQL_DIV_PRECISION, 0)
+        # (a result whose scale is all the digits MySQL computes, a whole number of 9-digit
+        # words, is cut there and never rounded: 2.00000 / 3 = 0.666666666, AVG of scale 5
+        # the same; found by CI's commit seed, numbers.toml `num-my-div-scale-of-whole-words`)
         if ctx.target == "postgres":
             result = exp.Trunc(this=value, decimals=exp.Literal.number(digits))
         else:
