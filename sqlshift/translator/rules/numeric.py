@@ -102,12 +102,17 @@ def mysql_exact_result(
     _refuse_grouped_quotient(node, ctx)
     if digits is None:
         digits = mysql_quotient_digits(scale - MYSQL_DIV_PRECISION, 0)
-    if not _keeps_precision(node) and digits > scale:
+    # A result whose scale is all the digits MySQL computes, a whole number of 9-digit
+    # words, is cut there and never rounded (2.00000 / 3 = 0.666666666, AVG of scale 5 the
+    # same; found by CI's commit seed, numbers.toml `num-my-div-scale-of-whole-words`),
+    # unless an operand carries a cut quotient's own 9 digits, which leave MySQL more to
+    # round with ((2.5 / 1) / 6 = 0.416666667: seed 35707391, `num-my-div-of-a-quotient`).
+    whole_words = digits <= scale and not any(
+        part is not value and part._meta and part.meta.get(_CUT) for part in value.walk()
+    )
+    if not _keeps_precision(node) and not whole_words:
         result = exp.Round(this=value, decimals=exp.Literal.number(scale))
     else:
-        # (a result whose scale is all the digits MySQL computes, a whole number of 9-digit
-        # words, is cut there and never rounded: 2.00000 / 3 = 0.666666666, AVG of scale 5
-        # the same; found by CI's commit seed, numbers.toml `num-my-div-scale-of-whole-words`)
         if ctx.target == "postgres":
             result = exp.Trunc(this=value, decimals=exp.Literal.number(digits))
         else:
