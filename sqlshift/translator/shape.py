@@ -18,7 +18,7 @@ from sqlglot import exp
 from sqlshift.errors import ParseError
 from sqlshift.translator.context import Context, caret
 
-__all__ = ["check_shape"]
+__all__ = ["WINDOW_FUNCTIONS", "WINDOW_MODIFIERS", "check_shape"]
 
 _HEX = re.compile(r"[0-9A-Fa-f]*")
 _HOLE: dict[type[exp.Expr], str] = {exp.Distinct: "DISTINCT without a value"}
@@ -100,17 +100,21 @@ def check_shape(nodes: Iterable[exp.Expr], ctx: Context) -> None:
             _check_window(node, ctx)
 
 
+#: what OVER may follow: an aggregate or window function, or a call sqlshift does not know
+#: (a user's aggregate); and the modifiers sqlglot keeps around them
+WINDOW_FUNCTIONS = (exp.AggFunc, exp.RowNumber, exp.Anonymous)
+WINDOW_MODIFIERS = (exp.Filter, exp.IgnoreNulls, exp.RespectNulls)
+
+
 def _check_window(window: exp.Window, ctx: Context) -> None:
     """``ROUND(AVG(x), 6) OVER (...)``: OVER follows an aggregate or a window function, and
     every engine rejects it after any other function (sqlglot takes it, and a translation
     passed it on to fail on the target). A call sqlshift does not know may be a user's
     aggregate, so it is left to the engine."""
     inner = window.this
-    while isinstance(inner, exp.Filter | exp.IgnoreNulls | exp.RespectNulls):
+    while isinstance(inner, WINDOW_MODIFIERS):
         inner = inner.this
-    if isinstance(inner, exp.Func) and not isinstance(
-        inner, exp.AggFunc | exp.RowNumber | exp.Anonymous
-    ):
+    if isinstance(inner, exp.Func) and not isinstance(inner, WINDOW_FUNCTIONS):
         name = inner.sql_name().upper()
         raise _error(
             inner,

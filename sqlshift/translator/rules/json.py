@@ -425,8 +425,8 @@ def mysql_json_contains_path(node: exp.Expr, ctx: Context) -> exp.Expr | None:
     if not (isinstance(mode, exp.Literal) and mode.is_string):
         return None
     combine = {"one": exp.or_, "all": exp.and_}.get(mode.name.lower())
-    if combine is None:
-        return None  # an error in MySQL: left to the unknown-function refusal
+    if combine is None or not is_repeatable(doc):
+        return None  # (a bad mode is an error in MySQL) left to the unknown-function refusal
     found: list[exp.Expr] = []
     for path in paths:
         literal = isinstance(path, exp.Literal) and path.is_string
@@ -436,8 +436,6 @@ def mysql_json_contains_path(node: exp.Expr, ctx: Context) -> exp.Expr | None:
             return None
         value = _json(*_index_zero(doc, _document(doc.copy(), ctx), steps, ctx), ctx)
         found.append(exp.Not(this=exp.Is(this=value, expression=exp.Null())))
-    if not is_repeatable(doc):
-        return None
     test = found[0] if len(found) == 1 else combine(*(exp.paren(f) for f in found))
     missing = exp.Is(this=doc.copy(), expression=exp.Null())
     return exp.Case(

@@ -6,21 +6,12 @@ from sqlglot import exp
 
 from sqlshift.translator.context import Context
 from sqlshift.translator.rules import rule
+from sqlshift.translator.shape import WINDOW_FUNCTIONS, WINDOW_MODIFIERS
 
 __all__ = ["wrappers_outside_the_window"]
 
-#: what OVER may follow: an aggregate or window function, a call sqlshift does not know (a
-#: user's aggregate), the modifiers sqlglot keeps around them, a named window's name
-_WINDOWED = (
-    exp.AggFunc,
-    exp.RowNumber,
-    exp.Anonymous,
-    exp.Filter,
-    exp.IgnoreNulls,
-    exp.RespectNulls,
-    exp.WithinGroup,
-    exp.Identifier,
-)
+#: what OVER is already on (a named window's name too): left as it is
+_WINDOWED = (*WINDOW_FUNCTIONS, *WINDOW_MODIFIERS, exp.WithinGroup, exp.Identifier)
 
 
 @rule(exp.Window)
